@@ -1,0 +1,61 @@
+namespace VaeCreative.Audio.Melodies;
+
+/// <summary>
+/// A monophonic melody on a sixteenth-note grid as <see cref="MelodyEncoding"/> tokens, with the tempo
+/// and metre to write it back with. Everything sounding stops at the end of <see cref="Tokens"/>.
+/// </summary>
+public sealed class Melody
+{
+    /// <summary>Creates a melody; tokens must be valid <see cref="MelodyEncoding"/> classes.</summary>
+    public Melody(IReadOnlyList<int> tokens, double tempoQpm = 120, TimeSignature? timeSignature = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        for (var i = 0; i < tokens.Count; i++)
+            if (tokens[i] < 0 || tokens[i] >= MelodyEncoding.Classes)
+                throw new ArgumentOutOfRangeException(nameof(tokens), $"token {tokens[i]} at step {i} is not a melody class (0–{MelodyEncoding.Classes - 1}).");
+        if (!(tempoQpm > 0) || double.IsInfinity(tempoQpm))
+            throw new ArgumentOutOfRangeException(nameof(tempoQpm), tempoQpm, "tempo must be a positive number of quarter notes per minute.");
+        Tokens = tokens.ToArray();
+        TempoQpm = tempoQpm;
+        TimeSignature = timeSignature ?? TimeSignature.Common;
+    }
+
+    /// <summary>One token per step.</summary>
+    public IReadOnlyList<int> Tokens { get; }
+
+    /// <summary>Number of steps.</summary>
+    public int Steps => Tokens.Count;
+
+    /// <summary>Tempo in quarter notes per minute.</summary>
+    public double TempoQpm { get; }
+
+    /// <summary>The metre to write.</summary>
+    public TimeSignature TimeSignature { get; }
+
+    /// <summary>Number of note-on tokens.</summary>
+    public int NoteCount => Tokens.Count(MelodyEncoding.IsNoteOn);
+
+    /// <summary>Notes as (start step, end step exclusive, pitch).</summary>
+    public IReadOnlyList<(int Start, int End, int Pitch)> Notes()
+    {
+        var notes = new List<(int, int, int)>();
+        int? start = null;
+        var pitch = 0;
+        for (var t = 0; t <= Tokens.Count; t++)
+        {
+            var token = t < Tokens.Count ? Tokens[t] : MelodyEncoding.NoteOff;
+            if (token == MelodyEncoding.NoEvent) continue;
+            if (start is { } s) notes.Add((s, t, pitch));
+            start = null;
+            if (MelodyEncoding.IsNoteOn(token))
+            {
+                start = t;
+                pitch = MelodyEncoding.PitchOf(token);
+            }
+        }
+        return notes;
+    }
+
+    /// <summary>A copy with other tokens and the same tempo and metre.</summary>
+    public Melody WithTokens(IReadOnlyList<int> tokens) => new(tokens, TempoQpm, TimeSignature);
+}

@@ -1,0 +1,119 @@
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Validation;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Audio.Melodies;
+
+/// <summary>Settings for <see cref="MelodyGenerator.Vary"/>.</summary>
+public sealed record VaryOptions
+{
+    /// <summary>Number of variations. Default 8. Range 1–256.</summary>
+    public int Count { get; init; } = 8;
+
+    /// <summary>1 keeps the seed's latent mean, 0 draws from the prior. Default 0.75. Range 0–1.</summary>
+    public double Similarity { get; init; } = 0.75;
+
+    /// <summary>Decoding temperature; 0 is argmax. Default 0.5. Range 0–10.</summary>
+    public double Temperature { get; init; } = 0.5;
+
+    /// <summary>Random seed; the same seed gives the same variations. Default 0.</summary>
+    public long Rng { get; init; }
+}
+
+/// <summary>
+/// Melody variations, interpolations and samples: turns melodies into model windows, runs the
+/// modality-free <see cref="Core.Variation.VariationEngine"/>, and stitches the windows back to melodies.
+/// </summary>
+public sealed class MelodyGenerator
+{
+    /// <summary>Longest seed varied (in 4/4 bars).</summary>
+    public const int MaxSeedBars = 64;
+
+    private readonly ModelStore store;
+
+    /// <summary>Creates the generator over a model store.</summary>
+    public MelodyGenerator(ModelStore store) => this.store = store;
+
+    /// <summary>The melody model in <paramref name="modelDirectory"/>, or the default one.</summary>
+    public LoadedModel Model(string? modelDirectory)
+    {
+        var model = store.Get(modelDirectory, MelodyModality.Name);
+        MelodyModality.CheckCompatible(model.Manifest, model.Directory);
+        return model;
+    }
+
+    /// <summary>Variations of <paramref name="seed"/>, each as long as the seed, varied window by window.</summary>
+    public IReadOnlyList<Melody> Vary(Melody seed, VaryOptions options, string? modelDirectory = null)
+    {
+        Preconditions.InRange(options.Count, 1, 256, "count");
+        CheckSeed(seed);
+        var engine = Model(modelDirectory).Engine;
+        var chunks = MelodyWindows.Chunks(seed);
+        using var scope = NewDisposeScope();
+        var output = engine.Vary(ToTensor(chunks), options.Count, options.Similarity, options.Temperature, options.Rng);
+        return Split(output, chunks.Length, options.Count).Select(w => seed.WithTokens(MelodyWindows.Stitch(w, seed.Steps))).ToList();
+    }
+
+    /// <summary>
+    /// <paramref name="steps"/> melodies from <paramref name="from"/> to <paramref name="to"/> (inclusive), by slerp
+    /// between posterior means; the ends are cut to the shorter melody's length.
+    /// </summary>
+    public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, int steps, double temperature = 0, long rng = 0, string? modelDirectory = null)
+    {
+        CheckSeed(from);
+        CheckSeed(to);
+        var engine = Model(modelDirectory).Engine;
+        var length = Math.Min(from.Steps, to.Steps);
+        var a = MelodyWindows.Chunks(from.WithTokens(from.Tokens.Take(length).ToArray()));
+        var b = MelodyWindows.Chunks(to.WithTokens(to.Tokens.Take(length).ToArray()));
+        using var scope = NewDisposeScope();
+        var output = engine.Interpolate(ToTensor(a), ToTensor(b), steps, temperature, rng);
+        return Split(output, a.Length, steps).Select(w => from.WithTokens(MelodyWindows.Stitch(w, length))).ToList();
+    }
+
+    /// <summary><paramref name="count"/> new 2-bar melodies from the prior.</summary>
+    public IReadOnlyList<Melody> Sample(int count, double temperature = 0.5, long rng = 0, double tempoQpm = 120, string? modelDirectory = null)
+    {
+        Preconditions.InRange(count, 1, 1024, "count");
+        var engine = Model(modelDirectory).Engine;
+        using var scope = NewDisposeScope();
+        var output = engine.Sample(count, temperature, rng);
+        return Split(output, 1, count).Select(w => new Melody(w[0], tempoQpm)).ToList();
+    }
+
+    private static void CheckSeed(Melody seed)
+    {
+        if (seed.NoteCount == 0) throw new ArgumentException("the seed melody has no notes.");
+        var bars = (seed.Steps + MelodyEncoding.StepsPerBar - 1) / MelodyEncoding.StepsPerBar;
+        if (bars > MaxSeedBars)
+            throw new ArgumentException($"the seed melody is {bars} bars long (4/4 bars of 16 steps); the limit is {MaxSeedBars}.");
+    }
+
+    private static Tensor ToTensor(int[][] chunks)
+    {
+        var w = MelodyEncoding.WindowSteps;
+        var data = new long[chunks.Length * w];
+        for (var c = 0; c < chunks.Length; c++)
+            for (var t = 0; t < w; t++) data[c * w + t] = chunks[c][t];
+        return tensor(data, new long[] { chunks.Length, w });
+    }
+
+    /// <summary>Splits [groups × chunks, steps] token output into groups of windows.</summary>
+    private static List<int[][]> Split(Tensor output, int chunks, int groups)
+    {
+        var flat = output.to(ScalarType.Int64).data<long>().ToArray();
+        var w = (int)output.shape[1];
+        var result = new List<int[][]>(groups);
+        for (var g = 0; g < groups; g++)
+        {
+            var windows = new int[chunks][];
+            for (var c = 0; c < chunks; c++)
+            {
+                windows[c] = new int[w];
+                for (var t = 0; t < w; t++) windows[c][t] = (int)flat[((g * chunks) + c) * w + t];
+            }
+            result.Add(windows);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,56 @@
+using TorchSharp;
+using VaeCreative.Core.Posteriors;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Core.Models;
+
+/// <summary>
+/// What the trainer and the variation engine need from a VAE, whatever the modality:
+/// encode a batch to a posterior, score a reconstruction, and generate from latent codes.
+/// </summary>
+public interface IVaeModel : IDisposable
+{
+    /// <summary>The model kind written to manifests, e.g. <c>sequence-vae</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>Size of z.</summary>
+    int LatentSize { get; }
+
+    /// <summary>The underlying TorchSharp module (parameters, train/eval, save/load).</summary>
+    nn.Module Module { get; }
+
+    /// <summary>The hyper-parameters as a JSON-serialisable object for the manifest.</summary>
+    object Options { get; }
+
+    /// <summary>q(z|x) for a batch of inputs.</summary>
+    DiagonalGaussian Encode(Tensor input);
+
+    /// <summary>
+    /// Per-example reconstruction NLL in nats (shape [batch]) of <paramref name="input"/> given
+    /// <paramref name="z"/>, plus per-element accuracy counts where the modality has discrete outputs.
+    /// </summary>
+    Reconstruction Reconstruct(Tensor input, Tensor z, ReconstructionSettings settings);
+
+    /// <summary>Generates one output per row of <paramref name="z"/> (token ids, pixels, …).</summary>
+    Tensor Generate(Tensor z, GenerationSettings settings);
+}
+
+/// <summary>Reconstruction terms for a batch.</summary>
+/// <param name="Nll">Per-example negative log-likelihood in nats, shape [batch].</param>
+/// <param name="Correct">Number of correctly predicted elements (teacher forced), or null for continuous outputs.</param>
+/// <param name="Total">Number of predicted elements, or null for continuous outputs.</param>
+public sealed record Reconstruction(Tensor Nll, long? Correct, long? Total);
+
+/// <summary>Training-time options for <see cref="IVaeModel.Reconstruct"/>.</summary>
+/// <param name="ScheduledSamplingRate">Probability of feeding the model's own sample instead of the true previous element (0 = pure teacher forcing).</param>
+/// <param name="Generator">Random source for scheduled sampling.</param>
+public sealed record ReconstructionSettings(double ScheduledSamplingRate = 0.0, Generator? Generator = null)
+{
+    /// <summary>Pure teacher forcing.</summary>
+    public static ReconstructionSettings TeacherForced { get; } = new();
+}
+
+/// <summary>Decoding options.</summary>
+/// <param name="Temperature">0 decodes by argmax; otherwise softmax(logits / T) sampling.</param>
+/// <param name="Generator">Random source for sampling.</param>
+public sealed record GenerationSettings(double Temperature = 0.0, Generator? Generator = null);

@@ -1,0 +1,45 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Core.Posteriors;
+
+/// <summary>
+/// A diagonal-Gaussian posterior q(z|x) = N(μ, diag(σ²)) parameterised by mean and log-variance,
+/// each of shape [batch, latent]. It does not own its tensors: the enclosing dispose scope does.
+/// </summary>
+public sealed class DiagonalGaussian
+{
+    /// <summary>Creates a posterior from its mean and log-variance.</summary>
+    public DiagonalGaussian(Tensor mean, Tensor logVariance)
+    {
+        if (!mean.shape.SequenceEqual(logVariance.shape))
+            throw new ArgumentException($"mean {Shape(mean)} and log-variance {Shape(logVariance)} must have the same shape.");
+        Mean = mean;
+        LogVariance = logVariance;
+    }
+
+    /// <summary>μ, shape [batch, latent].</summary>
+    public Tensor Mean { get; }
+
+    /// <summary>log σ², shape [batch, latent].</summary>
+    public Tensor LogVariance { get; }
+
+    /// <summary>σ = exp(½ log σ²).</summary>
+    public Tensor StdDev => exp(LogVariance * 0.5);
+
+    /// <summary>Reparameterised draw z = μ + σ ⊙ ε, ε ~ N(0, I); differentiable in μ and σ.</summary>
+    public Tensor Reparameterize(Generator? generator = null)
+    {
+        var eps = randn(Mean.shape, dtype: Mean.dtype, device: Mean.device, generator: generator);
+        return Mean + StdDev * eps;
+    }
+
+    /// <summary>
+    /// KL(q || N(0, I)) per example in nats, shape [batch]:
+    /// ½ Σ (σ² + μ² − 1 − log σ²).
+    /// </summary>
+    public Tensor KlToStandardNormal() =>
+        (LogVariance.exp() + Mean.square() - 1.0 - LogVariance).sum(-1) * 0.5;
+
+    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+}

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace VaeCreative.Core.Runtime;
+
+/// <summary>
+/// Loads TorchSharp's native library once and turns a loader failure into one readable paragraph
+/// instead of the raw dlopen trace.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly Lock Gate = new();
+    private static bool _loaded;
+
+    /// <summary>The TorchSharp version this build references.</summary>
+    public static string TorchSharpVersion => typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+
+    /// <summary>The device generation runs on: CUDA when a CUDA build is present and a GPU is visible, else CPU.</summary>
+    public static torch.Device DefaultDevice
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        }
+    }
+
+    /// <summary>Makes sure libtorch is loaded; throws <see cref="TorchUnavailableException"/> with a fix when it cannot be.</summary>
+    public static void EnsureLoaded()
+    {
+        if (_loaded) return;
+        lock (Gate)
+        {
+            if (_loaded) return;
+            try
+            {
+                // Any tensor op forces the native load.
+                using var probe = torch.zeros(1);
+                _loaded = true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new TorchUnavailableException(Explain(e), e);
+            }
+        }
+    }
+
+    /// <summary>Sets the intra-op thread count (0 keeps libtorch's default).</summary>
+    public static void SetThreads(int threads)
+    {
+        EnsureLoaded();
+        if (threads > 0) torch.set_num_threads(threads);
+    }
+
+    private static string Explain(Exception e)
+    {
+        var all = string.Join(" | ", Chain(e).Select(x => x.Message));
+        if (all.Contains("GLIBCXX_3.4.32", StringComparison.Ordinal) || all.Contains("GLIBCXX", StringComparison.Ordinal))
+        {
+            return "TorchSharp cannot load its native library: it needs libstdc++ from GCC 13 or newer " +
+                   "(symbol version GLIBCXX_3.4.32) and this system's libstdc++ is older (Debian 12 ships GCC 12's). " +
+                   "Fix: run ./scripts/setup.sh from the repository as root (it adds Debian 13 with pin priority 100 " +
+                   "and installs only libstdc++6 from it), or install libstdc++6 from GCC 13+ with your package manager.";
+        }
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        return $"TorchSharp cannot load its native library (libtorch) on {rid}: {FirstLine(all)}. " +
+               "Fix: make sure the TorchSharp-cpu package (or, with -p:TorchBackend=cuda, the CUDA package for this OS) " +
+               "restored completely (delete bin/ and obj/, then rebuild), and on Linux run ./scripts/setup.sh.";
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+
+    private static string FirstLine(string s)
+    {
+        var line = s.Split('\n')[0].Trim();
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
+}

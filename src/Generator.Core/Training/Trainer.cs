@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Models;
+using VaeCreative.Core.Objectives;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Core.Training;
+
+/// <summary>
+/// Optimises a VAE with Adam, exponential learning-rate decay and global-norm gradient clipping,
+/// one dispose scope per step. Data order, augmentation and sampling derive from the seed and the
+/// step number alone, so a run resumed from a checkpoint continues exactly where it stopped.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly IVaeModel model;
+    private readonly TrainerOptions options;
+    private readonly Device device;
+    private readonly Dictionary<long, int[]> permutations = new();
+
+    /// <summary>Creates a trainer for <paramref name="model"/> (already on <paramref name="device"/>).</summary>
+    public Trainer(IVaeModel model, TrainerOptions options, Device device)
+    {
+        this.model = model;
+        this.options = options.Validate();
+        this.device = device;
+    }
+
+    /// <summary>
+    /// Trains until <see cref="TrainerOptions.Steps"/>; writes checkpoints to <paramref name="checkpoints"/>
+    /// and metrics lines to <paramref name="metricsPath"/> (appended). Starts from the latest checkpoint when
+    /// <paramref name="resume"/> is set.
+    /// </summary>
+    public TrainingResult Train(
+        ITrainingData train,
+        ITrainingData? validation,
+        CheckpointStore checkpoints,
+        string? metricsPath,
+        bool resume,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("the training set is empty.", nameof(train));
+        var module = model.Module;
+        var parameters = module.parameters().ToArray();
+        var optimizer = optim.Adam(parameters, options.LearningRate);
+        long startStep = 0;
+        if (resume)
+        {
+            startStep = checkpoints.Restore(module, optimizer)
+                ?? throw new CheckpointException($"nothing to resume: no checkpoint in {checkpoints.Directory}.");
+            if (startStep >= options.Steps)
+                throw new CheckpointException(
+                    $"the checkpoint in {checkpoints.Directory} is at step {startStep}, which is not before --steps {options.Steps}; raise --steps to train further.");
+        }
+
+        using var metrics = metricsPath is null ? null : new StreamWriter(metricsPath, append: resume);
+        using var generator = new Generator(0, device);
+        var clock = Stopwatch.StartNew();
+        var trainingTime = Stopwatch.StartNew(); // excludes validation, for an honest examples/s
+        long examplesSeen = 0;
+        EvaluationResult? lastValidation = null;
+        TrainingProgress? last = null;
+        module.train();
+
+        for (var step = startStep; step < options.Steps; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var beta = options.Beta.Beta(step);
+            var lr = options.LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+            double loss, recon, kl;
+            double? accuracy;
+            using (var scope = NewDisposeScope())
+            {
+                var indices = BatchIndices(step, train.Count);
+                var augmentation = new Random(HashCode.Combine(options.Seed, step, 0x5eed));
+                generator.manual_seed(unchecked(options.Seed * 1_000_003L + step));
+                var batch = train.Batch(indices, augmentation).to(device);
+
+                optimizer.zero_grad();
+                var posterior = model.Encode(batch);
+                var z = posterior.Reparameterize(generator);
+                var reconstruction = model.Reconstruct(batch, z, new ReconstructionSettings(options.ScheduledSamplingRate, generator));
+                var terms = ElboTerms.Compute(reconstruction.Nll, posterior.KlToStandardNormal(), beta, options.FreeBits);
+                terms.Loss.backward();
+                if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
+                optimizer.step();
+
+                loss = terms.Loss.item<float>();
+                recon = terms.ReconstructionNats.item<float>();
+                kl = terms.KlNats.item<float>();
+                accuracy = reconstruction.Total is > 0 ? (double)reconstruction.Correct!.Value / reconstruction.Total.Value : null;
+            }
+            if (!double.IsFinite(loss))
+                throw new TrainingDivergedException($"training diverged at step {step + 1}: the loss is {loss}. Lower the learning rate or raise gradient clipping.");
+
+            examplesSeen += options.BatchSize;
+            var throughput = examplesSeen / Math.Max(1e-9, trainingTime.Elapsed.TotalSeconds);
+            var done = step + 1;
+            EvaluationResult? validationResult = null;
+            var isLast = done == options.Steps;
+            if (validation is { Count: > 0 } && ((options.ValidateEvery > 0 && done % options.ValidateEvery == 0) || isLast))
+            {
+                trainingTime.Stop();
+                validationResult = Evaluate(model, validation, options.BatchSize, options.ValidationBatches, device);
+                lastValidation = validationResult;
+                module.train();
+                trainingTime.Start();
+            }
+
+            last = new TrainingProgress(done, options.Steps, loss, recon, kl, accuracy, beta, lr,
+                throughput, validationResult);
+            if (metrics is not null) WriteMetrics(metrics, last);
+            progress?.Report(last);
+
+            if (options.CheckpointEvery > 0 && (done % options.CheckpointEvery == 0 || isLast))
+            {
+                trainingTime.Stop();
+                checkpoints.Save(module, optimizer, done);
+                trainingTime.Start();
+            }
+        }
+
+        module.eval();
+        return new TrainingResult(last!, lastValidation, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on up to <paramref name="maxBatches"/> batches of
+    /// <paramref name="data"/> in order, with z = μ and teacher forcing; with <paramref name="sampled"/>
+    /// also the accuracy of the argmax autoregressive decode from μ (discrete outputs only).
+    /// </summary>
+    public static EvaluationResult Evaluate(IVaeModel model, ITrainingData data, int batchSize, int maxBatches, Device device, bool sampled = false)
+    {
+        model.Module.eval();
+        double elbo = 0, recon = 0, kl = 0;
+        long correct = 0, total = 0, examples = 0, sampledCorrect = 0, sampledTotal = 0;
+        var hasAccuracy = false;
+        using var inference = inference_mode();
+        for (var start = 0; start < data.Count && start / batchSize < maxBatches; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, data.Count - start);
+            var batch = data.Batch(Enumerable.Range(start, count).ToArray(), null).to(device);
+            var posterior = model.Encode(batch);
+            var reconstruction = model.Reconstruct(batch, posterior.Mean, ReconstructionSettings.TeacherForced);
+            var klPer = posterior.KlToStandardNormal();
+            recon += reconstruction.Nll.sum().item<float>();
+            kl += klPer.sum().item<float>();
+            elbo += (reconstruction.Nll + klPer).sum().item<float>();
+            examples += count;
+            if (sampled && reconstruction.Total is not null)
+            {
+                var decoded = model.Generate(posterior.Mean, new GenerationSettings(0));
+                sampledCorrect += decoded.eq(batch).sum().item<long>();
+                sampledTotal += batch.numel();
+            }
+            if (reconstruction.Total is { } t)
+            {
+                hasAccuracy = true;
+                correct += reconstruction.Correct!.Value;
+                total += t;
+            }
+        }
+        if (examples == 0) throw new ArgumentException("the evaluation set is empty.", nameof(data));
+        return new EvaluationResult(examples, elbo / examples, recon / examples, kl / examples,
+            hasAccuracy && total > 0 ? (double)correct / total : null,
+            sampledTotal > 0 ? (double)sampledCorrect / sampledTotal : null);
+    }
+
+    private int[] BatchIndices(long step, int count)
+    {
+        var result = new int[options.BatchSize];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var position = step * options.BatchSize + i;
+            var epoch = position / count;
+            result[i] = Permutation(epoch, count)[position % count];
+        }
+        return result;
+    }
+
+    private int[] Permutation(long epoch, int count)
+    {
+        if (permutations.TryGetValue(epoch, out var p)) return p;
+        if (permutations.Count > 4) permutations.Clear();
+        p = Enumerable.Range(0, count).ToArray();
+        new Random(HashCode.Combine(options.Seed, epoch, 0xda7a)).Shuffle(p);
+        permutations[epoch] = p;
+        return p;
+    }
+
+    private static void WriteMetrics(StreamWriter writer, TrainingProgress p)
+    {
+        var line = new Dictionary<string, object?>
+        {
+            ["step"] = p.Step,
+            ["loss"] = p.Loss,
+            ["reconstruction_nats"] = p.ReconstructionNats,
+            ["kl_nats"] = p.KlNats,
+            ["elbo_nats"] = p.ReconstructionNats + p.KlNats,
+            ["accuracy"] = p.Accuracy,
+            ["beta"] = p.Beta,
+            ["learning_rate"] = p.LearningRate,
+            ["examples_per_s"] = p.ExamplesPerSecond,
+        };
+        writer.WriteLine(JsonSerializer.Serialize(line));
+        if (p.Validation is { } v)
+        {
+            var validation = new Dictionary<string, object?>
+            {
+                ["step"] = p.Step,
+                ["split"] = "validation",
+                ["examples"] = v.Examples,
+                ["elbo_nats"] = v.ElboNats,
+                ["reconstruction_nats"] = v.ReconstructionNats,
+                ["kl_nats"] = v.KlNats,
+                ["accuracy_teacher_forced"] = v.AccuracyTeacherForced,
+            };
+            writer.WriteLine(JsonSerializer.Serialize(validation));
+        }
+        writer.Flush();
+    }
+}
+
+/// <summary>The outcome of a training run.</summary>
+/// <param name="Last">The final step's figures.</param>
+/// <param name="Validation">The last validation figures, when there was a validation set.</param>
+/// <param name="Elapsed">Wall time of this run (since start or resume).</param>
+public sealed record TrainingResult(TrainingProgress Last, EvaluationResult? Validation, TimeSpan Elapsed);
+
+/// <summary>The loss became NaN or infinite.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);

@@ -1,0 +1,33 @@
+namespace VaeCreative.Core.Training;
+
+/// <summary>One training step's figures, reported to progress listeners and the metrics log.</summary>
+/// <param name="Step">Steps completed (1-based).</param>
+/// <param name="TotalSteps">Steps in the run.</param>
+/// <param name="Loss">Optimised objective (nats per example).</param>
+/// <param name="ReconstructionNats">Reconstruction NLL per example.</param>
+/// <param name="KlNats">KL per example.</param>
+/// <param name="Accuracy">Teacher-forced per-element accuracy, or null for continuous outputs.</param>
+/// <param name="Beta">β at this step.</param>
+/// <param name="LearningRate">Learning rate at this step.</param>
+/// <param name="ExamplesPerSecond">Training throughput averaged since the run (or resume) began.</param>
+/// <param name="Validation">Validation figures when this step ran validation.</param>
+public sealed record TrainingProgress(
+    long Step,
+    long TotalSteps,
+    double Loss,
+    double ReconstructionNats,
+    double KlNats,
+    double? Accuracy,
+    double Beta,
+    double LearningRate,
+    double ExamplesPerSecond,
+    EvaluationResult? Validation);
+
+/// <summary>Figures over a held-out set, all per example, with z = μ.</summary>
+/// <param name="Examples">Examples evaluated.</param>
+/// <param name="ElboNats">Negative ELBO (reconstruction + KL), nats per example.</param>
+/// <param name="ReconstructionNats">Reconstruction NLL, nats per example.</param>
+/// <param name="KlNats">KL, nats per example.</param>
+/// <param name="AccuracyTeacherForced">Per-element accuracy with teacher forcing, or null.</param>
+/// <param name="AccuracySampled">Per-element accuracy of the argmax autoregressive decode from μ, or null when not measured.</param>
+public sealed record EvaluationResult(long Examples, double ElboNats, double ReconstructionNats, double KlNats, double? AccuracyTeacherForced, double? AccuracySampled = null);

@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace VaeCreative.Core.Variation;
+
+/// <summary>Spherical linear interpolation between latent codes (White, 2016), row by row.</summary>
+public static class Slerp
+{
+    /// <summary>
+    /// slerp(a, b, t) for rows of <paramref name="a"/> and <paramref name="b"/> (shape [n, d]); t in [0, 1].
+    /// Walks the great circle between the directions while interpolating along it, which keeps
+    /// intermediate codes at a typical norm for a Gaussian prior instead of shrinking them as a linear mix does.
+    /// Falls back to linear interpolation where the rows are (anti)parallel.
+    /// </summary>
+    public static Tensor Interpolate(Tensor a, Tensor b, double t)
+    {
+        var tensorT = full(new long[] { a.shape[0], 1 }, t, dtype: a.dtype, device: a.device);
+        return Interpolate(a, b, tensorT);
+    }
+
+    /// <summary>slerp with one t per row: <paramref name="t"/> has shape [n, 1].</summary>
+    public static Tensor Interpolate(Tensor a, Tensor b, Tensor t)
+    {
+        if (!a.shape.SequenceEqual(b.shape))
+            throw new ArgumentException("slerp needs two tensors of the same shape.");
+        var aUnit = a / a.norm(1, true).clamp_min(1e-12);
+        var bUnit = b / b.norm(1, true).clamp_min(1e-12);
+        var cos = (aUnit * bUnit).sum(1, true).clamp(-1.0, 1.0);
+        var omega = cos.acos();
+        var sinOmega = omega.sin();
+        var nearlyParallel = sinOmega.abs() < 1e-6;
+        var safeSin = where(nearlyParallel, ones_like(sinOmega), sinOmega);
+        var wa = where(nearlyParallel, 1.0 - t, ((1.0 - t) * omega).sin() / safeSin);
+        var wb = where(nearlyParallel, t, (t * omega).sin() / safeSin);
+        return wa * a + wb * b;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Spectre.Console;
+using VaeCreative.Core.Training;
+
+namespace VaeCreative.Host.Cli;
+
+/// <summary>Shows training progress: a live bar on a terminal, periodic plain lines otherwise.</summary>
+public static class TrainingProgressView
+{
+    /// <summary>Runs <paramref name="train"/>, rendering the progress it reports.</summary>
+    public static T Run<T>(Terminal terminal, long totalSteps, Func<IProgress<TrainingProgress>, T> train)
+    {
+        if (!terminal.Interactive)
+        {
+            var every = Math.Max(1, totalSteps / 50);
+            return train(new Inline(p =>
+            {
+                if (p.Step % every == 0 || p.Step == p.TotalSteps || p.Validation is not null)
+                    terminal.Line(Describe(p, withStep: true));
+            }));
+        }
+
+        return terminal.Console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: totalSteps);
+                return train(new Inline(p =>
+                {
+                    task.Value = p.Step;
+                    task.Description = Markup.Escape(Describe(p, withStep: true));
+                    if (p.Validation is not null) terminal.Line(Describe(p, withStep: true));
+                }));
+            });
+    }
+
+    private static string Describe(TrainingProgress p, bool withStep)
+    {
+        var s = string.Create(CultureInfo.InvariantCulture,
+            $"{(withStep ? $"step {p.Step}/{p.TotalSteps} " : "")}loss {p.Loss:F2} KL {p.KlNats:F2} acc {p.Accuracy ?? double.NaN:F3} β {p.Beta:F3} {p.ExamplesPerSecond:F0} ex/s");
+        if (p.Validation is { } v)
+            s += string.Create(CultureInfo.InvariantCulture, $" | validation ELBO {v.ElboNats:F2} KL {v.KlNats:F2} acc {v.AccuracyTeacherForced ?? double.NaN:F3}");
+        return s;
+    }
+
+    private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
