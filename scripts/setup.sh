@@ -11,8 +11,30 @@
 set -euo pipefail
 
 quiet=0
-[[ "${1:-}" == "--quiet" ]] && quiet=1
+test_tools=0
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) quiet=1 ;;
+    --test-tools) test_tools=1 ;; # also python3-mido, the independent MIDI parser the tests check outputs with
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools)" >&2; exit 2 ;;
+  esac
+done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
+
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+
+install_test_tools() {
+  [[ $test_tools == 1 ]] || return 0
+  if /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then return 0; fi
+  if ! command -v apt-get >/dev/null; then
+    say "python3-mido not installed and no apt-get; the independent MIDI check will be skipped."
+    return 0
+  fi
+  say "installing python3-mido (independent MIDI parser for tests)."
+  $SUDO apt-get update -qq -o Dpkg::Use-Pty=0 >/dev/null
+  $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 python3-mido >/dev/null
+}
 
 find_libstdcxx() {
   local candidates=(
@@ -39,6 +61,7 @@ fi
 
 if has_glibcxx_3_4_32; then
   say "libstdc++ provides GLIBCXX_3.4.32; nothing to do."
+  install_test_tools
   exit 0
 fi
 
@@ -49,11 +72,9 @@ if [[ ! -r /etc/os-release ]] || ! grep -q '^ID=debian' /etc/os-release; then
   exit 1
 fi
 
-if [[ $(id -u) -ne 0 ]]; then
-  SUDO=sudo
-  command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install libstdc++6 from Debian 13" >&2; exit 1; }
-else
-  SUDO=
+if [[ -n "$SUDO" ]] && ! command -v sudo >/dev/null; then
+  echo "setup: libstdc++ lacks GLIBCXX_3.4.32 and installing it needs root (or sudo); run scripts/setup.sh as root." >&2
+  exit 1
 fi
 
 say "libstdc++ lacks GLIBCXX_3.4.32; installing libstdc++6 from Debian 13 (trixie, pin 100)."
@@ -73,12 +94,12 @@ Pin: release n=trixie
 Pin-Priority: 100
 PIN
 fi
-export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq -o Dpkg::Use-Pty=0 >/dev/null
 $SUDO apt-get install -y -qq -t trixie -o Dpkg::Use-Pty=0 libstdc++6 >/dev/null
 
 if has_glibcxx_3_4_32; then
   say "libstdc++6 from Debian 13 installed."
+  install_test_tools
 else
   echo "setup: installed libstdc++6 from Debian 13 but GLIBCXX_3.4.32 is still missing." >&2
   exit 1

@@ -59,6 +59,7 @@ public static class Program
             CliException c => (c.Message, c.ExitCode),
             MidiReadException or ModelLoadException or CheckpointException or TrainingDivergedException => (e.Message, 1),
             TorchUnavailableException => (e.Message, 3),
+            _ when TorchRuntime.IsLoadFailure(e) => (TorchRuntime.Explain(e), 3),
             ArgumentException a => (StripParameter(a), 2),
             FormatException => (e.Message.Split('\n')[0], 2),
             DirectoryNotFoundException or FileNotFoundException or UnauthorizedAccessException or IOException => (e.Message, 1),

@@ -32,6 +32,9 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
+            // TorchSharp prints its loader trace to stdout when loading fails; keep it off the user's screen.
+            var stdout = Console.Out;
+            Console.SetOut(TextWriter.Null);
             try
             {
                 // Any tensor op forces the native load.
@@ -41,6 +44,10 @@ public static class TorchRuntime
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 throw new TorchUnavailableException(Explain(e), e);
+            }
+            finally
+            {
+                Console.SetOut(stdout);
             }
         }
     }
@@ -52,9 +59,17 @@ public static class TorchRuntime
         if (threads > 0) torch.set_num_threads(threads);
     }
 
-    private static string Explain(Exception e)
+    /// <summary>True when <paramref name="e"/> (or an inner exception) is a native-library load failure.</summary>
+    public static bool IsLoadFailure(Exception e) =>
+        Chain(e).Any(x => x is DllNotFoundException or BadImageFormatException ||
+                          x.Message.Contains("GLIBCXX", StringComparison.Ordinal) ||
+                          x.Message.Contains("libtorch", StringComparison.OrdinalIgnoreCase) ||
+                          x.Message.Contains("LibTorchSharp", StringComparison.Ordinal));
+
+    /// <summary>One paragraph saying what is missing and how to fix it.</summary>
+    public static string Explain(Exception e)
     {
-        var all = string.Join(" | ", Chain(e).Select(x => x.Message));
+        var all = string.Join(" | ", Chain(e).Select(x => x.Message)) + " | " + DirectLoadError();
         if (all.Contains("GLIBCXX_3.4.32", StringComparison.Ordinal) || all.Contains("GLIBCXX", StringComparison.Ordinal))
         {
             return "TorchSharp cannot load its native library: it needs libstdc++ from GCC 13 or newer " +
@@ -66,6 +81,27 @@ public static class TorchRuntime
         return $"TorchSharp cannot load its native library (libtorch) on {rid}: {FirstLine(all)}. " +
                "Fix: make sure the TorchSharp-cpu package (or, with -p:TorchBackend=cuda, the CUDA package for this OS) " +
                "restored completely (delete bin/ and obj/, then rebuild), and on Linux run ./scripts/setup.sh.";
+    }
+
+    /// <summary>The dynamic loader's own error for TorchSharp's native shim, which names a missing symbol or library.</summary>
+    private static string DirectLoadError()
+    {
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        var name = OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
+        foreach (var dir in new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native"), Path.Combine(AppContext.BaseDirectory, "cpu"), AppContext.BaseDirectory })
+        {
+            var path = Path.Combine(dir, name);
+            if (!File.Exists(path)) continue;
+            try
+            {
+                NativeLibrary.Free(NativeLibrary.Load(path));
+            }
+            catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+            {
+                return e.Message;
+            }
+        }
+        return "";
     }
 
     private static IEnumerable<Exception> Chain(Exception e)

@@ -18,6 +18,15 @@ public sealed record VaryOptions
 
     /// <summary>Random seed; the same seed gives the same variations. Default 0.</summary>
     public long Rng { get; init; }
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public VaryOptions Validate()
+    {
+        Preconditions.InRange(Count, 1, 256, "count");
+        Preconditions.InRange(Similarity, 0, 1, "similarity");
+        Preconditions.InRange(Temperature, 0, 10, "temperature");
+        return this;
+    }
 }
 
 /// <summary>
@@ -45,7 +54,7 @@ public sealed class MelodyGenerator
     /// <summary>Variations of <paramref name="seed"/>, each as long as the seed, varied window by window.</summary>
     public IReadOnlyList<Melody> Vary(Melody seed, VaryOptions options, string? modelDirectory = null)
     {
-        Preconditions.InRange(options.Count, 1, 256, "count");
+        options.Validate();
         CheckSeed(seed);
         var engine = Model(modelDirectory).Engine;
         var chunks = MelodyWindows.Chunks(seed);
@@ -60,6 +69,8 @@ public sealed class MelodyGenerator
     /// </summary>
     public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, int steps, double temperature = 0, long rng = 0, string? modelDirectory = null)
     {
+        Preconditions.InRange(steps, 2, 1000, "steps");
+        Preconditions.InRange(temperature, 0, 10, "temperature");
         CheckSeed(from);
         CheckSeed(to);
         var engine = Model(modelDirectory).Engine;
@@ -75,6 +86,7 @@ public sealed class MelodyGenerator
     public IReadOnlyList<Melody> Sample(int count, double temperature = 0.5, long rng = 0, double tempoQpm = 120, string? modelDirectory = null)
     {
         Preconditions.InRange(count, 1, 1024, "count");
+        Preconditions.InRange(temperature, 0, 10, "temperature");
         var engine = Model(modelDirectory).Engine;
         using var scope = NewDisposeScope();
         var output = engine.Sample(count, temperature, rng);

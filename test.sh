@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds everything and runs the test suite; ends with "tests: N passed, N failed, N skipped".
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+./scripts/setup.sh --test-tools
+
+dotnet build VaeCreative.sln -c Release -nologo -v quiet
+log="$(mktemp)"
+set +e
+dotnet test tests/Tests/Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+summary="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -1 || true)"
+rm -f "$log"
+if [[ -n "$summary" ]]; then
+  failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")"
+  passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")"
+  skipped="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")"
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "tests: no summary from dotnet test (exit $status)" >&2
+  [[ $status -ne 0 ]] || status=1
+fi
+exit "$status"
