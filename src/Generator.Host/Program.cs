@@ -20,6 +20,12 @@ public static class Program
             using var services = HostServices.Build();
             var root = BuildRoot(services);
             var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                var command = string.Join(' ', parse.CommandResult.Command.Name is var name && name != root.Name ? ["vaecreative", name] : new[] { "vaecreative" });
+                Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{command} --help')");
+                return 2;
+            }
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)

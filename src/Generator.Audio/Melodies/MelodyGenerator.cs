@@ -59,9 +59,31 @@ public sealed class MelodyGenerator
         var engine = Model(modelDirectory).Engine;
         var chunks = MelodyWindows.Chunks(seed);
         using var scope = NewDisposeScope();
-        var output = engine.Vary(ToTensor(chunks), options.Count, options.Similarity, options.Temperature, options.Rng);
-        return Split(output, chunks.Length, options.Count).Select(w => seed.WithTokens(MelodyWindows.Stitch(w, seed.Steps))).ToList();
+        var seedTensor = ToTensor(chunks);
+        var result = Draw(options.Count, options.Rng);
+        // The engine rejects copies window by window; after cutting to the seed's length two outputs can
+        // still coincide (they differed only in padding), so check again on the melodies themselves.
+        for (var attempt = 1; attempt <= MaxRedraws; attempt++)
+        {
+            var seen = new HashSet<string> { Key(seed.Tokens) };
+            var bad = Enumerable.Range(0, result.Count).Where(i => !seen.Add(Key(result[i].Tokens))).ToList();
+            if (bad.Count == 0) break;
+            var redrawn = Draw(bad.Count, unchecked(options.Rng + attempt * 1_000_003L));
+            for (var i = 0; i < bad.Count; i++) result[bad[i]] = redrawn[i];
+        }
+        return result;
+
+        List<Melody> Draw(int count, long rng)
+        {
+            using var inner = NewDisposeScope();
+            var output = engine.Vary(seedTensor, count, options.Similarity, options.Temperature, rng);
+            return Split(output, chunks.Length, count).Select(w => seed.WithTokens(MelodyWindows.Stitch(w, seed.Steps))).ToList();
+        }
     }
+
+    private const int MaxRedraws = 8;
+
+    private static string Key(IReadOnlyList<int> tokens) => string.Join(',', tokens);
 
     /// <summary>
     /// <paramref name="steps"/> melodies from <paramref name="from"/> to <paramref name="to"/> (inclusive), by slerp

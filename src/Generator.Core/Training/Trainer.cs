@@ -57,6 +57,7 @@ public sealed class Trainer
                     $"the checkpoint in {checkpoints.Directory} is at step {startStep}, which is not before --steps {options.Steps}; raise --steps to train further.");
         }
 
+        if (resume && metricsPath is not null) KeepMetricsUpTo(metricsPath, startStep);
         using var metrics = metricsPath is null ? null : new StreamWriter(metricsPath, append: resume);
         using var generator = new Generator(0, device);
         var clock = Stopwatch.StartNew();
@@ -193,6 +194,25 @@ public sealed class Trainer
         new Random(HashCode.Combine(options.Seed, epoch, 0xda7a)).Shuffle(p);
         permutations[epoch] = p;
         return p;
+    }
+
+    /// <summary>Drops metrics lines logged after the checkpoint being resumed, so the log has each step once.</summary>
+    private static void KeepMetricsUpTo(string path, long step)
+    {
+        if (!File.Exists(path)) return;
+        var kept = File.ReadLines(path).Where(line =>
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                return doc.RootElement.TryGetProperty("step", out var s) && s.GetInt64() <= step;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }).ToList();
+        AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
     }
 
     private static void WriteMetrics(StreamWriter writer, TrainingProgress p)
