@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Models;
+using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Runtime;
+using VaeCreative.Core.Variation;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Bench;
+
+/// <summary>
+/// The C# side of the benchmark suite (bench/run.sh drives it). Each phase runs in its own process so
+/// that peak RSS is per phase, and prints one JSON object on stdout.
+/// </summary>
+public static class Program
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
+                                    "phases: equivalence, train, latency, generation, serve, matmul, flops");
+            return 2;
+        }
+        var phase = args[0];
+        var quick = args.Contains("--quick");
+        var threads = int.Parse(Arg(args, "--threads") ?? "2");
+        var repo = Arg(args, "--repo") ?? FindRepo();
+        TorchRuntime.SetThreads(threads);
+        object result = phase switch
+        {
+            "equivalence" => Equivalence(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
+            "train" => Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
+            "latency" => Latency(repo, quick),
+            "generation" => Generation(repo, quick),
+            "serve" => Serve(repo, quick),
+            "matmul" => Matmul(quick),
+            "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
+            "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },
+            _ => throw new ArgumentException($"unknown phase '{phase}'"),
+        };
+        Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));
+        return 0;
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FindRepo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "VaeCreative.sln"))) return dir.FullName;
+        throw new InvalidOperationException("run from inside the repository or pass --repo");
+    }
+
+    private static string Nottingham(string repo) => Path.GetFullPath(Path.Combine(repo, "..", "shared", "datasets", "nottingham"));
+
+    /// <summary>Deterministic batches of real windows (no augmentation) shared by C# and PyTorch.</summary>
+    private static long[] Windows(string repo, int count)
+    {
+        var corpus = MelodyCorpus.Load(Nottingham(repo), 0.1, 0);
+        var data = new long[count * MelodyEncoding.WindowSteps];
+        for (var i = 0; i < count; i++)
+        {
+            var w = corpus.Train.Windows[i % corpus.Train.Count];
+            for (var t = 0; t < w.Length; t++) data[i * w.Length + t] = w[t];
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// Writes the initial weights (safetensors, via TorchSharp.PyBridge), a few batches and their noise,
+    /// and the C# losses of a few Adam steps on them, for bench/reference to reproduce.
+    /// </summary>
+    private static object Equivalence(string repo, string outDir)
+    {
+        const int steps = 3, batch = 64;
+        const double beta = 0.2, freeBits = 0, lr = 1e-3, clip = 1.0;
+        Directory.CreateDirectory(outDir);
+        manual_seed(123);
+        using var model = new SequenceVae(MelodyModality.DefaultModelOptions);
+        model.save_safetensors(Path.Combine(outDir, "init.safetensors"));
+        var tokens = Windows(repo, steps * batch);
+        using var g = new Generator(77);
+        var eps = randn(new long[] { steps, batch, model.LatentSize }, generator: g);
+        File.WriteAllBytes(Path.Combine(outDir, "tokens.i64"), tokens.SelectMany(BitConverter.GetBytes).ToArray());
+        File.WriteAllBytes(Path.Combine(outDir, "eps.f32"), eps.data<float>().ToArray().SelectMany(BitConverter.GetBytes).ToArray());
+
+        var optimizer = optim.Adam(model.parameters(), lr);
+        var losses = new List<double>();
+        model.train();
+        for (var s = 0; s < steps; s++)
+        {
+            using var scope = NewDisposeScope();
+            var x = tensor(tokens.AsSpan(s * batch * 32, batch * 32).ToArray(), new long[] { batch, 32 });
+            optimizer.zero_grad();
+            var posterior = model.Encode(x);
+            var z = posterior.Mean + posterior.StdDev * eps[s];
+            var rec = model.Reconstruct(x, z, ReconstructionSettings.TeacherForced);
+            var terms = ElboTerms.Compute(rec.Nll, posterior.KlToStandardNormal(), beta, freeBits);
+            terms.Loss.backward();
+            nn.utils.clip_grad_norm_(model.parameters(), clip);
+            optimizer.step();
+            losses.Add(terms.Loss.item<float>());
+        }
+        eps.Dispose();
+        var spec = new { steps, batch, beta, free_bits = freeBits, lr, clip, latent = model.LatentSize, losses };
+        File.WriteAllText(Path.Combine(outDir, "spec.json"), JsonSerializer.Serialize(spec));
+        return spec;
+    }
+
+    /// <summary>
+    /// Inputs both sides share: the bundled model's weights as safetensors (so the PyTorch twin serves the
+    /// same weights), 4096 real training windows, and the demo seed's first 2-bar window.
+    /// </summary>
+    private static object Export(string repo, string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        var (_, model, seed) = LoadEngine(repo);
+        using var _m = model;
+        model.Module.save_safetensors(Path.Combine(outDir, "model.safetensors"));
+        File.WriteAllBytes(Path.Combine(outDir, "tokens.i64"), Windows(repo, 4096).SelectMany(BitConverter.GetBytes).ToArray());
+        var seedTokens = seed.data<long>().ToArray();
+        File.WriteAllText(Path.Combine(outDir, "seed.json"), JsonSerializer.Serialize(seedTokens));
+        return new { outDir, parameters = model.Module.parameters().Sum(p => p.numel()), seed = seedTokens };
+    }
+
+    private static long[] ReadTokens(string dir, int count)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(dir, "tokens.i64"));
+        var all = new long[bytes.Length / 8];
+        Buffer.BlockCopy(bytes, 0, all, 0, bytes.Length);
+        return all.Take(count * 32).ToArray();
+    }
+
+    private static object Train(string dir, int batch, bool quick)
+    {
+        int warmup = quick ? (batch >= 512 ? 1 : 2) : (batch >= 512 ? 2 : 5);
+        int timed = quick ? (batch >= 512 ? 2 : 8) : (batch >= 512 ? 8 : 40);
+        var tokens = ReadTokens(dir, batch * 8);
+        manual_seed(1);
+        using var model = new SequenceVae(MelodyModality.DefaultModelOptions);
+        var optimizer = optim.Adam(model.parameters(), 1e-3);
+        using var g = new Generator(3);
+        model.train();
+        var clock = new Stopwatch();
+        for (var s = 0; s < warmup + timed; s++)
+        {
+            if (s == warmup) clock.Start();
+            using var scope = NewDisposeScope();
+            var x = tensor(tokens.AsSpan((s % 8) * batch * 32, batch * 32).ToArray(), new long[] { batch, 32 });
+            optimizer.zero_grad();
+            var posterior = model.Encode(x);
+            var z = posterior.Reparameterize(g);
+            var rec = model.Reconstruct(x, z, ReconstructionSettings.TeacherForced);
+            var terms = ElboTerms.Compute(rec.Nll, posterior.KlToStandardNormal(), 0.2, 0);
+            terms.Loss.backward();
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            optimizer.step();
+        }
+        clock.Stop();
+        return new { batch, steps = timed, examples_per_s = timed * batch / clock.Elapsed.TotalSeconds, peak_rss_mb = PeakRssMb() };
+    }
+
+    private static (VariationEngine Engine, IVaeModel Model, Tensor Seed) LoadEngine(string repo)
+    {
+        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), CPU, MelodyModality.Name);
+        var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
+        var chunk = MelodyWindows.Chunks(melody)[0];
+        var seed = tensor(chunk.Select(t => (long)t).ToArray(), new long[] { 1, 32 });
+        return (new VariationEngine(model, CPU), model, seed);
+    }
+
+    private static object Latency(string repo, bool quick)
+    {
+        var (engine, model, seed) = LoadEngine(repo);
+        using var _ = model;
+        int warmup = 10, runs = quick ? 60 : 200;
+        var times = new List<double>();
+        for (var i = 0; i < warmup + runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (NewDisposeScope()) engine.Vary(seed, 8, 0.75, 0.5, i, rejectCopies: false);
+            sw.Stop();
+            if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return new { runs, p50_ms = Percentile(times, 0.5), p99_ms = Percentile(times, 0.99) };
+    }
+
+    private static object Generation(string repo, bool quick)
+    {
+        var (engine, model, seed) = LoadEngine(repo);
+        using var _ = model;
+        var result = new Dictionary<string, double>();
+        foreach (var b in new[] { 1, 8, 64, 256 })
+        {
+            var reps = Math.Max(3, (quick ? 256 : 1024) / b);
+            using (NewDisposeScope()) engine.Vary(seed, b, 0.75, 0.5, 0, rejectCopies: false);
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < reps; i++)
+                using (NewDisposeScope()) engine.Vary(seed, b, 0.75, 0.5, i, rejectCopies: false);
+            result[$"b{b}"] = reps * b / sw.Elapsed.TotalSeconds;
+        }
+        return result;
+    }
+
+    private static object Serve(string repo, bool quick)
+    {
+        var (engine, model, seed) = LoadEngine(repo);
+        using var _ = model;
+        var requests = quick ? 300 : 1000;
+        using (NewDisposeScope()) engine.Vary(seed, 8, 0.75, 0.5, 0);
+        GC.Collect();
+        var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var rssBefore = RssMb();
+        double rssAtTenth = 0;
+        for (var i = 0; i < requests; i++)
+        {
+            using (NewDisposeScope()) engine.Vary(seed, 8, 0.75, 0.5, i);
+            if (i == requests / 10) rssAtTenth = RssMb();
+        }
+        GC.Collect();
+        var liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var rssAfter = RssMb();
+        return new
+        {
+            requests,
+            live_tensors_before = liveBefore,
+            live_tensors_after = liveAfter,
+            rss_mb_before = rssBefore,
+            rss_mb_after_warm = rssAtTenth,
+            rss_mb_after = rssAfter,
+            rss_growth_percent = 100 * (rssAfter - rssAtTenth) / rssAtTenth,
+            peak_rss_mb = PeakRssMb(),
+        };
+    }
+
+    private static object Matmul(bool quick)
+    {
+        const int n = 2048;
+        using var a = randn(n, n);
+        using var b = randn(n, n);
+        for (var i = 0; i < 2; i++) using (matmul(a, b)) { }
+        var reps = quick ? 5 : 20;
+        var best = double.MaxValue;
+        for (var i = 0; i < reps; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (matmul(a, b)) { }
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        return new { n, gflops = 2.0 * n * n * n / best / 1e9 };
+    }
+
+    /// <summary>
+    /// Multiply-adds counted as 2 FLOPs; backward counted as twice the forward (the usual 3× rule).
+    /// LSTM layer per step: 4H × (I + H) multiply-adds; one-hot inputs are counted as dense (that is what runs).
+    /// </summary>
+    internal static double TrainingFlopsPerExample(SequenceVaeOptions o)
+    {
+        double T = o.SequenceLength, V = o.VocabularySize, He = o.EncoderHidden, Hd = o.DecoderHidden, Z = o.LatentSize;
+        double Lstm(double input, double hidden) => 2 * 4 * hidden * (input + hidden);
+        var encoder = 0.0;
+        var input = V;
+        for (var l = 0; l < o.EncoderLayers; l++) { encoder += 2 * T * Lstm(input, He); input = 2 * He; }
+        var decoder = 0.0;
+        input = V + Z;
+        for (var l = 0; l < o.DecoderLayers; l++) { decoder += T * Lstm(input, Hd); input = Hd; }
+        var heads = 2 * (2 * 2 * He * Z) + 2 * Z * (2 * o.DecoderLayers * Hd) + T * 2 * Hd * V;
+        return 3 * (encoder + decoder + heads);
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static double RssMb() => StatusKb("VmRSS:") / 1024.0;
+
+    private static double PeakRssMb() => StatusKb("VmHWM:") / 1024.0;
+
+    private static double StatusKb(string key)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(key, StringComparison.Ordinal))
+                return double.Parse(line[key.Length..].Trim().Split(' ')[0]);
+        return double.NaN;
+    }
+}
