@@ -11,13 +11,21 @@ set +e
 dotnet test tests/Tests/Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-summary="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -1 || true)"
+# dotnet test prints either "Failed: F, Passed: P, Skipped: S, Total: T" or a block of
+# "Total tests: T / Passed: P / Failed: F / Skipped: S" lines, depending on the logger.
+count() { grep -E "^ +$1: +[0-9]+ *$" "$log" | tail -1 | grep -oE '[0-9]+' || true; }
+passed="$(count Passed)"; failed="$(count Failed)"; skipped="$(count Skipped)"
+if [[ -z "$passed$failed" ]]; then
+  summary="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -1 || true)"
+  if [[ -n "$summary" ]]; then
+    failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")"
+    passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")"
+    skipped="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")"
+  fi
+fi
 rm -f "$log"
-if [[ -n "$summary" ]]; then
-  failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")"
-  passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")"
-  skipped="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")"
-  echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [[ -n "$passed$failed" ]]; then
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 else
   echo "tests: no summary from dotnet test (exit $status)" >&2
   [[ $status -ne 0 ]] || status=1

@@ -116,9 +116,7 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         var tokens = new Tensor[steps];
         for (var t = 0; t < steps; t++)
         {
-            var (output, h, c) = decoder.forward(cat([input, zStep], 2), state);
-            state = (h, c);
-            var logits = toLogits.forward(output.squeeze(1));
+            var logits = DecoderStep(input, zStep, ref state);
             var next = Choose(logits, settings.Temperature, settings.Generator);
             tokens[t] = next;
             input = OneHot(next.unsqueeze(1));
@@ -136,9 +134,7 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         var all = new Tensor[steps];
         for (var t = 0; t < steps; t++)
         {
-            var (output, h, c) = decoder.forward(cat([input, zStep], 2), state);
-            state = (h, c);
-            var logits = toLogits.forward(output.squeeze(1));
+            var logits = DecoderStep(input, zStep, ref state);
             all[t] = logits;
             if (t + 1 < steps)
             {
@@ -153,6 +149,14 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
             }
         }
         return stack(all, 1);
+    }
+
+    /// <summary>One decoder step: previous-token one-hot [batch, 1, vocab] and z [batch, 1, latent] to logits [batch, vocab].</summary>
+    private Tensor DecoderStep(Tensor previous, Tensor zStep, ref (Tensor, Tensor) state)
+    {
+        var (output, h, c) = decoder.forward(cat([previous, zStep], 2), state);
+        state = (h, c);
+        return toLogits.forward(output.squeeze(1));
     }
 
     private static Tensor Choose(Tensor logits, double temperature, Generator? generator)

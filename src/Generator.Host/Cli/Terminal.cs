@@ -19,6 +19,10 @@ public sealed class Terminal
     /// <summary>True when stderr is an interactive terminal (progress bars), false in pipes and CI (plain lines).</summary>
     public bool Interactive => Console.Profile.Capabilities.Interactive && !System.Console.IsErrorRedirected;
 
-    /// <summary>Writes one plain line.</summary>
-    public void Line(string text) => Console.WriteLine(text, Style.Plain);
+    /// <summary>Writes one plain line (unwrapped when stderr is not a terminal, so logs keep one line per message).</summary>
+    public void Line(string text)
+    {
+        if (Interactive) Console.WriteLine(text, Style.Plain);
+        else System.Console.Error.WriteLine(text);
+    }
 }
