@@ -40,7 +40,7 @@ public static class Program
             "train" => Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
             "latency" => Latency(repo, quick),
             "generation" => Generation(repo, quick),
-            "serve" => Serve(repo, quick),
+            "serve" => Serve(repo),
             "matmul" => Matmul(quick),
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },
@@ -215,7 +215,7 @@ public static class Program
         return result;
     }
 
-    private static object Serve(string repo, bool _)
+    private static object Serve(string repo)
     {
         var (engine, model, seed) = LoadEngine(repo);
         using var _ = model;
