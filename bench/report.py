@@ -40,6 +40,7 @@ def main():
     blas, matmul, flops = load(d, "py_blas"), load(d, "cs_matmul"), load(d, "cs_flops")
     tr = {b: (load(d, f"cs_train_b{b}"), load(d, f"py_train_b{b}")) for b in (64, 512)}
     lat_cs, lat_py = load(d, "cs_latency"), load(d, "py_latency")
+    lat_bf16, gen_bf16 = load(d, "cs_latency_bf16"), load(d, "cs_generation_bf16")
     gen_cs, gen_py = load(d, "cs_generation"), load(d, "py_generation")
     srv_cs, srv_py = load(d, "cs_serve"), load(d, "py_serve")
     cold = load(d, "cold")
@@ -64,6 +65,11 @@ def main():
         figure("cold_start_ms", "ms", statistics.median(cold["csharp_ms"]), statistics.median(cold["pytorch_ms"]), False),
         figure("matmul_gflops", "GFLOP/s", peak, py_gflops, True),
         figure("train_percent_of_peak", "%", pct(tr[64][0]["examples_per_s"]), pct(tr[64][1]["examples_per_s"]), True, ">= 70%"),
+        # Extra: the same C# figures with bfloat16 inference (--precision bf16); the PyTorch twin runs float32 only.
+        figure("vary8_latency_ms_p50_bf16", "ms", lat_bf16["p50_ms"], None, False),
+        figure("vary8_latency_ms_p99_bf16", "ms", lat_bf16["p99_ms"], None, False),
+        figure("gen_variations_per_s_b8_bf16", "variations/s", gen_bf16["b8"], None, True),
+        figure("gen_variations_per_s_b256_bf16", "variations/s", gen_bf16["b256"], None, True),
     ]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     result = {

@@ -48,9 +48,11 @@ for b in 64 512; do
 done
 step "variation latency (8 variations of a 2-bar seed)"
 "${CS[@]}" latency $QUICK --threads $THREADS > "$R/cs_latency.json"
+"${CS[@]}" latency $QUICK --bf16 --threads $THREADS > "$R/cs_latency_bf16.json"
 "${PY[@]}" latency --dir "$WORK/shared" $QUICK --threads $THREADS > "$R/py_latency.json"
 step "generation throughput"
 "${CS[@]}" generation $QUICK --threads $THREADS > "$R/cs_generation.json"
+"${CS[@]}" generation $QUICK --bf16 --threads $THREADS > "$R/cs_generation_bf16.json"
 "${PY[@]}" generation --dir "$WORK/shared" $QUICK --threads $THREADS > "$R/py_generation.json"
 step "serving: RSS and live tensors over repeated requests"
 "${CS[@]}" serve $QUICK --threads $THREADS > "$R/cs_serve.json"

@@ -38,8 +38,8 @@ public static class Program
         {
             "equivalence" => Equivalence(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "train" => Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
-            "latency" => Latency(repo, quick),
-            "generation" => Generation(repo, quick),
+            "latency" => Latency(repo, quick, args.Contains("--bf16")),
+            "generation" => Generation(repo, quick, args.Contains("--bf16")),
             "serve" => Serve(repo),
             "matmul" => Matmul(quick),
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
@@ -172,18 +172,19 @@ public static class Program
         return new { batch, steps = timed, examples_per_s = timed * batch / clock.Elapsed.TotalSeconds, peak_rss_mb = PeakRssMb() };
     }
 
-    private static (VariationEngine Engine, IVaeModel Model, Tensor Seed) LoadEngine(string repo)
+    private static (VariationEngine Engine, IVaeModel Model, Tensor Seed) LoadEngine(string repo, bool bf16 = false)
     {
         var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), CPU, MelodyModality.Name);
+        if (bf16) model.Module.to(ScalarType.BFloat16);
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
         var chunk = MelodyWindows.Chunks(melody)[0];
         var seed = tensor(chunk.Select(t => (long)t).ToArray(), new long[] { 1, 32 });
         return (new VariationEngine(model, CPU), model, seed);
     }
 
-    private static object Latency(string repo, bool quick)
+    private static object Latency(string repo, bool quick, bool bf16)
     {
-        var (engine, model, seed) = LoadEngine(repo);
+        var (engine, model, seed) = LoadEngine(repo, bf16);
         using var _ = model;
         int warmup = 10, runs = quick ? 60 : 200;
         var times = new List<double>();
@@ -198,9 +199,9 @@ public static class Program
         return new { runs, p50_ms = Percentile(times, 0.5), p99_ms = Percentile(times, 0.99) };
     }
 
-    private static object Generation(string repo, bool quick)
+    private static object Generation(string repo, bool quick, bool bf16)
     {
-        var (engine, model, seed) = LoadEngine(repo);
+        var (engine, model, seed) = LoadEngine(repo, bf16);
         using var _ = model;
         var result = new Dictionary<string, double>();
         foreach (var b in new[] { 1, 8, 64, 256 })

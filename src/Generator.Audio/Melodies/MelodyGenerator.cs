@@ -19,6 +19,9 @@ public sealed record VaryOptions
     /// <summary>Random seed; the same seed gives the same variations. Default 0.</summary>
     public long Rng { get; init; }
 
+    /// <summary>Inference precision. Default float32.</summary>
+    public InferencePrecision Precision { get; init; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     public VaryOptions Validate()
     {
@@ -44,9 +47,9 @@ public sealed class MelodyGenerator
     public MelodyGenerator(ModelStore store) => this.store = store;
 
     /// <summary>The melody model in <paramref name="modelDirectory"/>, or the default one.</summary>
-    public LoadedModel Model(string? modelDirectory)
+    public LoadedModel Model(string? modelDirectory, InferencePrecision precision = InferencePrecision.Float32)
     {
-        var model = store.Get(modelDirectory, MelodyModality.Name);
+        var model = store.Get(modelDirectory, MelodyModality.Name, precision);
         MelodyModality.CheckCompatible(model.Manifest, model.Directory);
         return model;
     }
@@ -56,7 +59,7 @@ public sealed class MelodyGenerator
     {
         options.Validate();
         CheckSeed(seed);
-        var engine = Model(modelDirectory).Engine;
+        var engine = Model(modelDirectory, options.Precision).Engine;
         var chunks = MelodyWindows.Chunks(seed);
         using var scope = NewDisposeScope();
         var seedTensor = ToTensor(chunks);
@@ -89,13 +92,14 @@ public sealed class MelodyGenerator
     /// <paramref name="steps"/> melodies from <paramref name="from"/> to <paramref name="to"/> (inclusive), by slerp
     /// between posterior means; the ends are cut to the shorter melody's length.
     /// </summary>
-    public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, int steps, double temperature = 0, long rng = 0, string? modelDirectory = null)
+    public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, int steps, double temperature = 0, long rng = 0, string? modelDirectory = null,
+        InferencePrecision precision = InferencePrecision.Float32)
     {
         Preconditions.InRange(steps, 2, 1000, "steps");
         Preconditions.InRange(temperature, 0, 10, "temperature");
         CheckSeed(from);
         CheckSeed(to);
-        var engine = Model(modelDirectory).Engine;
+        var engine = Model(modelDirectory, precision).Engine;
         var length = Math.Min(from.Steps, to.Steps);
         var a = MelodyWindows.Chunks(from.WithTokens(from.Tokens.Take(length).ToArray()));
         var b = MelodyWindows.Chunks(to.WithTokens(to.Tokens.Take(length).ToArray()));
@@ -105,11 +109,12 @@ public sealed class MelodyGenerator
     }
 
     /// <summary><paramref name="count"/> new 2-bar melodies from the prior.</summary>
-    public IReadOnlyList<Melody> Sample(int count, double temperature = 0.5, long rng = 0, double tempoQpm = 120, string? modelDirectory = null)
+    public IReadOnlyList<Melody> Sample(int count, double temperature = 0.5, long rng = 0, double tempoQpm = 120, string? modelDirectory = null,
+        InferencePrecision precision = InferencePrecision.Float32)
     {
         Preconditions.InRange(count, 1, 1024, "count");
         Preconditions.InRange(temperature, 0, 10, "temperature");
-        var engine = Model(modelDirectory).Engine;
+        var engine = Model(modelDirectory, precision).Engine;
         using var scope = NewDisposeScope();
         var output = engine.Sample(count, temperature, rng);
         return Split(output, 1, count).Select(w => new Melody(w[0], tempoQpm)).ToList();

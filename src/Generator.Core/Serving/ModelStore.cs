@@ -17,6 +17,16 @@ public sealed class ModelStoreOptions
     public torch.Device? Device { get; set; }
 }
 
+/// <summary>Floating-point precision for inference.</summary>
+public enum InferencePrecision
+{
+    /// <summary>float32, as trained.</summary>
+    Float32,
+
+    /// <summary>bfloat16 weights and activations: faster on CPUs with AVX-512 BF16 (and on GPUs); check accuracy with <c>eval --precision bf16</c>.</summary>
+    BFloat16,
+}
+
 /// <summary>A model loaded from a directory, with its manifest and variation engine.</summary>
 /// <param name="Directory">Full path of the model directory.</param>
 /// <param name="Model">The network.</param>
@@ -28,7 +38,7 @@ public sealed record LoadedModel(string Directory, IVaeModel Model, ModelManifes
 public sealed class ModelStore : IDisposable
 {
     private readonly ModelStoreOptions options;
-    private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Path, InferencePrecision Precision), Lazy<LoadedModel>> loaded = new();
 
     /// <summary>Creates the store.</summary>
     public ModelStore(ModelStoreOptions options) => this.options = options;
@@ -41,17 +51,18 @@ public sealed class ModelStore : IDisposable
     /// The model in <paramref name="directory"/> (or the modality's default when null), which must be a
     /// <paramref name="modality"/> model.
     /// </summary>
-    public LoadedModel Get(string? directory, string modality)
+    public LoadedModel Get(string? directory, string modality, InferencePrecision precision = InferencePrecision.Float32)
     {
         directory ??= DefaultDirectory(modality)
             ?? throw new ModelLoadException($"no default {modality} model is configured; pass --model DIR.");
         var full = Path.GetFullPath(directory);
-        var lazy = loaded.GetOrAdd(full, d => new Lazy<LoadedModel>(() => Load(d), LazyThreadSafetyMode.ExecutionAndPublication));
+        var key = (full, precision);
+        var lazy = loaded.GetOrAdd(key, k => new Lazy<LoadedModel>(() => Load(k.Path, k.Precision), LazyThreadSafetyMode.ExecutionAndPublication));
         LoadedModel model;
         try { model = lazy.Value; }
         catch
         {
-            loaded.TryRemove(full, out _);
+            loaded.TryRemove(key, out _);
             throw;
         }
         if (model.Manifest.Modality != modality)
@@ -59,11 +70,12 @@ public sealed class ModelStore : IDisposable
         return model;
     }
 
-    private LoadedModel Load(string directory)
+    private LoadedModel Load(string directory, InferencePrecision precision)
     {
         TorchRuntime.EnsureLoaded();
         var device = options.Device ?? TorchRuntime.DefaultDevice;
         var (model, manifest) = ModelDirectory.Load(directory, device);
+        if (precision == InferencePrecision.BFloat16) model.Module.to(torch.ScalarType.BFloat16);
         return new LoadedModel(directory, model, manifest, new VariationEngine(model, device));
     }
 

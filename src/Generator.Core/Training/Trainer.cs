@@ -150,10 +150,11 @@ public sealed class Trainer
             var batch = data.Batch(Enumerable.Range(start, count).ToArray(), null).to(device);
             var posterior = model.Encode(batch);
             var reconstruction = model.Reconstruct(batch, posterior.Mean, ReconstructionSettings.TeacherForced);
-            var klPer = posterior.KlToStandardNormal();
-            recon += reconstruction.Nll.sum().item<float>();
+            var klPer = posterior.KlToStandardNormal().to(ScalarType.Float32);
+            var nll = reconstruction.Nll.to(ScalarType.Float32);
+            recon += nll.sum().item<float>();
             kl += klPer.sum().item<float>();
-            elbo += (reconstruction.Nll + klPer).sum().item<float>();
+            elbo += (nll + klPer).sum().item<float>();
             examples += count;
             if (sampled && reconstruction.Total is not null)
             {

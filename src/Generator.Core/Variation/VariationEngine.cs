@@ -31,6 +31,9 @@ public sealed class VariationEngine
     /// <summary>Where the model runs.</summary>
     public Device Device { get; }
 
+    /// <summary>The floating-point type of the model's weights (float32, or bfloat16 for faster CPU inference).</summary>
+    public ScalarType DType => Model.Module.parameters().First().dtype;
+
     /// <summary>μ and σ of q(z|x) for each row of <paramref name="input"/>, on the CPU.</summary>
     public (Tensor Mean, Tensor StdDev) Encode(Tensor input)
     {
@@ -39,7 +42,7 @@ public sealed class VariationEngine
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             var posterior = Model.Encode(input.to(Device));
-            return scope.MoveToOuter(posterior.Mean.cpu(), posterior.StdDev.cpu());
+            return scope.MoveToOuter(posterior.Mean.to(ScalarType.Float32).cpu(), posterior.StdDev.to(ScalarType.Float32).cpu());
         }
     }
 
@@ -52,7 +55,7 @@ public sealed class VariationEngine
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
-            var result = Model.Generate(z.to(Device), new GenerationSettings(temperature, generator)).cpu();
+            var result = Model.Generate(z.to(DType, Device), new GenerationSettings(temperature, generator)).cpu();
             return result.MoveToOuterDisposeScope();
         }
     }
@@ -67,7 +70,7 @@ public sealed class VariationEngine
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
-            var z = randn(new long[] { count, Model.LatentSize }, device: Device, generator: generator);
+            var z = randn(new long[] { count, Model.LatentSize }, device: Device, generator: generator).to(DType);
             var result = Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
             return result.MoveToOuterDisposeScope();
         }
@@ -125,7 +128,7 @@ public sealed class VariationEngine
             Tensor Draw(int n)
             {
                 var means = mean.repeat(n, 1);
-                var noise = randn(means.shape, device: Device, generator: generator);
+                var noise = randn(means.shape, device: Device, generator: generator).to(DType);
                 var z = Slerp.Interpolate(means, noise, 1.0 - similarity);
                 return Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
             }

@@ -20,7 +20,8 @@ public static class EvalCommand
         var fraction = new Option<double>("--validation-fraction") { Description = "Held-out fraction used for --split (same hash as train).", DefaultValueFactory = _ => 0.1 };
         var batch = new Option<int>("--batch") { Description = "Windows per batch.", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout." };
-        var command = new Command("eval", "Measure reconstruction accuracy, ELBO and KL on 2-bar windows of a folder of MIDI files.") { data, model, split, fraction, batch, json };
+        var precision = GenerateCommands.PrecisionOption();
+        var command = new Command("eval", "Measure reconstruction accuracy, ELBO and KL on 2-bar windows of a folder of MIDI files.") { data, model, split, fraction, batch, json, precision };
         command.SetAction(p =>
         {
             var folder = p.GetValue(data)!;
@@ -34,7 +35,7 @@ public static class EvalCommand
                 throw new CliException(corpus.Failures.Count > 0 && corpus.Files.Count == 0
                     ? $"no usable MIDI file in '{folder}' (first problem: {corpus.Failures[0].Message})"
                     : $"no 2-bar windows to evaluate in '{folder}' (split: {which}).");
-            var loaded = services.GetRequiredService<MelodyGenerator>().Model(p.GetValue(model));
+            var loaded = services.GetRequiredService<MelodyGenerator>().Model(p.GetValue(model), GenerateCommands.Precision(p.GetValue(precision)!));
             var result = Trainer.Evaluate(loaded.Model, dataset, p.GetValue(batch), int.MaxValue, loaded.Engine.Device, sampled: true);
             var files = corpus.Files.Count(f => which == "all" || f.Validation == (which == "validation"));
             var output = new JsonObject
@@ -42,6 +43,7 @@ public static class EvalCommand
                 ["model"] = loaded.Directory,
                 ["data"] = Path.GetFullPath(folder),
                 ["split"] = which,
+                ["precision"] = p.GetValue(precision),
                 ["files"] = files,
                 ["skipped_files"] = corpus.Failures.Count,
                 ["windows"] = result.Examples,

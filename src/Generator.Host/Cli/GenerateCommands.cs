@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Serving;
 
 namespace VaeCreative.Host.Cli;
 
@@ -23,7 +24,8 @@ public static class GenerateCommands
         var output = OutOption();
         var force = ForceOption();
         var json = JsonOption();
-        var command = new Command("vary", "Write variations of a seed melody as MIDI files.") { seed, model, count, similarity, temperature, rng, track, output, force, json };
+        var precision = PrecisionOption();
+        var command = new Command("vary", "Write variations of a seed melody as MIDI files.") { seed, model, count, similarity, temperature, rng, track, output, force, json, precision };
         command.SetAction(p =>
         {
             var seedPath = p.GetValue(seed)!;
@@ -40,6 +42,7 @@ public static class GenerateCommands
                 Similarity = p.GetValue(similarity),
                 Temperature = p.GetValue(temperature),
                 Rng = p.GetValue(rng),
+                Precision = Precision(p.GetValue(precision)!),
             }, p.GetValue(model));
             return WriteAll(variations, paths, p.GetValue(json), "variation");
         });
@@ -58,7 +61,8 @@ public static class GenerateCommands
         var output = OutOption();
         var force = ForceOption();
         var json = JsonOption();
-        var command = new Command("interpolate", "Morph one melody into another through the latent space (slerp between means).") { from, to, steps, model, temperature, rng, output, force, json };
+        var precision = PrecisionOption();
+        var command = new Command("interpolate", "Morph one melody into another through the latent space (slerp between means).") { from, to, steps, model, temperature, rng, output, force, json, precision };
         command.SetAction(p =>
         {
             var a = MidiMelodyReader.Read(p.GetValue(from)!);
@@ -68,7 +72,7 @@ public static class GenerateCommands
             var paths = Enumerable.Range(1, Math.Max(0, n)).Select(i => Path.Combine(outDir, $"interp{i:00}.mid")).ToList();
             OutputFiles.EnsureWritable(paths, p.GetValue(force));
             var melodies = services.GetRequiredService<MelodyGenerator>()
-                .Interpolate(a, b, n, p.GetValue(temperature), p.GetValue(rng), p.GetValue(model));
+                .Interpolate(a, b, n, p.GetValue(temperature), p.GetValue(rng), p.GetValue(model), Precision(p.GetValue(precision)!));
             return WriteAll(melodies, paths, p.GetValue(json), "interpolation");
         });
         return command;
@@ -85,7 +89,8 @@ public static class GenerateCommands
         var output = OutOption();
         var force = ForceOption();
         var json = JsonOption();
-        var command = new Command("sample", "Write new 2-bar melodies drawn from the model's prior.") { count, model, temperature, rng, tempo, output, force, json };
+        var precision = PrecisionOption();
+        var command = new Command("sample", "Write new 2-bar melodies drawn from the model's prior.") { count, model, temperature, rng, tempo, output, force, json, precision };
         command.SetAction(p =>
         {
             var n = p.GetValue(count);
@@ -94,7 +99,7 @@ public static class GenerateCommands
             var paths = Enumerable.Range(1, Math.Max(0, n)).Select(i => Path.Combine(outDir, $"sample{i:00}.mid")).ToList();
             OutputFiles.EnsureWritable(paths, p.GetValue(force));
             var melodies = services.GetRequiredService<MelodyGenerator>()
-                .Sample(n, p.GetValue(temperature), p.GetValue(rng), p.GetValue(tempo), p.GetValue(model));
+                .Sample(n, p.GetValue(temperature), p.GetValue(rng), p.GetValue(tempo), p.GetValue(model), Precision(p.GetValue(precision)!));
             return WriteAll(melodies, paths, p.GetValue(json), "sample");
         });
         return command;
@@ -118,6 +123,12 @@ public static class GenerateCommands
     }
 
     internal static Option<string?> ModelOption() => new("--model") { Description = "Model directory (default: the bundled melody model)." };
+
+    internal static Option<string> PrecisionOption() =>
+        new Option<string>("--precision") { Description = "Inference precision: fp32 (as trained) or bf16 (faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => "fp32" }
+            .AcceptOnlyFromAmong("fp32", "bf16");
+
+    internal static InferencePrecision Precision(string value) => value == "bf16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
 
     internal static Option<double> TemperatureOption(double fallback) => new("--temperature") { Description = "Decoding temperature: 0 is argmax, higher is wilder (0–10).", DefaultValueFactory = _ => fallback };
 

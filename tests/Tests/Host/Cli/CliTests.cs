@@ -32,6 +32,29 @@ public class CliTests
     }
 
     [Fact]
+    public void Bfloat16_inference_writes_valid_variations_and_keeps_eval_accuracy()
+    {
+        using var dir = new TempDir();
+        var result = Support.Cli.Run("vary", "--seed", RepoPaths.SeedMelody, "-n", "3", "--precision", "bf16", "--out", dir.Path);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.All(Directory.GetFiles(dir.Path, "*.mid"), f => Assert.True(MidiMelodyReader.Read(f).NoteCount > 0));
+        Assert.Equal(3, Directory.GetFiles(dir.Path, "*.mid").Length);
+
+        using var data = new TempDir();
+        foreach (var f in Directory.GetFiles(RepoPaths.RequireNottingham(), "*.mid").Order().Take(3))
+            File.Copy(f, Path.Combine(data.Path, Path.GetFileName(f)));
+        double Sampled(string precision)
+        {
+            var eval = Support.Cli.Run("eval", "--data", data.Path, "--json", "--precision", precision);
+            Assert.True(eval.ExitCode == 0, eval.Stderr);
+            using var json = JsonDocument.Parse(eval.Stdout);
+            return json.RootElement.GetProperty("accuracy_sampled").GetDouble();
+        }
+        Assert.InRange(Sampled("bf16") - Sampled("fp32"), -0.02, 0.02);
+        Assert.Equal(2, Support.Cli.Run("vary", "--seed", RepoPaths.SeedMelody, "--precision", "fp8", "--out", dir.Path).ExitCode);
+    }
+
+    [Fact]
     public void The_same_rng_writes_the_same_files()
     {
         using var a = new TempDir();
