@@ -19,10 +19,14 @@ public sealed class VariationEngine
     private readonly Lock gate = new();
 
     /// <summary>Wraps <paramref name="model"/>, whose weights live on <paramref name="device"/>.</summary>
-    public VariationEngine(IVaeModel model, Device device)
+    /// <param name="model">The model, already on <paramref name="device"/> and in <paramref name="dtype"/>.</param>
+    /// <param name="device">Where the model runs.</param>
+    /// <param name="dtype">The model's floating-point type: float32, or bfloat16 after <c>Module.to(BFloat16)</c>.</param>
+    public VariationEngine(IVaeModel model, Device device, ScalarType dtype = ScalarType.Float32)
     {
         Model = model;
         Device = device;
+        DType = dtype;
     }
 
     /// <summary>The model.</summary>
@@ -32,7 +36,7 @@ public sealed class VariationEngine
     public Device Device { get; }
 
     /// <summary>The floating-point type of the model's weights (float32, or bfloat16 for faster CPU inference).</summary>
-    public ScalarType DType => Model.Module.parameters().First().dtype;
+    public ScalarType DType { get; }
 
     /// <summary>μ and σ of q(z|x) for each row of <paramref name="input"/>, on the CPU.</summary>
     public (Tensor Mean, Tensor StdDev) Encode(Tensor input)
@@ -42,7 +46,7 @@ public sealed class VariationEngine
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             var posterior = Model.Encode(input.to(Device));
-            return scope.MoveToOuter(posterior.Mean.to(ScalarType.Float32).cpu(), posterior.StdDev.to(ScalarType.Float32).cpu());
+            return scope.MoveToOuter(AsFloat32(posterior.Mean).cpu(), AsFloat32(posterior.StdDev).cpu());
         }
     }
 
@@ -55,7 +59,7 @@ public sealed class VariationEngine
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
-            var result = Model.Generate(z.to(DType, Device), new GenerationSettings(temperature, generator)).cpu();
+            var result = Model.Generate(InModelType(z.to(Device)), new GenerationSettings(temperature, generator)).cpu();
             return result.MoveToOuterDisposeScope();
         }
     }
@@ -70,7 +74,7 @@ public sealed class VariationEngine
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
-            var z = randn(new long[] { count, Model.LatentSize }, device: Device, generator: generator).to(DType);
+            var z = InModelType(randn(new long[] { count, Model.LatentSize }, device: Device, generator: generator));
             var result = Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
             return result.MoveToOuterDisposeScope();
         }
@@ -128,7 +132,7 @@ public sealed class VariationEngine
             Tensor Draw(int n)
             {
                 var means = mean.repeat(n, 1);
-                var noise = randn(means.shape, device: Device, generator: generator).to(DType);
+                var noise = InModelType(randn(means.shape, device: Device, generator: generator));
                 var z = Slerp.Interpolate(means, noise, 1.0 - similarity);
                 return Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
             }
@@ -165,6 +169,11 @@ public sealed class VariationEngine
         }
         return bad;
     }
+
+    // Convert only when needed: a same-type .to() call still allocates a handle per request.
+    private Tensor InModelType(Tensor t) => t.dtype == DType ? t : t.to(DType);
+
+    private static Tensor AsFloat32(Tensor t) => t.dtype == ScalarType.Float32 ? t : t.to(ScalarType.Float32);
 
     private static bool Same(Tensor a, Tensor b) =>
         a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
