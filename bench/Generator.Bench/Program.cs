@@ -186,7 +186,7 @@ public static class Program
     {
         var (engine, model, seed) = LoadEngine(repo, bf16);
         using var _ = model;
-        int warmup = 10, runs = quick ? 60 : 200;
+        int warmup = 10, runs = quick ? 50 : 200;
         var times = new List<double>();
         for (var i = 0; i < warmup + runs; i++)
         {
@@ -206,7 +206,7 @@ public static class Program
         var result = new Dictionary<string, double>();
         foreach (var b in new[] { 1, 8, 64, 256 })
         {
-            var reps = Math.Max(3, (quick ? 256 : 1024) / b);
+            var reps = Math.Max(3, (quick ? 64 : 1024) / b);
             using (NewDisposeScope()) engine.Vary(seed, b, 0.75, 0.5, 0, rejectCopies: false);
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < reps; i++)

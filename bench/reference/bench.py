@@ -103,7 +103,7 @@ def train(args):
 
 def latency(args):
     model, seed = load_model(args), seed_tokens(args)
-    runs = 60 if args.quick else 200
+    runs = 50 if args.quick else 200
     times = []
     with torch.inference_mode():
         for i in range(10 + runs):
@@ -122,7 +122,7 @@ def generation(args):
     out = {}
     with torch.inference_mode():
         for b in (1, 8, 64, 256):
-            reps = max(3, (256 if args.quick else 1024) // b)
+            reps = max(3, (64 if args.quick else 1024) // b)
             vary(model, seed, b, 0.75, 0.5, torch.Generator().manual_seed(0))
             t0 = time.perf_counter()
             for i in range(reps):
@@ -133,7 +133,7 @@ def generation(args):
 
 def serve(args):
     model, seed = load_model(args), seed_tokens(args)
-    requests = 300 if args.quick else 1000
+    requests = 200 if args.quick else 1000
     with torch.inference_mode():
         vary(model, seed, 8, 0.75, 0.5, torch.Generator().manual_seed(0))
         before, tenth = rss_mb(), 0.0
