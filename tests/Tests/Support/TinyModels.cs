@@ -6,12 +6,10 @@ namespace VaeCreative.Tests.Support;
 
 public static class TinyModels
 {
-    public static SequenceVaeOptions MelodyOptions { get; } = new()
+    /// <summary>The default melody model's encoding with tiny layers, so tests train in milliseconds.</summary>
+    public static SequenceVaeOptions MelodyOptions { get; } = MelodyModality.DefaultModelOptions with
     {
-        VocabularySize = MelodyEncoding.Classes,
-        SequenceLength = MelodyEncoding.WindowSteps,
         EncoderHidden = 32,
-        EncoderLayers = 1,
         DecoderHidden = 32,
         DecoderLayers = 1,
         LatentSize = 8,
