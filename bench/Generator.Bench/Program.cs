@@ -179,7 +179,7 @@ public static class Program
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
         var chunk = MelodyWindows.Chunks(melody)[0];
         var seed = tensor(chunk.Select(t => (long)t).ToArray(), new long[] { 1, 32 });
-        return (new VariationEngine(model, CPU, bf16 ? ScalarType.BFloat16 : ScalarType.Float32), model, seed);
+        return (new VariationEngine(model, CPU), model, seed);
     }
 
     private static object Latency(string repo, bool quick, bool bf16)

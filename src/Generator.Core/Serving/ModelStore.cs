@@ -75,9 +75,8 @@ public sealed class ModelStore : IDisposable
         TorchRuntime.EnsureLoaded();
         var device = options.Device ?? TorchRuntime.DefaultDevice;
         var (model, manifest) = ModelDirectory.Load(directory, device);
-        var dtype = precision == InferencePrecision.BFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
-        if (dtype != torch.ScalarType.Float32) model.Module.to(dtype);
-        return new LoadedModel(directory, model, manifest, new VariationEngine(model, device, dtype));
+        if (precision == InferencePrecision.BFloat16) model.Module.to(torch.ScalarType.BFloat16);
+        return new LoadedModel(directory, model, manifest, new VariationEngine(model, device));
     }
 
     /// <inheritdoc />

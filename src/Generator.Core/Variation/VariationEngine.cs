@@ -18,15 +18,13 @@ public sealed class VariationEngine
     private const int MaxRedraws = 8;
     private readonly Lock gate = new();
 
-    /// <summary>Wraps <paramref name="model"/>, whose weights live on <paramref name="device"/>.</summary>
-    /// <param name="model">The model, already on <paramref name="device"/> and in <paramref name="dtype"/>.</param>
-    /// <param name="device">Where the model runs.</param>
-    /// <param name="dtype">The model's floating-point type: float32, or bfloat16 after <c>Module.to(BFloat16)</c>.</param>
-    public VariationEngine(IVaeModel model, Device device, ScalarType dtype = ScalarType.Float32)
+    /// <summary>Wraps <paramref name="model"/>, whose weights live on <paramref name="device"/> (float32, or bfloat16 after <c>Module.to(BFloat16)</c>).</summary>
+    public VariationEngine(IVaeModel model, Device device)
     {
         Model = model;
         Device = device;
-        DType = dtype;
+        // Read once: the weights' type decides the type of the noise and codes each request feeds in.
+        DType = model.Module.parameters().First().dtype;
     }
 
     /// <summary>The model.</summary>
