@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
+using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Validation;
 using static TorchSharp.torch;
 
@@ -17,6 +18,7 @@ public sealed class VariationEngine
 {
     private const int MaxRedraws = 8;
     private readonly Lock gate = new();
+    private readonly NativeHeapTrimmer trimmer = new();
 
     /// <summary>Wraps <paramref name="model"/>, whose weights live on <paramref name="device"/> (float32, or bfloat16 after <c>Module.to(BFloat16)</c>).</summary>
     public VariationEngine(IVaeModel model, Device device)
@@ -41,6 +43,7 @@ public sealed class VariationEngine
     {
         lock (gate)
         {
+            trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             var posterior = Model.Encode(input.to(Device));
@@ -54,6 +57,7 @@ public sealed class VariationEngine
         CheckTemperature(temperature);
         lock (gate)
         {
+            trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
@@ -69,6 +73,7 @@ public sealed class VariationEngine
         CheckTemperature(temperature);
         lock (gate)
         {
+            trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
@@ -91,6 +96,7 @@ public sealed class VariationEngine
             throw new ArgumentException($"both ends must have the same number of chunks ({from.shape[0]} vs {to.shape[0]}).");
         lock (gate)
         {
+            trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
@@ -119,6 +125,7 @@ public sealed class VariationEngine
         CheckTemperature(temperature);
         lock (gate)
         {
+            trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             using var generator = new Generator((ulong)rng, Device);
@@ -167,6 +174,8 @@ public sealed class VariationEngine
         }
         return bad;
     }
+
+    // trimmer.WorkDone() runs at the start of each call: by then the previous call's tensors have been freed.
 
     // Convert only when needed: a same-type .to() call still allocates a handle per request.
     private Tensor InModelType(Tensor t) => t.dtype == DType ? t : t.to(DType);
