@@ -1,4 +1,5 @@
 using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
 using VaeCreative.Core.Validation;
 using static TorchSharp.torch;
 
@@ -32,6 +33,11 @@ public sealed record VaryOptions
     }
 }
 
+/// <summary>One request of <see cref="MelodyGenerator.VaryMany"/>.</summary>
+/// <param name="Seed">The melody to vary.</param>
+/// <param name="Options">How many variations and how.</param>
+public sealed record MelodyVariationRequest(Melody Seed, VaryOptions Options);
+
 /// <summary>
 /// Melody variations, interpolations and samples: turns melodies into model windows, runs the
 /// modality-free <see cref="Core.Variation.VariationEngine"/>, and stitches the windows back to melodies.
@@ -55,32 +61,62 @@ public sealed class MelodyGenerator
     }
 
     /// <summary>Variations of <paramref name="seed"/>, each as long as the seed, varied window by window.</summary>
-    public IReadOnlyList<Melody> Vary(Melody seed, VaryOptions options, string? modelDirectory = null)
+    public IReadOnlyList<Melody> Vary(Melody seed, VaryOptions options, string? modelDirectory = null) =>
+        VaryMany([new MelodyVariationRequest(seed, options)], modelDirectory)[0];
+
+    /// <summary>
+    /// Variations for several requests on one model, encoded and decoded together (what a server does with
+    /// requests that arrive at the same time). Each request's result is the same as <see cref="Vary"/> gives it alone.
+    /// All requests must ask for the same <see cref="VaryOptions.Precision"/>.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Melody>> VaryMany(IReadOnlyList<MelodyVariationRequest> requests, string? modelDirectory = null)
     {
-        options.Validate();
-        CheckSeed(seed);
-        var engine = Model(modelDirectory, options.Precision).Engine;
-        var chunks = MelodyWindows.Chunks(seed);
+        if (requests.Count == 0) return [];
+        var precision = requests[0].Options.Precision;
+        foreach (var r in requests)
+        {
+            r.Options.Validate();
+            CheckSeed(r.Seed);
+            if (r.Options.Precision != precision) throw new ArgumentException("all requests of one batch must use the same precision.");
+        }
+        var engine = Model(modelDirectory, precision).Engine;
+        var chunks = requests.Select(r => MelodyWindows.Chunks(r.Seed)).ToArray();
         using var scope = NewDisposeScope();
-        var seedTensor = ToTensor(chunks);
-        var result = Draw(options.Count, options.Rng);
+        var seeds = chunks.Select(ToTensor).ToArray();
+        var results = Draw(requests.Select(r => r.Options.Count).ToArray(), attempt: 0);
         // The engine rejects copies window by window; after cutting to the seed's length two outputs can
         // still coincide (they differed only in padding), so check again on the melodies themselves.
         for (var attempt = 1; attempt <= MaxRedraws; attempt++)
         {
-            var seen = new HashSet<string> { Key(seed.Tokens) };
-            var bad = Enumerable.Range(0, result.Count).Where(i => !seen.Add(Key(result[i].Tokens))).ToList();
-            if (bad.Count == 0) break;
-            var redrawn = Draw(bad.Count, unchecked(options.Rng + attempt * 1_000_003L));
-            for (var i = 0; i < bad.Count; i++) result[bad[i]] = redrawn[i];
+            var bad = new List<int>[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var seen = new HashSet<string> { Key(requests[i].Seed.Tokens) };
+                bad[i] = Enumerable.Range(0, results[i].Count).Where(v => !seen.Add(Key(results[i][v].Tokens))).ToList();
+            }
+            if (bad.All(b => b.Count == 0)) break;
+            var redrawn = Draw(bad.Select(b => b.Count).ToArray(), attempt);
+            for (var i = 0; i < requests.Count; i++)
+                for (var j = 0; j < bad[i].Count; j++) results[i][bad[i][j]] = redrawn[i][j];
         }
-        return result;
+        return results;
 
-        List<Melody> Draw(int count, long rng)
+        List<Melody>[] Draw(int[] counts, int attempt)
         {
             using var inner = NewDisposeScope();
-            var output = engine.Vary(seedTensor, count, options.Similarity, options.Temperature, rng);
-            return Split(output, chunks.Length, count).Select(w => seed.WithTokens(MelodyWindows.Stitch(w, seed.Steps))).ToList();
+            var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
+            var batch = active.Select(i => new VariationRequest(seeds[i], counts[i], requests[i].Options.Similarity,
+                requests[i].Options.Temperature, unchecked(requests[i].Options.Rng + attempt * 1_000_003L))).ToArray();
+            var outputs = engine.VaryBatch(batch);
+            var drawn = new List<Melody>[requests.Count];
+            for (var i = 0; i < requests.Count; i++) drawn[i] = [];
+            for (var k = 0; k < active.Length; k++)
+            {
+                var i = active[k];
+                var seed = requests[i].Seed;
+                drawn[i] = Split(outputs[k], chunks[i].Length, counts[i]).Select(w => seed.WithTokens(MelodyWindows.Stitch(w, seed.Steps))).ToList();
+            }
+            return drawn;
         }
     }
 

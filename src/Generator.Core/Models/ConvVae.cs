@@ -97,8 +97,17 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     public Tensor Generate(Tensor z, GenerationSettings settings)
     {
         var probabilities = sigmoid(Decode(z));
+        if (settings.Uniform is { } u)
+        {
+            var sampleRow = (settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures."))
+                .gt(0).view(-1, 1, 1, 1);
+            return where(sampleRow, u.lt(probabilities).to(probabilities.dtype), probabilities);
+        }
         return settings.Temperature <= 0 ? probabilities : probabilities.bernoulli(settings.Generator);
     }
+
+    /// <inheritdoc />
+    public long[] RowNoiseShape => [Settings.Channels, Settings.Height, Settings.Width];
 
     private void CheckImages(Tensor images)
     {

@@ -33,6 +33,12 @@ public interface IVaeModel : IDisposable
 
     /// <summary>Generates one output per row of <paramref name="z"/> (token ids, pixels, …).</summary>
     Tensor Generate(Tensor z, GenerationSettings settings);
+
+    /// <summary>
+    /// Shape of the uniform noise one row of <see cref="Generate"/> consumes when the caller supplies it
+    /// (<see cref="GenerationSettings.Uniform"/>), e.g. [steps, vocabulary] for a token decoder.
+    /// </summary>
+    long[] RowNoiseShape { get; }
 }
 
 /// <summary>Reconstruction terms for a batch.</summary>
@@ -53,4 +59,19 @@ public sealed record ReconstructionSettings(double ScheduledSamplingRate = 0.0, 
 /// <summary>Decoding options.</summary>
 /// <param name="Temperature">0 decodes by argmax; otherwise softmax(logits / T) sampling.</param>
 /// <param name="Generator">Random source for sampling.</param>
-public sealed record GenerationSettings(double Temperature = 0.0, Generator? Generator = null);
+public sealed record GenerationSettings(double Temperature = 0.0, Generator? Generator = null)
+{
+    /// <summary>
+    /// Caller-supplied uniform noise in (0, 1), shape [rows, ..<see cref="IVaeModel.RowNoiseShape"/>]. When set,
+    /// <see cref="Generator"/> and <see cref="Temperature"/> are ignored: each row samples from its own noise with
+    /// its own temperature (<see cref="Temperatures"/>), so a row's output does not depend on which other rows share
+    /// the batch — what lets a server decode many requests together and still honour each request's rng.
+    /// </summary>
+    public Tensor? Uniform { get; init; }
+
+    /// <summary>Per-row temperatures, shape [rows]; required with <see cref="Uniform"/>.</summary>
+    public Tensor? Temperatures { get; init; }
+
+    /// <summary>Settings for row-wise noise.</summary>
+    public static GenerationSettings PerRow(Tensor uniform, Tensor temperatures) => new() { Uniform = uniform, Temperatures = temperatures };
+}

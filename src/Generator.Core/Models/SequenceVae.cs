@@ -114,10 +114,20 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         var input = zeros(batch, 1, Settings.VocabularySize, dtype: z.dtype, device: z.device);
         var zStep = z.unsqueeze(1);
         var tokens = new Tensor[steps];
+        Tensor? temperatures = null;
+        if (settings.Uniform is { } uniform)
+        {
+            if (uniform.dim() != 3 || uniform.shape[0] != batch || uniform.shape[1] < steps || uniform.shape[2] != Settings.VocabularySize)
+                throw new ArgumentException($"per-row noise must have shape [{batch}, ≥{steps}, {Settings.VocabularySize}]; got [{string.Join(", ", uniform.shape)}].");
+            temperatures = (settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures."))
+                .to(z.dtype).view(-1, 1);
+        }
         for (var t = 0; t < steps; t++)
         {
             var logits = DecoderStep(input, zStep, ref state);
-            var next = Choose(logits, settings.Temperature, settings.Generator);
+            var next = temperatures is null
+                ? Choose(logits, settings.Temperature, settings.Generator)
+                : ChooseGumbel(logits, temperatures, settings.Uniform![.., t]);
             tokens[t] = next;
             input = OneHot(next.unsqueeze(1));
         }
@@ -157,6 +167,18 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         var (output, h, c) = decoder.forward(cat([previous, zStep], 2), state);
         state = (h, c);
         return toLogits.forward(output.squeeze(1));
+    }
+
+    /// <inheritdoc />
+    public long[] RowNoiseShape => [Settings.SequenceLength, Settings.VocabularySize];
+
+    /// <summary>
+    /// Gumbel-max: argmax(logits + T·g) with g = −log(−log u) is a draw from softmax(logits / T), and T = 0 is argmax.
+    /// </summary>
+    private static Tensor ChooseGumbel(Tensor logits, Tensor temperatures, Tensor uniform)
+    {
+        var gumbel = uniform.clamp(1e-10, 1 - 1e-7).log().neg().log().neg().to(logits.dtype);
+        return (logits + temperatures * gumbel).argmax(-1);
     }
 
     private static Tensor Choose(Tensor logits, double temperature, Generator? generator)

@@ -7,6 +7,14 @@ using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Variation;
 
+/// <summary>One request of <see cref="VariationEngine.VaryBatch"/>.</summary>
+/// <param name="Seed">The seed as [chunks, …].</param>
+/// <param name="Count">Variations wanted (1–10,000).</param>
+/// <param name="Similarity">1 keeps the seed's mean, 0 is a fresh prior draw.</param>
+/// <param name="Temperature">Decoding temperature (0 is argmax).</param>
+/// <param name="Rng">Seed of this request's own random generator.</param>
+public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng);
+
 /// <summary>
 /// Modality-free generation on a trained VAE: encode, decode, sample, interpolate and vary.
 /// Inputs are model-ready batches (a seed may span several rows, e.g. the 2-bar chunks of a longer melody);
@@ -116,46 +124,84 @@ public sealed class VariationEngine
     /// slerp(μ, ε, 1 − similarity) with ε ~ N(0, I): similarity 1 keeps the seed's mean, 0 is a fresh prior draw.
     /// All count × chunks codes decode in one pass. When <paramref name="rejectCopies"/> is set, a variation that
     /// reproduces the seed exactly, or duplicates an earlier variation, is redrawn (a bounded number of times).
-    /// Returns [count × chunks, …], variation-major.
+    /// Returns [count × chunks, …], variation-major. The same as a one-request <see cref="VaryBatch"/>.
     /// </summary>
-    public Tensor Vary(Tensor seed, int count, double similarity, double temperature, long rng, bool rejectCopies = true)
+    public Tensor Vary(Tensor seed, int count, double similarity, double temperature, long rng, bool rejectCopies = true) =>
+        VaryBatch([new VariationRequest(seed, count, similarity, temperature, rng)], rejectCopies)[0];
+
+    /// <summary>
+    /// Variations for several requests (different seeds and settings) in one encode and one decode pass.
+    /// Every random number a request uses comes from its own generator seeded with its rng, so its outputs are
+    /// the same whether it runs alone or batched with others. Returns one tensor per request, as <see cref="Vary"/>.
+    /// </summary>
+    public Tensor[] VaryBatch(IReadOnlyList<VariationRequest> requests, bool rejectCopies = true)
     {
-        Preconditions.InRange(count, 1, 10_000);
-        Preconditions.InRange(similarity, 0, 1);
-        CheckTemperature(temperature);
+        Preconditions.InRange(requests.Count, 1, 10_000, "requests");
+        foreach (var r in requests)
+        {
+            Preconditions.InRange(r.Count, 1, 10_000, "count");
+            Preconditions.InRange(r.Similarity, 0, 1, "similarity");
+            CheckTemperature(r.Temperature);
+        }
         lock (gate)
         {
             trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
-            using var generator = new Generator((ulong)rng, Device);
-            var seedOnDevice = seed.to(Device);
-            var mean = Model.Encode(seedOnDevice).Mean;
-            var chunks = mean.shape[0];
-            var seedCpu = seed.cpu();
-
-            Tensor Draw(int n)
+            var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
+            try
             {
-                var means = mean.repeat(n, 1);
-                var noise = InModelType(randn(means.shape, device: Device, generator: generator));
-                var z = Slerp.Interpolate(means, noise, 1.0 - similarity);
-                return Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
+                var chunks = requests.Select(r => r.Seed.shape[0]).ToArray();
+                var allMeans = Model.Encode(cat(requests.Select(r => r.Seed.to(Device)).ToArray(), 0)).Mean;
+                var means = allMeans.split(chunks, 0);
+                var seedsCpu = requests.Select(r => r.Seed.cpu()).ToArray();
+                var noiseShape = Model.RowNoiseShape;
+
+                Tensor[] Draw(int[] counts)
+                {
+                    var codes = new List<Tensor>();
+                    var uniforms = new List<Tensor>();
+                    var temperatures = new List<Tensor>();
+                    for (var i = 0; i < requests.Count; i++)
+                    {
+                        if (counts[i] == 0) continue;
+                        var rows = counts[i] * chunks[i];
+                        var m = means[i].repeat(counts[i], 1);
+                        var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
+                        codes.Add(Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity));
+                        uniforms.Add(rand([rows, .. noiseShape], device: Device, generator: generators[i]));
+                        temperatures.Add(full(rows, requests[i].Temperature, device: Device));
+                    }
+                    var output = Model.Generate(cat(codes, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(temperatures, 0))).cpu();
+                    var parts = output.split(counts.Select((n, i) => n * chunks[i]).Where(n => n > 0).ToArray(), 0);
+                    var result = new Tensor[requests.Count];
+                    for (int i = 0, p = 0; i < requests.Count; i++)
+                        result[i] = counts[i] == 0 ? empty(0) : parts[p++];
+                    return result;
+                }
+
+                var outputs = Draw(requests.Select(r => r.Count).ToArray());
+                for (var attempt = 0; rejectCopies && attempt < MaxRedraws; attempt++)
+                {
+                    var bad = requests.Select((r, i) => Rejected(outputs[i], seedsCpu[i], r.Count, chunks[i])).ToArray();
+                    if (bad.All(b => b.Count == 0)) break;
+                    var redrawn = Draw(bad.Select(b => b.Count).ToArray());
+                    for (var i = 0; i < requests.Count; i++)
+                    {
+                        if (bad[i].Count == 0) continue;
+                        var rows = outputs[i].split(chunks[i], 0).ToArray();
+                        for (var j = 0; j < bad[i].Count; j++)
+                            rows[bad[i][j]] = redrawn[i].narrow(0, j * chunks[i], chunks[i]);
+                        outputs[i] = cat(rows, 0);
+                    }
+                }
+                scope.MoveToOuter(outputs);
+                return outputs;
             }
-
-            var outputs = Draw(count);
-            if (!rejectCopies) return outputs.MoveToOuterDisposeScope();
-
-            for (var attempt = 0; attempt < MaxRedraws; attempt++)
+            finally
             {
-                var bad = Rejected(outputs, seedCpu, count, chunks);
-                if (bad.Count == 0) break;
-                var redrawn = Draw(bad.Count);
-                var rows = outputs.split(chunks, 0).ToArray();
-                for (var i = 0; i < bad.Count; i++)
-                    rows[bad[i]] = redrawn.narrow(0, i * chunks, chunks);
-                outputs = cat(rows, 0);
+                foreach (var g in generators) g.Dispose();
             }
-            return outputs.MoveToOuterDisposeScope();
         }
     }
 

@@ -71,6 +71,30 @@ public class VariationEngineTests
     }
 
     [Fact]
+    public void A_request_gets_the_same_variations_alone_and_batched_with_others()
+    {
+        using var scope = NewDisposeScope();
+        using var inner = TinyModels.Melody(seed: 8);
+        var counting = new CountingModel(inner);
+        var engine = new VariationEngine(counting, CPU);
+        var requests = new[]
+        {
+            new VariationRequest(Seed(2), 3, 0.7, 0.8, 11),
+            new VariationRequest(Seed(1), 5, 0.2, 0.0, 12),
+            new VariationRequest(Seed(3), 2, 0.9, 1.5, 13),
+        };
+        var batched = engine.VaryBatch(requests);
+        Assert.Equal(17, counting.FirstBatch); // one decode for all three requests' rows (later calls redraw copies)
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var r = requests[i];
+            var alone = engine.Vary(r.Seed, r.Count, r.Similarity, r.Temperature, r.Rng);
+            Assert.Equal(r.Count * r.Seed.shape[0], batched[i].shape[0]);
+            Assert.True(alone.SameAs(batched[i]), $"request {i} differs when batched");
+        }
+    }
+
+    [Fact]
     public void Interpolation_starts_and_ends_at_the_decoded_means()
     {
         using var scope = NewDisposeScope();
@@ -127,6 +151,7 @@ public class VariationEngineTests
     {
         public int GenerateCalls { get; private set; }
         public long LastBatch { get; private set; }
+        public long? FirstBatch { get; private set; }
         public string Kind => inner.Kind;
         public int LatentSize => inner.LatentSize;
         public nn.Module Module => inner;
@@ -138,8 +163,11 @@ public class VariationEngineTests
         {
             GenerateCalls++;
             LastBatch = z.shape[0];
+            FirstBatch ??= z.shape[0];
             return inner.Generate(z, settings);
         }
+
+        public long[] RowNoiseShape => inner.RowNoiseShape;
 
         public void Dispose() { }
     }
