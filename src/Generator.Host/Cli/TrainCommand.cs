@@ -16,8 +16,7 @@ namespace VaeCreative.Host.Cli;
 /// <summary><c>vaecreative train</c>: trains a model from a data folder into a model directory.</summary>
 public static class TrainCommand
 {
-    private const string RunFile = "run.json";
-    private const string MetricsFile = "metrics.jsonl";
+    private const string RunFile = MelodyTrainingRun.RunFile;
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -57,12 +56,12 @@ public static class TrainCommand
                 throw new CliException($"modality '{modalityName}' cannot be trained by this build; available: {MelodyModality.Name}.", 2);
             var outDir = Path.GetFullPath(p.GetValue(output)!);
             var runPath = Path.Combine(outDir, RunFile);
-            RunConfig config;
+            MelodyTrainingConfig config;
             if (p.GetValue(resume))
             {
                 if (!File.Exists(runPath))
                     throw new CliException($"nothing to resume in '{outDir}': it has no {RunFile} from an earlier train run.");
-                config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(runPath), ModelManifest.JsonOptions)
+                config = JsonSerializer.Deserialize<MelodyTrainingConfig>(File.ReadAllText(runPath), ModelManifest.JsonOptions)
                          ?? throw new CliException($"{runPath} is empty.");
                 if (p.GetResult(steps) is { Implicit: false }) config = config with { Steps = p.GetValue(steps) };
                 if (p.GetResult(data) is { Implicit: false } && Path.GetFullPath(p.GetValue(data)!) != config.Data)
@@ -74,7 +73,7 @@ public static class TrainCommand
                 if (occupied && !p.GetValue(force))
                     throw new CliException($"'{outDir}' already holds a model or a training run; pass --resume to continue it or --force to start over.");
                 KlSchedule.Parse(p.GetValue(beta)!);
-                config = new RunConfig
+                config = new MelodyTrainingConfig
                 {
                     Modality = modalityName,
                     Data = Path.GetFullPath(p.GetValue(data)!),
@@ -102,50 +101,31 @@ public static class TrainCommand
             }
             if (config.ValidationFraction is < 0 or >= 1)
                 throw new CliException("--validation-fraction must be at least 0 and below 1.", 2);
-            var trainerOptions = config.ToTrainerOptions();
+            try { config.ToTrainerOptions(); }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new CliException(e.Message.Split('\n')[0].Replace(" (Parameter", " (option", StringComparison.Ordinal), 2);
+            }
             config.Model.Validate();
-            return Run(config, trainerOptions, outDir, p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
+            return Run(config, outDir, p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
         });
         return command;
     }
 
-    private static int Run(RunConfig config, TrainerOptions trainerOptions, string outDir, bool resume, int threads, bool json)
+    private static int Run(MelodyTrainingConfig config, string outDir, bool resume, int threads, bool json)
     {
         var console = Terminal.Error;
-        console.Line($"reading {config.Data} …");
         MelodyCorpus corpus;
-        try { corpus = MelodyCorpus.Load(config.Data, config.ValidationFraction); }
-        catch (DirectoryNotFoundException e) { throw new CliException(e.Message); }
-        if (corpus.Files.Count == 0)
-            throw new CliException(corpus.Failures.Count > 0
-                ? $"none of the {corpus.Failures.Count} MIDI files in '{config.Data}' has a usable melody (first: {corpus.Failures[0].Message})."
-                : $"'{config.Data}' holds no .mid or .midi files.");
-        if (corpus.Train.Count == 0) throw new CliException($"'{config.Data}' gives no training windows (all files were held out or too short).");
-        foreach (var failure in corpus.Failures.Take(5)) console.Line($"skipped {failure.Message}");
-        if (corpus.Failures.Count > 5) console.Line($"… and {corpus.Failures.Count - 5} more files skipped");
-        console.Line($"{corpus.Files.Count} files: {corpus.Train.Count} training windows, {corpus.Validation.Count} validation windows " +
-                     $"({corpus.Files.Count(f => f.Validation)} files held out)");
-
-        TorchRuntime.SetThreads(threads);
-        Directory.CreateDirectory(outDir);
-        AtomicFile.WriteAllText(Path.Combine(outDir, RunFile), JsonSerializer.Serialize(config, ModelManifest.JsonOptions));
-
-        manual_seed(config.Seed);
-        using var model = new SequenceVae(config.Model);
-        var device = TorchRuntime.DefaultDevice;
-        model.to(device);
-        var parameters = model.parameters().Sum(x => x.numel());
-        console.Line($"model: sequence-vae, {parameters:N0} parameters, on {device.type}; {trainerOptions.Steps} steps of {trainerOptions.BatchSize}");
-
-        var trainer = new Trainer(model, trainerOptions, device);
+        try { corpus = MelodyTrainingRun.LoadCorpus(config, console.Line); }
+        catch (TrainingDataException e) { throw new CliException(e.Message); }
+        using var run = MelodyTrainingRun.Start(config, corpus, outDir, threads, console.Line);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
         TrainingResult result;
         try
         {
-            result = TrainingProgressView.Run(console, trainerOptions.Steps, progress =>
-                trainer.Train(corpus.Train, corpus.Validation, new CheckpointStore(outDir), Path.Combine(outDir, MetricsFile), resume, progress, cancel.Token));
+            result = TrainingProgressView.Run(console, config.Steps, progress => run.Train(resume, progress, cancel.Token));
         }
         catch (OperationCanceledException)
         {
@@ -155,101 +135,8 @@ public static class TrainCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
-
-        console.Line("evaluating on the held-out files …");
-        var evaluation = corpus.Validation.Count > 0
-            ? Trainer.Evaluate(model, corpus.Validation, 256, int.MaxValue, device, sampled: true)
-            : null;
-        var metrics = new JsonObject
-        {
-            ["split"] = "validation",
-            ["trainingSteps"] = result.Last.Step,
-            ["trainingLoss"] = result.Last.Loss,
-        };
-        if (evaluation is not null)
-        {
-            metrics["windows"] = evaluation.Examples;
-            metrics["accuracyTeacherForced"] = evaluation.AccuracyTeacherForced;
-            metrics["accuracySampled"] = evaluation.AccuracySampled;
-            metrics["elboNats"] = evaluation.ElboNats;
-            metrics["reconstructionNats"] = evaluation.ReconstructionNats;
-            metrics["klNats"] = evaluation.KlNats;
-        }
-        var manifest = new ModelManifest
-        {
-            Modality = config.Modality,
-            ModelKind = model.Kind,
-            Model = ModelManifest.ToJsonObject(config.Model),
-            Encoding = MelodyModality.EncodingJson(),
-            Training = new JsonObject
-            {
-                ["settings"] = JsonSerializer.SerializeToNode(config, ModelManifest.JsonOptions),
-                ["data"] = new JsonObject
-                {
-                    ["folder"] = config.Data,
-                    ["files"] = corpus.Files.Count,
-                    ["skippedFiles"] = corpus.Failures.Count,
-                    ["trainWindows"] = corpus.Train.Count,
-                    ["validationWindows"] = corpus.Validation.Count,
-                    ["validationFiles"] = new JsonArray(corpus.Files.Where(f => f.Validation).Select(f => (JsonNode)Path.GetRelativePath(config.Data, f.Path)).ToArray()),
-                    ["augmentation"] = "uniform transposition within ±5 semitones",
-                },
-                ["elapsedSeconds"] = Math.Round(result.Elapsed.TotalSeconds, 1),
-                ["examplesPerSecond"] = Math.Round(result.Last.ExamplesPerSecond, 1),
-            },
-            Metrics = metrics,
-            Versions = new Dictionary<string, string>(),
-            WeightsSha256 = "",
-        };
-        ModelDirectory.Save(outDir, model, manifest);
-        console.Line(evaluation is null
-            ? $"model written to {outDir}"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"model written to {outDir}: held-out accuracy {evaluation.AccuracyTeacherForced:F3} teacher-forced, {evaluation.AccuracySampled:F3} sampled; ELBO {evaluation.ElboNats:F2} nats, KL {evaluation.KlNats:F2} nats"));
+        var metrics = run.Finish(result, console.Line);
         if (json) Console.Out.WriteLine(metrics.ToJsonString());
         return 0;
-    }
-
-    /// <summary>Everything needed to continue a run: written to <c>run.json</c> at the start.</summary>
-    internal sealed record RunConfig
-    {
-        public string Modality { get; init; } = MelodyModality.Name;
-        public string Data { get; init; } = "";
-        public double ValidationFraction { get; init; } = 0.1;
-        public SequenceVaeOptions Model { get; init; } = MelodyModality.DefaultModelOptions;
-        public long Steps { get; init; }
-        public int BatchSize { get; init; }
-        public long Seed { get; init; }
-        public double LearningRate { get; init; }
-        public double LearningRateDecay { get; init; }
-        public string Beta { get; init; } = "";
-        public double FreeBits { get; init; }
-        public double ScheduledSamplingRate { get; init; }
-        public long CheckpointEvery { get; init; }
-        public long ValidateEvery { get; init; }
-
-        public TrainerOptions ToTrainerOptions()
-        {
-            try
-            {
-                return new TrainerOptions
-                {
-                    Steps = Steps,
-                    BatchSize = BatchSize,
-                    Seed = Seed,
-                    LearningRate = LearningRate,
-                    LearningRateDecay = LearningRateDecay,
-                    Beta = KlSchedule.Parse(Beta),
-                    FreeBits = FreeBits,
-                    ScheduledSamplingRate = ScheduledSamplingRate,
-                    CheckpointEvery = CheckpointEvery,
-                    ValidateEvery = ValidateEvery,
-                }.Validate();
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new CliException(e.Message.Split('\n')[0].Replace(" (Parameter", " (option", StringComparison.Ordinal), 2);
-            }
-        }
     }
 }

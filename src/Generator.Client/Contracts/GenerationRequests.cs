@@ -1,0 +1,93 @@
+namespace VaeCreative.Client.Contracts
+{
+    /// <summary>Body of <c>POST /v1/models/{id}/variations</c>.</summary>
+    public sealed class VariationsRequest
+    {
+        /// <summary>The material to vary.</summary>
+        public Material? Seed { get; set; }
+
+        /// <summary>Variations wanted. Default 8; range 1 to the host's per-request limit (64 by default).</summary>
+        public int Count { get; set; } = 8;
+
+        /// <summary>1 keeps the seed's latent code, 0 ignores it. Default 0.75; range 0–1.</summary>
+        public double Similarity { get; set; } = 0.75;
+
+        /// <summary>Decoding temperature, 0 = most likely notes. Default 0.5; range 0–10.</summary>
+        public double Temperature { get; set; } = 0.5;
+
+        /// <summary>Random seed: the same request with the same rng gives the same outputs. Default 0.</summary>
+        public long Rng { get; set; }
+
+        /// <summary>Caller's id for this request, echoed back (and in <c>X-Request-Id</c>); the host makes one when absent.</summary>
+        public string? RequestId { get; set; }
+
+        /// <summary>Give up (HTTP 504) when the work has not started within this many milliseconds. Default: the host's limit.</summary>
+        public int? TimeoutMs { get; set; }
+    }
+
+    /// <summary>Body of <c>POST /v1/models/{id}/interpolations</c>.</summary>
+    public sealed class InterpolationsRequest
+    {
+        /// <summary>Start material.</summary>
+        public Material? From { get; set; }
+
+        /// <summary>End material.</summary>
+        public Material? To { get; set; }
+
+        /// <summary>Points including both ends. Default 5; range 2 to the host's per-request limit.</summary>
+        public int Steps { get; set; } = 5;
+
+        /// <summary>Decoding temperature. Default 0; range 0–10.</summary>
+        public double Temperature { get; set; }
+
+        /// <summary>Random seed. Default 0.</summary>
+        public long Rng { get; set; }
+
+        /// <summary>Caller's id for this request, echoed back.</summary>
+        public string? RequestId { get; set; }
+
+        /// <summary>Give up when the work has not started within this many milliseconds.</summary>
+        public int? TimeoutMs { get; set; }
+    }
+
+    /// <summary>Body of <c>POST /v1/models/{id}/samples</c>.</summary>
+    public sealed class SamplesRequest
+    {
+        /// <summary>Samples wanted. Default 8; range 1 to the host's per-request limit.</summary>
+        public int Count { get; set; } = 8;
+
+        /// <summary>Decoding temperature. Default 0.5; range 0–10.</summary>
+        public double Temperature { get; set; } = 0.5;
+
+        /// <summary>Random seed. Default 0.</summary>
+        public long Rng { get; set; }
+
+        /// <summary>Tempo written into generated MIDI, quarter notes per minute. Default 120; range 20–400.</summary>
+        public double TempoQpm { get; set; } = 120;
+
+        /// <summary>Caller's id for this request, echoed back.</summary>
+        public string? RequestId { get; set; }
+
+        /// <summary>Give up when the work has not started within this many milliseconds.</summary>
+        public int? TimeoutMs { get; set; }
+    }
+
+    /// <summary>Answer to a generation request.</summary>
+    public sealed class GenerationResponse
+    {
+        /// <summary>The request's id (the caller's, or one the host made).</summary>
+        public string RequestId { get; set; } = "";
+
+        /// <summary>Model that produced the outputs.</summary>
+        public string Model { get; set; } = "";
+
+        /// <summary>The outputs, in order.</summary>
+        public System.Collections.Generic.List<Material> Outputs { get; set; } = new System.Collections.Generic.List<Material>();
+
+        /// <summary>How many requests shared the model pass that served this one (1 = ran alone).</summary>
+        public int BatchedRequests { get; set; }
+
+        /// <summary>Milliseconds from arrival to answer, as the host measured them.</summary>
+        public double ElapsedMs { get; set; }
+    }
+}
