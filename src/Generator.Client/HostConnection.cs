@@ -45,6 +45,8 @@ namespace VaeCreative.Client
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = true,
+            // Problem details quote user input ('…'); keep it readable rather than \u0027-escaped (this is not HTML).
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 
         /// <summary>Reads the file at <paramref name="path"/> (default <see cref="DefaultPath"/>).</summary>

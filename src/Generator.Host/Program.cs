@@ -47,6 +47,7 @@ public static class Program
             GenerateCommands.Sample(services),
             TrainCommand.Create(),
             EvalCommand.Create(services),
+            ServeCommand.Create(),
         };
     }
 

@@ -38,6 +38,9 @@ namespace VaeCreative.Client.Contracts
         /// <summary>409: a model or job with that id already exists.</summary>
         public const string Conflict = Prefix + "conflict";
 
+        /// <summary>404: no such endpoint, or 405: method not allowed on it.</summary>
+        public const string NotFound = Prefix + "not-found";
+
         /// <summary>500: a bug in the host; the detail says what happened.</summary>
         public const string Internal = Prefix + "internal";
     }

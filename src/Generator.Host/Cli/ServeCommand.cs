@@ -1,0 +1,65 @@
+using System.CommandLine;
+using VaeCreative.Core.Serving;
+using VaeCreative.Host.Server;
+
+namespace VaeCreative.Host.Cli;
+
+/// <summary><c>vaecreative serve</c>: runs the generator host until Ctrl+C or SIGTERM.</summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var defaults = new ServerOptions();
+        var urls = new Option<string>("--urls") { Description = "Address to listen on (port 0: any free port).", DefaultValueFactory = _ => defaults.Url };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback address (other machines can then reach the host; the token is still required)." };
+        var tokenFile = new Option<string?>("--token-file") { Description = $"Connection file with the token and URL (default {Client.HostConnection.DefaultPath})." };
+        var models = new Option<string?>("--models") { Description = "Folder of model directories to serve besides the bundled ones; training jobs write here." };
+        var queue = new Option<int>("--queue") { Description = "Requests that may wait before the host answers 429.", DefaultValueFactory = _ => defaults.QueueCapacity };
+        var noBatching = new Option<bool>("--no-batching") { Description = "Run every request alone instead of decoding concurrent requests together." };
+        var maxRows = new Option<int>("--max-batch-rows") { Description = "Most decoded 2-bar rows in one model pass.", DefaultValueFactory = _ => defaults.MaxBatchRows };
+        var maxWait = new Option<double>("--max-batch-wait-ms") { Description = "How long a pass waits for more requests to join.", DefaultValueFactory = _ => defaults.MaxBatchWait.TotalMilliseconds };
+        var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body.", DefaultValueFactory = _ => defaults.MaxBodyBytes };
+        var maxCount = new Option<int>("--max-count") { Description = "Most outputs per request.", DefaultValueFactory = _ => defaults.MaxCount };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Deadline for a request to reach the model when it names none.", DefaultValueFactory = _ => (int)defaults.DefaultTimeout.TotalMilliseconds };
+        var precision = new Option<string>("--precision") { Description = "Inference precision: fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong("fp32", "bf16");
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("serve", "Run the generator host: a local HTTP API that creative tools call for variations.")
+        {
+            urls, allowRemote, tokenFile, models, queue, noBatching, maxRows, maxWait, maxBody, maxCount, timeout, precision, threads,
+        };
+        command.SetAction(async (p, ct) =>
+        {
+            var options = new ServerOptions
+            {
+                Url = p.GetValue(urls)!,
+                AllowRemote = p.GetValue(allowRemote),
+                TokenFile = p.GetValue(tokenFile),
+                ModelsDirectory = p.GetValue(models),
+                QueueCapacity = p.GetValue(queue),
+                Batching = !p.GetValue(noBatching),
+                MaxBatchRows = p.GetValue(maxRows),
+                MaxBatchWait = TimeSpan.FromMilliseconds(p.GetValue(maxWait)),
+                MaxBodyBytes = p.GetValue(maxBody),
+                MaxCount = p.GetValue(maxCount),
+                DefaultTimeout = TimeSpan.FromMilliseconds(p.GetValue(timeout)),
+                Precision = p.GetValue(precision) == "bf16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
+                Threads = p.GetValue(threads),
+            };
+            try { options.Validate(); }
+            catch (ArgumentOutOfRangeException e) { throw new CliException(e.Message.Split('\n')[0].Split(" (Parameter")[0], 2); }
+            await using var server = await GeneratorServer.StartAsync(options, ct);
+            Console.Out.WriteLine($"listening on {server.Url.ToString().TrimEnd('/')}");
+            Console.Out.Flush();
+            var console = Terminal.Error;
+            console.Line($"token file: {Path.GetFullPath(options.TokenFile ?? Client.HostConnection.DefaultPath)} (send 'Authorization: Bearer TOKEN')");
+            console.Line($"models: {string.Join(", ", server.Context.Catalog.Scan().Select(m => m.Id))}; API: {server.Url}openapi/v1.json; Ctrl+C stops");
+            await server.WaitForShutdownAsync(ct);
+            console.Line("stopping: finishing queued requests …");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text.Json;
+using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Host.Server.Catalog;
+using VaeCreative.Host.Server.Execution;
+
+namespace VaeCreative.Host.Server.Api;
+
+/// <summary><c>POST /v1/models/{id}/variations|interpolations|samples</c>.</summary>
+public static class GenerationEndpoints
+{
+    /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/models/{id}/variations", Variations)
+            .Accepts<VariationsRequest>("application/json").Produces<GenerationResponse>()
+            .WithSummary("Variations of seed material.").WithName("CreateVariations");
+        v1.MapPost("/models/{id}/interpolations", Interpolations)
+            .Accepts<InterpolationsRequest>("application/json").Produces<GenerationResponse>()
+            .WithSummary("Outputs on the way from one material to another.").WithName("CreateInterpolations");
+        v1.MapPost("/models/{id}/samples", Samples)
+            .Accepts<SamplesRequest>("application/json").Produces<GenerationResponse>()
+            .WithSummary("New material drawn from the model's prior.").WithName("CreateSamples");
+    }
+
+    private static async Task<GenerationResponse?> Variations(string id, HttpContext context, ServerContext host)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = await RequestBody.Read<VariationsRequest>(context, host.Options.MaxBodyBytes);
+        var requestId = RequestIds.Assign(context, body.RequestId);
+        var model = MelodyModel(host, id);
+        CheckCount(body.Count, host.Options.MaxCount, "count");
+        var options = new VaryOptions
+        {
+            Count = body.Count, Similarity = body.Similarity, Temperature = body.Temperature, Rng = body.Rng, Precision = host.Precision,
+        };
+        Validate(() => options.Validate());
+        var seed = ReadSeed(body.Seed, "seed", host.Options.MaxSeedBars);
+        return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
+            new MelodyVariationWork(requestId, ct, host.Melodies, model.Directory, new MelodyVariationRequest(seed, options)),
+            w => w.Result);
+    }
+
+    private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = await RequestBody.Read<InterpolationsRequest>(context, host.Options.MaxBodyBytes);
+        var requestId = RequestIds.Assign(context, body.RequestId);
+        var model = MelodyModel(host, id);
+        if (body.Steps < 2) throw Problems.BadRequest($"steps must be at least 2; got {body.Steps}.");
+        CheckCount(body.Steps, host.Options.MaxCount, "steps");
+        CheckTemperature(body.Temperature);
+        var from = ReadSeed(body.From, "from", host.Options.MaxSeedBars);
+        var to = ReadSeed(body.To, "to", host.Options.MaxSeedBars);
+        return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
+            new MelodyInterpolationWork(requestId, ct, host.Melodies, model.Directory, from, to, body.Steps, body.Temperature, body.Rng, host.Precision),
+            w => w.Result);
+    }
+
+    private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = await RequestBody.Read<SamplesRequest>(context, host.Options.MaxBodyBytes);
+        var requestId = RequestIds.Assign(context, body.RequestId);
+        var model = MelodyModel(host, id);
+        CheckCount(body.Count, host.Options.MaxCount, "count");
+        CheckTemperature(body.Temperature);
+        if (body.TempoQpm is < 20 or > 400) throw Problems.BadRequest($"tempoQpm must be between 20 and 400; got {body.TempoQpm}.");
+        return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
+            new MelodySampleWork(requestId, ct, host.Melodies, model.Directory, body.Count, body.Temperature, body.Rng, body.TempoQpm, host.Precision),
+            w => w.Result);
+    }
+
+    /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
+    private static async Task<GenerationResponse?> Execute<TWork>(HttpContext context, ServerContext host, string requestId, string modelId, long started,
+        int? timeoutMs, Func<CancellationToken, TWork> create, Func<TWork, IReadOnlyList<Melody>> result) where TWork : WorkItem
+    {
+        if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
+        var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
+        using var deadline = new CancellationTokenSource(timeout);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        var work = create(cancel.Token);
+        if (!host.Queue.Accepting) throw Problems.Unavailable();
+        if (!host.Queue.TryEnqueue(work)) throw host.Queue.Accepting ? Problems.Overloaded(host.Options.QueueCapacity) : Problems.Unavailable();
+        int batched;
+        try
+        {
+            batched = await work.Completion.WaitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            host.Queue.CountAbandoned();
+            if (context.RequestAborted.IsCancellationRequested) return null; // nobody to answer
+            throw Problems.DeadlineExceeded(timeout);
+        }
+        return new GenerationResponse
+        {
+            RequestId = requestId,
+            Model = modelId,
+            Outputs = result(work).Select(ToMaterial).ToList(),
+            BatchedRequests = batched,
+            ElapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
+        };
+    }
+
+    private static Material ToMaterial(Melody melody) => new()
+    {
+        Midi = Convert.ToBase64String(MidiMelodyWriter.ToBytes(melody)),
+        Notes = melody.NoteCount,
+        Bars = Math.Round(melody.Steps / (double)MelodyEncoding.StepsPerBar, 3),
+    };
+
+    private static CatalogEntry MelodyModel(ServerContext host, string id)
+    {
+        var entry = host.Catalog.Get(id);
+        if (entry.Manifest.Modality != MelodyModality.Name)
+            throw Problems.BadRequest($"model '{id}' is a {entry.Manifest.Modality} model; this host build generates {MelodyModality.Name} material only.");
+        return entry;
+    }
+
+    private static Melody ReadSeed(Material? material, string field, int maxBars)
+    {
+        if (material?.Midi is not { Length: > 0 } base64)
+            throw Problems.BadSeed($"'{field}' must be an object with 'midi': a base64-encoded MIDI file.");
+        byte[] bytes;
+        try { bytes = Convert.FromBase64String(base64); }
+        catch (FormatException) { throw Problems.BadSeed($"'{field}.midi' is not valid base64."); }
+        Melody melody;
+        try { melody = MidiMelodyReader.Read(bytes, field); }
+        catch (MidiReadException e) { throw Problems.BadSeed(e.Message); }
+        if (melody.NoteCount == 0) throw Problems.BadSeed($"the '{field}' MIDI file has no notes.");
+        var bars = (melody.Steps + MelodyEncoding.StepsPerBar - 1) / MelodyEncoding.StepsPerBar;
+        if (bars > maxBars) throw Problems.LimitExceeded($"'{field}' is {bars} bars long (4/4 bars of 16 steps); this host's limit is {maxBars}.");
+        return melody;
+    }
+
+    private static void CheckCount(int count, int max, string name)
+    {
+        if (count < 1) throw Problems.BadRequest($"{name} must be at least 1; got {count}.");
+        if (count > max) throw Problems.LimitExceeded($"{name} is {count}; this host's limit per request is {max}.");
+    }
+
+    private static void CheckTemperature(double t)
+    {
+        if (t is < 0 or > 10 || double.IsNaN(t)) throw Problems.BadRequest($"temperature must be between 0 and 10; got {t}.");
+    }
+
+    private static void Validate(Action check)
+    {
+        try { check(); }
+        catch (ArgumentOutOfRangeException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
+    }
+}
+
+/// <summary>Reads JSON bodies with the host's limits and clear errors.</summary>
+public static class RequestBody
+{
+    private static readonly JsonSerializerOptions Json = new(VaeCreative.Client.HostConnection.JsonOptions)
+    {
+        PropertyNameCaseInsensitive = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The body as <typeparamref name="T"/>; 413 past <paramref name="maxBytes"/>, 400 when it is not valid JSON for T.</summary>
+    public static async Task<T> Read<T>(HttpContext context, long maxBytes) where T : class
+    {
+        if (context.Request.ContentLength > maxBytes)
+            throw Problems.LimitExceeded($"the body is {context.Request.ContentLength} bytes; this host's limit is {maxBytes}.", 413);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted)
+                   ?? throw Problems.BadRequest("the body is empty; send a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw Problems.BadRequest($"the body is not valid JSON for this endpoint: {e.Message.Split(" Path:")[0]}{(e.Path is null ? "" : $" (at {e.Path})")}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            throw Problems.LimitExceeded($"the body is larger than this host's limit of {maxBytes} bytes.", 413);
+        }
+    }
+}

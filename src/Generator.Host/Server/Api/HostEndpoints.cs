@@ -1,0 +1,89 @@
+using System.Text.Json;
+using VaeCreative.Client;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Runtime;
+
+namespace VaeCreative.Host.Server.Api;
+
+/// <summary><c>GET /v1/health</c>, <c>/v1/info</c>, <c>/v1/models</c>.</summary>
+public static class HostEndpoints
+{
+    /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/health", (ServerContext host) => new HealthResponse { Status = host.Queue.Accepting ? "ok" : "stopping" })
+            .WithSummary("Whether the host is up (no token needed).").WithName("GetHealth");
+        v1.MapGet("/info", Info).WithSummary("Version, capabilities, devices, queue and limits.").WithName("GetInfo");
+        v1.MapGet("/models", (ServerContext host) => host.Catalog.Scan().Select(host.Catalog.Describe).ToList())
+            .WithSummary("The models this host serves.").WithName("ListModels");
+        v1.MapGet("/models/{id}", (string id, ServerContext host) => host.Catalog.Describe(host.Catalog.Get(id)))
+            .WithSummary("One model.").WithName("GetModel");
+    }
+
+    private static HostInfo Info(ServerContext host) => new()
+    {
+        Version = typeof(HostEndpoints).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+        TorchSharp = TorchRuntime.TorchSharpVersion,
+        Capabilities = ["variations", "interpolations", "samples", "training"],
+        Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads() }],
+        Queue = host.Queue.Describe(),
+        Limits = new LimitsInfo
+        {
+            MaxBodyBytes = host.Options.MaxBodyBytes,
+            MaxCount = host.Options.MaxCount,
+            MaxSeedBars = host.Options.MaxSeedBars,
+            DefaultTimeoutMs = (int)host.Options.DefaultTimeout.TotalMilliseconds,
+        },
+    };
+}
+
+/// <summary><c>/v1/jobs</c>: training jobs and their progress events.</summary>
+public static class JobEndpoints
+{
+    /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/jobs", async (HttpContext context, ServerContext host) =>
+            {
+                var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options.MaxBodyBytes);
+                var job = host.Jobs.Start(body);
+                return Results.Created($"/v1/jobs/{job.Id}", job);
+            })
+            .Accepts<TrainingJobRequest>("application/json").Produces<TrainingJob>(StatusCodes.Status201Created)
+            .WithSummary("Starts training a new model from a folder on the host's machine.").WithName("StartTrainingJob");
+        v1.MapGet("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Get(id))
+            .WithSummary("A training job's state.").WithName("GetTrainingJob");
+        v1.MapDelete("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Cancel(id))
+            .WithSummary("Cancels this training job (only this one).").WithName("CancelTrainingJob");
+        v1.MapGet("/jobs/{id}/events", Events)
+            .WithSummary("The job's progress as Server-Sent Events: one 'progress' event per change, ending with the finished state.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").WithName("WatchTrainingJob");
+    }
+
+    private static async Task Events(string id, HttpContext context, ServerContext host)
+    {
+        var (state, version) = host.Jobs.Watch(id); // 404 before any byte of the stream
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var ct = context.RequestAborted;
+        long sent = -1;
+        try
+        {
+            while (true)
+            {
+                if (version != sent)
+                {
+                    await context.Response.WriteAsync($"event: progress\ndata: {JsonSerializer.Serialize(state, Compact)}\n\n", ct);
+                    await context.Response.Body.FlushAsync(ct);
+                    sent = version;
+                    if (state.Finished) return;
+                }
+                await Task.Delay(200, ct);
+                (state, version) = host.Jobs.Watch(id);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private static readonly JsonSerializerOptions Compact = new(HostConnection.JsonOptions) { WriteIndented = false };
+}

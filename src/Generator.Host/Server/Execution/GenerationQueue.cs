@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using VaeCreative.Client.Contracts;
+
+namespace VaeCreative.Host.Server.Execution;
+
+/// <summary>
+/// The bounded queue in front of the models and the dedicated worker thread that drains it. The worker takes the
+/// oldest request, gathers the waiting requests that can share its pass (same model and kind, up to
+/// <see cref="ServerOptions.MaxBatchRows"/> rows, waiting at most <see cref="ServerOptions.MaxBatchWait"/> for more),
+/// drops those whose client left or whose deadline passed, and runs the rest as one batch. Model work never runs
+/// on request threads, so dispose scopes never cross an await.
+/// </summary>
+public sealed class GenerationQueue : IDisposable
+{
+    private readonly Channel<WorkItem> channel;
+    private readonly ServerOptions options;
+    private readonly Thread worker;
+    private readonly ManualResetEventSlim running = new(true);
+    private readonly LinkedList<WorkItem> deferred = new(); // read while gathering a batch of another key
+    private long executed, batches, dropped, rejected, abandoned;
+    private int waiting;
+
+    /// <summary>Starts the worker.</summary>
+    public GenerationQueue(ServerOptions options)
+    {
+        this.options = options;
+        channel = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // never used to wait: TryWrite fails when full and the caller gets 429
+        });
+        worker = new Thread(Work) { IsBackground = true, Name = "vaecreative-model-worker" };
+        worker.Start();
+    }
+
+    /// <summary>Requests run on a model.</summary>
+    public long Executed => Interlocked.Read(ref executed);
+
+    /// <summary>Model passes run.</summary>
+    public long Batches => Interlocked.Read(ref batches);
+
+    /// <summary>Requests dropped unrun because their client left or their deadline passed.</summary>
+    public long Dropped => Interlocked.Read(ref dropped);
+
+    /// <summary>Requests refused because the queue was full.</summary>
+    public long Rejected => Interlocked.Read(ref rejected);
+
+    /// <summary>Requests whose caller stopped waiting (client gone or deadline) while they were queued or running.</summary>
+    public long Abandoned => Interlocked.Read(ref abandoned);
+
+    /// <summary>Requests waiting now.</summary>
+    public int Waiting => Volatile.Read(ref waiting);
+
+    /// <summary>False once shutdown began.</summary>
+    public bool Accepting { get; private set; } = true;
+
+    /// <summary>Counters and settings for /v1/info.</summary>
+    public QueueInfo Describe() => new()
+    {
+        Capacity = options.QueueCapacity,
+        Waiting = Waiting,
+        Batching = options.Batching,
+        MaxBatchRows = options.MaxBatchRows,
+        MaxWaitMs = options.MaxBatchWait.TotalMilliseconds,
+        Executed = Executed,
+        Batches = Batches,
+        Dropped = Dropped,
+        Rejected = Rejected,
+    };
+
+    /// <summary>Queues <paramref name="item"/>; false when the queue is full (or closed).</summary>
+    public bool TryEnqueue(WorkItem item)
+    {
+        Interlocked.Increment(ref waiting);
+        if (channel.Writer.TryWrite(item)) return true;
+        Interlocked.Decrement(ref waiting);
+        Interlocked.Increment(ref rejected);
+        return false;
+    }
+
+    /// <summary>Counts a caller that stopped waiting.</summary>
+    public void CountAbandoned() => Interlocked.Increment(ref abandoned);
+
+    /// <summary>Holds the worker after its current pass (tests and maintenance); <see cref="Resume"/> lets it go on.</summary>
+    internal void Pause() => running.Reset();
+
+    /// <summary>Lets a paused worker go on.</summary>
+    internal void Resume() => running.Set();
+
+    /// <summary>Stops taking requests; the worker finishes what is queued, then ends. Waits up to <paramref name="timeout"/>.</summary>
+    public bool Complete(TimeSpan timeout)
+    {
+        Accepting = false;
+        channel.Writer.TryComplete();
+        running.Set();
+        return worker.Join(timeout);
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            running.Wait();
+            var first = Next(block: true);
+            if (first is null) return; // closed and drained
+            var batch = new List<WorkItem> { first };
+            if (options.Batching && first.BatchKey is not null) Gather(batch);
+            var live = new List<WorkItem>(batch.Count);
+            foreach (var item in batch)
+            {
+                if (item.Cancellation.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref dropped);
+                    item.Drop();
+                }
+                else live.Add(item);
+            }
+            if (live.Count > 0) Run(live);
+        }
+    }
+
+    private void Gather(List<WorkItem> batch)
+    {
+        var key = batch[0].BatchKey;
+        var rows = batch[0].Rows;
+        for (var node = deferred.First; node is not null && rows < options.MaxBatchRows;)
+        {
+            var nextNode = node.Next;
+            if (node.Value.BatchKey == key && rows + node.Value.Rows <= options.MaxBatchRows)
+            {
+                batch.Add(node.Value);
+                rows += node.Value.Rows;
+                deferred.Remove(node);
+            }
+            node = nextNode;
+        }
+        var until = Stopwatch.GetTimestamp() + (long)(options.MaxBatchWait.TotalSeconds * Stopwatch.Frequency);
+        while (rows < options.MaxBatchRows)
+        {
+            if (channel.Reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref waiting);
+                if (item.BatchKey == key && rows + item.Rows <= options.MaxBatchRows)
+                {
+                    batch.Add(item);
+                    rows += item.Rows;
+                }
+                else deferred.AddLast(item);
+                continue;
+            }
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
+            if (left <= TimeSpan.Zero) return;
+            using var timeout = new CancellationTokenSource(left);
+            try
+            {
+                if (!channel.Reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult()) return;
+            }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private WorkItem? Next(bool block)
+    {
+        if (deferred.First is { } head)
+        {
+            deferred.RemoveFirst();
+            return head.Value;
+        }
+        while (true)
+        {
+            if (channel.Reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref waiting);
+                return item;
+            }
+            if (!block || !channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return null;
+        }
+    }
+
+    private void Run(List<WorkItem> batch)
+    {
+        Interlocked.Increment(ref batches);
+        try
+        {
+            batch[0].Run(batch);
+            Interlocked.Add(ref executed, batch.Count);
+            foreach (var item in batch) item.Succeed(batch.Count);
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad request must not fail its neighbours: run each alone to find it.
+            foreach (var item in batch)
+            {
+                try
+                {
+                    item.Run([item]);
+                    Interlocked.Increment(ref executed);
+                    item.Succeed(1);
+                }
+                catch (Exception e) { item.Fail(e); }
+            }
+        }
+        catch (Exception e)
+        {
+            batch[0].Fail(e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Complete(TimeSpan.FromSeconds(10));
+        running.Dispose();
+    }
+}

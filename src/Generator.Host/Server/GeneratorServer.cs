@@ -1,0 +1,168 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Client;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Runtime;
+using VaeCreative.Core.Serving;
+using VaeCreative.Host.Composition;
+using VaeCreative.Host.Server.Api;
+using VaeCreative.Host.Server.Catalog;
+using VaeCreative.Host.Server.Execution;
+using VaeCreative.Host.Server.Jobs;
+using VaeCreative.Host.Server.Security;
+
+namespace VaeCreative.Host.Server;
+
+/// <summary>
+/// The generator host: Kestrel on loopback, bearer-token access, the /v1 API and its OpenAPI document, and the
+/// model worker behind a bounded queue. <see cref="StartAsync"/> returns once it listens.
+/// </summary>
+public sealed class GeneratorServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly string tokenFile;
+    private bool stopped;
+
+    private GeneratorServer(WebApplication app, ServerContext context, Uri url, string token, string tokenFile)
+    {
+        this.app = app;
+        Context = context;
+        Url = url;
+        Token = token;
+        this.tokenFile = tokenFile;
+    }
+
+    /// <summary>The URL the host listens on (with the real port when started on port 0).</summary>
+    public Uri Url { get; }
+
+    /// <summary>The bearer token.</summary>
+    public string Token { get; }
+
+    /// <summary>The shared state (queue, catalog, jobs).</summary>
+    public ServerContext Context { get; }
+
+    /// <summary>Starts the host; throws <see cref="ArgumentException"/> for settings it refuses (e.g. a remote address without AllowRemote).</summary>
+    public static async Task<GeneratorServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var url = CheckUrl(options.Url, options.AllowRemote);
+        var tokenFile = Path.GetFullPath(options.TokenFile ?? HostConnection.DefaultPath);
+        var token = HostTokenFile.LoadOrCreate(tokenFile);
+        TorchRuntime.EnsureLoaded();
+        TorchRuntime.SetThreads(options.Threads);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "vaecreative" });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = HostConnection.JsonOptions.PropertyNamingPolicy;
+            o.SerializerOptions.DefaultIgnoreCondition = HostConnection.JsonOptions.DefaultIgnoreCondition;
+        });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "VaeCreative generator host";
+            doc.Info.Description = "Variations, interpolations and samples of seed material from VAE models; training jobs. " +
+                                   "Every endpoint but /v1/health needs 'Authorization: Bearer TOKEN'. Errors are RFC 7807 problem+json.";
+            return Task.CompletedTask;
+        }));
+
+        var bundled = HostServices.BundledModelsDirectory;
+        builder.Services.AddVaeCreative();
+        var roots = new List<string>();
+        if (options.ModelsDirectory is { } user)
+        {
+            Directory.CreateDirectory(user);
+            roots.Add(Path.GetFullPath(user));
+        }
+        roots.Add(bundled);
+        builder.Services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<ModelStore>();
+            var defaults = new Dictionary<string, string>();
+            if (store.DefaultDirectory(MelodyModality.Name) is { } d) defaults[MelodyModality.Name] = d;
+            var catalog = new ModelCatalog(roots, defaults);
+            return new ServerContext(options, catalog, new GenerationQueue(options), sp.GetRequiredService<MelodyGenerator>(),
+                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, options.Threads), options.Precision);
+        });
+
+        var app = builder.Build();
+        var context = app.Services.GetRequiredService<ServerContext>();
+        app.Use(HandleErrors);
+        app.Use(new AccessPolicy(token, options.AllowRemote).InvokeAsync);
+        var v1 = app.MapGroup("/v1");
+        HostEndpoints.Map(v1);
+        GenerationEndpoints.Map(v1);
+        JobEndpoints.Map(v1);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapFallback(_ => throw new ProblemException(404, ProblemTypes.NotFound, "Not found", "no such endpoint; the API is under /v1 (see /openapi/v1.json)."));
+        app.Lifetime.ApplicationStopping.Register(() => context.Queue.Complete(TimeSpan.FromSeconds(10)));
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var bound = new Uri(address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal));
+        HostTokenFile.RecordUrl(tokenFile, token, bound.ToString().TrimEnd('/'));
+        return new GeneratorServer(app, context, bound, token, tokenFile);
+    }
+
+    /// <summary>Completes when the host stops (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops taking requests, finishes queued work, cancels training jobs, clears the URL from the connection file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (stopped) return;
+        stopped = true;
+        await app.StopAsync();
+        Context.Queue.Dispose();
+        Context.Jobs.Dispose();
+        try { HostTokenFile.RecordUrl(tokenFile, Token, null); }
+        catch (IOException) { }
+        await app.DisposeAsync();
+    }
+
+    private static string CheckUrl(string url, bool allowRemote)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
+            throw new ArgumentException($"--urls must be an http URL such as http://127.0.0.1:5117; got '{url}'.");
+        if (!allowRemote && !AccessPolicy.IsLoopbackHost(uri.Host))
+            throw new ArgumentException($"'{url}' is not a loopback address; pass --allow-remote to serve other machines (every request still needs the token).");
+        return url;
+    }
+
+    private static async Task HandleErrors(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+            if (context.Response.StatusCode == 405 && !context.Response.HasStarted)
+                await Problems.Write(context, new ProblemException(405, ProblemTypes.NotFound, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}."));
+        }
+        catch (ProblemException p) { await Problems.Write(context, p); }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            await Problems.Write(context, Problems.LimitExceeded("the body is larger than this host's limit.", 413));
+        }
+        catch (MidiReadException e) { await Problems.Write(context, Problems.BadSeed(e.Message)); }
+        catch (ModelLoadException e) { await Problems.Write(context, new ProblemException(500, ProblemTypes.Internal, "Model failed to load", e.Message)); }
+        catch (ArgumentException e) { await Problems.Write(context, Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0])); }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative").LogError(e, "request {Path} failed", context.Request.Path);
+            await Problems.Write(context, new ProblemException(500, ProblemTypes.Internal, "Internal error", $"{e.GetType().Name}: {e.Message.Split('\n')[0]}"));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using VaeCreative.Audio.Melodies;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Host.Server.Api;
+using VaeCreative.Host.Server.Catalog;
+
+namespace VaeCreative.Host.Server.Jobs;
+
+/// <summary>
+/// Training jobs started over the API. Each runs on its own thread and writes a new model directory under the
+/// host's models folder (weights and manifest last, atomically), where the catalog finds it when it is done.
+/// Cancelling a job stops only that job.
+/// </summary>
+public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, int threads) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Job> jobs = new(StringComparer.Ordinal);
+
+    /// <summary>Starts a job; problems for bad settings, a missing models folder or a taken id.</summary>
+    public TrainingJob Start(TrainingJobRequest request)
+    {
+        if (modelsDirectory is null)
+            throw Problems.BadRequest("this host has no models folder to write to; start it with --models DIR to train.");
+        if (request.Modality != MelodyModality.Name)
+            throw Problems.BadRequest($"modality '{request.Modality}' cannot be trained by this host; available: {MelodyModality.Name}.");
+        if (request.ModelId is not { } id || !ModelCatalog.IsValidId(id))
+            throw Problems.BadRequest("modelId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        if (request.Data is not { Length: > 0 } data || !Path.IsPathFullyQualified(data))
+            throw Problems.BadRequest("data must be the absolute path of a folder on the host's machine.");
+        if (!Directory.Exists(data)) throw Problems.BadRequest($"the data folder '{data}' does not exist on the host's machine.");
+        if (request.Steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {request.Steps}.");
+        if (request.Batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {request.Batch}.");
+        var shape = request.Size switch
+        {
+            "default" => MelodyModality.DefaultModelOptions,
+            "small" => MelodyModality.DefaultModelOptions with { EncoderHidden = 128, DecoderHidden = 128, DecoderLayers = 1, LatentSize = 32 },
+            _ => throw Problems.BadRequest($"size must be 'default' or 'small'; got '{request.Size}'."),
+        };
+        var outDir = Path.Combine(modelsDirectory, id);
+        if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.State.ModelId == id && !j.State.Finished))
+            throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
+
+        var config = new MelodyTrainingConfig
+        {
+            Data = Path.GetFullPath(data),
+            Model = shape,
+            Steps = request.Steps,
+            BatchSize = request.Batch,
+            Seed = request.Rng,
+            LearningRate = 1e-3,
+            LearningRateDecay = 0.9999,
+            Beta = "linear:0.2:2000",
+            FreeBits = 128,
+            CheckpointEvery = 500,
+            ValidateEvery = Math.Min(500, request.Steps),
+        };
+        var job = new Job(Guid.NewGuid().ToString("N")[..12], id);
+        jobs[job.Id] = job;
+        job.Thread = new Thread(() => Run(job, config, outDir)) { IsBackground = true, Name = $"vaecreative-training-{job.Id}" };
+        job.Thread.Start();
+        return job.Snapshot();
+    }
+
+    /// <summary>The job's state; 404 problem when unknown.</summary>
+    public TrainingJob Get(string id) => Find(id).Snapshot();
+
+    /// <summary>The job's state and a version number that changes with every update (for event streams).</summary>
+    public (TrainingJob State, long Version) Watch(string id)
+    {
+        var job = Find(id);
+        lock (job) return (job.Snapshot(), job.Version);
+    }
+
+    /// <summary>Cancels the job (a finished job is left as it is); returns its state.</summary>
+    public TrainingJob Cancel(string id)
+    {
+        var job = Find(id);
+        job.Cancel.Cancel();
+        return job.Snapshot();
+    }
+
+    private Job Find(string id) => jobs.TryGetValue(id, out var job) ? job : throw Problems.UnknownJob(id);
+
+    private void Run(Job job, MelodyTrainingConfig config, string outDir)
+    {
+        // Train into a hidden folder and rename it into place at the end: the catalog never sees a half-written model.
+        var work = Path.Combine(Path.GetDirectoryName(outDir)!, $".training-{job.Id}");
+        try
+        {
+            job.Update(s => s.State = "running");
+            var corpus = MelodyTrainingRun.LoadCorpus(config, _ => { });
+            job.Cancel.Token.ThrowIfCancellationRequested();
+            using var run = MelodyTrainingRun.Start(config, corpus, work, threads, _ => { });
+            var progress = new Progress(job);
+            var result = run.Train(resume: false, progress, job.Cancel.Token);
+            run.Finish(result, _ => { });
+            Directory.Move(work, outDir);
+            job.Update(s => s.State = "succeeded");
+        }
+        catch (OperationCanceledException)
+        {
+            job.Update(s => s.State = "cancelled");
+        }
+        catch (Exception e)
+        {
+            job.Update(s => { s.State = "failed"; s.Error = e is TrainingDataException ? e.Message : $"{e.GetType().Name}: {e.Message}"; });
+        }
+        finally
+        {
+            try { if (Directory.Exists(work)) Directory.Delete(work, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    /// <summary>Cancels running jobs and waits briefly for them to stop.</summary>
+    public void Dispose()
+    {
+        foreach (var job in jobs.Values) job.Cancel.Cancel();
+        foreach (var job in jobs.Values) job.Thread?.Join(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class Progress(Job job) : IProgress<Core.Training.TrainingProgress>
+    {
+        public void Report(Core.Training.TrainingProgress p) => job.Update(s =>
+        {
+            s.Step = p.Step;
+            s.TotalSteps = p.TotalSteps;
+            s.Loss = Math.Round(p.Loss, 4);
+            s.ExamplesPerSecond = Math.Round(p.ExamplesPerSecond, 1);
+            if (p.Validation?.AccuracyTeacherForced is { } a) s.ValidationAccuracy = Math.Round(a, 4);
+        });
+    }
+
+    private sealed class Job(string id, string modelId)
+    {
+        private readonly TrainingJob state = new() { Id = id, ModelId = modelId, State = "queued" };
+
+        public string Id { get; } = id;
+        public CancellationTokenSource Cancel { get; } = new();
+        public Thread? Thread { get; set; }
+        public long Version { get; private set; }
+        public TrainingJob State => Snapshot();
+
+        public void Update(Action<TrainingJob> change)
+        {
+            lock (this)
+            {
+                change(state);
+                Version++;
+            }
+        }
+
+        public TrainingJob Snapshot()
+        {
+            lock (this)
+                return new TrainingJob
+                {
+                    Id = state.Id, ModelId = state.ModelId, State = state.State, Step = state.Step, TotalSteps = state.TotalSteps,
+                    Loss = state.Loss, ValidationAccuracy = state.ValidationAccuracy, ExamplesPerSecond = state.ExamplesPerSecond, Error = state.Error,
+                };
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Host.Server.Api;
+
+namespace VaeCreative.Host.Server.Security;
+
+/// <summary>
+/// Who may call the host. Requests whose Origin or Host names a non-loopback site are refused (403), so a web page
+/// cannot drive a local host (DNS rebinding, cross-site fetches); every endpoint but health needs the bearer token (401).
+/// </summary>
+public sealed class AccessPolicy(string token, bool allowRemote)
+{
+    private readonly byte[] tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>Paths that answer without a token.</summary>
+    public static bool IsPublic(PathString path) => path.Equals("/v1/health", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The middleware.</summary>
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (!allowRemote && !IsLoopbackHost(request.Host.Host))
+        {
+            await Problems.Write(context, Problems.ForbiddenOrigin($"the Host header '{request.Host}' is not a loopback name; the host only answers local clients (start it with --allow-remote to change that)."));
+            return;
+        }
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsLoopbackOrigin(origin))
+        {
+            await Problems.Write(context, Problems.ForbiddenOrigin($"requests from the web origin '{origin}' are refused."));
+            return;
+        }
+        if (!IsPublic(request.Path) && !HasToken(request.Headers.Authorization.ToString()))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await Problems.Write(context, Problems.Unauthorized(request.Headers.Authorization.Count == 0
+                ? "send 'Authorization: Bearer TOKEN'; the token is in the host's connection file."
+                : "the bearer token is wrong."));
+            return;
+        }
+        await next(context);
+    }
+
+    private bool HasToken(string header)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        // Compare fixed-length hashes in constant time: neither the content nor the length of the token leaks.
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(given, tokenHash);
+    }
+
+    /// <summary>localhost, *.localhost, 127.0.0.0/8 or ::1.</summary>
+    public static bool IsLoopbackHost(string host)
+    {
+        if (host.Length == 0) return false;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
+    }
+
+    private static bool IsLoopbackOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") && IsLoopbackHost(uri.Host);
+}

@@ -1,0 +1,67 @@
+namespace VaeCreative.Host.Server;
+
+/// <summary>Settings of <c>vaecreative serve</c>; each documents its default and range.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Address to listen on. Default http://127.0.0.1:5117; port 0 picks a free port.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:5117";
+
+    /// <summary>Must be set to listen on a non-loopback address. Default false.</summary>
+    public bool AllowRemote { get; init; }
+
+    /// <summary>Connection file holding the token (and the URL, for clients). Default: <see cref="Client.HostConnection.DefaultPath"/>.</summary>
+    public string? TokenFile { get; init; }
+
+    /// <summary>Folder of model directories served next to the bundled ones; trained models are written here. Default: none (bundled only; training needs it).</summary>
+    public string? ModelsDirectory { get; init; }
+
+    /// <summary>Requests that may wait for the model before new ones get 429. Default 256; range 1–100,000.</summary>
+    public int QueueCapacity { get; init; } = 256;
+
+    /// <summary>Whether concurrent requests for one model share a model pass. Default true.</summary>
+    public bool Batching { get; init; } = true;
+
+    /// <summary>Most decoded rows (outputs × 2-bar chunks) in one pass. Default 512; range 1–65,536.</summary>
+    public int MaxBatchRows { get; init; } = 512;
+
+    /// <summary>How long a pass waits for more requests to join it. Default 2 ms; range 0–1,000 ms.</summary>
+    public TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Largest request body. Default 1 MiB; range 1 KiB–64 MiB.</summary>
+    public long MaxBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>Most outputs per request (variations, samples, interpolation steps). Default 64; range 1–1,024.</summary>
+    public int MaxCount { get; init; } = 64;
+
+    /// <summary>Longest seed in 4/4 bars. Default 64; range 1–64.</summary>
+    public int MaxSeedBars { get; init; } = 64;
+
+    /// <summary>Deadline for a request to reach the model when it names none. Default 30 s; range 1 ms–10 min.</summary>
+    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Inference precision of served models. Default float32.</summary>
+    public Core.Serving.InferencePrecision Precision { get; init; }
+
+    /// <summary>CPU threads for libtorch (0: libtorch's default).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a setting out of range.</summary>
+    public ServerOptions Validate()
+    {
+        Check(QueueCapacity, 1, 100_000, "--queue");
+        Check(MaxBatchRows, 1, 65_536, "--max-batch-rows");
+        Check(MaxBatchWait.TotalMilliseconds, 0, 1000, "--max-batch-wait-ms");
+        Check(MaxBodyBytes, 1024, 64 << 20, "--max-body-bytes");
+        Check(MaxCount, 1, 1024, "--max-count");
+        Check(MaxSeedBars, 1, 64, "--max-seed-bars");
+        Check(DefaultTimeout.TotalMilliseconds, 1, 600_000, "--timeout-ms");
+        Check(Threads, 0, 1024, "--threads");
+        return this;
+    }
+
+    private static void Check(double value, double min, double max, string name)
+    {
+        if (value < min || value > max)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and {max}; got {value}.");
+    }
+}
