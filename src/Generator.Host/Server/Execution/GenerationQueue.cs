@@ -101,7 +101,6 @@ public sealed class GenerationQueue : IDisposable
     {
         while (true)
         {
-            running.Wait();
             var first = Next(block: true);
             if (first is null) return; // closed and drained
             var batch = new List<WorkItem> { first };
@@ -169,6 +168,7 @@ public sealed class GenerationQueue : IDisposable
         }
         while (true)
         {
+            running.Wait(); // a paused worker leaves requests in the queue, where they count as waiting
             if (channel.Reader.TryRead(out var item))
             {
                 Interlocked.Decrement(ref waiting);

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Client;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Tests.Support;
+
+namespace VaeCreative.Tests.Host.Server;
+
+public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
+{
+    private const string Model = "melody-2bar";
+    private RunningHost Host => shared.Host;
+    private static byte[] Seed => File.ReadAllBytes(RepoPaths.SeedMelody);
+
+    [Fact]
+    public async Task Health_needs_no_token_and_info_and_models_describe_the_host()
+    {
+        using var anonymous = Host.RawHttp(withToken: false);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/v1/health")).StatusCode);
+        var info = await Host.Client.InfoAsync();
+        Assert.Contains("variations", info.Capabilities);
+        Assert.Equal("cpu", info.Devices.Single().Type);
+        Assert.True(info.Queue.Batching);
+        var models = await Host.Client.ListModelsAsync();
+        var melody = models.Single(m => m.Id == Model);
+        Assert.True(melody.Default);
+        Assert.Equal("melody", melody.Modality);
+        Assert.Equal(256, melody.Sizes["latentSize"]);
+        Assert.True(melody.Metrics!.Value.GetProperty("accuracySampled").GetDouble() > 0.85);
+    }
+
+    [Fact]
+    public async Task Variations_are_valid_midi_related_to_the_seed_and_deterministic_per_rng()
+    {
+        var request = new VariationsRequest { Seed = Material.FromMidi(Seed), Count = 4, Rng = 3, RequestId = "my-request-1" };
+        var a = await Host.Client.VaryAsync(Model, request);
+        var b = await Host.Client.VaryAsync(Model, request);
+        Assert.Equal("my-request-1", a.RequestId);
+        Assert.Equal(4, a.Outputs.Count);
+        var seed = MidiMelodyReader.Read(Seed, "seed");
+        foreach (var output in a.Outputs)
+        {
+            var melody = MidiMelodyReader.Read(output.MidiBytes(), "output");
+            Assert.Equal(seed.Steps, melody.Steps);
+            Assert.NotEqual(seed.Tokens, melody.Tokens);
+            Assert.Equal(melody.NoteCount, output.Notes);
+        }
+        Assert.Equal(a.Outputs.Select(o => o.Midi), b.Outputs.Select(o => o.Midi));
+        var other = await Host.Client.VaryAsync(Model, new VariationsRequest { Seed = Material.FromMidi(Seed), Count = 4, Rng = 4 });
+        Assert.NotEqual(a.Outputs.Select(o => o.Midi), other.Outputs.Select(o => o.Midi));
+    }
+
+    [Fact]
+    public async Task Interpolations_and_samples_answer_with_midi()
+    {
+        var interpolation = await Host.Client.InterpolateAsync(Model, new InterpolationsRequest
+        {
+            From = Material.FromMidi(Seed), To = Material.FromMidi(Seed), Steps = 3,
+        });
+        Assert.Equal(3, interpolation.Outputs.Count);
+        var samples = await Host.Client.SampleAsync(Model, new SamplesRequest { Count = 5, Rng = 1 });
+        Assert.Equal(5, samples.Outputs.Count);
+        foreach (var o in samples.Outputs) Assert.Equal(32, MidiMelodyReader.Read(o.MidiBytes(), "sample").Steps);
+    }
+
+    [Fact]
+    public async Task Requests_without_or_with_a_wrong_token_get_401()
+    {
+        using var anonymous = Host.RawHttp(withToken: false);
+        var none = await anonymous.GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(ProblemTypes.Unauthorized, (await ProblemOf(none)).Type);
+        using var wrong = new VaeCreativeClient(Host.Server.Url, Host.Server.Token + "x");
+        var e = await Assert.ThrowsAsync<VaeCreativeException>(() => wrong.ListModelsAsync());
+        Assert.Equal(401, e.Status);
+        Assert.Equal(ProblemTypes.Unauthorized, e.ProblemType);
+    }
+
+    [Fact]
+    public async Task A_foreign_origin_or_host_gets_403_and_a_loopback_origin_is_served()
+    {
+        using var http = Host.RawHttp();
+        var foreign = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        foreign.Headers.Add("Origin", "https://example.com");
+        var response = await http.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(ProblemTypes.ForbiddenOrigin, (await ProblemOf(response)).Type);
+
+        var rebinding = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        rebinding.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(rebinding)).StatusCode);
+
+        var local = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        local.Headers.Add("Origin", "http://localhost:3000");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_damaged_seed_gets_400_bad_seed()
+    {
+        foreach (var midi in new[] { "not base64!", Convert.ToBase64String(Encoding.ASCII.GetBytes("MThd garbage")) })
+        {
+            var e = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+                Host.Client.VaryAsync(Model, new VariationsRequest { Seed = new Material { Midi = midi } }));
+            Assert.Equal(400, e.Status);
+            Assert.Equal(ProblemTypes.BadSeed, e.ProblemType);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_parameters_unknown_models_and_unknown_fields_get_specific_problems()
+    {
+        var tooMany = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+            Host.Client.VaryAsync(Model, new VariationsRequest { Seed = Material.FromMidi(Seed), Count = 65 }));
+        Assert.Equal(ProblemTypes.LimitExceeded, tooMany.ProblemType);
+        var similarity = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+            Host.Client.VaryAsync(Model, new VariationsRequest { Seed = Material.FromMidi(Seed), Similarity = 2 }));
+        Assert.Equal(ProblemTypes.BadRequest, similarity.ProblemType);
+        Assert.Contains("similarity", similarity.Problem!.Detail);
+        var unknown = await Assert.ThrowsAsync<VaeCreativeException>(() => Host.Client.SampleAsync("no-such-model", new SamplesRequest()));
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal(ProblemTypes.UnknownModel, unknown.ProblemType);
+        using var http = Host.RawHttp();
+        var typo = await http.PostAsync($"/v1/models/{Model}/samples", new StringContent("{\"cuont\": 3}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Contains("cuont", (await ProblemOf(typo)).Detail);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_gets_413()
+    {
+        using var http = Host.RawHttp();
+        var huge = "{\"seed\":{\"midi\":\"" + new string('A', 2 << 20) + "\"}}";
+        var response = await http.PostAsync($"/v1/models/{Model}/variations", new StringContent(huge, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(ProblemTypes.LimitExceeded, (await ProblemOf(response)).Type);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_endpoints()
+    {
+        using var http = Host.RawHttp();
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
+        var paths = doc.RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/v1/health", "/v1/info", "/v1/models", "/v1/models/{id}/variations", "/v1/models/{id}/interpolations", "/v1/models/{id}/samples", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/events" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+    }
+
+    [Fact]
+    public async Task Sixty_four_concurrent_clients_times_twenty_requests_all_succeed_and_share_passes()
+    {
+        var seed = Material.FromMidi(Seed);
+        var batchedMax = 0;
+        var tasks = Enumerable.Range(0, 64).Select(async c =>
+        {
+            for (var r = 0; r < 20; r++)
+            {
+                var response = await Host.Client.VaryAsync(Model, new VariationsRequest { Seed = seed, Count = 2, Rng = c * 100 + r });
+                Assert.Equal(2, response.Outputs.Count);
+                InterlockedMax(ref batchedMax, response.BatchedRequests);
+            }
+        });
+        await Task.WhenAll(tasks);
+        Assert.True(batchedMax > 1, "no two requests ever shared a model pass");
+    }
+
+    [Fact]
+    public async Task The_token_file_is_private_and_the_token_survives_a_restart()
+    {
+        var file = Host.TokenFile;
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        var connection = HostConnection.Read(file);
+        Assert.Equal(Host.Server.Token, connection.Token);
+        Assert.Equal(Host.Server.Url.ToString().TrimEnd('/'), connection.Url);
+        Assert.Equal(43, connection.Token.Length); // 256 bits, base64url
+        Assert.Equal(connection.Token, VaeCreative.Host.Server.Security.HostTokenFile.LoadOrCreate(file));
+    }
+
+    internal static async Task<Problem> ProblemOf(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonSerializer.Deserialize<Problem>(await response.Content.ReadAsStringAsync(), HostConnection.JsonOptions)!;
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+}

@@ -1,0 +1,75 @@
+using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Client;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Tests.Support;
+
+namespace VaeCreative.Tests.Host.Server;
+
+public class TrainingJobTests
+{
+    [Fact]
+    public async Task A_job_trains_a_model_that_is_then_served_and_its_events_end_with_the_final_state()
+    {
+        await using var host = await RunningHost.Start();
+        var data = MakeData(host.Folder);
+        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "tiny", Steps = 4, Batch = 8, Size = "small" });
+        var states = new List<TrainingJob>();
+        await foreach (var state in host.Client.WatchJobAsync(job.Id)) states.Add(state);
+        var last = states[^1];
+        Assert.True(last.State == "succeeded", $"job ended {last.State}: {last.Error}");
+        Assert.Equal(4, last.Step);
+        Assert.NotNull(last.Loss);
+
+        var models = await host.Client.ListModelsAsync();
+        Assert.Contains(models, m => m.Id == "tiny" && !m.Default);
+        var seed = File.ReadAllBytes(RepoPaths.SeedMelody);
+        var outputs = await host.Client.VaryMidiAsync("tiny", seed, count: 2);
+        Assert.Equal(2, outputs.Count);
+
+        var again = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+            host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "tiny", Steps = 1 }));
+        Assert.Equal(ProblemTypes.Conflict, again.ProblemType);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_job_stops_only_that_job_and_leaves_no_model_behind()
+    {
+        await using var host = await RunningHost.Start();
+        var data = MakeData(host.Folder);
+        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "never", Steps = 100_000, Batch = 8, Size = "small" });
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
+        await host.Client.CancelJobAsync(job.Id);
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 30_000);
+        Assert.Equal("cancelled", (await host.Client.GetJobAsync(job.Id)).State);
+        Assert.DoesNotContain(await host.Client.ListModelsAsync(), m => m.Id == "never");
+        Assert.Empty(Directory.GetDirectories(host.ModelsFolder));
+        Assert.Equal(4, (await host.Client.SampleAsync("melody-2bar", new SamplesRequest { Count = 4 })).Outputs.Count);
+
+        var unknown = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.GetJobAsync("nope"));
+        Assert.Equal(ProblemTypes.UnknownJob, unknown.ProblemType);
+    }
+
+    [Fact]
+    public async Task A_model_directory_added_while_running_is_served_without_restart()
+    {
+        await using var host = await RunningHost.Start();
+        Assert.DoesNotContain(await host.Client.ListModelsAsync(), m => m.Id == "copy");
+        var target = Path.Combine(host.ModelsFolder, "copy");
+        Directory.CreateDirectory(target);
+        foreach (var file in new[] { "manifest.json", "model.weights" })
+            File.Copy(Path.Combine(RepoPaths.DefaultMelodyModel, file), Path.Combine(target, file));
+        Assert.Contains(await host.Client.ListModelsAsync(), m => m.Id == "copy");
+        Assert.Single((await host.Client.SampleAsync("copy", new SamplesRequest { Count = 1 })).Outputs);
+    }
+
+    private static string MakeData(string folder)
+    {
+        var data = Path.Combine(folder, "data");
+        Directory.CreateDirectory(data);
+        var random = new Random(5);
+        for (var i = 0; i < 12; i++)
+            MidiMelodyWriter.Write(new Melody(TestMelodies.Random(random, 96)), Path.Combine(data, $"tune{i}.mid"));
+        return data;
+    }
+}
