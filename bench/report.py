@@ -44,6 +44,7 @@ def main():
     gen_cs, gen_py = load(d, "cs_generation"), load(d, "py_generation")
     srv_cs, srv_py = load(d, "cs_serve"), load(d, "py_serve")
     cold = load(d, "cold")
+    host = load(d, "cs_concurrency")["results"]
 
     peak = matmul["gflops"]
     fpe = flops["flops_per_training_example"]
@@ -71,6 +72,14 @@ def main():
         figure("gen_variations_per_s_b8_bf16", "variations/s", gen_bf16["b8"], None, True),
         figure("gen_variations_per_s_b256_bf16", "variations/s", gen_bf16["b256"], None, True),
     ]
+    # The generator host (vaecreative serve) under load: C# only, batching on vs off.
+    by = {(r["batching"], r["clients"]): r for r in host}
+    host_table = ["| clients | batching | requests/s | variations/s | p50 ms | p99 ms | errors |", "|---:|---|---:|---:|---:|---:|---:|"]
+    for c in (1, 8, 64):
+        for b in (True, False):
+            r = by[(b, c)]
+            host_table.append(f"| {c} | {'on' if b else 'off'} | {r['requests_per_s']:.1f} | {r['variations_per_s']:.0f} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} | {r['Errors']} |")
+    batching_gain = by[(True, 64)]["requests_per_s"] / by[(False, 64)]["requests_per_s"]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     result = {
         "machine": {
@@ -94,6 +103,8 @@ def main():
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         },
         "figures": figures,
+        "host": {"results": host, "batching_speedup_64_clients": batching_gain,
+                 "targets": "batching >= 5x throughput of batching off at 64 clients; p99 < 250 ms at 64 clients"},
     }
 
     def fmt(v):
@@ -119,6 +130,15 @@ def main():
         f"({'passed' if eq['passed'] else 'FAILED'}, tolerance 1e-4).",
         f"Serving RSS growth from the first 10% of requests to the end: C# {m['serve_rss_growth_percent']['csharp']:.2f}% over {m['serve_requests']['csharp']} requests, "
         f"PyTorch {m['serve_rss_growth_percent']['pytorch']:.2f}% over {m['serve_requests']['pytorch']}.",
+    ]
+    lines += [
+        "",
+        "Generator host (`vaecreative serve`, 8 variations of a 2-bar seed per request, client and host on the same 2 cores):",
+        "",
+        *host_table,
+        "",
+        f"Batching at 64 clients: {batching_gain:.2f}× the throughput of batching off (target ≥ 5×); "
+        f"p99 {by[(True, 64)]['p99_ms']:.0f} ms (target < 250 ms).",
     ]
     table = "\n".join(lines) + "\n"
     os.makedirs(out, exist_ok=True)

@@ -57,6 +57,8 @@ step "generation throughput"
 step "serving: RSS and live tensors over repeated requests"
 "${CS[@]}" serve $QUICK --threads $THREADS > "$R/cs_serve.json"
 "${PY[@]}" serve --dir "$WORK/shared" $QUICK --threads $THREADS > "$R/py_serve.json"
+step "generator host under 1, 8 and 64 concurrent clients, batching on and off"
+"${CS[@]}" concurrency $QUICK --threads $THREADS --host-dll src/Generator.Host/bin/Release/net10.0/vaecreative.dll > "$R/cs_concurrency.json"
 step "cold start (process start to first 8 variations), median of 3"
 cold() { # prints milliseconds of one run of "$@"
   local t0 t1

@@ -26,7 +26,7 @@ public static class Program
         if (args.Length < 1)
         {
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
-                                    "phases: equivalence, train, latency, generation, serve, matmul, flops");
+                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops");
             return 2;
         }
         var phase = args[0];
@@ -41,6 +41,7 @@ public static class Program
             "latency" => Latency(repo, quick, args.Contains("--bf16")),
             "generation" => Generation(repo, quick, args.Contains("--bf16")),
             "serve" => Serve(repo),
+            "concurrency" => Concurrency.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), quick, threads),
             "matmul" => Matmul(quick),
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Client;
+using VaeCreative.Client.Contracts;
+
+namespace VaeCreative.Bench;
+
+/// <summary>
+/// Host throughput and latency at 1, 8 and 64 concurrent clients, batching on and off: starts the real
+/// <c>vaecreative serve</c> process on a free loopback port and drives it with the client library
+/// (8 variations of a 2-bar seed per request). Client and host share this machine's cores, as they would in use.
+/// </summary>
+public static class Concurrency
+{
+    public static object Run(string repo, string hostDll, bool quick, int threads)
+    {
+        var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
+        var twoBars = MidiMelodyWriter.ToBytes(melody.WithTokens(melody.Tokens.Take(32).ToArray()));
+        var results = new List<object>();
+        foreach (var batching in new[] { true, false })
+        {
+            using var host = HostProcess.Start(hostDll, batching, threads);
+            using var client = new VaeCreativeClient(host.Url, host.Token, options: new VaeCreativeClientOptions { MaxRetries = 0 });
+            var seed = Material.FromMidi(twoBars);
+            Drive(client, seed, clients: 4, perClient: 5); // warm-up: model load, JIT
+            foreach (var clients in new[] { 1, 8, 64 })
+            {
+                var total = quick
+                    ? clients switch { 1 => 20, 8 => 40, _ => batching ? 192 : 64 }
+                    : clients switch { 1 => 120, 8 => 240, _ => batching ? 960 : 384 };
+                var r = Drive(client, seed, clients, Math.Max(1, total / clients));
+                results.Add(new { batching, clients, r.Requests, r.Errors, requests_per_s = r.RequestsPerSecond, variations_per_s = r.RequestsPerSecond * 8, p50_ms = r.P50, p99_ms = r.P99 });
+            }
+        }
+        return new { results };
+    }
+
+    private sealed record Load(int Requests, int Errors, double RequestsPerSecond, double P50, double P99);
+
+    private static Load Drive(VaeCreativeClient client, Material seed, int clients, int perClient)
+    {
+        var latencies = new List<double>();
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < perClient; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    await client.VaryAsync("melody-2bar", new VariationsRequest { Seed = seed, Count = 8, Rng = c * 1000 + i });
+                    var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    lock (latencies) latencies.Add(ms);
+                }
+                catch (VaeCreativeException) { Interlocked.Increment(ref errors); }
+            }
+        })).ToArray();
+        Task.WaitAll(tasks);
+        clock.Stop();
+        latencies.Sort();
+        double Pct(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+        return new Load(latencies.Count, errors, latencies.Count / clock.Elapsed.TotalSeconds, Pct(0.5), Pct(0.99));
+    }
+
+    private sealed class HostProcess : IDisposable
+    {
+        private readonly Process process;
+        private readonly string folder;
+
+        private HostProcess(Process process, string folder, Uri url, string token)
+        {
+            this.process = process;
+            this.folder = folder;
+            Url = url;
+            Token = token;
+        }
+
+        public Uri Url { get; }
+        public string Token { get; }
+
+        public static HostProcess Start(string hostDll, bool batching, int threads)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "vaecreative-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(folder);
+            var tokenFile = Path.Combine(folder, "host.json");
+            var info = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in new[] { hostDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", threads.ToString(), "--queue", "1024" })
+                info.ArgumentList.Add(a);
+            if (!batching) info.ArgumentList.Add("--no-batching");
+            var process = Process.Start(info)!;
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            var first = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the host exited before listening");
+            const string prefix = "listening on ";
+            if (!first.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unexpected first line from the host: {first}");
+            return new HostProcess(process, folder, new Uri(first[prefix.Length..]), HostConnection.Read(tokenFile).Token);
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+            process.Dispose();
+            try { Directory.Delete(folder, true); }
+            catch (IOException) { }
+        }
+    }
+}
