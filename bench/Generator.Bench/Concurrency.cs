@@ -12,17 +12,19 @@ namespace VaeCreative.Bench;
 /// </summary>
 public static class Concurrency
 {
-    public static object Run(string repo, string hostDll, bool quick, int threads)
+    public static object Run(string repo, string hostDll, bool quick, int threads, string[] hostArgs)
     {
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
         var twoBars = MidiMelodyWriter.ToBytes(melody.WithTokens(melody.Tokens.Take(32).ToArray()));
         var results = new List<object>();
+        var precision = "";
         foreach (var batching in new[] { true, false })
         {
-            using var host = HostProcess.Start(hostDll, batching, threads);
+            using var host = HostProcess.Start(hostDll, batching, threads, hostArgs);
             using var client = new VaeCreativeClient(host.Url, host.Token, options: new VaeCreativeClientOptions { MaxRetries = 0 });
             var seed = Material.FromMidi(twoBars);
-            Drive(client, seed, clients: 4, perClient: 5); // warm-up: model load, JIT
+            Drive(client, seed, clients: 8, perClient: 10); // warm-up: model load, JIT
+            precision = client.InfoAsync().GetAwaiter().GetResult().Devices[0].Precision;
             foreach (var clients in new[] { 1, 8, 64 })
             {
                 var total = quick
@@ -32,7 +34,7 @@ public static class Concurrency
                 results.Add(new { batching, clients, r.Requests, r.Errors, requests_per_s = r.RequestsPerSecond, variations_per_s = r.RequestsPerSecond * 8, p50_ms = r.P50, p99_ms = r.P99 });
             }
         }
-        return new { results };
+        return new { precision, host_args = hostArgs, results };
     }
 
     private sealed record Load(int Requests, int Errors, double RequestsPerSecond, double P50, double P99);
@@ -79,7 +81,7 @@ public static class Concurrency
         public Uri Url { get; }
         public string Token { get; }
 
-        public static HostProcess Start(string hostDll, bool batching, int threads)
+        public static HostProcess Start(string hostDll, bool batching, int threads, string[] hostArgs)
         {
             var folder = Path.Combine(Path.GetTempPath(), "vaecreative-bench-" + Guid.NewGuid().ToString("N")[..8]);
             Directory.CreateDirectory(folder);
@@ -93,6 +95,7 @@ public static class Concurrency
             foreach (var a in new[] { hostDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", threads.ToString(), "--queue", "1024" })
                 info.ArgumentList.Add(a);
             if (!batching) info.ArgumentList.Add("--no-batching");
+            foreach (var a in hostArgs) info.ArgumentList.Add(a);
             var process = Process.Start(info)!;
             process.ErrorDataReceived += (_, _) => { };
             process.BeginErrorReadLine();

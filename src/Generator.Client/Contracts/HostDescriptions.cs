@@ -43,6 +43,9 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>CPU threads libtorch uses.</summary>
         public int Threads { get; set; }
+
+        /// <summary>Inference precision of served models: fp32 or bf16.</summary>
+        public string Precision { get; set; } = "";
     }
 
     /// <summary>Queue settings and counters since start.</summary>

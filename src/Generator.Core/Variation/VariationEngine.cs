@@ -206,17 +206,27 @@ public sealed class VariationEngine
     }
 
     /// <summary>Indices of variations that equal the seed or an earlier variation.</summary>
+    /// <remarks>Compared in managed memory: one copy out of the tensor instead of a few tiny tensor ops per pair.</remarks>
     private static List<int> Rejected(Tensor outputs, Tensor seed, int count, long chunks)
     {
         var bad = new List<int>();
-        var kept = new List<Tensor>();
+        var flat = outputs.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var size = flat.Length / count;
+        var seedFlat = seed.dtype == outputs.dtype && seed.shape[0] == chunks && seed.numel() == size
+            ? seed.to(ScalarType.Float64).contiguous().data<double>().ToArray()
+            : null;
+        var kept = new List<int>();
         for (var v = 0; v < count; v++)
         {
-            var variation = outputs.narrow(0, v * chunks, chunks);
-            var copy = Same(variation, seed);
-            if (!copy) copy = kept.Any(k => Same(k, variation));
+            var variation = new ReadOnlySpan<double>(flat, v * size, size);
+            var copy = seedFlat is not null && variation.SequenceEqual(seedFlat);
+            foreach (var k in kept)
+            {
+                if (copy) break;
+                copy = variation.SequenceEqual(new ReadOnlySpan<double>(flat, k * size, size));
+            }
             if (copy) bad.Add(v);
-            else kept.Add(variation);
+            else kept.Add(v);
         }
         return bad;
     }
@@ -227,9 +237,6 @@ public sealed class VariationEngine
     private Tensor InModelType(Tensor t) => t.dtype == DType ? t : t.to(DType);
 
     private static Tensor AsFloat32(Tensor t) => t.dtype == ScalarType.Float32 ? t : t.to(ScalarType.Float32);
-
-    private static bool Same(Tensor a, Tensor b) =>
-        a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     private static void CheckTemperature(double temperature) => Preconditions.InRange(temperature, 0, 10);
 }

@@ -25,7 +25,8 @@ public static class HostEndpoints
         Version = typeof(HostEndpoints).Assembly.GetName().Version?.ToString(3) ?? "unknown",
         TorchSharp = TorchRuntime.TorchSharpVersion,
         Capabilities = ["variations", "interpolations", "samples", "training"],
-        Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads() }],
+        Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads(),
+            Precision = host.Precision == Core.Serving.InferencePrecision.BFloat16 ? "bf16" : "fp32" }],
         Queue = host.Queue.Describe(),
         Limits = new LimitsInfo
         {

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using VaeCreative.Client;
+using VaeCreative.Tests.Support;
+
+namespace VaeCreative.Tests.Host.Cli;
+
+public class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_prints_its_url_first_answers_a_client_and_stops_cleanly_on_sigterm()
+    {
+        using var temp = new TempDir();
+        var tokenFile = Path.Combine(temp.Path, "host.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { RepoPaths.CliDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", "2" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.StartsWith("listening on http://127.0.0.1:", first);
+            using var client = VaeCreativeClient.FromConnectionFile(tokenFile);
+            Assert.Equal(first!["listening on ".Length..], client.BaseUrl.ToString().TrimEnd('/'));
+            var outputs = await client.VaryMidiAsync("melody-2bar", File.ReadAllBytes(RepoPaths.SeedMelody), count: 2);
+            Assert.Equal(2, outputs.Count);
+        }
+        finally
+        {
+            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        }
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the host did not stop on SIGTERM");
+        Assert.Equal(0, process.ExitCode);
+        Assert.Null(HostConnection.Read(tokenFile).Url); // the URL is cleared at shutdown, the token kept
+        Assert.DoesNotContain("Exception", await stderr);
+    }
+
+    [Fact]
+    public void A_non_loopback_address_without_allow_remote_is_refused_with_one_line()
+    {
+        using var temp = new TempDir();
+        var result = Support.Cli.Run("serve", "--urls", "http://0.0.0.0:0", "--token-file", Path.Combine(temp.Path, "host.json"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.StderrLines);
+        Assert.Contains("--allow-remote", result.Stderr);
+    }
+}
