@@ -28,6 +28,7 @@ public static class GenerationEndpoints
     private static async Task<GenerationResponse?> Variations(string id, HttpContext context, ServerContext host)
     {
         var started = Stopwatch.GetTimestamp();
+        using var arrival = host.Queue.Announce();
         var body = await RequestBody.Read<VariationsRequest>(context, host.Options.MaxBodyBytes);
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
@@ -40,12 +41,13 @@ public static class GenerationEndpoints
         var seed = ReadSeed(body.Seed, "seed", host.Options.MaxSeedBars);
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
             new MelodyVariationWork(requestId, ct, host.Melodies, model.Directory, new MelodyVariationRequest(seed, options)),
-            w => w.Result);
+            w => w.Result, arrival);
     }
 
     private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
     {
         var started = Stopwatch.GetTimestamp();
+        using var arrival = host.Queue.Announce();
         var body = await RequestBody.Read<InterpolationsRequest>(context, host.Options.MaxBodyBytes);
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
@@ -56,12 +58,13 @@ public static class GenerationEndpoints
         var to = ReadSeed(body.To, "to", host.Options.MaxSeedBars);
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
             new MelodyInterpolationWork(requestId, ct, host.Melodies, model.Directory, from, to, body.Steps, body.Temperature, body.Rng, host.Precision),
-            w => w.Result);
+            w => w.Result, arrival);
     }
 
     private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
     {
         var started = Stopwatch.GetTimestamp();
+        using var arrival = host.Queue.Announce();
         var body = await RequestBody.Read<SamplesRequest>(context, host.Options.MaxBodyBytes);
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
@@ -70,12 +73,12 @@ public static class GenerationEndpoints
         if (body.TempoQpm is < 20 or > 400) throw Problems.BadRequest($"tempoQpm must be between 20 and 400; got {body.TempoQpm}.");
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
             new MelodySampleWork(requestId, ct, host.Melodies, model.Directory, body.Count, body.Temperature, body.Rng, body.TempoQpm, host.Precision),
-            w => w.Result);
+            w => w.Result, arrival);
     }
 
     /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
     private static async Task<GenerationResponse?> Execute<TWork>(HttpContext context, ServerContext host, string requestId, string modelId, long started,
-        int? timeoutMs, Func<CancellationToken, TWork> create, Func<TWork, IReadOnlyList<Melody>> result) where TWork : WorkItem
+        int? timeoutMs, Func<CancellationToken, TWork> create, Func<TWork, IReadOnlyList<Melody>> result, IDisposable arrival) where TWork : WorkItem
     {
         if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
         var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
@@ -83,7 +86,9 @@ public static class GenerationEndpoints
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         var work = create(cancel.Token);
         if (!host.Queue.Accepting) throw Problems.Unavailable();
-        if (!host.Queue.TryEnqueue(work)) throw host.Queue.Accepting ? Problems.Overloaded(host.Options.QueueCapacity) : Problems.Unavailable();
+        var queued = host.Queue.TryEnqueue(work);
+        arrival.Dispose(); // queued (or refused): no longer on its way
+        if (!queued) throw host.Queue.Accepting ? Problems.Overloaded(host.Options.QueueCapacity) : Problems.Unavailable();
         int batched;
         try
         {

@@ -19,7 +19,7 @@ public sealed class GenerationQueue : IDisposable
     private readonly ManualResetEventSlim running = new(true);
     private readonly LinkedList<WorkItem> deferred = new(); // read while gathering a batch of another key
     private long executed, batches, dropped, rejected, abandoned;
-    private int waiting;
+    private int waiting, arriving;
 
     /// <summary>Starts the worker.</summary>
     public GenerationQueue(ServerOptions options)
@@ -77,6 +77,27 @@ public sealed class GenerationQueue : IDisposable
         Interlocked.Decrement(ref waiting);
         Interlocked.Increment(ref rejected);
         return false;
+    }
+
+    /// <summary>
+    /// Announces a request that is being read and checked and will be queued soon. A pass only waits for more
+    /// requests to join while some are announced: a lone request runs at once instead of paying the batching wait.
+    /// Dispose the result when the request is queued or refused.
+    /// </summary>
+    public IDisposable Announce()
+    {
+        Interlocked.Increment(ref arriving);
+        return new Arrival(this);
+    }
+
+    private sealed class Arrival(GenerationQueue queue) : IDisposable
+    {
+        private int done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref done, 1) == 0) Interlocked.Decrement(ref queue.arriving);
+        }
     }
 
     /// <summary>Counts a caller that stopped waiting.</summary>
@@ -149,13 +170,14 @@ public sealed class GenerationQueue : IDisposable
                 continue;
             }
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
-            if (left <= TimeSpan.Zero) return;
-            using var timeout = new CancellationTokenSource(left);
+            if (left <= TimeSpan.Zero || Volatile.Read(ref arriving) == 0) return;
+            // Wait in short slices so that a pass stops waiting as soon as no announced request is left.
+            using var timeout = new CancellationTokenSource(left < TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1));
             try
             {
                 if (!channel.Reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult()) return;
             }
-            catch (OperationCanceledException) { return; }
+            catch (OperationCanceledException) { }
         }
     }
 

@@ -67,6 +67,24 @@ public class GenerationQueueTests
     }
 
     [Fact]
+    public async Task The_client_retries_a_429_after_the_retry_after_interval_and_then_succeeds()
+    {
+        await using var host = await RunningHost.Start(o => o with { QueueCapacity = 1 });
+        var queue = host.Server.Context.Queue;
+        queue.Pause();
+        using var http = host.RawHttp();
+        var occupying = http.PostAsync($"/v1/models/{Model}/variations", Json());
+        await Until(() => queue.Waiting == 1);
+        using var patient = new VaeCreative.Client.VaeCreativeClient(host.Server.Url, host.Server.Token,
+            options: new VaeCreative.Client.VaeCreativeClientOptions { MaxRetries = 5 });
+        var retried = patient.SampleAsync(Model, new SamplesRequest { Count = 1 });
+        await Until(() => queue.Rejected >= 1);
+        queue.Resume();
+        Assert.Single((await retried).Outputs);
+        Assert.Equal(HttpStatusCode.OK, (await occupying).StatusCode);
+    }
+
+    [Fact]
     public async Task Binding_a_non_loopback_address_needs_allow_remote()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() =>

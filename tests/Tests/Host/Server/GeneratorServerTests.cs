@@ -29,6 +29,33 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Equal("melody", melody.Modality);
         Assert.Equal(256, melody.Sizes["latentSize"]);
         Assert.True(melody.Metrics!.Value.GetProperty("accuracySampled").GetDouble() > 0.85);
+        using var http = Host.RawHttp();
+        using var one = JsonDocument.Parse(await http.GetStringAsync($"/v1/models/{Model}"));
+        Assert.Equal(Model, one.RootElement.GetProperty("id").GetString());
+        var missing = await http.GetAsync("/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(ProblemTypes.NotFound, (await ProblemOf(missing)).Type);
+    }
+
+    [Fact]
+    public async Task The_console_sample_round_trips_a_midi_file_through_the_host()
+    {
+        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        var sample = Path.Combine(RepoPaths.Root, "samples", "ConsoleRoundTrip", "bin", config, "net10.0", "ConsoleRoundTrip.dll");
+        Assert.True(File.Exists(sample), $"{sample} is not built");
+        using var temp = new TempDir();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { sample, RepoPaths.SeedMelody, temp.Path, "3" }) start.ArgumentList.Add(a);
+        start.Environment[HostConnection.PathVariable] = Host.TokenFile;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, stderr);
+        var written = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, written.Length);
+        foreach (var path in written) Assert.True(MidiMelodyReader.Read(path).NoteCount > 0);
+        Support.Cli.MidoCheck(written); // an independent parser (python3-mido) reads every file, when installed
     }
 
     [Fact]
