@@ -51,6 +51,26 @@ public class TrainingJobTests
     }
 
     [Fact]
+    public async Task Stopping_the_host_cancels_training_and_leaves_no_half_written_model()
+    {
+        var host = await RunningHost.Start();
+        var models = host.ModelsFolder;
+        try
+        {
+            var data = MakeData(host.Folder);
+            var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "interrupted", Steps = 100_000, Batch = 8, Size = "small" });
+            await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
+            await host.Server.DisposeAsync();
+            Assert.Empty(Directory.GetDirectories(models)); // neither the model nor its hidden work folder
+            Assert.Null(HostConnection.Read(host.TokenFile).Url);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_model_directory_added_while_running_is_served_without_restart()
     {
         await using var host = await RunningHost.Start();
