@@ -20,7 +20,7 @@ namespace VaeCreative.Client.Contracts
         /// <summary>400: the seed material cannot be read (not base64, not MIDI, no notes …).</summary>
         public const string BadSeed = Prefix + "bad-seed";
 
-        /// <summary>400: a parameter is missing or out of range, or the body is not valid JSON.</summary>
+        /// <summary>400: a parameter is missing or out of range, or the body is not valid JSON (415: not sent as JSON).</summary>
         public const string BadRequest = Prefix + "bad-request";
 
         /// <summary>413 (body) or 400 (count, seed length): a limit was exceeded.</summary>

@@ -107,7 +107,6 @@ public sealed class GeneratorServer : IAsyncDisposable
         GenerationEndpoints.Map(v1);
         JobEndpoints.Map(v1);
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapFallback(_ => throw new ProblemException(404, ProblemTypes.NotFound, "Not found", "no such endpoint; the API is under /v1 (see /openapi/v1.json)."));
         app.Lifetime.ApplicationStopping.Register(() => context.Queue.Complete(TimeSpan.FromSeconds(10)));
 
         await app.StartAsync(cancellationToken);
@@ -147,8 +146,14 @@ public sealed class GeneratorServer : IAsyncDisposable
         try
         {
             await next(context);
-            if (context.Response.StatusCode == 405 && !context.Response.HasStarted)
-                await Problems.Write(context, new ProblemException(405, ProblemTypes.NotFound, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}."));
+            // Routing's own refusals come without a body; give them problem details like every other error.
+            if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405 or 415)
+                await Problems.Write(context, context.Response.StatusCode switch
+                {
+                    404 => new ProblemException(404, ProblemTypes.NotFound, "Not found", $"no endpoint {context.Request.Path}; the API is under /v1 (see /openapi/v1.json)."),
+                    405 => new ProblemException(405, ProblemTypes.NotFound, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}."),
+                    _ => Problems.BadRequest($"send the body as JSON with 'Content-Type: application/json' (got '{context.Request.ContentType}').", 415),
+                });
         }
         catch (ProblemException p) { await Problems.Write(context, p); }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)

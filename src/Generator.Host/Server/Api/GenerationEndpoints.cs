@@ -173,6 +173,9 @@ public static class RequestBody
     {
         if (context.Request.ContentLength > maxBytes)
             throw Problems.LimitExceeded($"the body is {context.Request.ContentLength} bytes; this host's limit is {maxBytes}.", 413);
+        var canHaveBody = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        if (context.Request.ContentLength == 0 || !canHaveBody)
+            throw Problems.BadRequest("the body is empty; send a JSON object ({} takes every default).");
         try
         {
             return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted)

@@ -39,8 +39,8 @@ public static class Problems
     /// <summary>400 for unusable seed material.</summary>
     public static ProblemException BadSeed(string detail) => new(400, ProblemTypes.BadSeed, "Bad seed", detail);
 
-    /// <summary>400 for a missing or out-of-range parameter or malformed JSON.</summary>
-    public static ProblemException BadRequest(string detail) => new(400, ProblemTypes.BadRequest, "Bad request", detail);
+    /// <summary>400 for a missing or out-of-range parameter or malformed JSON (415 for a body that is not JSON).</summary>
+    public static ProblemException BadRequest(string detail, int status = 400) => new(status, ProblemTypes.BadRequest, "Bad request", detail);
 
     /// <summary>A limit exceeded: 413 for the body, 400 otherwise.</summary>
     public static ProblemException LimitExceeded(string detail, int status = 400) => new(status, ProblemTypes.LimitExceeded, "Limit exceeded", detail);

@@ -35,6 +35,12 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         var missing = await http.GetAsync("/v1/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(ProblemTypes.NotFound, (await ProblemOf(missing)).Type);
+        var wrongMethod = await http.GetAsync($"/v1/models/{Model}/samples");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Contains("GET is not allowed", (await ProblemOf(wrongMethod)).Detail);
+        var empty = await http.PostAsync($"/v1/models/{Model}/samples", null);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("body is empty", (await ProblemOf(empty)).Detail);
     }
 
     [Fact]
