@@ -1,15 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using TorchSharp;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Core.Checkpoints;
-using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
-using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Training;
-using static TorchSharp.torch;
 
 namespace VaeCreative.Host.Cli;
 

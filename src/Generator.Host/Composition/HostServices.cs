@@ -4,7 +4,7 @@ using VaeCreative.Core.Serving;
 
 namespace VaeCreative.Host.Composition;
 
-/// <summary>The one place the CLI (and later the host server) composes its services.</summary>
+/// <summary>The one place the CLI, the host server and embedding .NET apps compose the generator services.</summary>
 public static class HostServices
 {
     /// <summary>Folder holding bundled models, next to the executable (copied there by the build).</summary>
