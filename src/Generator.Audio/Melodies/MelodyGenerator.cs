@@ -38,6 +38,21 @@ public sealed record VaryOptions
 /// <param name="Options">How many variations and how.</param>
 public sealed record MelodyVariationRequest(Melody Seed, VaryOptions Options);
 
+/// <summary>One request of <see cref="MelodyGenerator.InterpolateMany"/>.</summary>
+/// <param name="From">Start melody.</param>
+/// <param name="To">End melody.</param>
+/// <param name="Steps">Melodies including both ends (2–1000).</param>
+/// <param name="Temperature">Decoding temperature (0–10).</param>
+/// <param name="Rng">Random seed.</param>
+public sealed record MelodyInterpolationRequest(Melody From, Melody To, int Steps, double Temperature, long Rng);
+
+/// <summary>One request of <see cref="MelodyGenerator.SampleMany"/>.</summary>
+/// <param name="Count">Melodies wanted (1–1024).</param>
+/// <param name="Temperature">Decoding temperature (0–10).</param>
+/// <param name="Rng">Random seed.</param>
+/// <param name="TempoQpm">Tempo written into the melodies.</param>
+public sealed record MelodySampleRequest(int Count, double Temperature, long Rng, double TempoQpm = 120);
+
 /// <summary>
 /// Melody variations, interpolations and samples: turns melodies into model windows, runs the
 /// modality-free <see cref="Core.Variation.VariationEngine"/>, and stitches the windows back to melodies.
@@ -129,31 +144,52 @@ public sealed class MelodyGenerator
     /// between posterior means; the ends are cut to the shorter melody's length.
     /// </summary>
     public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, int steps, double temperature = 0, long rng = 0, string? modelDirectory = null,
+        InferencePrecision precision = InferencePrecision.Float32) =>
+        InterpolateMany([new MelodyInterpolationRequest(from, to, steps, temperature, rng)], modelDirectory, precision)[0];
+
+    /// <summary>Interpolations for several requests on one model in one encode and one decode pass.</summary>
+    public IReadOnlyList<IReadOnlyList<Melody>> InterpolateMany(IReadOnlyList<MelodyInterpolationRequest> requests, string? modelDirectory = null,
         InferencePrecision precision = InferencePrecision.Float32)
     {
-        Preconditions.InRange(steps, 2, 1000, "steps");
-        Preconditions.InRange(temperature, 0, 10, "temperature");
-        CheckSeed(from);
-        CheckSeed(to);
+        if (requests.Count == 0) return [];
+        foreach (var r in requests)
+        {
+            Preconditions.InRange(r.Steps, 2, 1000, "steps");
+            Preconditions.InRange(r.Temperature, 0, 10, "temperature");
+            CheckSeed(r.From);
+            CheckSeed(r.To);
+        }
         var engine = Model(modelDirectory, precision).Engine;
-        var length = Math.Min(from.Steps, to.Steps);
-        var a = MelodyWindows.Chunks(from.WithTokens(from.Tokens.Take(length).ToArray()));
-        var b = MelodyWindows.Chunks(to.WithTokens(to.Tokens.Take(length).ToArray()));
         using var scope = NewDisposeScope();
-        var output = engine.Interpolate(ToTensor(a), ToTensor(b), steps, temperature, rng);
-        return Split(output, a.Length, steps).Select(w => from.WithTokens(MelodyWindows.Stitch(w, length))).ToList();
+        var lengths = requests.Select(r => Math.Min(r.From.Steps, r.To.Steps)).ToArray();
+        var ends = requests.Select((r, i) => (
+            A: MelodyWindows.Chunks(r.From.WithTokens(r.From.Tokens.Take(lengths[i]).ToArray())),
+            B: MelodyWindows.Chunks(r.To.WithTokens(r.To.Tokens.Take(lengths[i]).ToArray())))).ToArray();
+        var outputs = engine.InterpolateBatch(requests.Select((r, i) =>
+            new InterpolationRequest(ToTensor(ends[i].A), ToTensor(ends[i].B), r.Steps, r.Temperature, r.Rng)).ToArray());
+        return requests.Select((r, i) => (IReadOnlyList<Melody>)Split(outputs[i], ends[i].A.Length, r.Steps)
+            .Select(w => r.From.WithTokens(MelodyWindows.Stitch(w, lengths[i]))).ToList()).ToList();
     }
 
     /// <summary><paramref name="count"/> new 2-bar melodies from the prior.</summary>
     public IReadOnlyList<Melody> Sample(int count, double temperature = 0.5, long rng = 0, double tempoQpm = 120, string? modelDirectory = null,
+        InferencePrecision precision = InferencePrecision.Float32) =>
+        SampleMany([new MelodySampleRequest(count, temperature, rng, tempoQpm)], modelDirectory, precision)[0];
+
+    /// <summary>Prior samples for several requests on one model in one decode pass.</summary>
+    public IReadOnlyList<IReadOnlyList<Melody>> SampleMany(IReadOnlyList<MelodySampleRequest> requests, string? modelDirectory = null,
         InferencePrecision precision = InferencePrecision.Float32)
     {
-        Preconditions.InRange(count, 1, 1024, "count");
-        Preconditions.InRange(temperature, 0, 10, "temperature");
+        if (requests.Count == 0) return [];
+        foreach (var r in requests)
+        {
+            Preconditions.InRange(r.Count, 1, 1024, "count");
+            Preconditions.InRange(r.Temperature, 0, 10, "temperature");
+        }
         var engine = Model(modelDirectory, precision).Engine;
         using var scope = NewDisposeScope();
-        var output = engine.Sample(count, temperature, rng);
-        return Split(output, 1, count).Select(w => new Melody(w[0], tempoQpm)).ToList();
+        var outputs = engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng)).ToArray());
+        return requests.Select((r, i) => (IReadOnlyList<Melody>)Split(outputs[i], 1, r.Count).Select(w => new Melody(w[0], r.TempoQpm)).ToList()).ToList();
     }
 
     private static void CheckSeed(Melody seed)

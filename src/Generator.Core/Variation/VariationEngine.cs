@@ -15,6 +15,20 @@ namespace VaeCreative.Core.Variation;
 /// <param name="Rng">Seed of this request's own random generator.</param>
 public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng);
 
+/// <summary>One request of <see cref="VariationEngine.SampleBatch"/>.</summary>
+/// <param name="Count">Samples wanted.</param>
+/// <param name="Temperature">Decoding temperature (0 is argmax).</param>
+/// <param name="Rng">Seed of this request's own random generator.</param>
+public sealed record SampleRequest(int Count, double Temperature, long Rng);
+
+/// <summary>One request of <see cref="VariationEngine.InterpolateBatch"/>.</summary>
+/// <param name="From">Start as [chunks, …].</param>
+/// <param name="To">End as [chunks, …] (same chunk count).</param>
+/// <param name="Steps">Points including both ends (2–1000).</param>
+/// <param name="Temperature">Decoding temperature (0 is argmax).</param>
+/// <param name="Rng">Seed of this request's own random generator.</param>
+public sealed record InterpolationRequest(Tensor From, Tensor To, int Steps, double Temperature, long Rng);
+
 /// <summary>
 /// Modality-free generation on a trained VAE: encode, decode, sample, interpolate and vary.
 /// Inputs are model-ready batches (a seed may span several rows, e.g. the 2-bar chunks of a longer melody);
@@ -74,48 +88,86 @@ public sealed class VariationEngine
         }
     }
 
-    /// <summary><paramref name="count"/> draws from the prior, decoded.</summary>
-    public Tensor Sample(int count, double temperature = 0.5, long rng = 0)
+    /// <summary><paramref name="count"/> draws from the prior, decoded. The same as a one-request <see cref="SampleBatch"/>.</summary>
+    public Tensor Sample(int count, double temperature = 0.5, long rng = 0) =>
+        SampleBatch([new SampleRequest(count, temperature, rng)])[0];
+
+    /// <summary>
+    /// Prior samples for several requests in one decode pass; each request's random numbers come from its own
+    /// generator, so its outputs do not depend on the batch. Returns one [count, …] tensor per request.
+    /// </summary>
+    public Tensor[] SampleBatch(IReadOnlyList<SampleRequest> requests)
     {
-        Preconditions.InRange(count, 1, 100_000);
-        CheckTemperature(temperature);
+        Preconditions.InRange(requests.Count, 1, 10_000, "requests");
+        foreach (var r in requests)
+        {
+            Preconditions.InRange(r.Count, 1, 100_000, "count");
+            CheckTemperature(r.Temperature);
+        }
         lock (gate)
         {
             trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
-            using var generator = new Generator((ulong)rng, Device);
-            var z = InModelType(randn(new long[] { count, Model.LatentSize }, device: Device, generator: generator));
-            var result = Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
-            return result.MoveToOuterDisposeScope();
+            var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
+            try
+            {
+                var codes = requests.Select((r, i) =>
+                    InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
+                var outputs = DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+                scope.MoveToOuter(outputs);
+                return outputs;
+            }
+            finally
+            {
+                foreach (var g in generators) g.Dispose();
+            }
         }
     }
 
     /// <summary>
     /// Interpolates from <paramref name="from"/> to <paramref name="to"/> (both [chunks, …], same chunk count)
     /// by slerp between their posterior means; <paramref name="steps"/> ≥ 2 points including both ends.
-    /// Returns [steps × chunks, …], step-major.
+    /// Returns [steps × chunks, …], step-major. The same as a one-request <see cref="InterpolateBatch"/>.
     /// </summary>
-    public Tensor Interpolate(Tensor from, Tensor to, int steps, double temperature = 0, long rng = 0)
+    public Tensor Interpolate(Tensor from, Tensor to, int steps, double temperature = 0, long rng = 0) =>
+        InterpolateBatch([new InterpolationRequest(from, to, steps, temperature, rng)])[0];
+
+    /// <summary>Interpolations for several requests: one encode pass for all ends and one decode pass.</summary>
+    public Tensor[] InterpolateBatch(IReadOnlyList<InterpolationRequest> requests)
     {
-        Preconditions.InRange(steps, 2, 1000);
-        CheckTemperature(temperature);
-        if (from.shape[0] != to.shape[0])
-            throw new ArgumentException($"both ends must have the same number of chunks ({from.shape[0]} vs {to.shape[0]}).");
+        Preconditions.InRange(requests.Count, 1, 10_000, "requests");
+        foreach (var r in requests)
+        {
+            Preconditions.InRange(r.Steps, 2, 1000, "steps");
+            CheckTemperature(r.Temperature);
+            if (r.From.shape[0] != r.To.shape[0])
+                throw new ArgumentException($"both ends must have the same number of chunks ({r.From.shape[0]} vs {r.To.shape[0]}).");
+        }
         lock (gate)
         {
             trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
-            using var generator = new Generator((ulong)rng, Device);
-            var a = Model.Encode(from.to(Device)).Mean;
-            var b = Model.Encode(to.to(Device)).Mean;
-            var codes = new Tensor[steps];
-            for (var i = 0; i < steps; i++)
-                codes[i] = Slerp.Interpolate(a, b, (double)i / (steps - 1));
-            var z = cat(codes, 0);
-            var result = Model.Generate(z, new GenerationSettings(temperature, generator)).cpu();
-            return result.MoveToOuterDisposeScope();
+            var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
+            try
+            {
+                var ends = requests.SelectMany(r => new[] { r.From, r.To }).Select(t => t.to(Device)).ToArray();
+                var means = Model.Encode(cat(ends, 0)).Mean.split(ends.Select(e => e.shape[0]).ToArray(), 0);
+                var codes = new Tensor[requests.Count];
+                for (var i = 0; i < requests.Count; i++)
+                {
+                    var (a, b, steps) = (means[2 * i], means[2 * i + 1], requests[i].Steps);
+                    codes[i] = cat(Enumerable.Range(0, steps).Select(k => Slerp.Interpolate(a, b, (double)k / (steps - 1))).ToArray(), 0);
+                }
+                var outputs = DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+                scope.MoveToOuter(outputs);
+                return outputs;
+            }
+            finally
+            {
+                foreach (var g in generators) g.Dispose();
+            }
         }
     }
 
@@ -155,29 +207,18 @@ public sealed class VariationEngine
                 var allMeans = Model.Encode(cat(requests.Select(r => r.Seed.to(Device)).ToArray(), 0)).Mean;
                 var means = allMeans.split(chunks, 0);
                 var seedsCpu = requests.Select(r => r.Seed.cpu()).ToArray();
-                var noiseShape = Model.RowNoiseShape;
 
                 Tensor[] Draw(int[] counts)
                 {
-                    var codes = new List<Tensor>();
-                    var uniforms = new List<Tensor>();
-                    var temperatures = new List<Tensor>();
+                    var codes = new Tensor?[requests.Count];
                     for (var i = 0; i < requests.Count; i++)
                     {
                         if (counts[i] == 0) continue;
-                        var rows = counts[i] * chunks[i];
                         var m = means[i].repeat(counts[i], 1);
                         var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
-                        codes.Add(Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity));
-                        uniforms.Add(rand([rows, .. noiseShape], device: Device, generator: generators[i]));
-                        temperatures.Add(full(rows, requests[i].Temperature, device: Device));
+                        codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
                     }
-                    var output = Model.Generate(cat(codes, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(temperatures, 0))).cpu();
-                    var parts = output.split(counts.Select((n, i) => n * chunks[i]).Where(n => n > 0).ToArray(), 0);
-                    var result = new Tensor[requests.Count];
-                    for (int i = 0, p = 0; i < requests.Count; i++)
-                        result[i] = counts[i] == 0 ? empty(0) : parts[p++];
-                    return result;
+                    return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
                 }
 
                 var outputs = Draw(requests.Select(r => r.Count).ToArray());
@@ -203,6 +244,35 @@ public sealed class VariationEngine
                 foreach (var g in generators) g.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Decodes every request's codes in one pass, each row sampling from uniform noise drawn from its own request's
+    /// generator (after whatever that generator drew before), so a request's outputs do not depend on its batch.
+    /// A null entry decodes nothing and returns an empty tensor.
+    /// </summary>
+    private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<double> temperatures, Generator[] generators)
+    {
+        var noiseShape = Model.RowNoiseShape;
+        var z = new List<Tensor>();
+        var uniforms = new List<Tensor>();
+        var rowTemperatures = new List<Tensor>();
+        var sizes = new List<long>();
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (codes[i] is not { } c) continue;
+            var rows = c.shape[0];
+            z.Add(c);
+            uniforms.Add(rand([rows, .. noiseShape], device: Device, generator: generators[i]));
+            rowTemperatures.Add(full(rows, temperatures[i], device: Device));
+            sizes.Add(rows);
+        }
+        var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0))).cpu();
+        var parts = output.split(sizes.ToArray(), 0);
+        var result = new Tensor[codes.Count];
+        for (int i = 0, p = 0; i < codes.Count; i++)
+            result[i] = codes[i] is null ? empty(0) : parts[p++];
+        return result;
     }
 
     /// <summary>Indices of variations that equal the seed or an earlier variation.</summary>

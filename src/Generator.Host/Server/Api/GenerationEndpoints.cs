@@ -57,7 +57,8 @@ public static class GenerationEndpoints
         var from = ReadSeed(body.From, "from", host.Options.MaxSeedBars);
         var to = ReadSeed(body.To, "to", host.Options.MaxSeedBars);
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodyInterpolationWork(requestId, ct, host.Melodies, model.Directory, from, to, body.Steps, body.Temperature, body.Rng, host.Precision),
+            new MelodyInterpolationWork(requestId, ct, host.Melodies, model.Directory,
+                new MelodyInterpolationRequest(from, to, body.Steps, body.Temperature, body.Rng), host.Precision),
             w => w.Result, arrival);
     }
 
@@ -72,7 +73,8 @@ public static class GenerationEndpoints
         CheckTemperature(body.Temperature);
         if (body.TempoQpm is < 20 or > 400) throw Problems.BadRequest($"tempoQpm must be between 20 and 400; got {body.TempoQpm}.");
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodySampleWork(requestId, ct, host.Melodies, model.Directory, body.Count, body.Temperature, body.Rng, body.TempoQpm, host.Precision),
+            new MelodySampleWork(requestId, ct, host.Melodies, model.Directory,
+                new MelodySampleRequest(body.Count, body.Temperature, body.Rng, body.TempoQpm), host.Precision),
             w => w.Result, arrival);
     }
 

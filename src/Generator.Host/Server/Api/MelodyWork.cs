@@ -29,26 +29,52 @@ public sealed class MelodyVariationWork(string requestId, CancellationToken canc
     }
 }
 
-/// <summary>An interpolation between two melodies (runs alone).</summary>
+/// <summary>An interpolation between two melodies; interpolations for the same model and precision decode together.</summary>
 public sealed class MelodyInterpolationWork(string requestId, CancellationToken cancellation, MelodyGenerator generator, string modelDirectory,
-    Melody from, Melody to, int steps, double temperature, long rng, InferencePrecision precision) : WorkItem(requestId, cancellation)
+    MelodyInterpolationRequest request, InferencePrecision precision) : WorkItem(requestId, cancellation)
 {
+    /// <summary>The request.</summary>
+    public MelodyInterpolationRequest Request { get; } = request;
+
     /// <summary>The melodies from start to end, once run.</summary>
     public IReadOnlyList<Melody> Result { get; private set; } = [];
 
     /// <inheritdoc />
-    public override void Run(IReadOnlyList<WorkItem> batch) =>
-        Result = generator.Interpolate(from, to, steps, temperature, rng, modelDirectory, precision);
+    public override string BatchKey => $"interpolate|{precision}|{modelDirectory}";
+
+    /// <inheritdoc />
+    public override int Rows { get; } = request.Steps * MelodyWindows.Chunks(request.From).Length;
+
+    /// <inheritdoc />
+    public override void Run(IReadOnlyList<WorkItem> batch)
+    {
+        var items = batch.Cast<MelodyInterpolationWork>().ToList();
+        var results = generator.InterpolateMany(items.Select(i => i.Request).ToList(), modelDirectory, precision);
+        for (var i = 0; i < items.Count; i++) items[i].Result = results[i];
+    }
 }
 
-/// <summary>Melodies drawn from the prior (runs alone).</summary>
+/// <summary>Melodies drawn from the prior; samples for the same model and precision decode together.</summary>
 public sealed class MelodySampleWork(string requestId, CancellationToken cancellation, MelodyGenerator generator, string modelDirectory,
-    int count, double temperature, long rng, double tempoQpm, InferencePrecision precision) : WorkItem(requestId, cancellation)
+    MelodySampleRequest request, InferencePrecision precision) : WorkItem(requestId, cancellation)
 {
+    /// <summary>The request.</summary>
+    public MelodySampleRequest Request { get; } = request;
+
     /// <summary>The samples, once run.</summary>
     public IReadOnlyList<Melody> Result { get; private set; } = [];
 
     /// <inheritdoc />
-    public override void Run(IReadOnlyList<WorkItem> batch) =>
-        Result = generator.Sample(count, temperature, rng, tempoQpm, modelDirectory, precision);
+    public override string BatchKey => $"sample|{precision}|{modelDirectory}";
+
+    /// <inheritdoc />
+    public override int Rows => Request.Count;
+
+    /// <inheritdoc />
+    public override void Run(IReadOnlyList<WorkItem> batch)
+    {
+        var items = batch.Cast<MelodySampleWork>().ToList();
+        var results = generator.SampleMany(items.Select(i => i.Request).ToList(), modelDirectory, precision);
+        for (var i = 0; i < items.Count; i++) items[i].Result = results[i];
+    }
 }

@@ -95,6 +95,36 @@ public class VariationEngineTests
     }
 
     [Fact]
+    public void Samples_and_interpolations_are_the_same_alone_and_batched()
+    {
+        using var scope = NewDisposeScope();
+        using var inner = TinyModels.Melody(seed: 8);
+        var counting = new CountingModel(inner);
+        var engine = new VariationEngine(counting, CPU);
+        var samples = new[] { new SampleRequest(3, 0.7, 21), new SampleRequest(1, 0, 22), new SampleRequest(4, 2.0, 23) };
+        var batched = engine.SampleBatch(samples);
+        Assert.Equal(1, counting.GenerateCalls);
+        Assert.Equal(8, counting.LastBatch);
+        for (var i = 0; i < samples.Length; i++)
+            Assert.True(engine.Sample(samples[i].Count, samples[i].Temperature, samples[i].Rng).SameAs(batched[i]), $"sample request {i} differs");
+
+        var interpolations = new[]
+        {
+            new InterpolationRequest(Seed(2), Seed(2).flip(0), 3, 0.5, 31),
+            new InterpolationRequest(Seed(1), Seed(1).flip(1), 4, 0, 32),
+        };
+        var before = counting.GenerateCalls;
+        var together = engine.InterpolateBatch(interpolations);
+        Assert.Equal(before + 1, counting.GenerateCalls);
+        Assert.Equal(3 * 2 + 4 * 1, counting.LastBatch);
+        for (var i = 0; i < interpolations.Length; i++)
+        {
+            var r = interpolations[i];
+            Assert.True(engine.Interpolate(r.From, r.To, r.Steps, r.Temperature, r.Rng).SameAs(together[i]), $"interpolation request {i} differs");
+        }
+    }
+
+    [Fact]
     public void Interpolation_starts_and_ends_at_the_decoded_means()
     {
         using var scope = NewDisposeScope();

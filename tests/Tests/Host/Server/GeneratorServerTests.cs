@@ -200,6 +200,19 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Fact]
+    public async Task Concurrent_samples_and_interpolations_share_passes_and_keep_their_own_results()
+    {
+        var alone = await Host.Client.SampleAsync(Model, new SamplesRequest { Count = 2, Rng = 5 });
+        var samples = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Host.Client.SampleAsync(Model, new SamplesRequest { Count = 2, Rng = i })));
+        Assert.Contains(samples, r => r.BatchedRequests > 1);
+        Assert.Equal(alone.Outputs.Select(o => o.Midi), samples[5].Outputs.Select(o => o.Midi)); // batching does not change a request's outputs
+        var seed = Material.FromMidi(Seed);
+        var interpolations = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Host.Client.InterpolateAsync(Model, new InterpolationsRequest { From = seed, To = seed, Steps = 2, Temperature = 0.5, Rng = i })));
+        Assert.All(interpolations, r => Assert.Equal(2, r.Outputs.Count));
+    }
+
+    [Fact]
     public async Task The_token_file_is_private_and_the_token_survives_a_restart()
     {
         var file = Host.TokenFile;
