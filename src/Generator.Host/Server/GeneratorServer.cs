@@ -7,6 +7,7 @@ using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;
+using VaeCreative.Audio.Composition;
 using VaeCreative.Host.Composition;
 using VaeCreative.Host.Server.Api;
 using VaeCreative.Host.Server.Catalog;
