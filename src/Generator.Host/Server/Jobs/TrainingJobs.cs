@@ -9,11 +9,13 @@ namespace VaeCreative.Host.Server.Jobs;
 /// <summary>
 /// Training jobs started over the API. Each runs on its own thread and writes a new model directory under the
 /// host's models folder (weights and manifest last, atomically), where the catalog finds it when it is done.
-/// Cancelling a job stops only that job.
+/// Cancelling a job stops only that job. Jobs train one at a time (two would only halve each other's speed and
+/// starve generation); later ones wait in the <c>queued</c> state.
 /// </summary>
 public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, int threads) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Job> jobs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim running = new(1, 1);
 
     /// <summary>Starts a job; problems for bad settings, a missing models folder or a taken id.</summary>
     public TrainingJob Start(TrainingJobRequest request)
@@ -84,8 +86,11 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
     {
         // Train into a hidden folder and rename it into place at the end: the catalog never sees a half-written model.
         var work = Path.Combine(Path.GetDirectoryName(outDir)!, $".training-{job.Id}");
+        var holdsSlot = false;
         try
         {
+            running.Wait(job.Cancel.Token);
+            holdsSlot = true;
             job.Update(s => s.State = "running");
             var corpus = MelodyTrainingRun.LoadCorpus(config, _ => { });
             job.Cancel.Token.ThrowIfCancellationRequested();
@@ -108,6 +113,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         {
             try { if (Directory.Exists(work)) Directory.Delete(work, recursive: true); }
             catch (IOException) { }
+            if (holdsSlot) running.Release();
         }
     }
 

@@ -51,6 +51,21 @@ public class TrainingJobTests
     }
 
     [Fact]
+    public async Task Jobs_train_one_at_a_time_and_a_queued_job_starts_when_the_running_one_ends()
+    {
+        await using var host = await RunningHost.Start();
+        var data = MakeData(host.Folder);
+        var first = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "first", Steps = 100_000, Batch = 8, Size = "small" });
+        var second = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "second", Steps = 3, Batch = 8, Size = "small" });
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(first.Id).Result.Step > 0, 60_000);
+        Assert.Equal("queued", (await host.Client.GetJobAsync(second.Id)).State);
+        await host.Client.CancelJobAsync(first.Id);
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(second.Id).Result.Finished, 60_000);
+        Assert.Equal("succeeded", (await host.Client.GetJobAsync(second.Id)).State);
+        Assert.Equal("cancelled", (await host.Client.GetJobAsync(first.Id)).State);
+    }
+
+    [Fact]
     public async Task Stopping_the_host_cancels_training_and_leaves_no_half_written_model()
     {
         var host = await RunningHost.Start();
