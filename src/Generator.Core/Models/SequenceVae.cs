@@ -110,26 +110,42 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     public Tensor Generate(Tensor z, int steps, GenerationSettings settings)
     {
         var batch = z.shape[0];
+        var vocabulary = Settings.VocabularySize;
         var state = InitialState(z);
-        var input = zeros(batch, 1, Settings.VocabularySize, dtype: z.dtype, device: z.device);
-        var zStep = z.unsqueeze(1);
         var tokens = new Tensor[steps];
-        Tensor? temperatures = null;
-        if (settings.Uniform is { } uniform)
+        if (settings.Uniform is null)
         {
-            if (uniform.dim() != 3 || uniform.shape[0] != batch || uniform.shape[1] < steps || uniform.shape[2] != Settings.VocabularySize)
-                throw new ArgumentException($"per-row noise must have shape [{batch}, ≥{steps}, {Settings.VocabularySize}]; got [{string.Join(", ", uniform.shape)}].");
-            temperatures = (settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures."))
-                .to(z.dtype).view(-1, 1);
+            var input = zeros(batch, 1, vocabulary, dtype: z.dtype, device: z.device);
+            var zStep = z.unsqueeze(1);
+            for (var t = 0; t < steps; t++)
+            {
+                var next = Choose(DecoderStep(input, zStep, ref state), settings.Temperature, settings.Generator);
+                tokens[t] = next;
+                input = OneHot(next.unsqueeze(1));
+            }
+            return stack(tokens, 1);
         }
+
+        var uniform = settings.Uniform;
+        if (uniform.dim() != 3 || uniform.shape[0] != batch || uniform.shape[1] < steps || uniform.shape[2] != vocabulary)
+            throw new ArgumentException($"per-row noise must have shape [{batch}, ≥{steps}, {vocabulary}]; got [{string.Join(", ", uniform.shape)}].");
+        var temperatures = settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures.");
+        // Gumbel-max: argmax(logits + T·g) with g = −log(−log u) is a draw from softmax(logits / T), and T = 0 is argmax.
+        // T·g for every step is computed up front: per step only an add and an argmax remain.
+        var scaledGumbel = (temperatures.to(ScalarType.Float32).view(-1, 1, 1) *
+                            uniform.narrow(1, 0, steps).clamp(1e-10, 1 - 1e-7).log().neg().log().neg()).to(z.dtype);
+        // One input buffer for all steps: z is written once; each step only rewrites the one-hot part.
+        var buffer = cat([zeros(batch, 1, vocabulary, dtype: z.dtype, device: z.device), z.unsqueeze(1)], 2);
+        var oneHot = buffer.narrow(2, 0, vocabulary);
+        using var one = tensor(1.0f, dtype: z.dtype, device: z.device);
         for (var t = 0; t < steps; t++)
         {
-            var logits = DecoderStep(input, zStep, ref state);
-            var next = temperatures is null
-                ? Choose(logits, settings.Temperature, settings.Generator)
-                : ChooseGumbel(logits, temperatures, settings.Uniform![.., t]);
+            var (output, h, c) = decoder.forward(buffer, state);
+            state = (h, c);
+            var logits = toLogits.forward(output.squeeze(1));
+            var next = (logits + scaledGumbel.select(1, t)).argmax(-1);
             tokens[t] = next;
-            input = OneHot(next.unsqueeze(1));
+            if (t + 1 < steps) oneHot.zero_().scatter_(2, next.view(batch, 1, 1), one.expand(batch, 1, 1));
         }
         return stack(tokens, 1);
     }
@@ -171,15 +187,6 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
 
     /// <inheritdoc />
     public long[] RowNoiseShape => [Settings.SequenceLength, Settings.VocabularySize];
-
-    /// <summary>
-    /// Gumbel-max: argmax(logits + T·g) with g = −log(−log u) is a draw from softmax(logits / T), and T = 0 is argmax.
-    /// </summary>
-    private static Tensor ChooseGumbel(Tensor logits, Tensor temperatures, Tensor uniform)
-    {
-        var gumbel = uniform.clamp(1e-10, 1 - 1e-7).log().neg().log().neg().to(logits.dtype);
-        return (logits + temperatures * gumbel).argmax(-1);
-    }
 
     private static Tensor Choose(Tensor logits, double temperature, Generator? generator)
     {
