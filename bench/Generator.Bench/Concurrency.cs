@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
@@ -8,29 +9,33 @@ namespace VaeCreative.Bench;
 /// <summary>
 /// Host throughput and latency at 1, 8 and 64 concurrent clients, batching on and off: starts the real
 /// <c>vaecreative serve</c> process on a free loopback port and drives it with the client library
-/// (8 variations of a 2-bar seed per request). Client and host share this machine's cores, as they would in use.
+/// (8 variations of a 2-bar seed per request; 24 distinct seeds, client c re-sending seed c mod 24). Client and
+/// host share this machine's cores, as they would in use.
 /// </summary>
 public static class Concurrency
 {
     public static object Run(string repo, string hostDll, bool quick, int threads, string[] hostArgs)
     {
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
-        var twoBars = MidiMelodyWriter.ToBytes(melody.WithTokens(melody.Tokens.Take(32).ToArray()));
+        // 24 distinct 2-bar seeds: both halves of the demo seed in 12 transpositions (−6…+5 semitones).
+        var seeds = (from half in new[] { 0, 32 }
+                     from shift in Enumerable.Range(-6, 12)
+                     select Material.FromMidi(MidiMelodyWriter.ToBytes(melody.WithTokens(
+                         melody.Tokens.Skip(half).Take(32).Select(t => MelodyEncoding.IsNoteOn(t) ? MelodyEncoding.NoteOn(MelodyEncoding.PitchOf(t) + shift) : t).ToArray())))).ToArray();
         var results = new List<object>();
         var precision = "";
         foreach (var batching in new[] { true, false })
         {
             using var host = HostProcess.Start(hostDll, batching, threads, hostArgs);
             using var client = new VaeCreativeClient(host.Url, host.Token, options: new VaeCreativeClientOptions { MaxRetries = 0 });
-            var seed = Material.FromMidi(twoBars);
-            Drive(client, seed, clients: 8, perClient: 10); // warm-up: model load, JIT
+            Drive(client, seeds, clients: 8, perClient: 10); // warm-up: model load, JIT
             precision = client.InfoAsync().GetAwaiter().GetResult().Devices[0].Precision;
             foreach (var clients in new[] { 1, 8, 64 })
             {
                 var total = quick
                     ? clients switch { 1 => 20, 8 => 40, _ => batching ? 192 : 64 }
                     : clients switch { 1 => 120, 8 => 240, _ => batching ? 960 : 384 };
-                var r = Drive(client, seed, clients, Math.Max(1, total / clients));
+                var r = Drive(client, seeds, clients, Math.Max(1, total / clients));
                 results.Add(new { batching, clients, r.Requests, r.Errors, requests_per_s = r.RequestsPerSecond, variations_per_s = r.RequestsPerSecond * 8, p50_ms = r.P50, p99_ms = r.P99 });
             }
         }
@@ -39,7 +44,8 @@ public static class Concurrency
 
     private sealed record Load(int Requests, int Errors, double RequestsPerSecond, double P50, double P99);
 
-    private static Load Drive(VaeCreativeClient client, Material seed, int clients, int perClient)
+    /// <summary>Client c sends seed c mod 24 again and again (as a user asking for more variations of a phrase).</summary>
+    private static Load Drive(VaeCreativeClient client, Material[] seeds, int clients, int perClient)
     {
         var latencies = new List<double>();
         var errors = 0;
@@ -51,7 +57,7 @@ public static class Concurrency
                 var t0 = Stopwatch.GetTimestamp();
                 try
                 {
-                    await client.VaryAsync("melody-2bar", new VariationsRequest { Seed = seed, Count = 8, Rng = c * 1000 + i });
+                    await client.VaryAsync("melody-2bar", new VariationsRequest { Seed = seeds[c % seeds.Length], Count = 8, Rng = c * 1000 + i });
                     var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                     lock (latencies) latencies.Add(ms);
                 }

@@ -83,7 +83,11 @@ public sealed class ModelStore : IDisposable
     public void Dispose()
     {
         foreach (var lazy in loaded.Values)
-            if (lazy.IsValueCreated) lazy.Value.Model.Dispose();
+            if (lazy.IsValueCreated)
+            {
+                lazy.Value.Engine.Dispose();
+                lazy.Value.Model.Dispose();
+            }
         loaded.Clear();
     }
 }

@@ -36,15 +36,20 @@ public sealed record InterpolationRequest(Tensor From, Tensor To, int Steps, dou
 /// deterministic for a given rng. Returned tensors belong to the caller's dispose scope.
 /// Calls are serialised: a TorchSharp module is not safe for concurrent use.
 /// </summary>
-public sealed class VariationEngine
+public sealed class VariationEngine : IDisposable
 {
     private const int MaxRedraws = 8;
     private readonly Lock gate = new();
     private readonly NativeHeapTrimmer trimmer = new();
+    private readonly PosteriorMeanCache meanCache;
 
     /// <summary>Wraps <paramref name="model"/>, whose weights live on <paramref name="device"/> (float32, or bfloat16 after <c>Module.to(BFloat16)</c>).</summary>
-    public VariationEngine(IVaeModel model, Device device)
+    /// <param name="model">The trained model.</param>
+    /// <param name="device">Where its weights live.</param>
+    /// <param name="meanCacheCapacity">Seeds whose posterior means are kept (default 256; 0 encodes every time).</param>
+    public VariationEngine(IVaeModel model, Device device, int meanCacheCapacity = 256)
     {
+        meanCache = new PosteriorMeanCache(meanCacheCapacity);
         Model = model;
         Device = device;
         // Read once: the weights' type decides the type of the noise and codes each request feeds in.
@@ -53,6 +58,15 @@ public sealed class VariationEngine
 
     /// <summary>The model.</summary>
     public IVaeModel Model { get; }
+
+    /// <summary>Posterior means of recent seeds (repeat requests for the same seed skip the encoder).</summary>
+    public PosteriorMeanCache MeanCache => meanCache;
+
+    /// <summary>Frees the cached means (the model belongs to the caller).</summary>
+    public void Dispose()
+    {
+        lock (gate) meanCache.Dispose();
+    }
 
     /// <summary>Where the model runs.</summary>
     public Device Device { get; }
@@ -152,8 +166,7 @@ public sealed class VariationEngine
             var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
             try
             {
-                var ends = requests.SelectMany(r => new[] { r.From, r.To }).Select(t => t.to(Device)).ToArray();
-                var means = Model.Encode(cat(ends, 0)).Mean.split(ends.Select(e => e.shape[0]).ToArray(), 0);
+                var means = Means(requests.SelectMany(r => new[] { r.From, r.To }).ToArray());
                 var codes = new Tensor[requests.Count];
                 for (var i = 0; i < requests.Count; i++)
                 {
@@ -204,8 +217,7 @@ public sealed class VariationEngine
             try
             {
                 var chunks = requests.Select(r => r.Seed.shape[0]).ToArray();
-                var allMeans = Model.Encode(cat(requests.Select(r => r.Seed.to(Device)).ToArray(), 0)).Mean;
-                var means = allMeans.split(chunks, 0);
+                var means = Means(requests.Select(r => r.Seed).ToArray());
                 var seedsCpu = requests.Select(r => r.Seed.cpu()).ToArray();
 
                 Tensor[] Draw(int[] counts)
@@ -244,6 +256,37 @@ public sealed class VariationEngine
                 foreach (var g in generators) g.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Posterior means of <paramref name="inputs"/>: from the cache where seen before, the rest (each distinct input
+    /// once) in one encoder pass. Call under the lock, in inference mode.
+    /// </summary>
+    private Tensor[] Means(Tensor[] inputs)
+    {
+        var keys = inputs.Select(PosteriorMeanCache.KeyOf).ToArray();
+        var result = new Tensor[inputs.Length];
+        var missing = new Dictionary<PosteriorMeanCache.Key, List<int>>();
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            if (meanCache.Get(keys[i]) is { } cached) result[i] = cached.alias();
+            else if (missing.TryGetValue(keys[i], out var same)) same.Add(i);
+            else missing[keys[i]] = [i];
+        }
+        if (missing.Count > 0)
+        {
+            var first = missing.Values.Select(l => l[0]).ToArray();
+            var encoded = Model.Encode(cat(first.Select(i => inputs[i].to(Device)).ToArray(), 0)).Mean
+                .split(first.Select(i => inputs[i].shape[0]).ToArray(), 0);
+            var k = 0;
+            foreach (var (key, indices) in missing)
+            {
+                meanCache.Put(key, encoded[k]);
+                foreach (var i in indices) result[i] = encoded[k];
+                k++;
+            }
+        }
+        return result;
     }
 
     /// <summary>

@@ -125,6 +125,39 @@ public class VariationEngineTests
     }
 
     [Fact]
+    public void A_repeated_seed_skips_the_encoder_and_gets_the_same_variations()
+    {
+        using var scope = NewDisposeScope();
+        using var model = TinyModels.Melody(seed: 8);
+        using var engine = new VariationEngine(model, CPU);
+        var seed = Seed(2);
+        var first = engine.Vary(seed, 4, 0.6, 0.5, rng: 9);
+        Assert.Equal((0, 1), (engine.MeanCache.Hits, engine.MeanCache.Misses));
+        var again = engine.Vary(seed.clone(), 4, 0.6, 0.5, rng: 9); // equal values, another tensor
+        Assert.Equal(1, engine.MeanCache.Hits);
+        Assert.True(first.SameAs(again));
+        var batch = engine.VaryBatch([new VariationRequest(Seed(3), 1, 0.5, 0, 1), new VariationRequest(Seed(3), 1, 0.5, 0, 2)]);
+        Assert.Equal(2, engine.MeanCache.Count); // two distinct seeds, the repeated one encoded once
+        Assert.Equal(2, batch.Length);
+    }
+
+    [Fact]
+    public void The_mean_cache_drops_the_least_recently_used_seed()
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new PosteriorMeanCache(capacity: 2);
+        var keys = Enumerable.Range(0, 3).Select(i => PosteriorMeanCache.KeyOf(tensor(new long[] { i, i + 1 }))).ToArray();
+        cache.Put(keys[0], ones(1, 4));
+        cache.Put(keys[1], ones(1, 4));
+        Assert.NotNull(cache.Get(keys[0])); // 0 is now the most recent
+        cache.Put(keys[2], ones(1, 4));
+        Assert.Equal(2, cache.Count);
+        Assert.Null(cache.Get(keys[1]));
+        Assert.NotNull(cache.Get(keys[0]));
+        Assert.NotNull(cache.Get(keys[2]));
+    }
+
+    [Fact]
     public void Interpolation_starts_and_ends_at_the_decoded_means()
     {
         using var scope = NewDisposeScope();
