@@ -133,7 +133,7 @@ def main():
     ]
     lines += [
         "",
-        "Generator host (`vaecreative serve`, 8 variations of a 2-bar seed per request, client and host on the same 2 cores):",
+        "Generator host (`vaecreative serve`, 8 variations of a 2-bar seed per request, 24 distinct seeds, client and host on the same 2 cores):",
         "",
         *host_table,
         "",
