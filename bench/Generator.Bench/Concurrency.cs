@@ -28,12 +28,12 @@ public static class Concurrency
         {
             using var host = HostProcess.Start(hostDll, batching, threads, hostArgs);
             using var client = new VaeCreativeClient(host.Url, host.Token, options: new VaeCreativeClientOptions { MaxRetries = 0 });
-            Drive(client, seeds, clients: 8, perClient: 10); // warm-up: model load, JIT
+            Drive(client, seeds, clients: 8, perClient: quick ? 4 : 10); // warm-up: model load, first passes
             precision = client.InfoAsync().GetAwaiter().GetResult().Devices[0].Precision;
             foreach (var clients in new[] { 1, 8, 64 })
             {
                 var total = quick
-                    ? clients switch { 1 => 20, 8 => 40, _ => batching ? 192 : 64 }
+                    ? clients switch { 1 => 12, 8 => 24, _ => batching ? 128 : 64 }
                     : clients switch { 1 => 120, 8 => 240, _ => batching ? 960 : 384 };
                 var r = Drive(client, seeds, clients, Math.Max(1, total / clients));
                 results.Add(new { batching, clients, r.Requests, r.Errors, requests_per_s = r.RequestsPerSecond, variations_per_s = r.RequestsPerSecond * 8, p50_ms = r.P50, p99_ms = r.P99 });
