@@ -118,25 +118,12 @@ public sealed class VariationEngine : IDisposable
             Preconditions.InRange(r.Count, 1, 100_000, "count");
             CheckTemperature(r.Temperature);
         }
-        lock (gate)
+        return RunBatch(requests.Select(r => r.Rng), generators =>
         {
-            trimmer.WorkDone();
-            using var scope = NewDisposeScope();
-            using var inference = inference_mode();
-            var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
-            try
-            {
-                var codes = requests.Select((r, i) =>
-                    InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
-                var outputs = DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
-                scope.MoveToOuter(outputs);
-                return outputs;
-            }
-            finally
-            {
-                foreach (var g in generators) g.Dispose();
-            }
-        }
+            var codes = requests.Select((r, i) =>
+                InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
+            return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+        });
     }
 
     /// <summary>
@@ -158,30 +145,17 @@ public sealed class VariationEngine : IDisposable
             if (r.From.shape[0] != r.To.shape[0])
                 throw new ArgumentException($"both ends must have the same number of chunks ({r.From.shape[0]} vs {r.To.shape[0]}).");
         }
-        lock (gate)
+        return RunBatch(requests.Select(r => r.Rng), generators =>
         {
-            trimmer.WorkDone();
-            using var scope = NewDisposeScope();
-            using var inference = inference_mode();
-            var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
-            try
+            var means = Means(requests.SelectMany(r => new[] { r.From, r.To }).ToArray());
+            var codes = new Tensor[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
             {
-                var means = Means(requests.SelectMany(r => new[] { r.From, r.To }).ToArray());
-                var codes = new Tensor[requests.Count];
-                for (var i = 0; i < requests.Count; i++)
-                {
-                    var (a, b, steps) = (means[2 * i], means[2 * i + 1], requests[i].Steps);
-                    codes[i] = cat(Enumerable.Range(0, steps).Select(k => Slerp.Interpolate(a, b, (double)k / (steps - 1))).ToArray(), 0);
-                }
-                var outputs = DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
-                scope.MoveToOuter(outputs);
-                return outputs;
+                var (a, b, steps) = (means[2 * i], means[2 * i + 1], requests[i].Steps);
+                codes[i] = cat(Enumerable.Range(0, steps).Select(k => Slerp.Interpolate(a, b, (double)k / (steps - 1))).ToArray(), 0);
             }
-            finally
-            {
-                foreach (var g in generators) g.Dispose();
-            }
-        }
+            return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+        });
     }
 
     /// <summary>
@@ -208,46 +182,59 @@ public sealed class VariationEngine : IDisposable
             Preconditions.InRange(r.Similarity, 0, 1, "similarity");
             CheckTemperature(r.Temperature);
         }
+        return RunBatch(requests.Select(r => r.Rng), generators =>
+        {
+            var chunks = requests.Select(r => r.Seed.shape[0]).ToArray();
+            var means = Means(requests.Select(r => r.Seed).ToArray());
+            var seedsCpu = requests.Select(r => r.Seed.cpu()).ToArray();
+
+            Tensor[] Draw(int[] counts)
+            {
+                var codes = new Tensor?[requests.Count];
+                for (var i = 0; i < requests.Count; i++)
+                {
+                    if (counts[i] == 0) continue;
+                    var m = means[i].repeat(counts[i], 1);
+                    var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
+                    codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
+                }
+                return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+            }
+
+            var outputs = Draw(requests.Select(r => r.Count).ToArray());
+            for (var attempt = 0; rejectCopies && attempt < MaxRedraws; attempt++)
+            {
+                var bad = requests.Select((r, i) => Rejected(outputs[i], seedsCpu[i], r.Count, chunks[i])).ToArray();
+                if (bad.All(b => b.Count == 0)) break;
+                var redrawn = Draw(bad.Select(b => b.Count).ToArray());
+                for (var i = 0; i < requests.Count; i++)
+                {
+                    if (bad[i].Count == 0) continue;
+                    var rows = outputs[i].split(chunks[i], 0).ToArray();
+                    for (var j = 0; j < bad[i].Count; j++)
+                        rows[bad[i][j]] = redrawn[i].narrow(0, j * chunks[i], chunks[i]);
+                    outputs[i] = cat(rows, 0);
+                }
+            }
+            return outputs;
+        });
+    }
+
+    /// <summary>
+    /// The frame every batched call shares: under the lock, in inference mode and a dispose scope, with one random
+    /// generator per request seeded by its rng; the returned tensors move to the caller's scope.
+    /// </summary>
+    private Tensor[] RunBatch(IEnumerable<long> rngs, Func<Generator[], Tensor[]> body)
+    {
         lock (gate)
         {
             trimmer.WorkDone();
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
-            var generators = requests.Select(r => new Generator((ulong)r.Rng, Device)).ToArray();
+            var generators = rngs.Select(rng => new Generator((ulong)rng, Device)).ToArray();
             try
             {
-                var chunks = requests.Select(r => r.Seed.shape[0]).ToArray();
-                var means = Means(requests.Select(r => r.Seed).ToArray());
-                var seedsCpu = requests.Select(r => r.Seed.cpu()).ToArray();
-
-                Tensor[] Draw(int[] counts)
-                {
-                    var codes = new Tensor?[requests.Count];
-                    for (var i = 0; i < requests.Count; i++)
-                    {
-                        if (counts[i] == 0) continue;
-                        var m = means[i].repeat(counts[i], 1);
-                        var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
-                        codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
-                    }
-                    return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
-                }
-
-                var outputs = Draw(requests.Select(r => r.Count).ToArray());
-                for (var attempt = 0; rejectCopies && attempt < MaxRedraws; attempt++)
-                {
-                    var bad = requests.Select((r, i) => Rejected(outputs[i], seedsCpu[i], r.Count, chunks[i])).ToArray();
-                    if (bad.All(b => b.Count == 0)) break;
-                    var redrawn = Draw(bad.Select(b => b.Count).ToArray());
-                    for (var i = 0; i < requests.Count; i++)
-                    {
-                        if (bad[i].Count == 0) continue;
-                        var rows = outputs[i].split(chunks[i], 0).ToArray();
-                        for (var j = 0; j < bad[i].Count; j++)
-                            rows[bad[i][j]] = redrawn[i].narrow(0, j * chunks[i], chunks[i]);
-                        outputs[i] = cat(rows, 0);
-                    }
-                }
+                var outputs = body(generators);
                 scope.MoveToOuter(outputs);
                 return outputs;
             }
@@ -345,7 +332,6 @@ public sealed class VariationEngine : IDisposable
     }
 
     // trimmer.WorkDone() runs at the start of each call: by then the previous call's tensors have been freed.
-
     // Convert only when needed: a same-type .to() call still allocates a handle per request.
     private Tensor InModelType(Tensor t) => t.dtype == DType ? t : t.to(DType);
 
