@@ -44,14 +44,32 @@ public sealed record MelodyVariationRequest(Melody Seed, VaryOptions Options);
 /// <param name="Steps">Melodies including both ends (2–1000).</param>
 /// <param name="Temperature">Decoding temperature (0–10).</param>
 /// <param name="Rng">Random seed.</param>
-public sealed record MelodyInterpolationRequest(Melody From, Melody To, int Steps, double Temperature, long Rng);
+public sealed record MelodyInterpolationRequest(Melody From, Melody To, int Steps, double Temperature, long Rng)
+{
+    /// <summary>Throws when a setting is out of range.</summary>
+    public MelodyInterpolationRequest Validate()
+    {
+        Preconditions.InRange(Steps, 2, 1000, "steps");
+        Preconditions.InRange(Temperature, 0, 10, "temperature");
+        return this;
+    }
+}
 
 /// <summary>One request of <see cref="MelodyGenerator.SampleMany"/>.</summary>
 /// <param name="Count">Melodies wanted (1–1024).</param>
 /// <param name="Temperature">Decoding temperature (0–10).</param>
 /// <param name="Rng">Random seed.</param>
 /// <param name="TempoQpm">Tempo written into the melodies.</param>
-public sealed record MelodySampleRequest(int Count, double Temperature, long Rng, double TempoQpm = 120);
+public sealed record MelodySampleRequest(int Count, double Temperature, long Rng, double TempoQpm = 120)
+{
+    /// <summary>Throws when a setting is out of range.</summary>
+    public MelodySampleRequest Validate()
+    {
+        Preconditions.InRange(Count, 1, 1024, "count");
+        Preconditions.InRange(Temperature, 0, 10, "temperature");
+        return this;
+    }
+}
 
 /// <summary>
 /// Melody variations, interpolations and samples: turns melodies into model windows, runs the
@@ -154,8 +172,7 @@ public sealed class MelodyGenerator
         if (requests.Count == 0) return [];
         foreach (var r in requests)
         {
-            Preconditions.InRange(r.Steps, 2, 1000, "steps");
-            Preconditions.InRange(r.Temperature, 0, 10, "temperature");
+            r.Validate();
             CheckSeed(r.From);
             CheckSeed(r.To);
         }
@@ -181,11 +198,7 @@ public sealed class MelodyGenerator
         InferencePrecision precision = InferencePrecision.Float32)
     {
         if (requests.Count == 0) return [];
-        foreach (var r in requests)
-        {
-            Preconditions.InRange(r.Count, 1, 1024, "count");
-            Preconditions.InRange(r.Temperature, 0, 10, "temperature");
-        }
+        foreach (var r in requests) r.Validate();
         var engine = Model(modelDirectory, precision).Engine;
         using var scope = NewDisposeScope();
         var outputs = engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng)).ToArray());

@@ -39,9 +39,10 @@ public static class GenerationEndpoints
         };
         Validate(() => options.Validate());
         var seed = ReadSeed(body.Seed, "seed", host.Options.MaxSeedBars);
+        var request = new MelodyVariationRequest(seed, options);
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodyVariationWork(requestId, ct, host.Melodies, model.Directory, new MelodyVariationRequest(seed, options)),
-            w => w.Result, arrival);
+            new MelodyWork<MelodyVariationRequest>(requestId, ct, $"vary|{host.Precision}|{model.Directory}",
+                options.Count * MelodyWindows.Chunks(seed).Length, request, batch => host.Melodies.VaryMany(batch, model.Directory)), arrival);
     }
 
     private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
@@ -53,13 +54,13 @@ public static class GenerationEndpoints
         var model = MelodyModel(host, id);
         if (body.Steps < 2) throw Problems.BadRequest($"steps must be at least 2; got {body.Steps}.");
         CheckCount(body.Steps, host.Options.MaxCount, "steps");
-        CheckTemperature(body.Temperature);
         var from = ReadSeed(body.From, "from", host.Options.MaxSeedBars);
         var to = ReadSeed(body.To, "to", host.Options.MaxSeedBars);
+        var request = new MelodyInterpolationRequest(from, to, body.Steps, body.Temperature, body.Rng);
+        Validate(() => request.Validate());
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodyInterpolationWork(requestId, ct, host.Melodies, model.Directory,
-                new MelodyInterpolationRequest(from, to, body.Steps, body.Temperature, body.Rng), host.Precision),
-            w => w.Result, arrival);
+            new MelodyWork<MelodyInterpolationRequest>(requestId, ct, $"interpolate|{host.Precision}|{model.Directory}",
+                body.Steps * MelodyWindows.Chunks(from).Length, request, batch => host.Melodies.InterpolateMany(batch, model.Directory, host.Precision)), arrival);
     }
 
     private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
@@ -70,17 +71,17 @@ public static class GenerationEndpoints
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
         CheckCount(body.Count, host.Options.MaxCount, "count");
-        CheckTemperature(body.Temperature);
         if (body.TempoQpm is < 20 or > 400) throw Problems.BadRequest($"tempoQpm must be between 20 and 400; got {body.TempoQpm}.");
+        var request = new MelodySampleRequest(body.Count, body.Temperature, body.Rng, body.TempoQpm);
+        Validate(() => request.Validate());
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodySampleWork(requestId, ct, host.Melodies, model.Directory,
-                new MelodySampleRequest(body.Count, body.Temperature, body.Rng, body.TempoQpm), host.Precision),
-            w => w.Result, arrival);
+            new MelodyWork<MelodySampleRequest>(requestId, ct, $"sample|{host.Precision}|{model.Directory}",
+                body.Count, request, batch => host.Melodies.SampleMany(batch, model.Directory, host.Precision)), arrival);
     }
 
     /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
-    private static async Task<GenerationResponse?> Execute<TWork>(HttpContext context, ServerContext host, string requestId, string modelId, long started,
-        int? timeoutMs, Func<CancellationToken, TWork> create, Func<TWork, IReadOnlyList<Melody>> result, IDisposable arrival) where TWork : WorkItem
+    private static async Task<GenerationResponse?> Execute<TRequest>(HttpContext context, ServerContext host, string requestId, string modelId, long started,
+        int? timeoutMs, Func<CancellationToken, MelodyWork<TRequest>> create, IDisposable arrival)
     {
         if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
         var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
@@ -106,7 +107,7 @@ public static class GenerationEndpoints
         {
             RequestId = requestId,
             Model = modelId,
-            Outputs = result(work).Select(ToMaterial).ToList(),
+            Outputs = work.Result.Select(ToMaterial).ToList(),
             BatchedRequests = batched,
             ElapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
         };
@@ -147,11 +148,6 @@ public static class GenerationEndpoints
     {
         if (count < 1) throw Problems.BadRequest($"{name} must be at least 1; got {count}.");
         if (count > max) throw Problems.LimitExceeded($"{name} is {count}; this host's limit per request is {max}.");
-    }
-
-    private static void CheckTemperature(double t)
-    {
-        if (t is < 0 or > 10 || double.IsNaN(t)) throw Problems.BadRequest($"temperature must be between 0 and 10; got {t}.");
     }
 
     private static void Validate(Action check)
