@@ -50,12 +50,9 @@ public static class ServeCommand
                 MaxBodyBytes = p.GetValue(maxBody),
                 MaxCount = p.GetValue(maxCount),
                 DefaultTimeout = TimeSpan.FromMilliseconds(p.GetValue(timeout)),
-                Precision = p.GetValue(precision) switch
-                {
-                    "bf16" => InferencePrecision.BFloat16,
-                    "auto" when CpuFeatures.HasNativeBFloat16 && !TorchRuntime.DefaultDevice.type.Equals(TorchSharp.DeviceType.CUDA) => InferencePrecision.BFloat16,
-                    _ => InferencePrecision.Float32,
-                },
+                Precision = p.GetValue(precision) == "auto"
+                    ? (CpuFeatures.HasNativeBFloat16 && !TorchRuntime.DefaultDevice.type.Equals(TorchSharp.DeviceType.CUDA) ? InferencePrecision.BFloat16 : InferencePrecision.Float32)
+                    : GenerateCommands.Precision(p.GetValue(precision)!),
                 Threads = p.GetValue(threads),
             };
             try { options.Validate(); }

@@ -38,7 +38,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             _ => throw Problems.BadRequest($"size must be 'default' or 'small'; got '{request.Size}'."),
         };
         var outDir = Path.Combine(modelsDirectory, id);
-        if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.State.ModelId == id && !j.State.Finished))
+        if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
             throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
 
         var config = new MelodyTrainingConfig
@@ -141,10 +141,10 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         private readonly TrainingJob state = new() { Id = id, ModelId = modelId, State = "queued" };
 
         public string Id { get; } = id;
+        public string ModelId { get; } = modelId;
         public CancellationTokenSource Cancel { get; } = new();
         public Thread? Thread { get; set; }
         public long Version { get; private set; }
-        public TrainingJob State => Snapshot();
 
         public void Update(Action<TrainingJob> change)
         {

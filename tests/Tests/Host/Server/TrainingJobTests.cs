@@ -37,8 +37,8 @@ public class TrainingJobTests
     {
         await using var host = await RunningHost.Start();
         var data = MakeData(host.Folder);
-        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "never", Steps = 100_000, Batch = 8, Size = "small" });
-        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
+        var job = await StartEndlessJob(host, data, "never");
+        await UntilTraining(host, job);
         await host.Client.CancelJobAsync(job.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 30_000);
         Assert.Equal("cancelled", (await host.Client.GetJobAsync(job.Id)).State);
@@ -55,9 +55,9 @@ public class TrainingJobTests
     {
         await using var host = await RunningHost.Start();
         var data = MakeData(host.Folder);
-        var first = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "first", Steps = 100_000, Batch = 8, Size = "small" });
+        var first = await StartEndlessJob(host, data, "first");
         var second = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "second", Steps = 3, Batch = 8, Size = "small" });
-        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(first.Id).Result.Step > 0, 60_000);
+        await UntilTraining(host, first);
         Assert.Equal("queued", (await host.Client.GetJobAsync(second.Id)).State);
         await host.Client.CancelJobAsync(first.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(second.Id).Result.Finished, 60_000);
@@ -73,8 +73,7 @@ public class TrainingJobTests
         try
         {
             var data = MakeData(host.Folder);
-            var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "interrupted", Steps = 100_000, Batch = 8, Size = "small" });
-            await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
+            await UntilTraining(host, await StartEndlessJob(host, data, "interrupted"));
             await host.Server.DisposeAsync();
             Assert.Empty(Directory.GetDirectories(models)); // neither the model nor its hidden work folder
             Assert.Null(HostConnection.Read(host.TokenFile).Url);
@@ -97,6 +96,13 @@ public class TrainingJobTests
         Assert.Contains(await host.Client.ListModelsAsync(), m => m.Id == "copy");
         Assert.Single((await host.Client.SampleAsync("copy", new SamplesRequest { Count = 1 })).Outputs);
     }
+
+    /// <summary>A job far too long to finish during a test.</summary>
+    private static Task<TrainingJob> StartEndlessJob(RunningHost host, string data, string modelId) =>
+        host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = modelId, Steps = 100_000, Batch = 8, Size = "small" });
+
+    private static Task UntilTraining(RunningHost host, TrainingJob job) =>
+        GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
 
     private static string MakeData(string folder)
     {
