@@ -8,6 +8,7 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Runtime;
+using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
 using static TorchSharp.torch;
 
@@ -98,7 +99,7 @@ public static class Program
         File.WriteAllBytes(Path.Combine(outDir, "tokens.i64"), tokens.SelectMany(BitConverter.GetBytes).ToArray());
         File.WriteAllBytes(Path.Combine(outDir, "eps.f32"), eps.data<float>().ToArray().SelectMany(BitConverter.GetBytes).ToArray());
 
-        var optimizer = optim.Adam(model.parameters(), lr);
+        var optimizer = new AdamOptimizer(model.parameters(), lr);
         var losses = new List<double>();
         model.train();
         for (var s = 0; s < steps; s++)
@@ -152,7 +153,7 @@ public static class Program
         var tokens = ReadTokens(dir, batch * 8);
         manual_seed(1);
         using var model = new SequenceVae(MelodyModality.DefaultModelOptions);
-        var optimizer = optim.Adam(model.parameters(), 1e-3);
+        var optimizer = new AdamOptimizer(model.parameters(), 1e-3);
         using var g = new Generator(3);
         model.train();
         var clock = new Stopwatch();

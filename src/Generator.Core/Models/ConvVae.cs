@@ -99,8 +99,9 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
         var probabilities = sigmoid(Decode(z));
         if (settings.Uniform is { } u)
         {
+            using var zero = 0.ToScalar(); // held, not temporary: see Scalars
             var sampleRow = (settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures."))
-                .gt(0).view(-1, 1, 1, 1);
+                .gt(zero).view(-1, 1, 1, 1);
             return where(sampleRow, u.lt(probabilities).to(probabilities.dtype), probabilities);
         }
         return settings.Temperature <= 0 ? probabilities : probabilities.bernoulli(settings.Generator);

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using VaeCreative.Core.Posteriors;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -132,8 +133,11 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         var temperatures = settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures.");
         // Gumbel-max: argmax(logits + T·g) with g = −log(−log u) is a draw from softmax(logits / T), and T = 0 is argmax.
         // T·g for every step is computed up front: per step only an add and an argmax remain.
+        // Scalars held for the whole call (see Scalars: a temporary one can be freed while libtorch reads it).
+        using var lowest = 1e-10.ToScalar();
+        using var highest = (1 - 1e-7).ToScalar();
         var scaledGumbel = (temperatures.to(ScalarType.Float32).view(-1, 1, 1) *
-                            uniform.narrow(1, 0, steps).clamp(1e-10, 1 - 1e-7).log().neg().log().neg()).to(z.dtype);
+                            uniform.narrow(1, 0, steps).clamp(lowest, highest).log().neg().log().neg()).to(z.dtype);
         // One input buffer for all steps: z is written once; each step only rewrites the one-hot part.
         var buffer = cat([zeros(batch, 1, vocabulary, dtype: z.dtype, device: z.device), z.unsqueeze(1)], 2);
         var oneHot = buffer.narrow(2, 0, vocabulary);
@@ -143,7 +147,7 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
             var (output, h, c) = decoder.forward(buffer, state);
             state = (h, c);
             var logits = toLogits.forward(output.squeeze(1));
-            var next = (logits + scaledGumbel.select(1, t)).argmax(-1);
+            var next = logits.add(scaledGumbel.select(1, t), Scalars.One).argmax(-1);
             tokens[t] = next;
             if (t + 1 < steps) oneHot.zero_().scatter_(2, next.view(batch, 1, 1), one.expand(batch, 1, 1));
         }
@@ -191,7 +195,8 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     private static Tensor Choose(Tensor logits, double temperature, Generator? generator)
     {
         if (temperature <= 0) return logits.argmax(-1);
-        var probabilities = F.softmax(logits / temperature, -1);
+        using var divisor = temperature.ToScalar();
+        var probabilities = F.softmax(logits.div(divisor), -1);
         return probabilities.multinomial(1, false, generator).squeeze(-1);
     }
 

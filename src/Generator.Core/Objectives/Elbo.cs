@@ -1,3 +1,5 @@
+using TorchSharp;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Objectives;
@@ -16,9 +18,12 @@ public sealed record ElboTerms(Tensor Loss, Tensor ReconstructionNats, Tensor Kl
     /// <param name="freeBits">KL budget per example, in bits, that is not penalised (Kingma et al., 2016).</param>
     public static ElboTerms Compute(Tensor reconstruction, Tensor kl, double beta, double freeBits)
     {
-        var freeNats = freeBits * Math.Log(2.0);
-        var klPenalty = (kl - freeNats).clamp_min(0.0);
-        var loss = (reconstruction + beta * klPenalty).mean();
-        return new ElboTerms(loss, reconstruction.mean(), kl.mean(), (reconstruction + kl).mean());
+        // Scalars held, not temporary: see Scalars.
+        using var freeNats = (freeBits * Math.Log(2.0)).ToScalar();
+        using var zero = 0.0.ToScalar();
+        using var weight = beta.ToScalar();
+        var klPenalty = kl.sub(freeNats).clamp_min(zero);
+        var loss = reconstruction.add(klPenalty.mul(weight), Scalars.One).mean();
+        return new ElboTerms(loss, reconstruction.mean(), kl.mean(), reconstruction.add(kl, Scalars.One).mean());
     }
 }

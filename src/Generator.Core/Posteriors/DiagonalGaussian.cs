@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Posteriors;
@@ -25,21 +26,33 @@ public sealed class DiagonalGaussian
     public Tensor LogVariance { get; }
 
     /// <summary>σ = exp(½ log σ²).</summary>
-    public Tensor StdDev => exp(LogVariance * 0.5);
+    public Tensor StdDev
+    {
+        get
+        {
+            using var half = 0.5.ToScalar(); // held, not temporary: see Scalars
+            return exp(LogVariance.mul(half));
+        }
+    }
 
     /// <summary>Reparameterised draw z = μ + σ ⊙ ε, ε ~ N(0, I); differentiable in μ and σ.</summary>
     public Tensor Reparameterize(Generator? generator = null)
     {
         var eps = randn(Mean.shape, dtype: Mean.dtype, device: Mean.device, generator: generator);
-        return Mean + StdDev * eps;
+        return Mean.add(StdDev * eps, Scalars.One);
     }
 
     /// <summary>
     /// KL(q || N(0, I)) per example in nats, shape [batch]:
     /// ½ Σ (σ² + μ² − 1 − log σ²).
     /// </summary>
-    public Tensor KlToStandardNormal() =>
-        (LogVariance.exp() + Mean.square() - 1.0 - LogVariance).sum(-1) * 0.5;
+    public Tensor KlToStandardNormal()
+    {
+        using var one = 1.0.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var two = 2.ToScalar(); // Tensor.square() is pow(2) with an on-the-fly Scalar
+        return LogVariance.exp().add(Mean.pow(two), Scalars.One).sub(one).sub(LogVariance).sum(-1).mul(half);
+    }
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 }

@@ -5,6 +5,7 @@ using TorchSharp.Modules;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Training;
@@ -46,7 +47,7 @@ public sealed class Trainer
         if (train.Count == 0) throw new ArgumentException("the training set is empty.", nameof(train));
         var module = model.Module;
         var parameters = module.parameters().ToArray();
-        var optimizer = optim.Adam(parameters, options.LearningRate);
+        var optimizer = new AdamOptimizer(parameters, options.LearningRate);
         long startStep = 0;
         if (resume)
         {
@@ -154,7 +155,7 @@ public sealed class Trainer
             var nll = reconstruction.Nll.to(ScalarType.Float32);
             recon += nll.sum().item<float>();
             kl += klPer.sum().item<float>();
-            elbo += (nll + klPer).sum().item<float>();
+            elbo += nll.add(klPer, Scalars.One).sum().item<float>();
             examples += count;
             if (sampled && reconstruction.Total is not null)
             {

@@ -1,3 +1,5 @@
+using TorchSharp;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Variation;
@@ -13,7 +15,8 @@ public static class Slerp
     /// </summary>
     public static Tensor Interpolate(Tensor a, Tensor b, double t)
     {
-        var tensorT = full(new long[] { a.shape[0], 1 }, t, dtype: a.dtype, device: a.device);
+        using var value = t.ToScalar(); // held, not temporary: see Scalars
+        var tensorT = full(new long[] { a.shape[0], 1 }, value, dtype: a.dtype, device: a.device);
         return Interpolate(a, b, tensorT);
     }
 
@@ -22,15 +25,21 @@ public static class Slerp
     {
         if (!a.shape.SequenceEqual(b.shape))
             throw new ArgumentException("slerp needs two tensors of the same shape.");
-        var aUnit = a / a.norm(1, true).clamp_min(1e-12);
-        var bUnit = b / b.norm(1, true).clamp_min(1e-12);
-        var cos = (aUnit * bUnit).sum(1, true).clamp(-1.0, 1.0);
+        // Scalars held for the whole call, not made on the fly: see Scalars.
+        using var tiny = 1e-12.ToScalar();
+        using var minusOne = (-1.0).ToScalar();
+        using var one = 1.0.ToScalar();
+        using var parallel = 1e-6.ToScalar();
+        var aUnit = a / a.norm(1, true).clamp_min(tiny);
+        var bUnit = b / b.norm(1, true).clamp_min(tiny);
+        var cos = (aUnit * bUnit).sum(1, true).clamp(minusOne, one);
         var omega = cos.acos();
         var sinOmega = omega.sin();
-        var nearlyParallel = sinOmega.abs() < 1e-6;
+        var nearlyParallel = sinOmega.abs().lt(parallel);
         var safeSin = where(nearlyParallel, ones_like(sinOmega), sinOmega);
-        var wa = where(nearlyParallel, 1.0 - t, ((1.0 - t) * omega).sin() / safeSin);
+        var oneMinusT = t.negative().add(one, Scalars.One);
+        var wa = where(nearlyParallel, oneMinusT, (oneMinusT * omega).sin() / safeSin);
         var wb = where(nearlyParallel, t, (t * omega).sin() / safeSin);
-        return wa * a + wb * b;
+        return (wa * a).add(wb * b, Scalars.One);
     }
 }

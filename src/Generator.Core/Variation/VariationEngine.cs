@@ -294,7 +294,8 @@ public sealed class VariationEngine : IDisposable
             var rows = c.shape[0];
             z.Add(c);
             uniforms.Add(rand([rows, .. noiseShape], device: Device, generator: generators[i]));
-            rowTemperatures.Add(full(rows, temperatures[i], device: Device));
+            using var temperature = temperatures[i].ToScalar(); // held, not temporary: see Scalars
+            rowTemperatures.Add(full(rows, temperature, device: Device));
             sizes.Add(rows);
         }
         var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0))).cpu();
