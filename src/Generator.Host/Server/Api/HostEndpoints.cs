@@ -46,7 +46,7 @@ public static class JobEndpoints
     {
         v1.MapPost("/jobs", async (HttpContext context, ServerContext host) =>
             {
-                var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options.MaxBodyBytes);
+                var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options);
                 var job = host.Jobs.Start(body);
                 return Results.Created($"/v1/jobs/{job.Id}", job);
             })
