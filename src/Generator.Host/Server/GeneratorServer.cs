@@ -106,11 +106,15 @@ public sealed class GeneratorServer : IAsyncDisposable
             if (store.DefaultDirectory(MelodyModality.Name) is { } d) defaults[MelodyModality.Name] = d;
             var catalog = new ModelCatalog(roots, defaults);
             return new ServerContext(options, catalog, new GenerationQueue(options), sp.GetRequiredService<MelodyGenerator>(),
-                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, options.Threads), options.Precision);
+                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, options.Threads,
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative")), options.Precision);
         });
 
         var app = builder.Build();
         var context = app.Services.GetRequiredService<ServerContext>();
+        var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative");
+        foreach (var leftover in context.Jobs.RemoveLeftovers())
+            startLog.LogInformation("removed {Folder}, left by a host that stopped during training", leftover);
         app.Use(HandleErrors);
         app.Use(new AccessPolicy(token, options.AllowRemote).InvokeAsync);
         var v1 = app.MapGroup("/v1");
