@@ -52,7 +52,8 @@ public sealed class GeneratorServer : IAsyncDisposable
         options.Validate();
         var url = CheckUrl(options.Url, options.AllowRemote);
         var tokenFile = Path.GetFullPath(options.TokenFile ?? HostConnection.DefaultPath);
-        var token = HostTokenFile.LoadOrCreate(tokenFile);
+        string? tokenWarning = null;
+        var token = HostTokenFile.LoadOrCreate(tokenFile, w => tokenWarning = w);
         TorchRuntime.EnsureLoaded();
         TorchRuntime.SetThreads(options.Threads);
 
@@ -113,6 +114,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         var app = builder.Build();
         var context = app.Services.GetRequiredService<ServerContext>();
         var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative");
+        if (tokenWarning is not null) startLog.LogWarning("{Warning}", tokenWarning);
         foreach (var leftover in context.Jobs.RemoveLeftovers())
             startLog.LogInformation("removed {Folder}, left by a host that stopped during training", leftover);
         app.Use(HandleErrors);

@@ -153,17 +153,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         return removed;
     }
 
-    private static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException) { return false; } // no such process
-        catch (InvalidOperationException) { return false; }
-    }
+    private static bool IsRunning(int pid) => pid == Environment.ProcessId || Client.HostConnection.IsProcessRunning(pid) != false;
 
     private bool RemoveFolder(string folder)
     {

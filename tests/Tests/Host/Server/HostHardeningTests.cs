@@ -202,7 +202,7 @@ public class HostErrorHandlingTests
         context.Response.Body = new MemoryStream();
         await VaeCreative.Host.Server.GeneratorServer.HandleErrors(context, _ => throw new InvalidOperationException("secret internals of System.Int32"));
         Assert.Equal(500, context.Response.StatusCode);
-        var problem = System.Text.Json.JsonSerializer.Deserialize<Problem>(((MemoryStream)context.Response.Body).ToArray(), Client.HostConnection.JsonOptions)!;
+        var problem = System.Text.Json.JsonSerializer.Deserialize<Problem>(((MemoryStream)context.Response.Body).ToArray(), global::VaeCreative.Client.HostConnection.JsonOptions)!;
         Assert.Equal(ProblemTypes.Internal, problem.Type);
         Assert.Equal($"internal error, see the host log (request id {problem.RequestId}).", problem.Detail);
         var entry = Assert.Single(log.Entries);

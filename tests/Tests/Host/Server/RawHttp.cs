@@ -117,12 +117,12 @@ public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string>
         return result.ToString();
     }
 
-    public sealed record ProblemAndLog(Client.Contracts.Problem Problem, string LogLine);
+    public sealed record ProblemAndLog(global::VaeCreative.Client.Contracts.Problem Problem, string LogLine);
 
-    public Client.Contracts.Problem Problem()
+    public global::VaeCreative.Client.Contracts.Problem Problem()
     {
         Assert.True(Headers.TryGetValue("Content-Type", out var type) && type.StartsWith("application/problem+json", StringComparison.Ordinal),
             $"not problem+json: status {Status}, body '{Body}'");
-        return System.Text.Json.JsonSerializer.Deserialize<Client.Contracts.Problem>(Body, Client.HostConnection.JsonOptions)!;
+        return System.Text.Json.JsonSerializer.Deserialize<global::VaeCreative.Client.Contracts.Problem>(Body, global::VaeCreative.Client.HostConnection.JsonOptions)!;
     }
 }
