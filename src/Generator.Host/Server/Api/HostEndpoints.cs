@@ -28,6 +28,7 @@ public static class HostEndpoints
         Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads(),
             Precision = host.Precision == Core.Serving.InferencePrecision.BFloat16 ? "bf16" : "fp32" }],
         Queue = host.Queue.Describe(),
+        LiveTensors = TorchSharp.torch.Tensor.TotalCount,
         Limits = new LimitsInfo
         {
             MaxBodyBytes = host.Options.MaxBodyBytes,
