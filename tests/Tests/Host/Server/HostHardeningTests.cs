@@ -89,6 +89,21 @@ public class HostHardeningTests(HardenedHost fixture) : IClassFixture<HardenedHo
     }
 
     [Fact]
+    public async Task A_body_trickling_below_the_minimum_rate_gets_408_from_the_rate_limit()
+    {
+        // A whole-body deadline far away: Kestrel's minimum data rate (240 B/s after a 5 s grace period) answers first.
+        await using var host = await RunningHost.Start(o => o with { BodyTimeout = TimeSpan.FromMinutes(5) });
+        using var raw = await RawHttp.Connect(host.Server.Url);
+        await raw.Send($"POST {Samples} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {host.Server.Token}\r\nConnection: close\r\n" +
+                       "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+        var response = await raw.Receive(Deadline);
+        Assert.Equal(408, response.Status);
+        Assert.Equal(ProblemTypes.RequestTimeout, response.Problem().Type);
+        Assert.Contains("too slowly", response.Problem().Detail);
+        Assert.True(response.Elapsed < TimeSpan.FromSeconds(15), $"took {response.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_body_without_content_type_gets_415()
     {
         var response = await RawHttp.Exchange(Host.Server.Url, Head("POST", Samples, "Content-Length: 2\r\n\r\n") + "{}", Deadline);
