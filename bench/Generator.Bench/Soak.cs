@@ -169,6 +169,7 @@ public static class Soak
             error_examples = errorExamples,
             latency = perKind,
             rss_mb = new { start = start.RssMb, end = final.RssMb, max = samples.Max(s => s.rss_mb) },
+            managed_mb = new { start = start.ManagedMb, end = final.ManagedMb, max = samples.Max(s => s.managed_mb) },
             live_tensors = new { start = start.LiveTensors, end = final.LiveTensors, max = samples.Max(s => s.live_tensors) },
             host_log = new { lines = host.LogLines, error_lines = host.ErrorLines, first_error = host.FirstError },
             queue = new { info.Queue.Executed, info.Queue.Batches, info.Queue.Dropped, info.Queue.Rejected },
@@ -179,19 +180,25 @@ public static class Soak
         return result;
     }
 
-    private sealed record Probe_(double RssMb, long LiveTensors);
+    private sealed record Probe_(double RssMb, double ManagedMb, long LiveTensors);
 
     // Lower-case names: they are the JSON field names of the report.
-    private sealed record Sample(double t_s, double rss_mb, long live_tensors);
+    private sealed record Sample(double t_s, double rss_mb, double managed_mb, long live_tensors);
 
     private static Probe_ Probe(SoakHost host, VaeCreativeClient client, Stopwatch clock, List<Sample> samples)
     {
         var rss = host.RssMb();
         long tensors = -1;
-        try { tensors = client.InfoAsync().GetAwaiter().GetResult().LiveTensors; }
+        double managed = -1;
+        try
+        {
+            var info = client.InfoAsync().GetAwaiter().GetResult();
+            tensors = info.LiveTensors;
+            managed = Math.Round(info.ManagedMemoryBytes / 1048576.0, 1);
+        }
         catch (Exception e) when (e is VaeCreativeException or HttpRequestException or TaskCanceledException) { }
-        lock (samples) samples.Add(new Sample(Math.Round(clock.Elapsed.TotalSeconds), rss, tensors));
-        return new Probe_(rss, tensors);
+        lock (samples) samples.Add(new Sample(Math.Round(clock.Elapsed.TotalSeconds), rss, managed, tensors));
+        return new Probe_(rss, managed, tensors);
     }
 
     private static void PrintSummary(int clients, TimeSpan elapsed, int total, int errorCount, Dictionary<string, int> errors,
@@ -202,7 +209,7 @@ public static class Soak
         foreach (var (kind, n) in errors.OrderByDescending(e => e.Value)) o.WriteLine($"  error {kind}: {n}");
         o.WriteLine($"  {"kind",-16} {"requests",9} {"p50 ms",9} {"p99 ms",9}");
         foreach (var (kind, v) in perKind) o.WriteLine($"  {kind,-16} {v.Requests,9} {v.P50,9:0.0} {v.P99,9:0.0}");
-        o.WriteLine($"  host RSS {start.RssMb:0} MB at start, {end.RssMb:0} MB at end; live tensors {start.LiveTensors} at start, {end.LiveTensors} at end; host error log lines {hostErrorLines}");
+        o.WriteLine($"  host RSS {start.RssMb:0} MB at start, {end.RssMb:0} MB at end (.NET heap {start.ManagedMb:0} → {end.ManagedMb:0} MB); live tensors {start.LiveTensors} at start, {end.LiveTensors} at end; host error log lines {hostErrorLines}");
     }
 
     private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

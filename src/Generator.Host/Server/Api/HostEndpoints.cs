@@ -29,6 +29,7 @@ public static class HostEndpoints
             Precision = host.Precision == Core.Serving.InferencePrecision.BFloat16 ? "bf16" : "fp32" }],
         Queue = host.Queue.Describe(),
         LiveTensors = TorchSharp.torch.Tensor.TotalCount,
+        ManagedMemoryBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
         Limits = new LimitsInfo
         {
             MaxBodyBytes = host.Options.MaxBodyBytes,
