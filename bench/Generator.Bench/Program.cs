@@ -44,6 +44,7 @@ public static class Program
             "serve" => Serve(repo),
             "concurrency" => Concurrency.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), quick, threads,
                 (Arg(args, "--host-args") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+            "soak" => Soak.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), int.Parse(Arg(args, "--clients") ?? "64"), double.Parse(Arg(args, "--minutes") ?? "10", System.Globalization.CultureInfo.InvariantCulture), threads),
             "matmul" => Matmul(quick),
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },

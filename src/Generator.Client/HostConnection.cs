@@ -49,6 +49,22 @@ namespace VaeCreative.Client
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 
+        /// <summary>
+        /// Whether the process <paramref name="pid"/> runs on this machine: null where the platform cannot tell
+        /// (some Unity targets have no process list), so callers treat an unknown as running.
+        /// </summary>
+        public static bool? IsProcessRunning(int pid)
+        {
+            try
+            {
+                using (var process = System.Diagnostics.Process.GetProcessById(pid))
+                    return !process.HasExited;
+            }
+            catch (ArgumentException) { return false; } // no process with that id
+            catch (InvalidOperationException) { return false; } // it exited while we looked
+            catch (Exception e) when (e is PlatformNotSupportedException || e is NotSupportedException || e is System.ComponentModel.Win32Exception) { return null; }
+        }
+
         /// <summary>Reads the file at <paramref name="path"/> (default <see cref="DefaultPath"/>).</summary>
         /// <exception cref="VaeCreativeException">The file is missing, unreadable or damaged.</exception>
         public static HostConnection Read(string? path = null)

@@ -40,11 +40,16 @@ namespace VaeCreative.Client
         }
 
         /// <summary>A client for the host described by the connection file (default <see cref="HostConnection.DefaultPath"/>).</summary>
+        /// <exception cref="VaeCreativeException">The file is missing or damaged, names no URL, or names a host process that is no longer running.</exception>
         public static VaeCreativeClient FromConnectionFile(string? path = null, VaeCreativeClientOptions? options = null)
         {
-            var connection = HostConnection.Read(path);
+            var file = path ?? HostConnection.DefaultPath;
+            var connection = HostConnection.Read(file);
             if (string.IsNullOrEmpty(connection.Url))
-                throw new VaeCreativeException($"the host connection file '{path ?? HostConnection.DefaultPath}' has no URL: is the host running?");
+                throw new VaeCreativeException($"the host connection file '{file}' has no URL: is the host running? Start it with `vaecreative serve`.");
+            // A host killed without shutting down leaves its URL behind; say so rather than fail later with "connection refused".
+            if (connection.Pid is int pid && HostConnection.IsProcessRunning(pid) == false)
+                throw new VaeCreativeException($"the host recorded in {file} (pid {pid}) is not running; start it with `vaecreative serve`.");
             return new VaeCreativeClient(new Uri(connection.Url), connection.Token, null, options);
         }
 

@@ -30,6 +30,12 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Per-request limits.</summary>
         public LimitsInfo Limits { get; set; } = new LimitsInfo();
+
+        /// <summary>Tensors alive in the host process now (TorchSharp's count): flat over a long run means no tensor leak.</summary>
+        public long LiveTensors { get; set; }
+
+        /// <summary>Bytes the .NET garbage collector has committed: part of the host's resident memory (the rest is mostly libtorch's native heap).</summary>
+        public long ManagedMemoryBytes { get; set; }
     }
 
     /// <summary>A device the host runs models on.</summary>

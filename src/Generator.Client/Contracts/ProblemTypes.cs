@@ -23,6 +23,9 @@ namespace VaeCreative.Client.Contracts
         /// <summary>400: a parameter is missing or out of range, or the body is not valid JSON (415: not sent as JSON).</summary>
         public const string BadRequest = Prefix + "bad-request";
 
+        /// <summary>408: the request's headers or body did not arrive in time (the client stalled).</summary>
+        public const string RequestTimeout = Prefix + "request-timeout";
+
         /// <summary>413 (body) or 400 (count, seed length): a limit was exceeded.</summary>
         public const string LimitExceeded = Prefix + "limit-exceeded";
 

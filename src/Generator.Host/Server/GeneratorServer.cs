@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Client;
@@ -51,20 +52,30 @@ public sealed class GeneratorServer : IAsyncDisposable
         options.Validate();
         var url = CheckUrl(options.Url, options.AllowRemote);
         var tokenFile = Path.GetFullPath(options.TokenFile ?? HostConnection.DefaultPath);
-        var token = HostTokenFile.LoadOrCreate(tokenFile);
+        string? tokenWarning = null;
+        var token = HostTokenFile.LoadOrCreate(tokenFile, w => tokenWarning = w);
         TorchRuntime.EnsureLoaded();
         TorchRuntime.SetThreads(options.Threads);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "vaecreative" });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (options.LoggerProvider is { } provider) builder.Logging.AddProvider(provider);
+        else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // Every connection limit set on purpose (a slow or idle client must not hold a connection for long):
+            // ServerOptions documents each value and why.
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            k.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            k.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(ServerOptions.MinBodyBytesPerSecond, ServerOptions.BodyRateGracePeriod);
+            k.Limits.MaxRequestLineSize = ServerOptions.MaxRequestLineBytes;
+            k.Limits.MaxRequestHeadersTotalSize = ServerOptions.MaxRequestHeadersBytes;
+            k.Limits.MaxRequestHeaderCount = ServerOptions.MaxRequestHeaderCount;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -96,11 +107,16 @@ public sealed class GeneratorServer : IAsyncDisposable
             if (store.DefaultDirectory(MelodyModality.Name) is { } d) defaults[MelodyModality.Name] = d;
             var catalog = new ModelCatalog(roots, defaults);
             return new ServerContext(options, catalog, new GenerationQueue(options), sp.GetRequiredService<MelodyGenerator>(),
-                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, options.Threads), options.Precision);
+                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, options.Threads,
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative")), options.Precision);
         });
 
         var app = builder.Build();
         var context = app.Services.GetRequiredService<ServerContext>();
+        var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative");
+        if (tokenWarning is not null) startLog.LogWarning("{Warning}", tokenWarning);
+        foreach (var leftover in context.Jobs.RemoveLeftovers())
+            startLog.LogInformation("removed {Folder}, left by a host that stopped during training", leftover);
         app.Use(HandleErrors);
         app.Use(new AccessPolicy(token, options.AllowRemote).InvokeAsync);
         var v1 = app.MapGroup("/v1");
@@ -142,33 +158,50 @@ public sealed class GeneratorServer : IAsyncDisposable
         return url;
     }
 
-    private static async Task HandleErrors(HttpContext context, RequestDelegate next)
+    /// <summary>
+    /// Turns every failure into a problem+json answer and one log line: client faults (bad bodies, bad input, a client
+    /// that stalls) are logged without a stack; a bug is logged once with its stack and answered 500 with only a
+    /// pointer to the log, so neither its type nor its message reaches the client.
+    /// </summary>
+    internal static async Task HandleErrors(HttpContext context, RequestDelegate next)
     {
         try
         {
             await next(context);
             // Routing's own refusals come without a body; give them problem details like every other error.
             if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405 or 415)
-                await Problems.Write(context, context.Response.StatusCode switch
+                await Answer(context, context.Response.StatusCode switch
                 {
                     404 => new ProblemException(404, ProblemTypes.NotFound, "Not found", $"no endpoint {context.Request.Path}; the API is under /v1 (see /openapi/v1.json)."),
                     405 => new ProblemException(405, ProblemTypes.NotFound, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}."),
                     _ => Problems.BadRequest($"send the body as JSON with 'Content-Type: application/json' (got '{context.Request.ContentType}').", 415),
                 });
         }
-        catch (ProblemException p) { await Problems.Write(context, p); }
-        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or BadHttpRequestException)
         {
-            await Problems.Write(context, Problems.LimitExceeded("the body is larger than this host's limit.", 413));
+            Log(context).LogInformation("{Method} {Path}: the client left before the answer ({Reason}; request id {RequestId})",
+                context.Request.Method, context.Request.Path, e.Message.Split('\n')[0], RequestIds.Current(context));
         }
-        catch (MidiReadException e) { await Problems.Write(context, Problems.BadSeed(e.Message)); }
-        catch (ModelLoadException e) { await Problems.Write(context, new ProblemException(500, ProblemTypes.Internal, "Model failed to load", e.Message)); }
-        catch (ArgumentException e) { await Problems.Write(context, Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0])); }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { }
+        catch (ProblemException p) { await Answer(context, p); }
+        catch (BadHttpRequestException e) { await Answer(context, Problems.FromUnreadableBody(e, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)); }
+        catch (MidiReadException e) { await Answer(context, Problems.BadSeed(e.Message)); }
+        catch (ModelLoadException e) { await Answer(context, new ProblemException(500, ProblemTypes.Internal, "Model failed to load", e.Message)); }
+        catch (ArgumentException e) { await Answer(context, Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0])); }
         catch (Exception e)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative").LogError(e, "request {Path} failed", context.Request.Path);
-            await Problems.Write(context, new ProblemException(500, ProblemTypes.Internal, "Internal error", $"{e.GetType().Name}: {e.Message.Split('\n')[0]}"));
+            var id = RequestIds.Current(context);
+            Log(context).LogError(e, "{Method} {Path} failed (request id {RequestId})", context.Request.Method, context.Request.Path, id);
+            await Problems.Write(context, Problems.Internal(id));
         }
     }
+
+    /// <summary>Writes the problem and logs it as one line.</summary>
+    private static Task Answer(HttpContext context, ProblemException problem)
+    {
+        Log(context).LogInformation("{Method} {Path} -> {Status} {Type}: {Detail} (request id {RequestId})", context.Request.Method, context.Request.Path,
+            problem.Status, problem.Type, problem.Message, RequestIds.Current(context));
+        return Problems.Write(context, problem);
+    }
+
+    private static ILogger Log(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative");
 }

@@ -39,6 +39,39 @@ public sealed record ServerOptions
     /// <summary>Deadline for a request to reach the model when it names none. Default 30 s; range 1 ms–10 min.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a request's headers may take to arrive before the connection is closed (slow-header clients). Default 10 s;
+    /// range 1 s–5 min (Kestrel's default is 30 s; loopback clients send headers in microseconds).
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle keep-alive connection stays open. Default 30 s; range 1 s–10 min (Kestrel's default is 130 s).</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a request body may take to arrive in full before the host answers 408. Default 30 s; range 1 s–10 min.
+    /// Kestrel also cuts off a body slower than <see cref="MinBodyBytesPerSecond"/> after <see cref="BodyRateGracePeriod"/>.
+    /// </summary>
+    public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Slowest body a client may trickle (Kestrel's minimum request body data rate, also its default): 240 bytes/s.</summary>
+    public const double MinBodyBytesPerSecond = 240;
+
+    /// <summary>How long a body may run below <see cref="MinBodyBytesPerSecond"/> (Kestrel's grace period, also its default): 5 s.</summary>
+    public static readonly TimeSpan BodyRateGracePeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest request line (method, URL, version); longer gets 414. 8 KiB, Kestrel's default.</summary>
+    public const int MaxRequestLineBytes = 8 * 1024;
+
+    /// <summary>Largest total of request headers; more gets 431. 32 KiB, Kestrel's default.</summary>
+    public const int MaxRequestHeadersBytes = 32 * 1024;
+
+    /// <summary>Most request headers; more gets 431. 64 (Kestrel's default is 100; clients of this API send under 10).</summary>
+    public const int MaxRequestHeaderCount = 64;
+
+    /// <summary>Where the host logs. Default: the console, one line per entry, on stderr.</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
+
     /// <summary>Inference precision of served models. Default float32.</summary>
     public Core.Serving.InferencePrecision Precision { get; init; }
 
@@ -56,6 +89,9 @@ public sealed record ServerOptions
         Check(MaxSeedBars, 1, 64, "--max-seed-bars");
         Check(DefaultTimeout.TotalMilliseconds, 1, 600_000, "--timeout-ms");
         Check(Threads, 0, 1024, "--threads");
+        Check(RequestHeadersTimeout.TotalSeconds, 1, 300, "RequestHeadersTimeout (s)");
+        Check(KeepAliveTimeout.TotalSeconds, 1, 600, "KeepAliveTimeout (s)");
+        Check(BodyTimeout.TotalSeconds, 1, 600, "BodyTimeout (s)");
         return this;
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Client.Contracts;
@@ -29,7 +28,7 @@ public static class GenerationEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         using var arrival = host.Queue.Announce();
-        var body = await RequestBody.Read<VariationsRequest>(context, host.Options.MaxBodyBytes);
+        var body = await RequestBody.Read<VariationsRequest>(context, host.Options);
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
         CheckCount(body.Count, host.Options.MaxCount, "count");
@@ -49,7 +48,7 @@ public static class GenerationEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         using var arrival = host.Queue.Announce();
-        var body = await RequestBody.Read<InterpolationsRequest>(context, host.Options.MaxBodyBytes);
+        var body = await RequestBody.Read<InterpolationsRequest>(context, host.Options);
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
         if (body.Steps < 2) throw Problems.BadRequest($"steps must be at least 2; got {body.Steps}.");
@@ -67,7 +66,7 @@ public static class GenerationEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         using var arrival = host.Queue.Announce();
-        var body = await RequestBody.Read<SamplesRequest>(context, host.Options.MaxBodyBytes);
+        var body = await RequestBody.Read<SamplesRequest>(context, host.Options);
         var requestId = RequestIds.Assign(context, body.RequestId);
         var model = MelodyModel(host, id);
         CheckCount(body.Count, host.Options.MaxCount, "count");
@@ -154,38 +153,5 @@ public static class GenerationEndpoints
     {
         try { check(); }
         catch (ArgumentOutOfRangeException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
-    }
-}
-
-/// <summary>Reads JSON bodies with the host's limits and clear errors.</summary>
-public static class RequestBody
-{
-    private static readonly JsonSerializerOptions Json = new(VaeCreative.Client.HostConnection.JsonOptions)
-    {
-        PropertyNameCaseInsensitive = true,
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
-
-    /// <summary>The body as <typeparamref name="T"/>; 413 past <paramref name="maxBytes"/>, 400 when it is not valid JSON for T.</summary>
-    public static async Task<T> Read<T>(HttpContext context, long maxBytes) where T : class
-    {
-        if (context.Request.ContentLength > maxBytes)
-            throw Problems.LimitExceeded($"the body is {context.Request.ContentLength} bytes; this host's limit is {maxBytes}.", 413);
-        var canHaveBody = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
-        if (context.Request.ContentLength == 0 || !canHaveBody)
-            throw Problems.BadRequest("the body is empty; send a JSON object ({} takes every default).");
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted)
-                   ?? throw Problems.BadRequest("the body is empty; send a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw Problems.BadRequest($"the body is not valid JSON for this endpoint: {e.Message.Split(" Path:")[0]}{(e.Path is null ? "" : $" (at {e.Path})")}");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == 413)
-        {
-            throw Problems.LimitExceeded($"the body is larger than this host's limit of {maxBytes} bytes.", 413);
-        }
     }
 }

@@ -28,6 +28,8 @@ public static class HostEndpoints
         Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads(),
             Precision = host.Precision == Core.Serving.InferencePrecision.BFloat16 ? "bf16" : "fp32" }],
         Queue = host.Queue.Describe(),
+        LiveTensors = TorchSharp.torch.Tensor.TotalCount,
+        ManagedMemoryBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
         Limits = new LimitsInfo
         {
             MaxBodyBytes = host.Options.MaxBodyBytes,
@@ -46,7 +48,7 @@ public static class JobEndpoints
     {
         v1.MapPost("/jobs", async (HttpContext context, ServerContext host) =>
             {
-                var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options.MaxBodyBytes);
+                var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options);
                 var job = host.Jobs.Start(body);
                 return Results.Created($"/v1/jobs/{job.Id}", job);
             })

@@ -45,6 +45,21 @@ public static class Problems
     /// <summary>A limit exceeded: 413 for the body, 400 otherwise.</summary>
     public static ProblemException LimitExceeded(string detail, int status = 400) => new(status, ProblemTypes.LimitExceeded, "Limit exceeded", detail);
 
+    /// <summary>408: the request did not arrive in time.</summary>
+    public static ProblemException RequestTimeout(string detail) => new(408, ProblemTypes.RequestTimeout, "Request timeout", detail);
+
+    /// <summary>The problem for a body Kestrel could not read: 413 too large, 408 too slow, 400 malformed (chunking, truncation).</summary>
+    public static ProblemException FromUnreadableBody(BadHttpRequestException e, long maxBytes) => e.StatusCode switch
+    {
+        413 => LimitExceeded($"the body is larger than this host's limit of {maxBytes} bytes.", 413),
+        408 => RequestTimeout($"the body arrived too slowly (under {ServerOptions.MinBodyBytesPerSecond:0} bytes/s); it was cut off."),
+        _ => BadRequest($"the body could not be read: {LowerFirst(e.Message.TrimEnd('.'))}."),
+    };
+
+    /// <summary>500 for a bug: says where to look, never what broke (exception names and messages stay in the host's log).</summary>
+    public static ProblemException Internal(string requestId) =>
+        new(500, ProblemTypes.Internal, "Internal error", $"internal error, see the host log (request id {requestId}).");
+
     /// <summary>429: queue full.</summary>
     public static ProblemException Overloaded(int capacity) =>
         new(429, ProblemTypes.Overloaded, "Overloaded", $"all {capacity} queue places are taken; retry later.", TimeSpan.FromSeconds(1));
@@ -60,10 +75,13 @@ public static class Problems
     /// <summary>409.</summary>
     public static ProblemException Conflict(string detail) => new(409, ProblemTypes.Conflict, "Conflict", detail);
 
-    /// <summary>Writes <paramref name="problem"/> as the response (status, Retry-After, problem+json body).</summary>
+    /// <summary>
+    /// Writes <paramref name="problem"/> as the response (status, Retry-After, problem+json body); does nothing when the
+    /// response has started or the client has left.
+    /// </summary>
     public static async Task Write(HttpContext context, ProblemException problem)
     {
-        if (context.Response.HasStarted) return;
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested) return;
         context.Response.StatusCode = problem.Status;
         if (problem.RetryAfter is { } wait) context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString();
         context.Response.ContentType = "application/problem+json";
@@ -75,8 +93,11 @@ public static class Problems
             Detail = problem.Message,
             RequestId = context.Items.TryGetValue(RequestIds.ItemKey, out var id) ? id as string : null,
         };
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, HostConnection.JsonOptions, context.RequestAborted);
+        try { await JsonSerializer.SerializeAsync(context.Response.Body, body, HostConnection.JsonOptions, context.RequestAborted); }
+        catch (Exception e) when (e is OperationCanceledException or IOException) { } // the client left while we answered
     }
+
+    private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 }
 
 /// <summary>Per-request ids: the caller's (body or X-Request-Id header) or a new one, echoed in X-Request-Id.</summary>
@@ -96,7 +117,15 @@ public static class RequestIds
             throw Problems.BadRequest("requestId must be 1–128 printable ASCII characters without spaces.");
         id ??= Guid.NewGuid().ToString("N");
         context.Items[ItemKey] = id;
-        context.Response.Headers[Header] = id;
+        if (!context.Response.HasStarted) context.Response.Headers[Header] = id;
         return id;
+    }
+
+    /// <summary>The request's id, assigning a new one when the request has none yet (a valid X-Request-Id header is kept).</summary>
+    public static string Current(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var id) && id is string known) return known;
+        try { return Assign(context, null); }
+        catch (ProblemException) { return Assign(context, Guid.NewGuid().ToString("N")); }
     }
 }

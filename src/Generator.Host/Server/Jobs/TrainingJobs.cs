@@ -10,10 +10,15 @@ namespace VaeCreative.Host.Server.Jobs;
 /// Training jobs started over the API. Each runs on its own thread and writes a new model directory under the
 /// host's models folder (weights and manifest last, atomically), where the catalog finds it when it is done.
 /// Cancelling a job stops only that job. Jobs train one at a time (two would only halve each other's speed and
-/// starve generation); later ones wait in the <c>queued</c> state.
+/// starve generation); later ones wait in the <c>queued</c> state. A job's state is reported only once it is true:
+/// <c>cancelled</c> and <c>failed</c> once its work folder is gone, <c>succeeded</c> once the model is in place.
 /// </summary>
-public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, int threads) : IDisposable
+public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, int threads, ILogger? log = null) : IDisposable
 {
+    // Work folders are named after the host process that owns them, so a host sharing the models folder can tell a
+    // live host's work from the leftovers of a killed one.
+    private const string WorkPrefix = ".training-";
+
     private readonly ConcurrentDictionary<string, Job> jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim running = new(1, 1);
 
@@ -29,6 +34,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         if (request.Data is not { Length: > 0 } data || !Path.IsPathFullyQualified(data))
             throw Problems.BadRequest("data must be the absolute path of a folder on the host's machine.");
         if (!Directory.Exists(data)) throw Problems.BadRequest($"the data folder '{data}' does not exist on the host's machine.");
+        if (TrainingDataFolder.Implausible(data) is { } why) throw Problems.BadRequest($"the data folder '{data}' {why}; pass a folder of MIDI files.");
         if (request.Steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {request.Steps}.");
         if (request.Batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {request.Batch}.");
         var shape = request.Size switch
@@ -85,8 +91,9 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
     private void Run(Job job, MelodyTrainingConfig config, string outDir)
     {
         // Train into a hidden folder and rename it into place at the end: the catalog never sees a half-written model.
-        var work = Path.Combine(Path.GetDirectoryName(outDir)!, $".training-{job.Id}");
+        var work = Path.Combine(Path.GetDirectoryName(outDir)!, $"{WorkPrefix}{Environment.ProcessId}-{job.Id}");
         var holdsSlot = false;
+        Action<TrainingJob> final;
         try
         {
             running.Wait(job.Cancel.Token);
@@ -94,26 +101,71 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             job.Update(s => s.State = "running");
             var corpus = MelodyTrainingRun.LoadCorpus(config, _ => { });
             job.Cancel.Token.ThrowIfCancellationRequested();
-            using var run = MelodyTrainingRun.Start(config, corpus, work, threads, _ => { });
-            var progress = new Progress(job);
-            var result = run.Train(resume: false, progress, job.Cancel.Token);
-            run.Finish(result, _ => { });
+            using (var run = MelodyTrainingRun.Start(config, corpus, work, threads, _ => { }))
+            {
+                var progress = new Progress(job);
+                var result = run.Train(resume: false, progress, job.Cancel.Token);
+                run.Finish(result, _ => { });
+            }
             Directory.Move(work, outDir);
-            job.Update(s => s.State = "succeeded");
+            final = s => s.State = "succeeded";
         }
         catch (OperationCanceledException)
         {
-            job.Update(s => s.State = "cancelled");
+            final = s => s.State = "cancelled";
+        }
+        catch (TrainingDataException e)
+        {
+            final = s => { s.State = "failed"; s.Error = e.Message; };
         }
         catch (Exception e)
         {
-            job.Update(s => { s.State = "failed"; s.Error = e is TrainingDataException ? e.Message : $"{e.GetType().Name}: {e.Message}"; });
+            log?.LogError(e, "training job {JobId} failed", job.Id);
+            var error = e is IOException or UnauthorizedAccessException
+                ? $"the model could not be written: {e.Message}"
+                : $"internal error, see the host log (job id {job.Id}).";
+            final = s => { s.State = "failed"; s.Error = error; };
         }
         finally
         {
-            try { if (Directory.Exists(work)) Directory.Delete(work, recursive: true); }
-            catch (IOException) { }
+            RemoveFolder(work);
             if (holdsSlot) running.Release();
+        }
+        job.Update(final); // only now: a cancelled or failed job has left nothing behind
+    }
+
+    /// <summary>
+    /// Removes work folders of hosts that are no longer running (a host killed during training leaves its folder);
+    /// folders of live hosts sharing the models folder are kept. Returns the folders removed.
+    /// </summary>
+    public IReadOnlyList<string> RemoveLeftovers()
+    {
+        if (modelsDirectory is null || !Directory.Exists(modelsDirectory)) return [];
+        var removed = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories(modelsDirectory, WorkPrefix + "*"))
+        {
+            var name = Path.GetFileName(folder)[WorkPrefix.Length..];
+            var dash = name.IndexOf('-');
+            // Folders without a pid come from versions before pids were recorded: nothing can own them any more.
+            if (dash > 0 && int.TryParse(name[..dash], out var pid) && IsRunning(pid)) continue;
+            if (RemoveFolder(folder)) removed.Add(folder);
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid) => pid == Environment.ProcessId || Client.HostConnection.IsProcessRunning(pid) != false;
+
+    private bool RemoveFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log?.LogWarning("could not remove the training work folder {Folder}: {Reason}", folder, e.Message);
+            return false;
         }
     }
 

@@ -52,14 +52,26 @@ public sealed class AccessPolicy(string token, bool allowRemote)
         return CryptographicOperations.FixedTimeEquals(given, tokenHash);
     }
 
-    /// <summary>localhost, *.localhost, 127.0.0.0/8 or ::1.</summary>
+    /// <summary>
+    /// localhost, *.localhost (RFC 6761 reserves both for loopback; one trailing dot, the absolute form, is allowed),
+    /// 127.0.0.0/8 or ::1. Any other name, even one that starts like a loopback address, is not.
+    /// </summary>
     public static bool IsLoopbackHost(string host)
     {
         if (host.Length == 0) return false;
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
-        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
+        if (host.StartsWith('[')) return host.EndsWith(']') && IPAddress.TryParse(host[1..^1], out var v6) && IPAddress.IsLoopback(v6);
+        if (IPAddress.TryParse(host, out var ip)) return IPAddress.IsLoopback(ip);
+        var name = host.EndsWith('.') ? host[..^1] : host;
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// A browser's Origin is exactly <c>scheme://host[:port]</c>; anything else (user info such as
+    /// <c>http://attacker.com@127.0.0.1</c>, a path, <c>null</c> from sandboxed frames and files) is refused.
+    /// </summary>
     private static bool IsLoopbackOrigin(string origin) =>
-        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") && IsLoopbackHost(uri.Host);
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.UserInfo.Length == 0 && !origin.Contains('@') && uri.PathAndQuery == "/" && uri.Fragment.Length == 0
+        && !origin.EndsWith('/') && IsLoopbackHost(uri.Host);
 }

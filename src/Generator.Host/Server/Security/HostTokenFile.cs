@@ -6,20 +6,27 @@ namespace VaeCreative.Host.Server.Security;
 
 /// <summary>
 /// The host's token, kept in the connection file: made (256 random bits) on first start, reused after, readable
-/// only by the user. Each start records the URL the host listens on so clients can find it.
+/// only by the user (0600; a folder it creates is 0700). Each start records the URL the host listens on so clients can find it.
 /// </summary>
 public static class HostTokenFile
 {
-    /// <summary>The token in <paramref name="path"/>, creating the file with a new token when there is none.</summary>
-    public static string LoadOrCreate(string path)
+    /// <summary>
+    /// The token in <paramref name="path"/>, creating the file with a new token when there is none. A file that other
+    /// users could read (any group or other permission bit) is treated as a leaked token: it gets a new token and is
+    /// made 0600 again, and <paramref name="warn"/> says so. (Refusing to start would only push users to chmod by hand.)
+    /// </summary>
+    public static string LoadOrCreate(string path, Action<string>? warn = null)
     {
         if (File.Exists(path))
         {
             var existing = HostConnection.Read(path);
-            RestrictToUser(path);
-            return existing.Token;
+            if (!IsExposed(path)) return existing.Token;
+            var fresh = NewToken();
+            Write(path, new HostConnection { Token = fresh });
+            warn?.Invoke($"the connection file {path} was readable by other users; it now holds a new token and only you can read it.");
+            return fresh;
         }
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = NewToken();
         Write(path, new HostConnection { Token = token });
         return token;
     }
@@ -52,13 +59,10 @@ public static class HostTokenFile
         }
     }
 
-    // A token file someone loosened by hand is tightened again: the token is a password.
-    private static void RestrictToUser(string path)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        var wanted = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        if (File.GetUnixFileMode(path) != wanted) File.SetUnixFileMode(path, wanted);
-    }
+    private static bool IsExposed(string path) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0;
+
+    private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -81,6 +81,7 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
             Assert.Equal(melody.NoteCount, output.Notes);
         }
         Assert.Equal(a.Outputs.Select(o => o.Midi), b.Outputs.Select(o => o.Midi));
+        Assert.True((await Host.Client.InfoAsync()).LiveTensors > 0, "the loaded model's tensors are not counted");
         var other = await Host.Client.VaryAsync(Model, new VariationsRequest { Seed = Material.FromMidi(Seed), Count = 4, Rng = 4 });
         Assert.NotEqual(a.Outputs.Select(o => o.Midi), other.Outputs.Select(o => o.Midi));
     }

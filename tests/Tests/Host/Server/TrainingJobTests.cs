@@ -39,11 +39,18 @@ public class TrainingJobTests
         var data = MakeData(host.Folder);
         var job = await StartEndlessJob(host, data, "never");
         await UntilTraining(host, job);
+        // A work folder that takes a while to delete (as on a busy machine): 'cancelled' must come only once it is gone.
+        var work = Assert.Single(Directory.GetDirectories(host.ModelsFolder, ".training-*"));
+        for (var d = 0; d < 20; d++)
+        {
+            var sub = Directory.CreateDirectory(Path.Combine(work, $"slow{d}")).FullName;
+            for (var f = 0; f < 150; f++) File.WriteAllBytes(Path.Combine(sub, $"{f}.bin"), [1]);
+        }
         await host.Client.CancelJobAsync(job.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 30_000);
+        Assert.Empty(Directory.GetDirectories(host.ModelsFolder));
         Assert.Equal("cancelled", (await host.Client.GetJobAsync(job.Id)).State);
         Assert.DoesNotContain(await host.Client.ListModelsAsync(), m => m.Id == "never");
-        Assert.Empty(Directory.GetDirectories(host.ModelsFolder));
         Assert.Equal(4, (await host.Client.SampleAsync("melody-2bar", new SamplesRequest { Count = 4 })).Outputs.Count);
 
         var unknown = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.GetJobAsync("nope"));
@@ -95,6 +102,54 @@ public class TrainingJobTests
             File.Copy(Path.Combine(RepoPaths.DefaultMelodyModel, file), Path.Combine(target, file));
         Assert.Contains(await host.Client.ListModelsAsync(), m => m.Id == "copy");
         Assert.Single((await host.Client.SampleAsync("copy", new SamplesRequest { Count = 1 })).Outputs);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/proc")]
+    [InlineData("/proc/self")]
+    [InlineData("/etc")]
+    [InlineData("/usr/")]
+    [InlineData("/dev")]
+    public async Task A_system_folder_as_data_is_refused_at_once(string data)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        await using var host = await RunningHost.Start();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+            host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "everything", Steps = 1 }));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(400, e.Status);
+        Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
+        Assert.Contains(data, e.Problem!.Detail);
+        Assert.Contains("pass a folder of MIDI files", e.Problem.Detail);
+    }
+
+    [Fact]
+    public async Task Work_folders_left_by_a_host_that_died_are_removed_at_start_and_a_live_hosts_are_kept()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "vaecreative-leftovers-" + Guid.NewGuid().ToString("N")[..8]);
+        var models = Path.Combine(folder, "models");
+        using var exited = System.Diagnostics.Process.Start("true")!;
+        await exited.WaitForExitAsync();
+        var dead = Path.Combine(models, $".training-{exited.Id}-0123456789ab");
+        var legacy = Path.Combine(models, ".training-ba9876543210");
+        var live = Path.Combine(models, ".training-1-aaaaaaaaaaaa"); // pid 1 is always running: another host's job
+        foreach (var d in new[] { dead, legacy, live }) File.WriteAllText(Path.Combine(Directory.CreateDirectory(d).FullName, "checkpoint.bin"), "x");
+        try
+        {
+            await using var server = await VaeCreative.Host.Server.GeneratorServer.StartAsync(new VaeCreative.Host.Server.ServerOptions
+            {
+                Url = "http://127.0.0.1:0", TokenFile = Path.Combine(folder, "host.json"), ModelsDirectory = models, Threads = 1,
+            });
+            Assert.False(Directory.Exists(dead));
+            Assert.False(Directory.Exists(legacy));
+            Assert.True(Directory.Exists(live));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>A job far too long to finish during a test.</summary>

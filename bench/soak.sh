@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Soak test of the generator host: the real `vaecreative serve` on a free loopback port, driven by N clients for
+# M minutes (mixed variations/interpolations/samples over distinct seeds and rngs, plus a share of bad requests whose
+# documented problem types count as successes). Reports errors by kind, p50/p99 per request kind, the host's RSS and
+# live tensors at start and end.
+#   ./bench/soak.sh [--clients 64] [--minutes 10] [--threads 2] [--out bench/results/soak-latest.json]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CLIENTS=64; MINUTES=10; THREADS=2; OUT=bench/results/soak-latest.json
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --clients) CLIENTS="$2"; shift 2 ;;
+    --minutes) MINUTES="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "usage: bench/soak.sh [--clients N] [--minutes M] [--threads T] [--out FILE]" >&2; exit 2 ;;
+  esac
+done
+
+./scripts/setup.sh --quiet
+echo "soak: building (Release) …" >&2
+build() {
+  local log; log="$(mktemp)"
+  if ! dotnet build "$1" -c Release -nologo -v quiet >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; echo "soak: build of $1 failed" >&2; exit 1; fi
+  rm -f "$log"
+}
+build bench/Generator.Bench/Generator.Bench.csproj
+build src/Generator.Host/Generator.Host.csproj
+
+echo "soak: $CLIENTS clients for $MINUTES min against the host ($(nproc) cores on this machine, shared with whatever else runs) …" >&2
+mkdir -p "$(dirname "$OUT")"
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
+dotnet bench/Generator.Bench/bin/Release/net10.0/vaecreative-bench.dll soak --clients "$CLIENTS" --minutes "$MINUTES" --threads "$THREADS" \
+  --host-dll src/Generator.Host/bin/Release/net10.0/vaecreative.dll > "$tmp"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump(d, open(sys.argv[2],"w"), indent=1)' "$tmp" "$OUT"
+echo "soak: figures in $OUT" >&2
+errors="$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$OUT")"
+[[ "$errors" == "0" ]] || { echo "soak: $errors errors" >&2; exit 1; }

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text;
+using VaeCreative.Client.Contracts;
+
+namespace VaeCreative.Tests.Host.Server.Api;
+
+/// <summary>Every request type with wrong JSON kinds, nulls, huge numbers and malformed JSON: 400s in the API's terms.</summary>
+public class RequestBodyTests(SharedHost shared) : IClassFixture<SharedHost>
+{
+    private const string Variations = "/v1/models/melody-2bar/variations";
+    private const string Interpolations = "/v1/models/melody-2bar/interpolations";
+    private const string Samples = "/v1/models/melody-2bar/samples";
+    private const string Jobs = "/v1/jobs";
+
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        // wrong kinds
+        { Variations, """{"count": "three"}""", "`count` must be a whole number" },
+        { Variations, """{"similarity": "high"}""", "`similarity` must be a number; got \"high\"" },
+        { Variations, """{"rng": 1.5}""", "`rng` must be a whole number" },
+        { Variations, """{"seed": 5}""", "`seed` must be an object with the fields midi, notes, bars or null; got 5" },
+        { Variations, """{"seed": {"midi": 5}}""", "`seed.midi` must be a string or null; got 5" },
+        { Variations, """{"seed": {"midy": "AA=="}}""", "unknown field 'seed.midy'; the fields of 'seed' are midi, notes, bars" },
+        { Variations, """{"requestId": []}""", "`requestId` must be a string or null; got []" },
+        { Interpolations, """{"steps": true}""", "`steps` must be a whole number" },
+        { Interpolations, """{"from": "x.mid"}""", "`from` must be an object" },
+        { Samples, """{"tempoQpm": "fast"}""", "`tempoQpm` must be a number" },
+        { Samples, """{"timeoutMs": 1.5}""", "`timeoutMs` must be a whole number from -2147483648 to 2147483647 or null; got 1.5" },
+        { Jobs, """{"steps": "many"}""", "`steps` must be a whole number" },
+        { Jobs, """{"data": 5}""", "`data` must be a string or null; got 5" },
+        // nulls for values that cannot be null
+        { Variations, """{"count": null}""", "`count` must be a whole number from -2147483648 to 2147483647; got null" },
+        { Samples, """{"temperature": null}""", "`temperature` must be a number; got null" },
+        { Jobs, """{"batch": null}""", "`batch` must be a whole number" },
+        // numbers out of the type's range
+        { Variations, """{"count": 99999999999}""", "`count` must be a whole number from -2147483648 to 2147483647; got 99999999999" },
+        { Interpolations, """{"rng": 1e99}""", "`rng` must be a whole number" },
+        { Samples, """{"temperature": 1e999}""", "temperature must be between 0 and 10" },
+        { Jobs, """{"steps": 123456789012345678901234567890}""", "`steps` must be a whole number" },
+        // not a JSON object
+        { Variations, "[]", "the body must be a JSON object with the fields seed, count, similarity, temperature, rng, requestId, timeoutMs; got an array" },
+        { Interpolations, "\"hello\"", "the body must be a JSON object with the fields from, to, steps" },
+        { Samples, "null", "the body must be a JSON object" },
+        { Jobs, "42", "the body must be a JSON object with the fields data, modelId" },
+        // not JSON
+        { Variations, "{", "the body is not valid JSON (line 1" },
+        { Samples, "{\"count\": 3,}", "the body is not valid JSON (line 1" },
+        { Interpolations, "{'steps': 3}", "the body is not valid JSON" },
+        { Jobs, "data=/tmp", "the body is not valid JSON" },
+        // unknown fields
+        { Samples, """{"cuont": 3}""", "unknown field 'cuont'; the fields are count, temperature, rng, tempoQpm, requestId, timeoutMs" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_body_that_does_not_fit_the_endpoint_gets_400_in_the_apis_terms(string path, string body, string expected)
+    {
+        using var http = shared.Host.RawHttp();
+        var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await GeneratorServerTests.ProblemOf(response);
+        Assert.Equal(ProblemTypes.BadRequest, problem.Type);
+        Assert.Contains(expected, problem.Detail);
+        foreach (var leak in new[] { "System.", "VaeCreative.", "Exception", "Int32", "Int64", "Double", "LineNumber", "BytePosition" })
+            Assert.DoesNotContain(leak, problem.Detail);
+    }
+}
