@@ -42,7 +42,18 @@ public static class Fuzz
 
     private static string Outcome(Func<Melody> read)
     {
-        try { return $"ok: {read().Steps} steps"; }
+        try
+        {
+            var melody = read();
+            // FNV-1a over the tokens, tempo and metre: equal outcomes across reader versions mean equal melodies.
+            var hash = 2166136261u;
+            foreach (var v in melody.Tokens.Append((int)Math.Round(melody.TempoQpm * 1000)).Append(melody.TimeSignature.Numerator).Append(melody.TimeSignature.Denominator))
+            {
+                hash ^= (uint)v;
+                hash *= 16777619u;
+            }
+            return $"ok: {melody.Steps} steps, {melody.NoteCount} notes, hash {hash:x8}";
+        }
         catch (MidiReadException e) { return $"MidiReadException: {e.Reason}"; }
         catch (Exception e) { return $"BUG {e.GetType().Name}: {e.Message.Split('\n')[0]}"; }
     }
