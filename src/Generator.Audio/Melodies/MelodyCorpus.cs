@@ -167,10 +167,10 @@ public sealed class MelodyCorpus
                 what = "the root of a file system";
             else if (PseudoFileSystems.Any(p => string.Equals(path, p, comparison) || path.StartsWith(p + Path.DirectorySeparatorChar, comparison)))
                 what = "a system folder (it holds the operating system's devices and processes)";
-            else if (SystemFolders().Any(p => string.Equals(path, p, comparison)))
-                what = "a system folder";
             else if (Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home && string.Equals(path, Path.TrimEndingDirectorySeparator(home), comparison))
                 what = "your home folder";
+            else if (SystemFolders().Any(p => string.Equals(path, p, comparison)))
+                what = "a system folder";
             if (what is not null)
                 throw new TrainingDataException($"'{folder}' is {what}, not a folder of MIDI files; pass the folder that holds your .mid files.");
         }
