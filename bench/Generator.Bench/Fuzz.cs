@@ -1,22 +1,176 @@
 using System.Diagnostics;
+using System.Text.Json;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Tests.Audio.Midi;
 
 namespace VaeCreative.Bench;
 
 /// <summary>
-/// The <c>fuzz</c> phase: <c>--replay FILE…</c> reads each file once and reports its outcome, time and
-/// allocation; <c>--corpus DIR</c> measures <see cref="MelodyCorpus.Load"/> on a folder.
+/// The <c>fuzz</c> phase (bench/fuzz.sh drives it). A campaign mutates each decoder's seed files and feeds
+/// every input to the decoder: an input must decode or fail with the decoder's own exception; anything else
+/// is a bug, saved for reproduction. Reports inputs tried, outcomes by kind, the slowest input (saved too),
+/// the most allocated per input and the wall time. Also: <c>--replay FILE…</c> reads each file once and
+/// reports its outcome, time and allocation; <c>--corpus DIR</c> measures <see cref="MelodyCorpus.Load"/>.
 /// </summary>
 public static class Fuzz
 {
+    /// <summary>A decoder under fuzzing: its seed inputs, how to mutate them, and how to decode one (returning the outcome's kind).</summary>
+    private sealed record Target(string Name, Func<string, IReadOnlyList<byte[]>> Seeds, Func<IReadOnlyList<byte[]>, Func<Random, byte[]>> Mutator,
+        Func<byte[], string> Decode, string Extension);
+
+    /// <summary>One entry per decoder; text and image decoders are added here.</summary>
+    private static readonly Target[] Targets =
+    [
+        new("midi", MidiSeeds, seeds => new MidiMutator(seeds).Next, DecodeMidi, ".mid"),
+    ];
+
     /// <summary>Runs the phase.</summary>
     public static object Run(string[] args, string repo)
     {
         if (Value(args, "--corpus") is { } dir) return Corpus(dir);
         var replay = Array.IndexOf(args, "--replay");
         if (replay >= 0) return args.Skip(replay + 1).TakeWhile(a => !a.StartsWith("--")).Select(Replay).ToList();
-        throw new ArgumentException("fuzz: pass --replay FILE… or --corpus DIR");
+
+        var inputs = long.Parse(Value(args, "--inputs") ?? "1000000");
+        var seconds = double.Parse(Value(args, "--seconds") ?? "0");
+        var seed = int.Parse(Value(args, "--seed") ?? "1");
+        var workers = int.Parse(Value(args, "--workers") ?? Environment.ProcessorCount.ToString());
+        var outDir = Value(args, "--out") ?? Path.Combine(repo, "bench", "results");
+        var only = Value(args, "--target");
+        Directory.CreateDirectory(outDir);
+        var reports = Targets.Where(t => only is null || t.Name == only)
+            .Select(t => Campaign(t, repo, inputs, seconds, seed, workers, outDir)).ToList();
+        var result = new
+        {
+            when = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            seed,
+            workers,
+            targets = reports,
+        };
+        AtomicFile.WriteAllText(Path.Combine(outDir, "fuzz-latest.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    private sealed class Tally
+    {
+        public long Inputs;
+        public readonly Dictionary<string, long> Outcomes = new();
+        public double SlowestMs;
+        public byte[] Slowest = [];
+        public long MostAllocated;
+        public int MostAllocatedInputBytes;
+        public int Largest;
+        public double MostAllocatedPerByte;
+        public readonly List<double> SampleMicros = new();
+        public readonly List<(string Kind, byte[] Input)> Bugs = new();
+    }
+
+    private static object Campaign(Target target, string repo, long inputs, double seconds, int seed, int workers, string outDir)
+    {
+        var seeds = target.Seeds(repo);
+        var deadline = seconds > 0 ? Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency) : long.MaxValue;
+        // Warm-up, not counted: the bench runs without tiered JIT, so each code path's first call costs ~100 ms of JIT.
+        var warmMutate = target.Mutator(seeds);
+        var warmRandom = new Random(-seed);
+        foreach (var input in seeds.Concat(Enumerable.Range(0, 2_000).Select(_ => warmMutate(warmRandom))))
+            try { target.Decode(input); } catch (Exception) { /* counted in the campaign, not here */ }
+        var clock = Stopwatch.StartNew();
+        var done = 0L;
+        var tallies = new Tally[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            var tally = tallies[w] = new Tally();
+            var mutate = target.Mutator(seeds);
+            // A fixed share and stream per worker: the same --seed and --workers try the same inputs.
+            var random = new Random(seed * 7919 + w);
+            var share = inputs / workers + (w < inputs % workers ? 1 : 0);
+            for (var i = 0L; i < share && Stopwatch.GetTimestamp() < deadline; i++)
+            {
+                var input = mutate(random);
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
+                var started = Stopwatch.GetTimestamp();
+                string outcome;
+                try { outcome = target.Decode(input); }
+                catch (Exception e)
+                {
+                    outcome = $"BUG {e.GetType().Name}";
+                    lock (tally.Bugs) if (tally.Bugs.Count < 20) tally.Bugs.Add((outcome + ": " + e.Message.Split('\n')[0], input));
+                }
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+                tally.Inputs++;
+                tally.Largest = Math.Max(tally.Largest, input.Length);
+                Interlocked.Increment(ref done);
+                tally.Outcomes[outcome] = tally.Outcomes.GetValueOrDefault(outcome) + 1;
+                if (ms > tally.SlowestMs) (tally.SlowestMs, tally.Slowest) = (ms, input);
+                if (allocated > tally.MostAllocated) (tally.MostAllocated, tally.MostAllocatedInputBytes) = (allocated, input.Length);
+                tally.MostAllocatedPerByte = Math.Max(tally.MostAllocatedPerByte, Math.Max(0, allocated - 1_000_000) / (double)input.Length);
+                if (tally.Inputs % 64 == 0) tally.SampleMicros.Add(ms * 1000);
+                if (w == 0 && tally.Inputs % 50_000 == 0)
+                    Console.Error.WriteLine($"fuzz {target.Name}: {Interlocked.Read(ref done):N0} inputs, {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        });
+        clock.Stop();
+
+        var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var t in tallies)
+            foreach (var (k, v) in t.Outcomes) outcomes[k] = outcomes.GetValueOrDefault(k) + v;
+        var total = tallies.Sum(t => t.Inputs);
+        var slowest = tallies.MaxBy(t => t.SlowestMs)!;
+        var slowestPath = Path.Combine(outDir, $"fuzz-slowest-{target.Name}{target.Extension}");
+        AtomicFile.WriteAllBytes(slowestPath, slowest.Slowest);
+        var bugs = tallies.SelectMany(t => t.Bugs).ToList();
+        var bugFiles = new List<string>();
+        for (var i = 0; i < bugs.Count; i++)
+        {
+            var path = Path.Combine(outDir, $"fuzz-bug-{target.Name}-{i + 1}{target.Extension}");
+            AtomicFile.WriteAllBytes(path, bugs[i].Input);
+            bugFiles.Add($"{Path.GetRelativePath(repo, path)}: {bugs[i].Kind}");
+        }
+        var samples = tallies.SelectMany(t => t.SampleMicros).Order().ToList();
+        double Percentile(double p) => samples.Count == 0 ? 0 : Math.Round(samples[(int)Math.Min(samples.Count - 1, p * samples.Count)], 1);
+        var worstAllocation = tallies.MaxBy(t => t.MostAllocated)!;
+        return new
+        {
+            target = target.Name,
+            seeds = seeds.Count,
+            inputs = total,
+            wall_s = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            inputs_per_s = Math.Round(total / clock.Elapsed.TotalSeconds),
+            outcomes,
+            bugs = outcomes.Where(kv => kv.Key.StartsWith("BUG")).Sum(kv => kv.Value),
+            bug_inputs = bugFiles,
+            slowest_ms = Math.Round(slowest.SlowestMs, 2),
+            slowest_input_bytes = slowest.Slowest.Length,
+            slowest_input = Path.GetRelativePath(repo, slowestPath),
+            p50_us = Percentile(0.5),
+            p99_us = Percentile(0.99),
+            most_allocated_bytes = worstAllocation.MostAllocated,
+            most_allocated_input_bytes = worstAllocation.MostAllocatedInputBytes,
+            most_allocated_per_input_byte_over_1mb = Math.Round(tallies.Max(t => t.MostAllocatedPerByte), 1),
+            largest_input_bytes = tallies.Max(t => t.Largest),
+        };
+    }
+
+    private static IReadOnlyList<byte[]> MidiSeeds(string repo)
+    {
+        var nottingham = Path.GetFullPath(Path.Combine(repo, "..", "shared", "datasets", "nottingham"));
+        // The sample melody and every 50th Nottingham tune (19 files, 1–10 KB, type 1, tempo and metre events).
+        var files = Directory.Exists(nottingham) ? Directory.GetFiles(nottingham, "*.mid").Order(StringComparer.Ordinal).Where((_, i) => i % 50 == 0) : [];
+        return [File.ReadAllBytes(Path.Combine(repo, "samples", "seed-melody.mid")), .. files.Select(File.ReadAllBytes)];
+    }
+
+    private static string DecodeMidi(byte[] input)
+    {
+        try
+        {
+            MidiMelodyReader.Read(input, "fuzz.mid");
+            return "ok";
+        }
+        catch (MidiReadException e) { return $"MidiReadException/{e.Failure}"; }
     }
 
     private static object Replay(string path)
