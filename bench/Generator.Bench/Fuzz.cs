@@ -79,17 +79,16 @@ public static class Fuzz
             try { target.Decode(input); } catch (Exception) { /* counted in the campaign, not here */ }
         var clock = Stopwatch.StartNew();
         var done = 0L;
+        var next = -1L;
         var tallies = new Tally[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             var tally = tallies[w] = new Tally();
             var mutate = target.Mutator(seeds);
-            // A fixed share and stream per worker: the same --seed and --workers try the same inputs.
-            var random = new Random(seed * 7919 + w);
-            var share = inputs / workers + (w < inputs % workers ? 1 : 0);
-            for (var i = 0L; i < share && Stopwatch.GetTimestamp() < deadline; i++)
+            // Input i comes from its own seeded stream, so a --seed tries the same inputs whatever the workers.
+            for (var i = Interlocked.Increment(ref next); i < inputs && Stopwatch.GetTimestamp() < deadline; i = Interlocked.Increment(ref next))
             {
-                var input = mutate(random);
+                var input = mutate(new Random(unchecked(seed * 1_000_003 + (int)i)));
                 var allocated = GC.GetAllocatedBytesForCurrentThread();
                 var started = Stopwatch.GetTimestamp();
                 string outcome;
@@ -107,7 +106,7 @@ public static class Fuzz
                 tally.Outcomes[outcome] = tally.Outcomes.GetValueOrDefault(outcome) + 1;
                 if (ms > tally.SlowestMs) (tally.SlowestMs, tally.Slowest) = (ms, input);
                 if (allocated > tally.MostAllocated) (tally.MostAllocated, tally.MostAllocatedInputBytes) = (allocated, input.Length);
-                tally.MostAllocatedPerByte = Math.Max(tally.MostAllocatedPerByte, Math.Max(0, allocated - 1_000_000) / (double)input.Length);
+                tally.MostAllocatedPerByte = Math.Max(tally.MostAllocatedPerByte, Math.Max(0, allocated - 1_000_000) / (double)Math.Max(1, input.Length));
                 if (tally.Inputs % 64 == 0) tally.SampleMicros.Add(ms * 1000);
                 if (w == 0 && tally.Inputs % 50_000 == 0)
                     Console.Error.WriteLine($"fuzz {target.Name}: {Interlocked.Read(ref done):N0} inputs, {clock.Elapsed.TotalSeconds:F0} s");

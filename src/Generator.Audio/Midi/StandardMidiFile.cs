@@ -4,9 +4,9 @@ namespace VaeCreative.Audio.Midi;
 /// The events of a Standard MIDI File that a melody needs (notes, tempo, metre, where each track ends),
 /// parsed in one bounded pass. Every length the file declares (chunk, meta, sysex) is checked against the
 /// bytes actually present before it is used, and only note, tempo and metre events are kept, so time and
-/// memory grow with the file's size, never with what it declares. (NAudio's reader allocates meta events
-/// by their declared length, pairs note-offs by a linear search, and throws NullReferenceException on
-/// running status before any status byte; this reader replaces it for reading.)
+/// memory grow with the file's size, never with what it declares. (NAudio's reader, which this replaces for
+/// reading, allocates meta events by their declared length, pairs each note-off by a linear search of the
+/// sounding notes, and skips bytes it cannot parse, reading on from inside an event.)
 /// </summary>
 internal sealed class StandardMidiFile
 {
