@@ -30,6 +30,7 @@ public static class Fuzz
     public static object Run(string[] args, string repo)
     {
         if (Value(args, "--corpus") is { } dir) return Corpus(dir);
+        if (Value(args, "--write-bombs") is { } bombs) return WriteBombs(repo, bombs);
         var replay = Array.IndexOf(args, "--replay");
         if (replay >= 0) return args.Skip(replay + 1).TakeWhile(a => !a.StartsWith("--")).Select(Replay).ToList();
 
@@ -37,11 +38,14 @@ public static class Fuzz
         var seconds = double.Parse(Value(args, "--seconds") ?? "0");
         var seed = int.Parse(Value(args, "--seed") ?? "1");
         var workers = int.Parse(Value(args, "--workers") ?? Environment.ProcessorCount.ToString());
+        // Saved inputs may be mutations of data-set files, which stay out of the repository (git-ignored folder).
         var outDir = Value(args, "--out") ?? Path.Combine(repo, "bench", "results");
+        var inputsDir = Path.Combine(outDir, "fuzz-inputs");
+        Directory.CreateDirectory(inputsDir);
         var only = Value(args, "--target");
         Directory.CreateDirectory(outDir);
         var reports = Targets.Where(t => only is null || t.Name == only)
-            .Select(t => Campaign(t, repo, inputs, seconds, seed, workers, outDir)).ToList();
+            .Select(t => Campaign(t, repo, inputs, seconds, seed, workers, inputsDir)).ToList();
         var result = new
         {
             when = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
@@ -119,13 +123,13 @@ public static class Fuzz
             foreach (var (k, v) in t.Outcomes) outcomes[k] = outcomes.GetValueOrDefault(k) + v;
         var total = tallies.Sum(t => t.Inputs);
         var slowest = tallies.MaxBy(t => t.SlowestMs)!;
-        var slowestPath = Path.Combine(outDir, $"fuzz-slowest-{target.Name}{target.Extension}");
+        var slowestPath = Path.Combine(outDir, $"slowest-{target.Name}{target.Extension}");
         AtomicFile.WriteAllBytes(slowestPath, slowest.Slowest);
         var bugs = tallies.SelectMany(t => t.Bugs).ToList();
         var bugFiles = new List<string>();
         for (var i = 0; i < bugs.Count; i++)
         {
-            var path = Path.Combine(outDir, $"fuzz-bug-{target.Name}-{i + 1}{target.Extension}");
+            var path = Path.Combine(outDir, $"bug-{target.Name}-{i + 1}{target.Extension}");
             AtomicFile.WriteAllBytes(path, bugs[i].Input);
             bugFiles.Add($"{Path.GetRelativePath(repo, path)}: {bugs[i].Kind}");
         }
@@ -152,6 +156,45 @@ public static class Fuzz
             most_allocated_per_input_byte_over_1mb = Math.Round(tallies.Max(t => t.MostAllocatedPerByte), 1),
             largest_input_bytes = tallies.Max(t => t.Largest),
         };
+    }
+
+    /// <summary>
+    /// Writes the length bombs of issue 8 (a few bytes declaring a billion steps), the sample melody with one
+    /// absurd delta at 1 tick per quarter, and 1,000 tracks × 15 channels of candidate melodies: the inputs
+    /// bench/midi-bombs.sh measures.
+    /// </summary>
+    private static object WriteBombs(string repo, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        byte[] huge = [0xFF, 0xFF, 0xFF, 0x7F]; // 0x0FFFFFFF ticks, the largest delta
+        static byte[] Track(byte[] events) =>
+            [(byte)'M', (byte)'T', (byte)'r', (byte)'k', (byte)(events.Length >> 24), (byte)(events.Length >> 16), (byte)(events.Length >> 8), (byte)events.Length, .. events];
+        static byte[] File(int tracks, int division, byte[] body) =>
+            [(byte)'M', (byte)'T', (byte)'h', (byte)'d', 0, 0, 0, 6, 0, (byte)(tracks > 1 ? 1 : 0), (byte)(tracks >> 8), (byte)tracks, (byte)(division >> 8), (byte)division, .. body];
+        byte[] end = [0x00, 0xFF, 0x2F, 0x00];
+        var files = new Dictionary<string, byte[]>
+        {
+            ["late-note.mid"] = File(1, 1, Track([.. huge, 0x90, 60, 80, .. end])),
+            ["long-note.mid"] = File(1, 1, Track([0x00, 0x90, 60, 80, .. huge, 0x80, 60, 0, .. end])),
+            ["long-rest.mid"] = File(1, 1, Track([0x00, 0x90, 60, 80, 0x01, 0x80, 60, 0, .. huge, 0xFF, 0x2F, 0x00])),
+        };
+        // The sample melody at 1 tick per quarter with its first delta made 0x0FFFFFFF (its events start after
+        // the header and the first track's 8-byte chunk header; the first event's delta is one byte, 0x00).
+        var sample = System.IO.File.ReadAllBytes(Path.Combine(repo, "samples", "seed-melody.mid"));
+        var firstTrack = 14 + 8 + (int)((uint)sample[18] << 24 | (uint)sample[19] << 16 | (uint)sample[20] << 8 | sample[21]);
+        var second = firstTrack + 8;
+        var length = (sample[firstTrack + 4] << 24 | sample[firstTrack + 5] << 16 | sample[firstTrack + 6] << 8 | sample[firstTrack + 7]) + 3;
+        byte[] fuzzed = [.. sample[..12], 0, 1, .. sample[14..(firstTrack + 4)], (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length,
+            .. huge, .. sample[(second + 1)..]];
+        files["sample-huge-delta.mid"] = fuzzed;
+        var candidates = new List<byte>();
+        for (var channel = 0; channel < 16; channel++)
+            if (channel != 9) candidates.AddRange(new byte[] { 0x00, (byte)(0x90 | channel), 60, 80, 0x00, (byte)(0x80 | channel), 60, 0 });
+        candidates.AddRange(new byte[] { 0x83, 0xF0, 0x00, 0xFF, 0x2F, 0x00 }); // the track ends after 63,488 ticks: 2,116 steps at 120 per quarter
+        var track = Track([.. candidates]);
+        files["many-tracks.mid"] = File(1000, 120, [.. Enumerable.Repeat(track, 1000).SelectMany(t => t)]);
+        foreach (var (name, bytes) in files) System.IO.File.WriteAllBytes(Path.Combine(dir, name), bytes);
+        return files.Select(f => new { file = Path.Combine(dir, f.Key), bytes = f.Value.Length }).ToList();
     }
 
     private static IReadOnlyList<byte[]> MidiSeeds(string repo)

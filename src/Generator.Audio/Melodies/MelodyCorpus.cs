@@ -14,8 +14,12 @@ public sealed class MelodyCorpus
     /// <summary>Most MIDI files in a corpus: above the largest public MIDI collection we know (Lakh MIDI, 178,561 files).</summary>
     public const int MaxFiles = 200_000;
 
-    /// <summary>Most files and folders of any kind looked at while listing a corpus (a corpus is mostly MIDI files; this stops a scan of a disk early).</summary>
-    public const int MaxEntries = 1_000_000;
+    /// <summary>
+    /// Most files and folders of any kind looked at while listing a corpus: a corpus is mostly MIDI files (room for
+    /// <see cref="MaxFiles"/> and some notes beside them), and listing a quarter of a million entries takes seconds,
+    /// so a folder that is not a corpus is refused in seconds.
+    /// </summary>
+    public const int MaxEntries = 250_000;
 
     private MelodyCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
         IReadOnlyList<string> skippedFolders, MelodyDataset train, MelodyDataset validation)
