@@ -36,7 +36,7 @@ for t in r["targets"]:
     for kind, n in sorted(t["outcomes"].items(), key=lambda kv: -kv[1]):
         print(f"  {kind:40s} {n:>10,}  ({100 * n / t['inputs']:.2f}%)")
     print(f"  per input: p50 {t['p50_us']} us, p99 {t['p99_us']} us; slowest {t['slowest_ms']} ms "
-          f"({t['slowest_input_bytes']:,} bytes, saved as {t['slowest_input']})")
+          f"({t['slowest_input_bytes']:,} bytes, {t['slowest_gcs_during']} GCs during it; alone: {t['slowest_replay_ms']} ms; saved as {t['slowest_input']})")
     print(f"  most allocated by one input: {t['most_allocated_bytes']:,} bytes ({t['most_allocated_input_bytes']:,}-byte input); "
           f"largest input {t['largest_input_bytes']:,} bytes")
     for b in t["bug_inputs"]:

@@ -64,6 +64,7 @@ public static class Fuzz
         public readonly Dictionary<string, long> Outcomes = new();
         public double SlowestMs;
         public byte[] Slowest = [];
+        public int SlowestCollections;
         public long MostAllocated;
         public int MostAllocatedInputBytes;
         public int Largest;
@@ -94,6 +95,7 @@ public static class Fuzz
             {
                 var input = mutate(new Random(unchecked(seed * 1_000_003 + (int)i)));
                 var allocated = GC.GetAllocatedBytesForCurrentThread();
+                var collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
                 var started = Stopwatch.GetTimestamp();
                 string outcome;
                 try { outcome = target.Decode(input); }
@@ -108,7 +110,8 @@ public static class Fuzz
                 tally.Largest = Math.Max(tally.Largest, input.Length);
                 Interlocked.Increment(ref done);
                 tally.Outcomes[outcome] = tally.Outcomes.GetValueOrDefault(outcome) + 1;
-                if (ms > tally.SlowestMs) (tally.SlowestMs, tally.Slowest) = (ms, input);
+                if (ms > tally.SlowestMs)
+                    (tally.SlowestMs, tally.Slowest, tally.SlowestCollections) = (ms, input, GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - collections);
                 if (allocated > tally.MostAllocated) (tally.MostAllocated, tally.MostAllocatedInputBytes) = (allocated, input.Length);
                 tally.MostAllocatedPerByte = Math.Max(tally.MostAllocatedPerByte, Math.Max(0, allocated - 1_000_000) / (double)Math.Max(1, input.Length));
                 if (tally.Inputs % 64 == 0) tally.SampleMicros.Add(ms * 1000);
@@ -133,6 +136,14 @@ public static class Fuzz
             AtomicFile.WriteAllBytes(path, bugs[i].Input);
             bugFiles.Add($"{Path.GetRelativePath(repo, path)}: {bugs[i].Kind}");
         }
+        // The slowest input again, alone: its own cost, apart from what a busy machine or the other worker's
+        // garbage collections (which stop every thread) added during the campaign.
+        var replayMs = Enumerable.Range(0, 3).Min(_ =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try { target.Decode(slowest.Slowest); } catch (Exception) { /* already counted */ }
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        });
         var samples = tallies.SelectMany(t => t.SampleMicros).Order().ToList();
         double Percentile(double p) => samples.Count == 0 ? 0 : Math.Round(samples[(int)Math.Min(samples.Count - 1, p * samples.Count)], 1);
         var worstAllocation = tallies.MaxBy(t => t.MostAllocated)!;
@@ -149,6 +160,8 @@ public static class Fuzz
             slowest_ms = Math.Round(slowest.SlowestMs, 2),
             slowest_input_bytes = slowest.Slowest.Length,
             slowest_input = Path.GetRelativePath(repo, slowestPath),
+            slowest_gcs_during = slowest.SlowestCollections,
+            slowest_replay_ms = Math.Round(replayMs, 2),
             p50_us = Percentile(0.5),
             p99_us = Percentile(0.99),
             most_allocated_bytes = worstAllocation.MostAllocated,
