@@ -27,7 +27,7 @@ public static class Program
         if (args.Length < 1)
         {
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
-                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops");
+                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz");
             return 2;
         }
         var phase = args[0];
@@ -47,6 +47,7 @@ public static class Program
             "soak" => Soak.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), int.Parse(Arg(args, "--clients") ?? "64"), double.Parse(Arg(args, "--minutes") ?? "10", System.Globalization.CultureInfo.InvariantCulture), threads),
             "matmul" => Matmul(quick),
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
+            "fuzz" => Fuzz.Run(args, repo),
             "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };

@@ -1,4 +1,3 @@
-using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Training;
 using static TorchSharp.torch;
 
@@ -66,92 +65,5 @@ public sealed class MelodyDataset : ITrainingData
         var down = Math.Max(-MaxTransposition, MelodyEncoding.MinPitch - lo);
         var up = Math.Min(MaxTransposition, MelodyEncoding.MaxPitch - hi);
         return random.Next(down, up + 1);
-    }
-}
-
-/// <summary>The MIDI files of a folder, read and split.</summary>
-public sealed class MelodyCorpus
-{
-    private MelodyCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
-        MelodyDataset train, MelodyDataset validation)
-    {
-        Root = root;
-        Files = files;
-        Failures = failures;
-        Train = train;
-        Validation = validation;
-    }
-
-    /// <summary>The folder.</summary>
-    public string Root { get; }
-
-    /// <summary>Every file read, whether it is held out, and how many windows it gave.</summary>
-    public IReadOnlyList<(string Path, bool Validation, int Windows)> Files { get; }
-
-    /// <summary>Files that could not be used, with the reason.</summary>
-    public IReadOnlyList<MidiReadException> Failures { get; }
-
-    /// <summary>Training windows.</summary>
-    public MelodyDataset Train { get; }
-
-    /// <summary>Held-out windows.</summary>
-    public MelodyDataset Validation { get; }
-
-    /// <summary>The .mid/.midi files under <paramref name="folder"/>, sorted by relative path.</summary>
-    public static IReadOnlyList<string> ListFiles(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"data folder '{folder}' does not exist.");
-        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".mid", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".midi", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(f => Path.GetRelativePath(folder, f), StringComparer.Ordinal)
-            .ToList();
-    }
-
-    /// <summary>True when the file at <paramref name="relativePath"/> belongs to the held-out fraction.</summary>
-    public static bool IsHeldOut(string relativePath, double validationFraction)
-    {
-        if (validationFraction <= 0) return false;
-        // FNV-1a over the normalised relative path: stable across runs, machines and .NET versions.
-        var hash = 2166136261u;
-        foreach (var ch in relativePath.Replace('\\', '/'))
-        {
-            hash ^= ch;
-            hash *= 16777619u;
-        }
-        return hash % 10_000 < validationFraction * 10_000;
-    }
-
-    /// <summary>Reads every MIDI file under <paramref name="folder"/>; files that fail are collected, not fatal.</summary>
-    public static MelodyCorpus Load(string folder, double validationFraction = 0.1, int maxTransposition = 5,
-        IProgress<(int Done, int Total)>? progress = null)
-    {
-        var paths = ListFiles(folder);
-        var files = new List<(string, bool, int)>();
-        var failures = new List<MidiReadException>();
-        var train = new List<int[]>();
-        var validation = new List<int[]>();
-        var results = new (Melody? Melody, MidiReadException? Error)[paths.Count];
-        var done = 0;
-        Parallel.For(0, paths.Count, i =>
-        {
-            try { results[i] = (MidiMelodyReader.Read(paths[i]), null); }
-            catch (MidiReadException e) { results[i] = (null, e); }
-            progress?.Report((Interlocked.Increment(ref done), paths.Count));
-        });
-        for (var i = 0; i < paths.Count; i++)
-        {
-            var (melody, error) = results[i];
-            if (error is not null)
-            {
-                failures.Add(error);
-                continue;
-            }
-            var heldOut = IsHeldOut(Path.GetRelativePath(folder, paths[i]), validationFraction);
-            var windows = MelodyWindows.Training(melody!).ToList();
-            (heldOut ? validation : train).AddRange(windows);
-            files.Add((paths[i], heldOut, windows.Count));
-        }
-        return new MelodyCorpus(Path.GetFullPath(folder), files, failures,
-            MelodyDataset.FromWindows(train, maxTransposition), MelodyDataset.FromWindows(validation, 0));
     }
 }

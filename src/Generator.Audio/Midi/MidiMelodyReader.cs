@@ -1,4 +1,3 @@
-using NAudio.Midi;
 using VaeCreative.Audio.Melodies;
 
 namespace VaeCreative.Audio.Midi;
@@ -7,6 +6,7 @@ namespace VaeCreative.Audio.Midi;
 /// Reads a melody from any standard MIDI file (type 0 or 1, any resolution, tempo and metre changes,
 /// several tracks and channels). The melody is the non-drum (track, channel) with the most monophonic
 /// note content, reduced to its highest pitch at each onset and quantised to sixteenth notes.
+/// Time and memory are bounded by the file's size whatever its events declare (see <see cref="MaxSteps"/>).
 /// </summary>
 public static class MidiMelodyReader
 {
@@ -16,78 +16,93 @@ public static class MidiMelodyReader
     /// <summary>Largest file read (MIDI files are small; this stops a stray multi-GB file early).</summary>
     public const long MaxFileBytes = 16 * 1024 * 1024;
 
-    /// <summary>Reads the melody of <paramref name="path"/>; <paramref name="track"/> (0-based) restricts the choice to one track.</summary>
-    public static Melody Read(string path, int? track = null)
+    /// <summary>
+    /// Longest melody read, in steps: 65,536 sixteenths = 4,096 bars of 4/4 (over two hours at 120 qpm), far
+    /// beyond any real song at any resolution. The length is computed from the file's declared timing before
+    /// the melody is built, so a few bytes declaring a note of 2^28 ticks at 1 tick per quarter (a billion
+    /// steps) are refused at the cost of reading those bytes. Callers with a smaller limit pass their own.
+    /// </summary>
+    public const int MaxSteps = 4096 * MelodyEncoding.StepsPerBar;
+
+    /// <summary>Reads the melody of <paramref name="path"/>; <paramref name="track"/> (0-based) restricts the choice to one track; see <see cref="Read(byte[], string, int?, int)"/> for <paramref name="maxSteps"/>.</summary>
+    public static Melody Read(string path, int? track = null, int maxSteps = MaxSteps)
     {
-        if (!File.Exists(path)) throw new MidiReadException(path, "file not found");
-        var info = new FileInfo(path);
-        if (info.Length > MaxFileBytes) throw new MidiReadException(path, $"file is {info.Length / 1024 / 1024} MB; MIDI files over {MaxFileBytes / 1024 / 1024} MB are not read");
+        if (!File.Exists(path)) throw new MidiReadException(path, MidiReadFailure.NotFound, "file not found");
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new MidiReadException(path, $"cannot be read ({e.Message})", e); }
-        return Read(bytes, path, track);
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxFileBytes)
+                throw new MidiReadException(path, MidiReadFailure.TooLarge, $"file is {info.Length / 1024 / 1024} MB; MIDI files over {MaxFileBytes / 1024 / 1024} MB are not read");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MidiReadException(path, MidiReadFailure.Unreadable, $"cannot be read ({OneLine(e.Message)})", e);
+        }
+        return Read(bytes, path, track, maxSteps);
     }
 
-    /// <summary>Reads the melody of a MIDI file held in memory; <paramref name="name"/> is used in messages.</summary>
-    public static Melody Read(byte[] bytes, string name, int? track = null)
+    /// <summary>
+    /// Reads the melody of a MIDI file held in memory; <paramref name="name"/> is used in messages. A melody
+    /// longer than <paramref name="maxSteps"/> (at most <see cref="MaxSteps"/>) is refused with
+    /// <see cref="MidiReadFailure.TooLong"/> before it is built; time and memory are bounded by the file's size.
+    /// </summary>
+    public static Melody Read(byte[] bytes, string name, int? track = null, int maxSteps = MaxSteps)
     {
-        var file = Parse(bytes, name);
-        var ticksPerQuarter = file.DeltaTicksPerQuarterNote;
-        if (ticksPerQuarter <= 0 || (ticksPerQuarter & 0x8000) != 0)
-            throw new MidiReadException(name, "uses SMPTE time division, which has no beat grid to quantise to");
-        if (track is { } t && (t < 0 || t >= file.Tracks))
-            throw new MidiReadException(name, $"has no track {t} (tracks are numbered 0 to {file.Tracks - 1})");
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (maxSteps is < 1 or > MaxSteps) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"must be between 1 and {MaxSteps}.");
+        if (bytes.Length > MaxFileBytes)
+            throw new MidiReadException(name, MidiReadFailure.TooLarge, $"file is {bytes.Length / 1024 / 1024} MB; MIDI files over {MaxFileBytes / 1024 / 1024} MB are not read");
+        var file = StandardMidiFile.Parse(bytes, name);
+        var ticksPerQuarter = file.Division;
+        if ((ticksPerQuarter & 0x8000) != 0)
+            throw new MidiReadException(name, MidiReadFailure.Unsupported, "uses SMPTE time division, which has no beat grid to quantise to");
+        if (ticksPerQuarter == 0) throw new MidiReadException(name, MidiReadFailure.Damaged, "damaged MIDI file (the header declares 0 ticks per quarter note)");
+        if (track is { } t && (t < 0 || t >= file.Tracks.Count))
+            throw new MidiReadException(name, MidiReadFailure.Unsupported, $"has no track {t} (tracks are numbered 0 to {file.Tracks.Count - 1})");
 
         var tempo = 120.0;
         var timeSignature = TimeSignature.Common;
         long tempoTime = long.MaxValue, signatureTime = long.MaxValue;
         var sources = new Dictionary<(int Track, int Channel), List<RawNote>>();
-        var trackEnds = new long[file.Tracks];
         var drumNotes = 0;
-        for (var tr = 0; tr < file.Tracks; tr++)
+        for (var tr = 0; tr < file.Tracks.Count; tr++)
         {
-            var open = new Dictionary<(int Channel, int Pitch), Stack<(long Time, int Velocity)>>();
-            long lastTime = 0;
-            foreach (var e in file.Events[tr])
+            var open = new Dictionary<(int Channel, int Pitch), Stack<long>>();
+            foreach (var e in file.Tracks[tr].Events)
             {
-                lastTime = Math.Max(lastTime, e.AbsoluteTime);
-                switch (e)
+                switch (e.Kind)
                 {
-                    case TempoEvent te when e.AbsoluteTime < tempoTime && te.MicrosecondsPerQuarterNote > 0:
-                        tempoTime = e.AbsoluteTime;
-                        tempo = 60_000_000.0 / te.MicrosecondsPerQuarterNote;
+                    case StandardMidiFile.EventKind.Tempo when e.Time < tempoTime && e.Data1 > 0:
+                        tempoTime = e.Time;
+                        tempo = 60_000_000.0 / e.Data1;
                         break;
-                    case TimeSignatureEvent ts when e.AbsoluteTime < signatureTime && ts.Numerator > 0 && ts.Denominator is >= 0 and < 8:
-                        signatureTime = e.AbsoluteTime;
-                        timeSignature = new TimeSignature(ts.Numerator, 1 << ts.Denominator);
+                    case StandardMidiFile.EventKind.TimeSignature when e.Time < signatureTime && e.Data1 > 0 && e.Data2 is >= 0 and < 8:
+                        signatureTime = e.Time;
+                        timeSignature = new TimeSignature(e.Data1, 1 << e.Data2);
                         break;
-                    case NoteEvent ne when e.CommandCode is MidiCommandCode.NoteOn or MidiCommandCode.NoteOff:
-                        var key = (ne.Channel, ne.NoteNumber);
-                        var isOn = e.CommandCode == MidiCommandCode.NoteOn && ne.Velocity > 0;
-                        if (isOn)
-                        {
-                            if (!open.TryGetValue(key, out var stack)) open[key] = stack = new();
-                            stack.Push((e.AbsoluteTime, ne.Velocity));
-                        }
-                        else if (open.TryGetValue(key, out var stack) && stack.Count > 0)
-                        {
-                            var (start, _) = stack.Pop();
-                            AddNote(sources, tr, ne.Channel, start, e.AbsoluteTime, ne.NoteNumber, ref drumNotes);
-                        }
+                    case StandardMidiFile.EventKind.NoteOn:
+                        if (!open.TryGetValue((e.Channel, e.Data1), out var stack)) open[(e.Channel, e.Data1)] = stack = new();
+                        stack.Push(e.Time);
+                        break;
+                    case StandardMidiFile.EventKind.NoteOff:
+                        if (open.TryGetValue((e.Channel, e.Data1), out var sounding) && sounding.Count > 0)
+                            AddNote(sources, tr, e.Channel, sounding.Pop(), e.Time, e.Data1, ref drumNotes);
                         break;
                 }
             }
-            trackEnds[tr] = lastTime;
             // Notes never switched off end with their track.
             foreach (var ((channel, pitch), stack) in open)
                 while (stack.Count > 0)
-                    AddNote(sources, tr, channel, stack.Pop().Time, lastTime, pitch, ref drumNotes);
+                    AddNote(sources, tr, channel, stack.Pop(), file.Tracks[tr].End, pitch, ref drumNotes);
         }
 
+        // Every source holds at least one note, so its reduction has at least one note-on: choose by score
+        // first and reduce only the chosen source (reducing each would cost sources × length).
         var candidates = sources
             .Where(kv => track is null || kv.Key.Track == track)
-            .Select(kv => (kv.Key, Melody: Reduce(kv.Value, ticksPerQuarter, trackEnds[kv.Key.Track]), Score: Score(kv.Value, ticksPerQuarter)))
-            .Where(c => c.Melody.Count(MelodyEncoding.IsNoteOn) > 0)
+            .Select(kv => (kv.Key, Notes: kv.Value, Score: Score(kv.Value, ticksPerQuarter)))
             .OrderByDescending(c => c.Score).ThenBy(c => c.Key.Track).ThenBy(c => c.Key.Channel)
             .ToList();
         if (candidates.Count == 0)
@@ -95,31 +110,27 @@ public static class MidiMelodyReader
             var reason = track is { } only ? $"track {only} has no notes outside the drum channel"
                 : drumNotes > 0 ? "has no usable melody: it only has drums (channel 10)"
                 : "has no usable melody: it contains no notes";
-            throw new MidiReadException(name, reason);
+            throw new MidiReadException(name, MidiReadFailure.NoMelody, reason);
         }
-        return new Melody(candidates[0].Melody, tempo, timeSignature);
+        var chosen = candidates[0];
+        var trackEnd = file.Tracks[chosen.Key.Track].End;
+        var steps = DeclaredSteps(chosen.Notes, ticksPerQuarter, trackEnd);
+        if (steps > maxSteps)
+        {
+            var bars = (steps + MelodyEncoding.StepsPerBar - 1) / MelodyEncoding.StepsPerBar;
+            throw new MidiReadException(name, MidiReadFailure.TooLong,
+                $"the melody is {bars:N0} bars long (4/4 bars of {MelodyEncoding.StepsPerBar} steps); the limit is {maxSteps / MelodyEncoding.StepsPerBar:N0} bars");
+        }
+        return new Melody(Reduce(chosen.Notes, ticksPerQuarter, trackEnd), tempo, timeSignature);
     }
 
-    private static MidiFile Parse(byte[] bytes, string name)
+    /// <summary>The length in steps that <see cref="Reduce"/> builds, from the notes' and the track's declared times alone.</summary>
+    internal static long DeclaredSteps(IReadOnlyList<RawNote> notes, int ticksPerQuarter, long trackEnd)
     {
-        if (bytes.Length == 0) throw new MidiReadException(name, "file is empty");
-        if (bytes.Length < 14 || bytes[0] != 'M' || bytes[1] != 'T' || bytes[2] != 'h' || bytes[3] != 'd')
-            throw new MidiReadException(name, "not a MIDI file (no MThd header)");
-        var declaredTracks = (bytes[10] << 8) | bytes[11];
-        if (declaredTracks == 0) throw new MidiReadException(name, "has zero tracks");
-        try
-        {
-            using var stream = new MemoryStream(bytes, writable: false);
-            var file = new MidiFile(stream, false);
-            if (file.Tracks == 0) throw new MidiReadException(name, "has zero tracks");
-            return file;
-        }
-        catch (MidiReadException) { throw; }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or IOException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException or InvalidDataException)
-        {
-            var reason = e is EndOfStreamException ? "damaged MIDI file (truncated)" : $"damaged MIDI file ({OneLine(e.Message)})";
-            throw new MidiReadException(name, reason, e);
-        }
+        var steps = Quantise(trackEnd, ticksPerQuarter);
+        foreach (var n in notes)
+            steps = Math.Max(steps, Math.Max(Quantise(n.Start, ticksPerQuarter) + 1, Quantise(n.End, ticksPerQuarter)));
+        return steps;
     }
 
     private static void AddNote(Dictionary<(int, int), List<RawNote>> sources, int track, int channel, long start, long end, int pitch, ref int drumNotes)
@@ -147,17 +158,19 @@ public static class MidiMelodyReader
     /// </summary>
     internal static int[] Reduce(IReadOnlyList<RawNote> notes, int ticksPerQuarter, long trackEnd = 0)
     {
+        if (notes.Count == 0) return [];
+        // The melody lasts until its last note ends or its track ends (trailing rests), whichever is later.
+        var declared = DeclaredSteps(notes, ticksPerQuarter, trackEnd);
+        if (declared > MaxSteps) throw new ArgumentOutOfRangeException(nameof(notes), declared, $"the notes last over {MaxSteps} steps; check the length first.");
+        var length = (int)declared;
         var quantised = notes
             .Select(n =>
             {
-                var start = Quantise(n.Start, ticksPerQuarter);
-                var end = Math.Max(start + 1, Quantise(n.End, ticksPerQuarter));
+                var start = (int)Quantise(n.Start, ticksPerQuarter);
+                var end = (int)Math.Max(start + 1, Quantise(n.End, ticksPerQuarter));
                 return (Start: start, End: end, Pitch: FoldIntoRange(n.Pitch));
             })
             .ToList();
-        if (quantised.Count == 0) return [];
-        // The melody lasts until its last note ends or its track ends (trailing rests), whichever is later.
-        var length = Math.Max(quantised.Max(n => n.End), Quantise(trackEnd, ticksPerQuarter));
         var tokens = new int[length];
         var starts = quantised.GroupBy(n => n.Start).ToDictionary(g => g.Key, g => g.OrderByDescending(n => n.Pitch).ThenByDescending(n => n.End).First());
         (int End, int Pitch)? current = null;
@@ -177,8 +190,9 @@ public static class MidiMelodyReader
         return tokens;
     }
 
-    private static int Quantise(long ticks, int ticksPerQuarter) =>
-        (int)Math.Min(int.MaxValue / 2, Math.Round((double)ticks * MelodyEncoding.StepsPerQuarter / ticksPerQuarter, MidpointRounding.AwayFromZero));
+    /// <summary>Ticks to steps, rounded half away from zero; exact for any tick count a file can declare (under 2^53).</summary>
+    private static long Quantise(long ticks, int ticksPerQuarter) =>
+        (long)Math.Round((double)ticks * MelodyEncoding.StepsPerQuarter / ticksPerQuarter, MidpointRounding.AwayFromZero);
 
     private static int FoldIntoRange(int pitch)
     {

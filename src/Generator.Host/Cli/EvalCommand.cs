@@ -29,7 +29,7 @@ public static class EvalCommand
             if (p.GetValue(batch) is < 1 or > 65536) throw new CliException("--batch must be between 1 and 65536.", 2);
             MelodyCorpus corpus;
             try { corpus = MelodyCorpus.Load(folder, which == "all" ? 0 : p.GetValue(fraction), maxTransposition: 0); }
-            catch (DirectoryNotFoundException e) { throw new CliException(e.Message); }
+            catch (Exception e) when (e is DirectoryNotFoundException or TrainingDataException) { throw new CliException(e.Message); }
             var dataset = which == "validation" ? corpus.Validation : corpus.Train;
             if (dataset.Count == 0)
                 throw new CliException(corpus.Failures.Count > 0 && corpus.Files.Count == 0

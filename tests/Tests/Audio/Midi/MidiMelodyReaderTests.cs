@@ -157,4 +157,76 @@ public class MidiMelodyReaderTests
         var melody = MidiMelodyReader.Read(MidiBytes.File(0, 480, MidiBytes.Track(MidiBytes.Notes(0, [(12, 480), (120, 480)]))), "range.mid");
         Assert.Equal(new[] { 24, 108 }, melody.Notes().Select(n => n.Pitch));
     }
+
+    // 0x0FFFFFFF, the largest variable-length quantity: at 1 tick per quarter, over a billion steps.
+    private static readonly byte[] HugeDelta = [0xFF, 0xFF, 0xFF, 0x7F];
+
+    public static TheoryData<string, byte[]> Bombs() => new()
+    {
+        // A note-on after the largest delta, never switched off.
+        { "late note", MidiBytes.File(0, 1, MidiBytes.Track([.. HugeDelta, 0x90, 60, 80])) },
+        // One note lasting the largest delta.
+        { "long note", MidiBytes.File(0, 1, MidiBytes.Track([0x00, 0x90, 60, 80, .. HugeDelta, 0x80, 60, 0])) },
+        // A short note, then the end of the track after the largest delta (trailing rests).
+        { "long rest", MidiBytes.File(0, 1, [.. MidiBytes.Track([0x00, 0x90, 60, 80, 0x01, 0x80, 60, 0])[..^4], .. HugeDelta, 0xFF, 0x2F, 0x00]) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bombs))]
+    public void A_few_bytes_declaring_a_huge_length_are_refused_without_building_it(string shape, byte[] file)
+    {
+        Assert.True(file.Length < 40, $"{shape}: {file.Length} bytes");
+        // Per-thread allocation: exact for the reader, which runs on this thread, whatever other tests do.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<MidiReadException>(() => MidiMelodyReader.Read(LengthFixed(file), "bomb.mid"));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(MidiReadFailure.TooLong, e.Failure);
+        Assert.Equal("bomb.mid: the melody is 67,108,864 bars long (4/4 bars of 16 steps); the limit is 4,096 bars", e.Message);
+        Assert.True(allocated < 1_000_000, $"{shape}: reading {file.Length} bytes allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void The_length_limit_is_checked_at_its_edge_and_callers_can_lower_it()
+    {
+        // 4 ticks per quarter: one tick is one step.
+        byte[] Note(int steps) => MidiBytes.File(0, 4, MidiBytes.Track([0x00, 0x90, 60, 80, .. MidiBytes.Vlq(steps), 0x80, 60, 0]));
+        Assert.Equal(MidiMelodyReader.MaxSteps, MidiMelodyReader.Read(Note(MidiMelodyReader.MaxSteps), "edge.mid").Steps);
+        var over = Assert.Throws<MidiReadException>(() => MidiMelodyReader.Read(Note(MidiMelodyReader.MaxSteps + 1), "over.mid"));
+        Assert.Equal(MidiReadFailure.TooLong, over.Failure);
+
+        Assert.Equal(64 * 16, MidiMelodyReader.Read(Note(64 * 16), "64.mid", maxSteps: 64 * 16).Steps);
+        var seed = Assert.Throws<MidiReadException>(() => MidiMelodyReader.Read(Note(64 * 16 + 1), "65.mid", maxSteps: 64 * 16));
+        Assert.Equal("65.mid: the melody is 65 bars long (4/4 bars of 16 steps); the limit is 64 bars", seed.Message);
+    }
+
+    [Fact]
+    public void Many_tracks_and_channels_cost_one_reduction_not_one_each()
+    {
+        // 1,000 tracks × 15 channels, each a one-step note in a 256-bar track: 15,000 candidate melodies.
+        var track = new List<byte>();
+        for (var channel = 0; channel < 16; channel++)
+            if (channel != 9) track.AddRange(new byte[] { 0x00, (byte)(0x90 | channel), 60, 80, 0x00, (byte)(0x80 | channel), 60, 0 });
+        track.AddRange(MidiBytes.Vlq(256 * 16 * 120 / 4));
+        track.AddRange(new byte[] { 0xFF, 0x01, 0x00 }); // an empty text event marks the 256-bar end
+        var file = MidiBytes.File(1, 120, Enumerable.Repeat(MidiBytes.Track(track.ToArray()), 1000).ToArray());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var melody = MidiMelodyReader.Read(file, "tracks.mid");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(256 * 16, melody.Steps);
+        // Reducing every candidate would allocate 15,000 × 4,096 tokens (246 MB) and more.
+        Assert.True(allocated < 64_000_000, $"reading {file.Length:N0} bytes allocated {allocated:N0} bytes");
+    }
+
+    /// <summary>The bomb files above are built with MidiBytes.Track's length, then edited: recompute it.</summary>
+    private static byte[] LengthFixed(byte[] file)
+    {
+        var copy = (byte[])file.Clone();
+        var length = copy.Length - 22;
+        copy[18] = (byte)(length >> 24);
+        copy[19] = (byte)(length >> 16);
+        copy[20] = (byte)(length >> 8);
+        copy[21] = (byte)length;
+        return copy;
+    }
 }
+

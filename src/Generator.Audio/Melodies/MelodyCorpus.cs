@@ -1,0 +1,198 @@
+using VaeCreative.Audio.Midi;
+
+namespace VaeCreative.Audio.Melodies;
+
+/// <summary>
+/// The MIDI files of a folder, read and split. The folder must be a plausible corpus: not the root of a
+/// file system, a system folder or the home folder, with at most <see cref="MaxFiles"/> MIDI files among at
+/// most <see cref="MaxEntries"/> entries; both limits are checked while listing, so a wrong folder is refused
+/// after a bounded amount of work. Folders that cannot be listed are skipped and reported
+/// (<see cref="SkippedFolders"/>); symbolic links to folders are not followed (no loops, nothing outside).
+/// </summary>
+public sealed class MelodyCorpus
+{
+    /// <summary>Most MIDI files in a corpus: above the largest public MIDI collection we know (Lakh MIDI, 178,561 files).</summary>
+    public const int MaxFiles = 200_000;
+
+    /// <summary>
+    /// Most files and folders of any kind looked at while listing a corpus: a corpus is mostly MIDI files (room for
+    /// <see cref="MaxFiles"/> and some notes beside them), and listing a quarter of a million entries takes seconds,
+    /// so a folder that is not a corpus is refused in seconds.
+    /// </summary>
+    public const int MaxEntries = 250_000;
+
+    private MelodyCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
+        IReadOnlyList<string> skippedFolders, MelodyDataset train, MelodyDataset validation)
+    {
+        Root = root;
+        Files = files;
+        Failures = failures;
+        SkippedFolders = skippedFolders;
+        Train = train;
+        Validation = validation;
+    }
+
+    /// <summary>The folder.</summary>
+    public string Root { get; }
+
+    /// <summary>Every file read, whether it is held out, and how many windows it gave.</summary>
+    public IReadOnlyList<(string Path, bool Validation, int Windows)> Files { get; }
+
+    /// <summary>Files that could not be used, with the reason.</summary>
+    public IReadOnlyList<MidiReadException> Failures { get; }
+
+    /// <summary>Subfolders that could not be listed (permissions, removed while listing); their files are not in the corpus.</summary>
+    public IReadOnlyList<string> SkippedFolders { get; }
+
+    /// <summary>Training windows.</summary>
+    public MelodyDataset Train { get; }
+
+    /// <summary>Held-out windows.</summary>
+    public MelodyDataset Validation { get; }
+
+    /// <summary>
+    /// The .mid/.midi files under <paramref name="folder"/>, sorted by relative path. Throws
+    /// <see cref="DirectoryNotFoundException"/> when it does not exist and <see cref="TrainingDataException"/>
+    /// when it is not a plausible corpus.
+    /// </summary>
+    public static IReadOnlyList<string> ListFiles(string folder) => Scan(folder, MaxFiles, MaxEntries).Files;
+
+    /// <summary>True when the file at <paramref name="relativePath"/> belongs to the held-out fraction.</summary>
+    public static bool IsHeldOut(string relativePath, double validationFraction)
+    {
+        if (validationFraction <= 0) return false;
+        // FNV-1a over the normalised relative path: stable across runs, machines and .NET versions.
+        var hash = 2166136261u;
+        foreach (var ch in relativePath.Replace('\\', '/'))
+        {
+            hash ^= ch;
+            hash *= 16777619u;
+        }
+        return hash % 10_000 < validationFraction * 10_000;
+    }
+
+    /// <summary>
+    /// Reads every MIDI file under <paramref name="folder"/>; files that fail are collected, not fatal. Throws as
+    /// <see cref="ListFiles"/> does for a folder that is missing or not a plausible corpus.
+    /// </summary>
+    public static MelodyCorpus Load(string folder, double validationFraction = 0.1, int maxTransposition = 5,
+        IProgress<(int Done, int Total)>? progress = null)
+    {
+        var (paths, skipped) = Scan(folder, MaxFiles, MaxEntries);
+        var files = new List<(string, bool, int)>();
+        var failures = new List<MidiReadException>();
+        var train = new List<int[]>();
+        var validation = new List<int[]>();
+        var results = new (Melody? Melody, MidiReadException? Error)[paths.Count];
+        var done = 0;
+        Parallel.For(0, paths.Count, i =>
+        {
+            try { results[i] = (MidiMelodyReader.Read(paths[i]), null); }
+            catch (MidiReadException e) { results[i] = (null, e); }
+            progress?.Report((Interlocked.Increment(ref done), paths.Count));
+        });
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var (melody, error) = results[i];
+            if (error is not null)
+            {
+                failures.Add(error);
+                continue;
+            }
+            var heldOut = IsHeldOut(Path.GetRelativePath(folder, paths[i]), validationFraction);
+            var windows = MelodyWindows.Training(melody!).ToList();
+            (heldOut ? validation : train).AddRange(windows);
+            files.Add((paths[i], heldOut, windows.Count));
+        }
+        return new MelodyCorpus(Path.GetFullPath(folder), files, failures, skipped,
+            MelodyDataset.FromWindows(train, maxTransposition), MelodyDataset.FromWindows(validation, 0));
+    }
+
+    /// <summary>Lists the MIDI files under <paramref name="folder"/> within the limits (tests pass small ones).</summary>
+    internal static (IReadOnlyList<string> Files, IReadOnlyList<string> SkippedFolders) Scan(string folder, int maxFiles, int maxEntries)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"data folder '{folder}' does not exist.");
+        CheckPlausible(folder);
+        var root = Path.GetFullPath(folder);
+        var files = new List<string>();
+        var skipped = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(root);
+        var entries = 0;
+        // One level at a time so that the limits are checked as entries arrive and an unreadable folder is
+        // skipped on its own; links are seen as links (ReparsePoint), not followed.
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 };
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            try
+            {
+                foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", options))
+                {
+                    if (++entries > maxEntries)
+                        throw new TrainingDataException($"'{folder}' holds more than {maxEntries:N0} files and folders; a training folder holds MIDI files (at most {maxFiles:N0}). Pass the folder that holds your .mid files.");
+                    if (entry is DirectoryInfo sub)
+                    {
+                        if ((entry.Attributes & FileAttributes.ReparsePoint) == 0) pending.Push(sub.FullName);
+                    }
+                    else if (entry.Name.EndsWith(".mid", StringComparison.OrdinalIgnoreCase) || entry.Name.EndsWith(".midi", StringComparison.OrdinalIgnoreCase))
+                    {
+                        files.Add(entry.FullName);
+                        if (files.Count > maxFiles)
+                            throw new TrainingDataException($"'{folder}' holds more than {maxFiles:N0} MIDI files, the most a training folder may hold; pass a subfolder.");
+                    }
+                }
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException or System.Security.SecurityException)
+            {
+                // Includes a folder removed while listing (DirectoryNotFoundException is an IOException).
+                skipped.Add(dir);
+            }
+        }
+        // Relative paths from the folder as given, as IsHeldOut sees them.
+        files.Sort((a, b) => string.CompareOrdinal(Path.GetRelativePath(root, a), Path.GetRelativePath(root, b)));
+        if (!string.Equals(root, folder, StringComparison.Ordinal))
+            for (var i = 0; i < files.Count; i++) files[i] = Path.Combine(folder, Path.GetRelativePath(root, files[i]));
+        skipped.Sort(StringComparer.Ordinal);
+        return (files, skipped);
+    }
+
+    /// <summary>Refuses the root of a file system, system folders and the home folder itself: none is a corpus, and each holds a great many files.</summary>
+    private static void CheckPlausible(string folder)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        // A link to "/" is "/" (only the final target counts).
+        var target = Directory.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName is { } resolved ? Path.TrimEndingDirectorySeparator(resolved) : full;
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        foreach (var path in new[] { full, target })
+        {
+            string? what = null;
+            if (path.Length == 0 || (Path.GetPathRoot(path) is { } root && string.Equals(Path.TrimEndingDirectorySeparator(root), path, comparison)))
+                what = "the root of a file system";
+            else if (PseudoFileSystems.Any(p => string.Equals(path, p, comparison) || path.StartsWith(p + Path.DirectorySeparatorChar, comparison)))
+                what = "a system folder (it holds the operating system's devices and processes)";
+            else if (Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home && string.Equals(path, Path.TrimEndingDirectorySeparator(home), comparison))
+                what = "your home folder";
+            else if (SystemFolders().Any(p => string.Equals(path, p, comparison)))
+                what = "a system folder";
+            if (what is not null)
+                throw new TrainingDataException($"'{folder}' is {what}, not a folder of MIDI files; pass the folder that holds your .mid files.");
+        }
+    }
+
+    /// <summary>Unix pseudo file systems: nothing under them is a corpus, and reading them can block or fail.</summary>
+    private static readonly string[] PseudoFileSystems = OperatingSystem.IsWindows() ? [] : ["/proc", "/sys", "/dev", "/run"];
+
+    /// <summary>Top-level system folders (refused themselves; a corpus inside one, e.g. under /opt or /usr/share, is fine).</summary>
+    private static IEnumerable<string> SystemFolders()
+    {
+        if (!OperatingSystem.IsWindows())
+            foreach (var unix in new[] { "/bin", "/boot", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt", "/opt", "/root", "/sbin", "/srv", "/tmp", "/usr", "/var",
+                         "/Applications", "/Library", "/System", "/Users", "/Volumes", "/private" })
+                yield return unix;
+        foreach (var special in new[] { Environment.SpecialFolder.Windows, Environment.SpecialFolder.System, Environment.SpecialFolder.ProgramFiles,
+                     Environment.SpecialFolder.ProgramFilesX86, Environment.SpecialFolder.CommonApplicationData })
+            if (Environment.GetFolderPath(special) is { Length: > 0 } path)
+                yield return Path.TrimEndingDirectorySeparator(path);
+    }
+}
