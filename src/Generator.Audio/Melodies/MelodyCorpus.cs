@@ -1,4 +1,5 @@
 using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Training;
 
 namespace VaeCreative.Audio.Melodies;
 
@@ -157,42 +158,10 @@ public sealed class MelodyCorpus
         return (files, skipped);
     }
 
-    /// <summary>Refuses the root of a file system, system folders and the home folder itself: none is a corpus, and each holds a great many files.</summary>
+    /// <summary>Refuses folders that cannot be a corpus (see <see cref="TrainingDataFolder"/>).</summary>
     private static void CheckPlausible(string folder)
     {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        // A link to "/" is "/" (only the final target counts).
-        var target = Directory.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName is { } resolved ? Path.TrimEndingDirectorySeparator(resolved) : full;
-        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        foreach (var path in new[] { full, target })
-        {
-            string? what = null;
-            if (path.Length == 0 || (Path.GetPathRoot(path) is { } root && string.Equals(Path.TrimEndingDirectorySeparator(root), path, comparison)))
-                what = "the root of a file system";
-            else if (PseudoFileSystems.Any(p => string.Equals(path, p, comparison) || path.StartsWith(p + Path.DirectorySeparatorChar, comparison)))
-                what = "a system folder (it holds the operating system's devices and processes)";
-            else if (Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home && string.Equals(path, Path.TrimEndingDirectorySeparator(home), comparison))
-                what = "your home folder";
-            else if (SystemFolders().Any(p => string.Equals(path, p, comparison)))
-                what = "a system folder";
-            if (what is not null)
-                throw new TrainingDataException($"'{folder}' is {what}, not a folder of MIDI files; pass the folder that holds your .mid files.");
-        }
-    }
-
-    /// <summary>Unix pseudo file systems: nothing under them is a corpus, and reading them can block or fail.</summary>
-    private static readonly string[] PseudoFileSystems = OperatingSystem.IsWindows() ? [] : ["/proc", "/sys", "/dev", "/run"];
-
-    /// <summary>Top-level system folders (refused themselves; a corpus inside one, e.g. under /opt or /usr/share, is fine).</summary>
-    private static IEnumerable<string> SystemFolders()
-    {
-        if (!OperatingSystem.IsWindows())
-            foreach (var unix in new[] { "/bin", "/boot", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt", "/opt", "/root", "/sbin", "/srv", "/tmp", "/usr", "/var",
-                         "/Applications", "/Library", "/System", "/Users", "/Volumes", "/private" })
-                yield return unix;
-        foreach (var special in new[] { Environment.SpecialFolder.Windows, Environment.SpecialFolder.System, Environment.SpecialFolder.ProgramFiles,
-                     Environment.SpecialFolder.ProgramFilesX86, Environment.SpecialFolder.CommonApplicationData })
-            if (Environment.GetFolderPath(special) is { Length: > 0 } path)
-                yield return Path.TrimEndingDirectorySeparator(path);
+        if (TrainingDataFolder.Implausible(folder) is { } what)
+            throw new TrainingDataException($"'{folder}' is {what}, not a folder of MIDI files; pass the folder that holds your .mid files.");
     }
 }

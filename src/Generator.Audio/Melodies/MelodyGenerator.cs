@@ -80,6 +80,9 @@ public sealed class MelodyGenerator
     /// <summary>Longest seed varied (in 4/4 bars).</summary>
     public const int MaxSeedBars = 64;
 
+    /// <summary><see cref="MaxSeedBars"/> in steps: what readers pass as their limit, so a longer seed is refused before it is built.</summary>
+    public const int MaxSeedSteps = MaxSeedBars * MelodyEncoding.StepsPerBar;
+
     private readonly ModelStore store;
 
     /// <summary>Creates the generator over a model store.</summary>

@@ -29,7 +29,7 @@ public static class GenerateCommands
         command.SetAction(p =>
         {
             var seedPath = p.GetValue(seed)!;
-            var melody = MidiMelodyReader.Read(seedPath, p.GetValue(track));
+            var melody = MidiMelodyReader.Read(seedPath, p.GetValue(track), MelodyGenerator.MaxSeedSteps);
             var outDir = p.GetValue(output)!;
             var stem = Path.GetFileNameWithoutExtension(seedPath);
             var n = p.GetValue(count);
@@ -65,8 +65,8 @@ public static class GenerateCommands
         var command = new Command("interpolate", "Morph one melody into another through the latent space (slerp between means).") { from, to, steps, model, temperature, rng, output, force, json, precision };
         command.SetAction(p =>
         {
-            var a = MidiMelodyReader.Read(p.GetValue(from)!);
-            var b = MidiMelodyReader.Read(p.GetValue(to)!);
+            var a = MidiMelodyReader.Read(p.GetValue(from)!, maxSteps: MelodyGenerator.MaxSeedSteps);
+            var b = MidiMelodyReader.Read(p.GetValue(to)!, maxSteps: MelodyGenerator.MaxSeedSteps);
             var n = p.GetValue(steps);
             var outDir = p.GetValue(output)!;
             var paths = Enumerable.Range(1, Math.Max(0, n)).Select(i => Path.Combine(outDir, $"interp{i:00}.mid")).ToList();

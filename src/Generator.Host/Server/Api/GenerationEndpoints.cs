@@ -135,11 +135,11 @@ public static class GenerationEndpoints
         try { bytes = Convert.FromBase64String(base64); }
         catch (FormatException) { throw Problems.BadSeed($"'{field}.midi' is not valid base64."); }
         Melody melody;
-        try { melody = MidiMelodyReader.Read(bytes, field); }
+        // The reader refuses a seed over the host's length from its declared timing, before building it.
+        try { melody = MidiMelodyReader.Read(bytes, field, maxSteps: maxBars * MelodyEncoding.StepsPerBar); }
+        catch (MidiReadException e) when (e.Failure == MidiReadFailure.TooLong) { throw Problems.LimitExceeded($"{e.Message} (this host's limit)."); }
         catch (MidiReadException e) { throw Problems.BadSeed(e.Message); }
         if (melody.NoteCount == 0) throw Problems.BadSeed($"the '{field}' MIDI file has no notes.");
-        var bars = (melody.Steps + MelodyEncoding.StepsPerBar - 1) / MelodyEncoding.StepsPerBar;
-        if (bars > maxBars) throw Problems.LimitExceeded($"'{field}' is {bars} bars long (4/4 bars of 16 steps); this host's limit is {maxBars}.");
         return melody;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Training;
 using VaeCreative.Host.Server.Api;
 using VaeCreative.Host.Server.Catalog;
 
@@ -34,7 +35,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         if (request.Data is not { Length: > 0 } data || !Path.IsPathFullyQualified(data))
             throw Problems.BadRequest("data must be the absolute path of a folder on the host's machine.");
         if (!Directory.Exists(data)) throw Problems.BadRequest($"the data folder '{data}' does not exist on the host's machine.");
-        if (TrainingDataFolder.Implausible(data) is { } why) throw Problems.BadRequest($"the data folder '{data}' {why}; pass a folder of MIDI files.");
+        if (TrainingDataFolder.Implausible(data) is { } what) throw Problems.BadRequest($"the data folder '{data}' is {what}; pass a folder of MIDI files.");
         if (request.Steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {request.Steps}.");
         if (request.Batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {request.Batch}.");
         var shape = request.Size switch

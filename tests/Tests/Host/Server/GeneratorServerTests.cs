@@ -143,6 +143,20 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         }
     }
 
+    [Theory]
+    [InlineData(65 * 4, "65 bars")] // one note of 65 bars at 1 tick per quarter
+    [InlineData(0x0FFFFFFF, "67,108,864 bars")] // issue 8: 37 bytes declaring a billion steps, refused before they are built
+    public async Task A_seed_longer_than_the_host_limit_gets_limit_exceeded(int noteTicks, string length)
+    {
+        var midi = MidiBytes.File(0, 1, MidiBytes.Track([0x00, 0x90, 60, 80, .. MidiBytes.Vlq(noteTicks), 0x80, 60, 0]));
+        var e = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+            Host.Client.VaryAsync(Model, new VariationsRequest { Seed = Material.FromMidi(midi) }));
+        Assert.Equal(400, e.Status);
+        Assert.Equal(ProblemTypes.LimitExceeded, e.ProblemType);
+        Assert.Contains($"the melody is {length} long", e.Problem!.Detail);
+        Assert.Contains("the limit is 64 bars", e.Problem.Detail);
+    }
+
     [Fact]
     public async Task Bad_parameters_unknown_models_and_unknown_fields_get_specific_problems()
     {
