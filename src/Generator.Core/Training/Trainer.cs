@@ -80,8 +80,8 @@ public sealed class Trainer
             using (var scope = NewDisposeScope())
             {
                 var indices = BatchIndices(step, train.Count);
-                var augmentation = new Random(HashCode.Combine(options.Seed, step, 0x5eed));
-                generator.manual_seed(unchecked(options.Seed * 1_000_003L + step));
+                var augmentation = new Random(StableSeed.DeriveInt32(options.Seed, StableSeed.Augmentation, step));
+                generator.manual_seed(StableSeed.Derive(options.Seed, StableSeed.Sampling, step));
                 var batch = train.Batch(indices, augmentation).to(device);
 
                 optimizer.zero_grad();
@@ -193,7 +193,7 @@ public sealed class Trainer
         if (permutations.TryGetValue(epoch, out var p)) return p;
         if (permutations.Count > 4) permutations.Clear();
         p = Enumerable.Range(0, count).ToArray();
-        new Random(HashCode.Combine(options.Seed, epoch, 0xda7a)).Shuffle(p);
+        new Random(StableSeed.DeriveInt32(options.Seed, StableSeed.DataOrder, epoch)).Shuffle(p);
         permutations[epoch] = p;
         return p;
     }
