@@ -50,6 +50,8 @@ public static class TrainCommand
                 throw new CliException($"modality '{modalityName}' cannot be trained by this build; available: {MelodyModality.Name}.", 2);
             var outDir = Path.GetFullPath(p.GetValue(output)!);
             var runPath = Path.Combine(outDir, RunFile);
+            var stale = AtomicFile.RemoveStaleTemporaries(outDir);
+            if (stale > 0) Terminal.Error.Line($"removed {stale} temporary file(s) left in {outDir} by an interrupted run");
             MelodyTrainingConfig config;
             if (p.GetValue(resume))
             {
@@ -61,7 +63,12 @@ public static class TrainCommand
                 if (p.GetValue(data) is { } resumeData && Path.GetFullPath(resumeData) != config.Data)
                     throw new CliException($"--resume must train on the same data as the run in '{outDir}' ({config.Data}).", 2);
                 if (FinishedStep(outDir) is { } finished && finished >= config.Steps)
-                    throw new CliException($"the model in '{outDir}' is already trained to step {finished}; raise --steps to train further.");
+                {
+                    // Nothing left to do is success, so `train --resume` can be repeated until it succeeds.
+                    Terminal.Error.Line($"the model in '{outDir}' is already trained to step {finished}; raise --steps to train further.");
+                    if (p.GetValue(json)) Console.Out.WriteLine(ModelDirectory.ReadManifest(outDir).Metrics?.ToJsonString() ?? "{}");
+                    return 0;
+                }
             }
             else
             {
