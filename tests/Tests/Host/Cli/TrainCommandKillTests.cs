@@ -29,7 +29,7 @@ public class TrainCommandKillTests(ITestOutputHelper output)
         var resume = File.Exists(Path.Combine(outDir, ModelDirectory.RunFile));
         string[] args = resume
             ? ["train", "--out", outDir, "--resume"]
-            : ["train", "--data", data, "--out", outDir, "--steps", $"{Steps}", "--rng", "5", "--checkpoint-every", $"{Interval}", .. TrainingRuns.TinyArgs];
+            : ["train", "--data", data, "--out", outDir, "--steps", $"{Steps}", "--rng", "5", "--checkpoint-every", $"{Interval}", "--validation-fraction", "0.3", .. TrainingRuns.TinyArgs];
         var environment = killAt is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [CrashPoint.Variable] = killAt };
         return Support.Cli.Run(environment, args);
     }

@@ -78,7 +78,7 @@ public class TrainCommandTests
         using var data = TrainingRuns.NottinghamSubset(6);
         using var dir = new TempDir();
         Assert.Equal(0, Train(data.Path, dir.Path, 3).ExitCode);
-        var dead = DeadPid();
+        var dead = Core.Checkpoints.AtomicFileTests.DeadPid();
         var guid = Guid.NewGuid().ToString("N");
         string[] leftovers =
         [
@@ -91,14 +91,5 @@ public class TrainCommandTests
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path, ".*.tmp"));
         Assert.True(File.Exists(dir.File("notes.tmp")));
-    }
-
-    /// <summary>A pid that no running process has (the pid of a child that has exited and been reaped).</summary>
-    private static int DeadPid()
-    {
-        using var p = System.Diagnostics.Process.Start("true")!;
-        var pid = p.Id;
-        p.WaitForExit();
-        return pid;
     }
 }
