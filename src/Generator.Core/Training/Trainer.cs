@@ -34,7 +34,7 @@ public sealed class Trainer
     /// <summary>
     /// Trains until <see cref="TrainerOptions.Steps"/>; writes checkpoints to <paramref name="checkpoints"/>
     /// and metrics lines to <paramref name="metricsPath"/> (appended). Starts from the latest checkpoint when
-    /// <paramref name="resume"/> is set.
+    /// <paramref name="resume"/> is set; a checkpoint at the final step trains nothing and returns that step's figures.
     /// </summary>
     public TrainingResult Train(
         ITrainingData train,
@@ -131,6 +131,8 @@ public sealed class Trainer
             if (options.CheckpointEvery > 0 && (done % options.CheckpointEvery == 0 || isLast))
             {
                 trainingTime.Stop();
+                // The log up to the checkpoint survives a power cut too (lines after it are dropped on resume anyway).
+                if (metrics?.BaseStream is FileStream log) log.Flush(flushToDisk: true);
                 checkpoints.Save(module, optimizer, done, last);
                 trainingTime.Start();
             }
