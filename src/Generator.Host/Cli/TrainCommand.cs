@@ -105,12 +105,6 @@ public static class TrainCommand
                     CheckpointEvery = p.GetValue(checkpointEvery),
                     ValidateEvery = p.GetValue(validateEvery),
                 };
-                if (p.GetValue(force))
-                {
-                    // The folder stops claiming to hold the old model before the new run's files appear.
-                    File.Delete(Path.Combine(outDir, ModelDirectory.ManifestFile));
-                    new CheckpointStore(outDir).Delete();
-                }
             }
             if (config.ValidationFraction is < 0 or >= 1)
                 throw new CliException("--validation-fraction must be at least 0 and below 1.", 2);
@@ -120,7 +114,7 @@ public static class TrainCommand
                 throw new CliException(e.Message.Split('\n')[0].Replace(" (Parameter", " (option", StringComparison.Ordinal), 2);
             }
             config.Model.Validate();
-            return Run(config, outDir, p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
+            return Run(config, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
         });
         return command;
     }
@@ -142,12 +136,19 @@ public static class TrainCommand
         return trained is { } t && (checkpoint is null || checkpoint == t) ? t : null;
     }
 
-    private static int Run(MelodyTrainingConfig config, string outDir, bool resume, int threads, bool json)
+    private static int Run(MelodyTrainingConfig config, string outDir, bool resume, bool startOver, int threads, bool json)
     {
         var console = Terminal.Error;
         MelodyCorpus corpus;
         try { corpus = MelodyTrainingRun.LoadCorpus(config, console.Line); }
         catch (TrainingDataException e) { throw new CliException(e.Message); }
+        if (startOver)
+        {
+            // Only once the new run can start: the folder stops claiming to hold the old model, and the old
+            // checkpoint cannot be mistaken for the new run's.
+            File.Delete(Path.Combine(outDir, ModelDirectory.ManifestFile));
+            new CheckpointStore(outDir).Delete();
+        }
         using var run = MelodyTrainingRun.Start(config, corpus, outDir, threads, console.Line);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -73,6 +73,25 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Force_drops_the_old_model_only_once_the_new_run_can_start()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var empty = new TempDir();
+        using var dir = new TempDir();
+        Assert.Equal(0, Train(data.Path, dir.Path, 3).ExitCode);
+        var failed = Train(empty.Path, dir.Path, 3, "--force");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("holds no .mid or .midi files", failed.Stderr);
+        Assert.True(File.Exists(dir.File("manifest.json")));
+        Assert.True(Directory.Exists(dir.File("checkpoint")));
+
+        var noData = Support.Cli.Run("train", "--out", dir.Path, "--force");
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Contains("--data is required", noData.Stderr);
+        Assert.True(File.Exists(dir.File("manifest.json")));
+    }
+
+    [Fact]
     public void Leftover_temporary_files_of_a_dead_process_are_removed_by_the_next_run()
     {
         using var data = TrainingRuns.NottinghamSubset(6);
