@@ -24,7 +24,8 @@ CLI=(dotnet src/Generator.Host/bin/Release/net10.0/vaecreative.dll)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/data"
-find ../shared/datasets/nottingham -maxdepth 1 -name '*.mid' | sort | head -8 | xargs -I{} cp {} "$WORK/data/"
+mapfile -t files < <(find ../shared/datasets/nottingham -maxdepth 1 -name '*.mid' | sort)
+cp "${files[@]:0:8}" "$WORK/data/"
 TRAIN=(train --data "$WORK/data" --steps "$STEPS" --rng 3 --checkpoint-every "$EVERY" --validate-every 0 --validation-fraction 0.3
        --encoder-hidden 32 --decoder-hidden 32 --decoder-layers 1 --latent 8 --batch 16 --threads 1)
 
