@@ -77,7 +77,7 @@ public sealed class CheckpointStore
         {
             var state = ReadState(folder) ?? throw new CheckpointException($"the checkpoint in {folder} is damaged: {StateFile} is empty; delete it to start over.");
             model.load(Path.Combine(folder, WeightsFile));
-            optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
+            LoadOptimizer(optimizer, Path.Combine(folder, OptimizerFile));
             return state;
         }
         catch (Exception e) when (e is not CheckpointException)
@@ -103,6 +103,33 @@ public sealed class CheckpointStore
     {
         Retire(Directory);
         Retire(Previous);
+    }
+
+    /// <summary>
+    /// Loads optimiser state. TorchSharp tags the state with the optimiser's class name and refuses another name,
+    /// so checkpoints written with TorchSharp's <c>Adam</c> (before <see cref="AdamOptimizer"/>, which keeps Adam's
+    /// state format) would not load: a state tagged with a base class of <paramref name="optimizer"/> is retagged.
+    /// </summary>
+    private static void LoadOptimizer(OptimizerHelper optimizer, string path)
+    {
+        var expected = optimizer.GetType().Name;
+        using var file = File.OpenRead(path);
+        using var reader = new BinaryReader(file);
+        var stored = reader.ReadString();
+        var isBase = false;
+        for (var type = optimizer.GetType().BaseType; type is not null && !isBase; type = type.BaseType) isBase = type.Name == stored;
+        if (stored == expected || !isBase)
+        {
+            file.Position = 0;
+            optimizer.load_state_dict(reader); // TorchSharp checks the name and says what it found
+            return;
+        }
+        using var retagged = new MemoryStream();
+        using (var writer = new BinaryWriter(retagged, System.Text.Encoding.UTF8, leaveOpen: true)) writer.Write(expected);
+        file.CopyTo(retagged);
+        retagged.Position = 0;
+        using var retaggedReader = new BinaryReader(retagged);
+        optimizer.load_state_dict(retaggedReader);
     }
 
     private static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, StateFile));

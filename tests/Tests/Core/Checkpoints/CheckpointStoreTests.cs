@@ -1,6 +1,7 @@
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Training;
 using VaeCreative.Tests.Support;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Tests.Core.Checkpoints;
@@ -42,6 +43,34 @@ public class CheckpointStoreTests
         store.Save(model, optim.Adam(model.parameters()), 4);
         Assert.Equal(4, store.LatestStep());
         Assert.Equal(["checkpoint"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_checkpoint_written_with_TorchSharps_Adam_resumes_with_AdamOptimizer()
+    {
+        using var dir = new TempDir();
+        using var model = TinyModels.Melody(seed: 1);
+        var old = optim.Adam(model.parameters(), 1e-3);
+        var data = TinyModels.RandomWindows(8, 1).Batch(Enumerable.Range(0, 8).ToArray(), null);
+        model.train();
+        model.forward(data).sum().backward(); // some gradient, so the moments are not zero
+        old.step();
+        var store = new CheckpointStore(dir.Path);
+        store.Save(model, old, 1);
+
+        using var resumed = TinyModels.Melody(seed: 1);
+        var optimizer = new AdamOptimizer(resumed.parameters(), 1e-3);
+        Assert.Equal(1, store.Restore(resumed, optimizer)!.Step);
+        var a = old.state_dict().State;
+        var b = optimizer.state_dict().State;
+        Assert.Equal(a.Count, b.Count);
+        for (var i = 0; i < a.Count; i++)
+        {
+            var (x, y) = ((Adam.State)a[i], (Adam.State)b[i]);
+            Assert.Equal(x.step, y.step);
+            Assert.True(x.exp_avg.SameAs(y.exp_avg));
+            Assert.True(x.exp_avg_sq.SameAs(y.exp_avg_sq));
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
+using VaeCreative.Core.Training;
 using VaeCreative.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -101,7 +102,7 @@ public class TrainCommandKillTests(ITestOutputHelper output)
             using var copy = new TempDir();
             CopyDirectory(Path.Combine(dir, folder), Path.Combine(copy.Path, "checkpoint"));
             using var model = new SequenceVae(Tiny);
-            var optimizer = optim.Adam(model.parameters(), 1e-3);
+            var optimizer = new AdamOptimizer(model.parameters(), 1e-3);
             var state = new CheckpointStore(copy.Path).Restore(model, optimizer);
             Assert.True(state is not null, $"{site}: {folder}/ exists but holds no complete checkpoint");
             checkpointStep = Math.Max(checkpointStep, state.Step);
