@@ -72,7 +72,7 @@ public sealed class TrainingDataException(string message) : Exception(message);
 public sealed class MelodyTrainingRun : IDisposable
 {
     /// <summary>The settings file written at the start of a run.</summary>
-    public const string RunFile = "run.json";
+    public const string RunFile = ModelDirectory.RunFile;
 
     /// <summary>Per-step metrics log.</summary>
     public const string MetricsFile = "metrics.jsonl";
@@ -125,6 +125,8 @@ public sealed class MelodyTrainingRun : IDisposable
         config.Model.Validate();
         TorchRuntime.SetThreads(threads);
         Directory.CreateDirectory(outDir);
+        var stale = AtomicFile.RemoveStaleTemporaries(outDir);
+        if (stale > 0) log($"removed {stale} temporary file(s) left in {outDir} by an interrupted run");
         AtomicFile.WriteAllText(Path.Combine(outDir, RunFile), JsonSerializer.Serialize(config, ModelManifest.JsonOptions));
         manual_seed(config.Seed);
         var model = new SequenceVae(config.Model);
@@ -135,10 +137,17 @@ public sealed class MelodyTrainingRun : IDisposable
         return new MelodyTrainingRun(config, corpus, outDir, model, device, trainerOptions);
     }
 
-    /// <summary>Trains (continuing the checkpoint in the output directory when <paramref name="resume"/>).</summary>
-    public TrainingResult Train(bool resume, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
-        new Trainer(model, trainerOptions, device).Train(Corpus.Train, Corpus.Validation, new CheckpointStore(OutputDirectory),
-            Path.Combine(OutputDirectory, MetricsFile), resume, progress, cancellationToken);
+    /// <summary>
+    /// Trains (continuing the checkpoint in the output directory when <paramref name="resume"/>; a run stopped before
+    /// its first checkpoint starts again from step 0, which the seeded initialisation makes the same run; a run whose
+    /// checkpoint is at the final step trains no further and only needs <see cref="Finish"/>).
+    /// </summary>
+    public TrainingResult Train(bool resume, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var checkpoints = new CheckpointStore(OutputDirectory);
+        return new Trainer(model, trainerOptions, device).Train(Corpus.Train, Corpus.Validation, checkpoints,
+            Path.Combine(OutputDirectory, MetricsFile), resume && checkpoints.Exists, progress, cancellationToken);
+    }
 
     /// <summary>Evaluates on the held-out windows and writes the model directory; returns the metrics written to the manifest.</summary>
     public JsonObject Finish(TrainingResult result, Action<string> log)

@@ -15,6 +15,24 @@ public static class ModelDirectory
     /// <summary>Manifest file name.</summary>
     public const string ManifestFile = "manifest.json";
 
+    /// <summary>The settings of the training run that writes (or wrote) the directory; present from the run's start.</summary>
+    public const string RunFile = "run.json";
+
+    /// <summary>
+    /// True when <paramref name="directory"/> holds a training run (settings or a checkpoint), finished or not.
+    /// Without a valid manifest it is an unfinished run that <c>train --resume</c> completes.
+    /// </summary>
+    public static bool HoldsTrainingRun(string directory) =>
+        File.Exists(Path.Combine(directory, RunFile)) || new CheckpointStore(directory).Exists;
+
+    /// <summary>What to tell a user about a directory that holds an unfinished training run.</summary>
+    public static string UnfinishedRunHint(string directory)
+    {
+        var step = new CheckpointStore(directory).LatestStep();
+        var at = step is null ? "no checkpoint yet" : $"checkpoint at step {step}";
+        return $"'{directory}' holds an unfinished training run ({at}); run `vaecreative train --out {directory} --resume` to finish it.";
+    }
+
     /// <summary>Writes <paramref name="model"/> and its manifest into <paramref name="directory"/>.</summary>
     public static ModelManifest Save(string directory, IVaeModel model, ModelManifest manifest)
     {
@@ -45,7 +63,9 @@ public static class ModelDirectory
             throw new ModelLoadException($"model directory '{directory}' does not exist.");
         var path = Path.Combine(directory, ManifestFile);
         if (!File.Exists(path))
-            throw new ModelLoadException($"'{directory}' is not a model directory: it has no {ManifestFile}.");
+            throw new ModelLoadException(HoldsTrainingRun(directory)
+                ? $"{UnfinishedRunHint(directory)} It has no {ManifestFile} yet."
+                : $"'{directory}' is not a model directory: it has no {ManifestFile}.");
         ModelManifest? manifest;
         try
         {
@@ -69,10 +89,16 @@ public static class ModelDirectory
     {
         var manifest = ReadManifest(directory, expectedModality);
         var weights = Path.Combine(directory, manifest.WeightsFile);
-        if (!File.Exists(weights))
-            throw new ModelLoadException($"the model in '{directory}' is incomplete: {manifest.WeightsFile} is missing.");
-        if (!string.Equals(Sha256(weights), manifest.WeightsSha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelLoadException($"the weights in '{directory}' are damaged: {manifest.WeightsFile} does not match the SHA-256 in {ManifestFile}.");
+        if (!File.Exists(weights) || !string.Equals(Sha256(weights), manifest.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            // A training run killed between writing its weights and its manifest leaves exactly this: say how to finish it.
+            var problem = File.Exists(weights) ? $"{manifest.WeightsFile} does not match the SHA-256 in {ManifestFile}" : $"{manifest.WeightsFile} is missing";
+            throw new ModelLoadException(HoldsTrainingRun(directory) && new CheckpointStore(directory).Exists
+                ? $"{UnfinishedRunHint(directory)} ({problem}.)"
+                : File.Exists(weights)
+                    ? $"the weights in '{directory}' are damaged: {problem}."
+                    : $"the model in '{directory}' is incomplete: {problem}.");
+        }
         IVaeModel model;
         try
         {

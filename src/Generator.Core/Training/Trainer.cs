@@ -13,7 +13,8 @@ namespace VaeCreative.Core.Training;
 /// <summary>
 /// Optimises a VAE with Adam, exponential learning-rate decay and global-norm gradient clipping,
 /// one dispose scope per step. Data order, augmentation and sampling derive from the seed and the
-/// step number alone, so a run resumed from a checkpoint continues exactly where it stopped.
+/// step number alone (through <see cref="StableSeed"/>, the same in every process), so a run resumed from a
+/// checkpoint, in this process or another, continues exactly where it stopped.
 /// </summary>
 public sealed class Trainer
 {
@@ -33,7 +34,7 @@ public sealed class Trainer
     /// <summary>
     /// Trains until <see cref="TrainerOptions.Steps"/>; writes checkpoints to <paramref name="checkpoints"/>
     /// and metrics lines to <paramref name="metricsPath"/> (appended). Starts from the latest checkpoint when
-    /// <paramref name="resume"/> is set.
+    /// <paramref name="resume"/> is set; a checkpoint at the final step trains nothing and returns that step's figures.
     /// </summary>
     public TrainingResult Train(
         ITrainingData train,
@@ -49,13 +50,20 @@ public sealed class Trainer
         var parameters = module.parameters().ToArray();
         var optimizer = new AdamOptimizer(parameters, options.LearningRate);
         long startStep = 0;
+        TrainingProgress? last = null;
         if (resume)
         {
-            startStep = checkpoints.Restore(module, optimizer)
+            var state = checkpoints.Restore(module, optimizer)
                 ?? throw new CheckpointException($"nothing to resume: no checkpoint in {checkpoints.Directory}.");
-            if (startStep >= options.Steps)
+            startStep = state.Step;
+            if (startStep > options.Steps)
                 throw new CheckpointException(
-                    $"the checkpoint in {checkpoints.Directory} is at step {startStep}, which is not before --steps {options.Steps}; raise --steps to train further.");
+                    $"the checkpoint in {checkpoints.Directory} is at step {startStep}, beyond --steps {options.Steps}; raise --steps to train further.");
+            // A run stopped after its final checkpoint (e.g. killed while writing the model) has nothing left to
+            // train; the caller finishes it from the checkpoint's figures.
+            if (startStep == options.Steps)
+                last = state.Last ?? (metricsPath is null ? null : LoggedProgress(metricsPath, startStep, options.Steps))
+                    ?? throw new CheckpointException($"the checkpoint in {checkpoints.Directory} is at the final step {startStep} but has no figures for it; raise --steps to train further.");
         }
 
         if (resume && metricsPath is not null) KeepMetricsUpTo(metricsPath, startStep);
@@ -65,7 +73,6 @@ public sealed class Trainer
         var trainingTime = Stopwatch.StartNew(); // excludes validation, for an honest examples/s
         long examplesSeen = 0;
         EvaluationResult? lastValidation = null;
-        TrainingProgress? last = null;
         module.train();
 
         for (var step = startStep; step < options.Steps; step++)
@@ -80,8 +87,8 @@ public sealed class Trainer
             using (var scope = NewDisposeScope())
             {
                 var indices = BatchIndices(step, train.Count);
-                var augmentation = new Random(HashCode.Combine(options.Seed, step, 0x5eed));
-                generator.manual_seed(unchecked(options.Seed * 1_000_003L + step));
+                var augmentation = new Random(StableSeed.DeriveInt32(options.Seed, StableSeed.Augmentation, step));
+                generator.manual_seed(StableSeed.Derive(options.Seed, StableSeed.Sampling, step));
                 var batch = train.Batch(indices, augmentation).to(device);
 
                 optimizer.zero_grad();
@@ -98,6 +105,7 @@ public sealed class Trainer
                 kl = terms.KlNats.item<float>();
                 accuracy = reconstruction.Total is > 0 ? (double)reconstruction.Correct!.Value / reconstruction.Total.Value : null;
             }
+            CrashPoint.Reached("step");
             if (!double.IsFinite(loss))
                 throw new TrainingDivergedException($"training diverged at step {step + 1}: the loss is {loss}. Lower the learning rate or raise gradient clipping.");
 
@@ -123,7 +131,9 @@ public sealed class Trainer
             if (options.CheckpointEvery > 0 && (done % options.CheckpointEvery == 0 || isLast))
             {
                 trainingTime.Stop();
-                checkpoints.Save(module, optimizer, done);
+                // The log up to the checkpoint survives a power cut too (lines after it are dropped on resume anyway).
+                if (metrics?.BaseStream is FileStream log) log.Flush(flushToDisk: true);
+                checkpoints.Save(module, optimizer, done, last);
                 trainingTime.Start();
             }
         }
@@ -193,9 +203,30 @@ public sealed class Trainer
         if (permutations.TryGetValue(epoch, out var p)) return p;
         if (permutations.Count > 4) permutations.Clear();
         p = Enumerable.Range(0, count).ToArray();
-        new Random(HashCode.Combine(options.Seed, epoch, 0xda7a)).Shuffle(p);
+        new Random(StableSeed.DeriveInt32(options.Seed, StableSeed.DataOrder, epoch)).Shuffle(p);
         permutations[epoch] = p;
         return p;
+    }
+
+    /// <summary>The figures of <paramref name="step"/> from the metrics log (for checkpoints that predate <see cref="CheckpointState.Last"/>), or null.</summary>
+    private static TrainingProgress? LoggedProgress(string path, long step, long totalSteps)
+    {
+        if (!File.Exists(path)) return null;
+        foreach (var line in File.ReadLines(path))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var e = doc.RootElement;
+                if (e.TryGetProperty("split", out _) || !e.TryGetProperty("step", out var s) || s.GetInt64() != step) continue;
+                double? Get(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+                if (Get("loss") is not { } loss) continue;
+                return new TrainingProgress(step, totalSteps, loss, Get("reconstruction_nats") ?? 0, Get("kl_nats") ?? 0,
+                    Get("accuracy"), Get("beta") ?? 0, Get("learning_rate") ?? 0, Get("examples_per_s") ?? 0, null);
+            }
+            catch (JsonException) { }
+        }
+        return null;
     }
 
     /// <summary>Drops metrics lines logged after the checkpoint being resumed, so the log has each step once.</summary>

@@ -33,7 +33,7 @@ public sealed record TrainerOptions
     /// <summary>Probability of scheduled sampling during training. Default 0 (teacher forcing).</summary>
     public double ScheduledSamplingRate { get; init; }
 
-    /// <summary>Write a resumable checkpoint every this many steps. Default 500; 0 disables.</summary>
+    /// <summary>Write a resumable checkpoint every this many steps and at the last step. Default 500; 0 disables.</summary>
     public long CheckpointEvery { get; init; } = 500;
 
     /// <summary>Run validation every this many steps (and at the end). Default 500; 0 validates only at the end.</summary>

@@ -75,6 +75,23 @@ public class ModelDirectoryTests
     }
 
     [Fact]
+    public void A_training_run_without_its_manifest_says_how_to_finish_it()
+    {
+        using var dir = new TempDir();
+        using var model = TinyModels.Melody();
+        new CheckpointStore(dir.Path).Save(model, optim.Adam(model.parameters()), 7);
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        Assert.StartsWith($"'{dir.Path}' holds an unfinished training run (checkpoint at step 7); run `vaecreative train --out {dir.Path} --resume` to finish it.", e.Message);
+
+        // Killed between the weights and the manifest of a longer run: the old manifest no longer matches.
+        var manifest = ModelDirectory.Save(dir.Path, model, Manifest(model));
+        using (var other = TinyModels.Melody(seed: 5)) other.save(Path.Combine(dir.Path, manifest.WeightsFile));
+        e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        Assert.Contains("unfinished training run", e.Message);
+        Assert.Contains("--resume", e.Message);
+    }
+
+    [Fact]
     public void A_garbled_manifest_is_reported_as_damaged()
     {
         using var dir = new TempDir();

@@ -53,6 +53,35 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_checkpoint_at_the_final_step_trains_nothing_and_gives_that_steps_figures()
+    {
+        var data = TinyModels.RandomWindows(60, seed: 3);
+        var options = new TrainerOptions { Steps = 4, BatchSize = 8, CheckpointEvery = 2, ValidateEvery = 0, Seed = 2 };
+        using var dir = new TempDir();
+        var metrics = dir.File("metrics.jsonl");
+        using var model = TinyModels.Melody(seed: 1);
+        var done = new Trainer(model, options, CPU).Train(data, null, new CheckpointStore(dir.Path), metrics, false);
+        var lines = File.ReadAllLines(metrics);
+
+        using var again = TinyModels.Melody(seed: 8);
+        var reported = 0;
+        var finished = new Trainer(again, options, CPU).Train(data, null, new CheckpointStore(dir.Path), metrics, true, new Inline<TrainingProgress>(_ => reported++));
+        Assert.Equal(0, reported);
+        Assert.Equal(done.Last, finished.Last);
+        Assert.Equal(lines, File.ReadAllLines(metrics));
+        foreach (var (p, q) in model.parameters().Zip(again.parameters())) Assert.True(p.SameAs(q));
+
+        // A checkpoint from before state.json kept the figures: they come from the metrics log.
+        File.WriteAllText(Path.Combine(dir.Path, "checkpoint", "state.json"), "{\"Step\":4,\"SavedUtc\":\"2026-11-01T00:00:00Z\"}");
+        var old = new Trainer(again, options, CPU).Train(data, null, new CheckpointStore(dir.Path), metrics, true);
+        Assert.Equal(done.Last.Loss, old.Last.Loss);
+        Assert.Equal(4, old.Last.Step);
+
+        var beyond = Assert.Throws<CheckpointException>(() => new Trainer(again, options with { Steps = 3 }, CPU).Train(data, null, new CheckpointStore(dir.Path), metrics, true));
+        Assert.Contains("beyond --steps 3", beyond.Message);
+    }
+
+    [Fact]
     public void Resume_without_a_checkpoint_is_an_error()
     {
         using var dir = new TempDir();

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using VaeCreative.Tests.Support;
+
+namespace VaeCreative.Tests.Host.Cli;
+
+/// <summary><c>vaecreative train</c> across real processes: reproducibility and unfinished runs.</summary>
+public class TrainCommandTests
+{
+    private static Support.Cli.Result Train(string data, string outDir, long steps, params string[] extra) =>
+        Support.Cli.Run(["train", "--data", data, "--out", outDir, "--steps", steps.ToString(), "--rng", "11", "--checkpoint-every", "3", .. TrainingRuns.TinyArgs, .. extra]);
+
+    [Fact]
+    public void The_same_rng_in_two_processes_gives_the_same_losses_and_weights()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var a = new TempDir();
+        using var b = new TempDir();
+        var first = Train(data.Path, a.Path, 6);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var second = Train(data.Path, b.Path, 6);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal(6, TrainingRuns.Losses(a.Path).Count);
+        Assert.Equal(TrainingRuns.Losses(a.Path), TrainingRuns.Losses(b.Path));
+        Assert.Equal(TrainingRuns.Sha256(Path.Combine(a.Path, "model.weights")), TrainingRuns.Sha256(Path.Combine(b.Path, "model.weights")));
+    }
+
+    [Fact]
+    public void Resume_in_a_new_process_equals_the_uninterrupted_run()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var straight = new TempDir();
+        using var resumed = new TempDir();
+        Assert.Equal(0, Train(data.Path, straight.Path, 6).ExitCode);
+        Assert.Equal(0, Train(data.Path, resumed.Path, 3).ExitCode);
+        var more = Support.Cli.Run("train", "--data", data.Path, "--out", resumed.Path, "--steps", "6", "--resume");
+        Assert.True(more.ExitCode == 0, more.Stderr);
+        Assert.Equal(TrainingRuns.Losses(straight.Path), TrainingRuns.Losses(resumed.Path));
+        Assert.Equal(TrainingRuns.Sha256(Path.Combine(straight.Path, "model.weights")), TrainingRuns.Sha256(Path.Combine(resumed.Path, "model.weights")));
+    }
+
+    [Fact]
+    public void A_run_stopped_after_its_last_checkpoint_is_finished_by_resume()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var dir = new TempDir();
+        Assert.Equal(0, Train(data.Path, dir.Path, 6).ExitCode);
+        var weights = TrainingRuns.Sha256(Path.Combine(dir.Path, "model.weights"));
+        // What a kill during the final model write leaves: the last checkpoint, no manifest.
+        File.Delete(Path.Combine(dir.Path, "manifest.json"));
+        File.Delete(Path.Combine(dir.Path, "model.weights"));
+
+        var vary = Support.Cli.Run("vary", "--model", dir.Path, "--seed", RepoPaths.SeedMelody, "--out", dir.File("v"));
+        Assert.Equal(1, vary.ExitCode);
+        Assert.Contains("unfinished training run", vary.Stderr);
+        Assert.Contains("--resume", vary.Stderr);
+
+        var again = Train(data.Path, dir.Path, 6);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("unfinished training run", again.Stderr);
+        Assert.Contains($"vaecreative train --out {dir.Path} --resume", again.Stderr);
+
+        var resumed = Support.Cli.Run("train", "--out", dir.Path, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(weights, TrainingRuns.Sha256(Path.Combine(dir.Path, "model.weights")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "manifest.json")));
+        Assert.Equal(6, manifest.RootElement.GetProperty("metrics").GetProperty("trainingSteps").GetInt64());
+        Assert.Equal(0, Support.Cli.Run("vary", "--model", dir.Path, "--seed", RepoPaths.SeedMelody, "--out", dir.File("v")).ExitCode);
+
+        var finished = Support.Cli.Run("train", "--out", dir.Path, "--resume");
+        Assert.Equal(0, finished.ExitCode);
+        Assert.Equal(weights, TrainingRuns.Sha256(Path.Combine(dir.Path, "model.weights")));
+        Assert.Contains("already trained to step 6", finished.Stderr);
+    }
+
+    [Fact]
+    public void Force_drops_the_old_model_only_once_the_new_run_can_start()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var empty = new TempDir();
+        using var dir = new TempDir();
+        Assert.Equal(0, Train(data.Path, dir.Path, 3).ExitCode);
+        var failed = Train(empty.Path, dir.Path, 3, "--force");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("holds no .mid or .midi files", failed.Stderr);
+        Assert.True(File.Exists(dir.File("manifest.json")));
+        Assert.True(Directory.Exists(dir.File("checkpoint")));
+
+        var noData = Support.Cli.Run("train", "--out", dir.Path, "--force");
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Contains("--data is required", noData.Stderr);
+        Assert.True(File.Exists(dir.File("manifest.json")));
+    }
+
+    [Fact]
+    public void Leftover_temporary_files_of_a_dead_process_are_removed_by_the_next_run()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var dir = new TempDir();
+        Assert.Equal(0, Train(data.Path, dir.Path, 3).ExitCode);
+        var dead = Core.Checkpoints.AtomicFileTests.DeadPid();
+        var guid = Guid.NewGuid().ToString("N");
+        string[] leftovers =
+        [
+            $".model.weights.{dead}.{guid}.tmp", $".run.json.{dead}.{guid}.tmp", $".manifest.json.{dead}.{guid}.tmp",
+        ];
+        foreach (var name in leftovers) File.WriteAllText(dir.File(name), "half");
+        Directory.CreateDirectory(dir.File($".checkpoint.{dead}.{guid}.tmp"));
+        File.WriteAllText(dir.File("notes.tmp"), "not ours");
+        var resumed = Support.Cli.Run("train", "--out", dir.Path, "--steps", "6", "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path, ".*.tmp"));
+        Assert.True(File.Exists(dir.File("notes.tmp")));
+    }
+}
