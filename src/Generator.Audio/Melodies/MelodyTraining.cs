@@ -111,6 +111,8 @@ public sealed class MelodyTrainingRun : IDisposable
                 ? $"none of the {corpus.Failures.Count} MIDI files in '{config.Data}' has a usable melody (first: {corpus.Failures[0].Message})."
                 : $"'{config.Data}' holds no .mid or .midi files.");
         if (corpus.Train.Count == 0) throw new TrainingDataException($"'{config.Data}' gives no training windows (all files were held out or too short).");
+        foreach (var folder in corpus.SkippedFolders.Take(5)) log($"skipped the folder {folder} (it cannot be read)");
+        if (corpus.SkippedFolders.Count > 5) log($"… and {corpus.SkippedFolders.Count - 5} more folders skipped");
         foreach (var failure in corpus.Failures.Take(5)) log($"skipped {failure.Message}");
         if (corpus.Failures.Count > 5) log($"… and {corpus.Failures.Count - 5} more files skipped");
         log($"{corpus.Files.Count} files: {corpus.Train.Count} training windows, {corpus.Validation.Count} validation windows " +

@@ -10,7 +10,8 @@ namespace VaeCreative.Core.Training;
 /// step holds every Scalar it passes to libtorch. TorchSharp's own step makes them on the fly
 /// (<c>mul_(beta1)</c>, <c>add_(grad, alpha: 1 - beta1)</c>, …), and a garbage collection on another thread — a host
 /// serving requests while it trains — can free one while libtorch reads it (see <see cref="Scalars"/>).
-/// The state (moments, step counts) and its saved form are TorchSharp's, so checkpoints load either way.
+/// The state (moments, step counts) and its saved form are TorchSharp's; TorchSharp tags saved state with the
+/// optimizer's class name, so <see cref="Checkpoints.CheckpointStore"/> retags checkpoints written by its Adam on load.
 /// </summary>
 public sealed class AdamOptimizer : Adam
 {
