@@ -26,7 +26,7 @@ public static class Concurrency
         var precision = "";
         foreach (var batching in new[] { true, false })
         {
-            using var host = HostProcess.Start(hostDll, batching, threads, hostArgs);
+            using var host = HostProcess.Start(hostDll, threads, batching ? hostArgs : ["--no-batching", .. hostArgs]);
             using var client = new VaeCreativeClient(host.Url, host.Token, options: new VaeCreativeClientOptions { MaxRetries = 0 });
             Drive(client, seeds, clients: 8, perClient: quick ? 4 : 10); // warm-up: model load, first passes
             precision = client.InfoAsync().GetAwaiter().GetResult().Devices[0].Precision;
@@ -69,58 +69,5 @@ public static class Concurrency
         latencies.Sort();
         double Pct(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
         return new Load(latencies.Count, errors, latencies.Count / clock.Elapsed.TotalSeconds, Pct(0.5), Pct(0.99));
-    }
-
-    private sealed class HostProcess : IDisposable
-    {
-        private readonly Process process;
-        private readonly string folder;
-
-        private HostProcess(Process process, string folder, Uri url, string token)
-        {
-            this.process = process;
-            this.folder = folder;
-            Url = url;
-            Token = token;
-        }
-
-        public Uri Url { get; }
-        public string Token { get; }
-
-        public static HostProcess Start(string hostDll, bool batching, int threads, string[] hostArgs)
-        {
-            var folder = Path.Combine(Path.GetTempPath(), "vaecreative-bench-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.CreateDirectory(folder);
-            var tokenFile = Path.Combine(folder, "host.json");
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var a in new[] { hostDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", threads.ToString(), "--queue", "1024" })
-                info.ArgumentList.Add(a);
-            if (!batching) info.ArgumentList.Add("--no-batching");
-            foreach (var a in hostArgs) info.ArgumentList.Add(a);
-            var process = Process.Start(info)!;
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            var first = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the host exited before listening");
-            const string prefix = "listening on ";
-            if (!first.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unexpected first line from the host: {first}");
-            return new HostProcess(process, folder, new Uri(first[prefix.Length..]), HostConnection.Read(tokenFile).Token);
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-            process.Dispose();
-            try { Directory.Delete(folder, true); }
-            catch (IOException) { }
-        }
     }
 }

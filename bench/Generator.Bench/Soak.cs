@@ -36,7 +36,7 @@ public static class Soak
     public static object Run(string repo, string hostDll, int clients, double minutes, int threads)
     {
         var seeds = Seeds(repo);
-        using var host = SoakHost.Start(hostDll, threads);
+        using var host = HostProcess.Start(hostDll, threads, []);
         using var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(10), MaxConnectionsPerServer = clients + 8 };
         using var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(120) };
         using var client = new VaeCreativeClient(host.Url, host.Token, http, new VaeCreativeClientOptions { MaxRetries = 0 });
@@ -185,7 +185,7 @@ public static class Soak
     // Lower-case names: they are the JSON field names of the report.
     private sealed record Sample(double t_s, double rss_mb, double managed_mb, long live_tensors);
 
-    private static Probe_ Probe(SoakHost host, VaeCreativeClient client, Stopwatch clock, List<Sample> samples)
+    private static Probe_ Probe(HostProcess host, VaeCreativeClient client, Stopwatch clock, List<Sample> samples)
     {
         var rss = host.RssMb();
         long tensors = -1;
@@ -250,78 +250,5 @@ public static class Soak
                 from shift in Enumerable.Range(-6, 12)
                 select Material.FromMidi(MidiMelodyWriter.ToBytes(melody.WithTokens(
                     melody.Tokens.Skip(half).Take(32).Select(t => MelodyEncoding.IsNoteOn(t) ? MelodyEncoding.NoteOn(MelodyEncoding.PitchOf(t) + shift) : t).ToArray())))).ToArray();
-    }
-
-    /// <summary>The real host process; its stderr log is counted (lines, error lines) rather than kept.</summary>
-    private sealed class SoakHost : IDisposable
-    {
-        private readonly Process process;
-        private readonly string folder;
-        private int logLines, errorLines;
-
-        private SoakHost(Process process, string folder, Uri url, string token)
-        {
-            this.process = process;
-            this.folder = folder;
-            Url = url;
-            Token = token;
-        }
-
-        public Uri Url { get; }
-        public string Token { get; }
-        public int LogLines => Volatile.Read(ref logLines);
-        public int ErrorLines => Volatile.Read(ref errorLines);
-        public string? FirstError { get; private set; }
-
-        public static SoakHost Start(string hostDll, int threads)
-        {
-            var folder = Path.Combine(Path.GetTempPath(), "vaecreative-soak-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.CreateDirectory(folder);
-            var tokenFile = Path.Combine(folder, "host.json");
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { hostDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", threads.ToString(), "--queue", "1024" })
-                info.ArgumentList.Add(a);
-            var process = Process.Start(info)!;
-            var first = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the host exited before listening: " + process.StandardError.ReadToEnd());
-            const string prefix = "listening on ";
-            if (!first.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unexpected first line from the host: {first}");
-            var host = new SoakHost(process, folder, new Uri(first[prefix.Length..]), HostConnection.Read(tokenFile).Token);
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is null) return;
-                Interlocked.Increment(ref host.logLines);
-                // The console logger marks errors "fail:"; a stack trace's lines start with whitespace and "at ".
-                if (e.Data.StartsWith("fail:", StringComparison.Ordinal) || e.Data.StartsWith("crit:", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref host.errorLines);
-                    host.FirstError ??= e.Data.Length > 400 ? e.Data[..400] : e.Data;
-                }
-            };
-            process.BeginErrorReadLine();
-            return host;
-        }
-
-        /// <summary>The host's resident set from /proc/PID/status (VmRSS), MB; -1 where there is no /proc.</summary>
-        public double RssMb()
-        {
-            try
-            {
-                var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                return line is null ? -1 : Math.Round(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0, 1);
-            }
-            catch (IOException) { return -1; }
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-            process.Dispose();
-            try { Directory.Delete(folder, true); }
-            catch (IOException) { }
-        }
     }
 }
