@@ -19,9 +19,7 @@ done
 
 ./scripts/setup.sh --quiet
 echo "fuzz: building (Release) …" >&2
-log="$(mktemp)"
-if ! dotnet build bench/Generator.Bench/Generator.Bench.csproj -c Release -nologo -v quiet >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
-rm -f "$log"
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj
 
 mkdir -p bench/results
 dotnet bench/Generator.Bench/bin/Release/net10.0/vaecreative-bench.dll fuzz "${ARGS[@]}" --out bench/results >/dev/null

@@ -19,7 +19,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 ./scripts/setup.sh --quiet
-dotnet build src/Generator.Host/Generator.Host.csproj -c Release -nologo -v quiet >/dev/null
+bench/build.sh src/Generator.Host/Generator.Host.csproj
 CLI=(dotnet src/Generator.Host/bin/Release/net10.0/vaecreative.dll)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

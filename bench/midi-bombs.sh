@@ -18,9 +18,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: bench/midi-bombs.sh [--bench-dll DLL] [--heap-limit-gb N]" >&2; exit 2 ;;
   esac
 done
-log="$(mktemp)"
-if ! dotnet build bench/Generator.Bench/Generator.Bench.csproj -c Release -nologo -v quiet >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
-rm -f "$log"
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj
 OURS=bench/Generator.Bench/bin/Release/net10.0/vaecreative-bench.dll
 DLL="${DLL:-$OURS}"
 WORK="$(mktemp -d)"

@@ -17,13 +17,7 @@ THREADS=2
 ./scripts/setup.sh --quiet
 bench/setup.sh
 echo "bench: building (Release) …" >&2
-build() {
-  local log; log="$(mktemp)"
-  if ! dotnet build "$1" -c Release -nologo -v quiet >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; echo "bench: build of $1 failed" >&2; exit 1; fi
-  rm -f "$log"
-}
-build bench/Generator.Bench/Generator.Bench.csproj
-build src/Generator.Host/Generator.Host.csproj
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj src/Generator.Host/Generator.Host.csproj
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

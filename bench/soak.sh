@@ -20,13 +20,7 @@ done
 
 ./scripts/setup.sh --quiet
 echo "soak: building (Release) …" >&2
-build() {
-  local log; log="$(mktemp)"
-  if ! dotnet build "$1" -c Release -nologo -v quiet >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; echo "soak: build of $1 failed" >&2; exit 1; fi
-  rm -f "$log"
-}
-build bench/Generator.Bench/Generator.Bench.csproj
-build src/Generator.Host/Generator.Host.csproj
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj src/Generator.Host/Generator.Host.csproj
 
 echo "soak: $CLIENTS clients for $MINUTES min against the host ($(nproc) cores on this machine, shared with whatever else runs) …" >&2
 mkdir -p "$(dirname "$OUT")"
