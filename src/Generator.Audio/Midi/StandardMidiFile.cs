@@ -34,7 +34,7 @@ internal sealed class StandardMidiFile
             throw new MidiReadException(name, MidiReadFailure.NotMidi, "not a MIDI file (no MThd header)");
         var headerLength = ReadUInt32(bytes, 4);
         if (headerLength < 6) throw Damaged(name, $"header chunk is {headerLength} bytes; it must hold at least 6");
-        if (headerLength > bytes.Length - 8) throw Damaged(name, "truncated (the header chunk runs past the end of the file)");
+        if (headerLength > bytes.Length - 8) throw Damaged(name, "truncated: the header chunk runs past the end of the file");
         var format = (bytes[8] << 8) | bytes[9];
         var declaredTracks = (bytes[10] << 8) | bytes[11];
         var division = (bytes[12] << 8) | bytes[13];
@@ -46,11 +46,11 @@ internal sealed class StandardMidiFile
         while (tracks.Count < declaredTracks)
         {
             if (bytes.Length - position < 8)
-                throw Damaged(name, $"truncated (the header declares {declaredTracks} tracks; the file holds {tracks.Count})");
+                throw Damaged(name, $"truncated: the header declares {declaredTracks} tracks; the file holds {tracks.Count}");
             var length = ReadUInt32(bytes, (int)position + 4);
             var start = position + 8;
             if (length > bytes.Length - start)
-                throw Damaged(name, $"truncated (chunk {tracks.Count + 1} declares {length} bytes; {bytes.Length - start} remain)");
+                throw Damaged(name, $"truncated: chunk {tracks.Count + 1} declares {length} bytes; {bytes.Length - start} remain");
             // Chunks other than MTrk are skipped, as the standard asks; each costs its 8 header bytes at least.
             if (IsChunk(bytes, (int)position, "MTrk"))
             {

@@ -46,7 +46,7 @@ public class StandardMidiFileTests
     {
         var file = MidiBytes.File(0, 480, MidiBytes.Track(MidiBytes.Notes(0, [(60, 480)])));
         file[21] += 1;
-        Assert.Contains("truncated (chunk 1 declares", Damaged(file).Message);
+        Assert.Contains("truncated: chunk 1 declares", Damaged(file).Message);
         var twoDeclared = MidiBytes.File(1, 480, MidiBytes.Track(MidiBytes.Notes(0, [(60, 480)])));
         twoDeclared[11] = 2;
         Assert.Contains("the header declares 2 tracks; the file holds 1", Damaged(twoDeclared).Message);
