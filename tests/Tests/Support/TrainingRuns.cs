@@ -29,4 +29,14 @@ public static class TrainingRuns
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>
     public static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>Lower-case hex SHA-256 of a model directory's weights.</summary>
+    public static string WeightsSha256(string modelDir) => Sha256(Path.Combine(modelDir, "model.weights"));
+
+    /// <summary>Asserts that two runs logged the same losses and wrote the same weights, bit for bit.</summary>
+    public static void AssertSameRun(string expectedDir, string actualDir)
+    {
+        Assert.Equal(Losses(expectedDir), Losses(actualDir));
+        Assert.Equal(WeightsSha256(expectedDir), WeightsSha256(actualDir));
+    }
 }

@@ -43,7 +43,7 @@ public class TrainCommandKillTests(ITestOutputHelper output)
         var straight = Train(data.Path, reference.Path, null);
         Assert.True(straight.ExitCode == 0, straight.Stderr);
         var expectedLosses = TrainingRuns.Losses(reference.Path);
-        var expectedWeights = TrainingRuns.Sha256(Path.Combine(reference.Path, "model.weights"));
+        var expectedWeights = TrainingRuns.WeightsSha256(reference.Path);
 
         // Every site in the order one run meets it (a resumed run starts again at its checkpoint).
         string[] everyWindow =
@@ -121,7 +121,7 @@ public class TrainCommandKillTests(ITestOutputHelper output)
         var final = Train(data, dir, null);
         Assert.True(final.ExitCode == 0, final.Stderr);
         Assert.Equal(losses, TrainingRuns.Losses(dir));
-        Assert.Equal(weights, TrainingRuns.Sha256(Path.Combine(dir, "model.weights")));
+        Assert.Equal(weights, TrainingRuns.WeightsSha256(dir));
         var (model, manifest) = ModelDirectory.Load(dir, CPU, MelodyModality.Name);
         model.Dispose();
         Assert.Equal(Steps, manifest.Metrics!["trainingSteps"]!.GetValue<long>());

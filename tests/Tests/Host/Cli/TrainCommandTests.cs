@@ -20,8 +20,7 @@ public class TrainCommandTests
         var second = Train(data.Path, b.Path, 6);
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.Equal(6, TrainingRuns.Losses(a.Path).Count);
-        Assert.Equal(TrainingRuns.Losses(a.Path), TrainingRuns.Losses(b.Path));
-        Assert.Equal(TrainingRuns.Sha256(Path.Combine(a.Path, "model.weights")), TrainingRuns.Sha256(Path.Combine(b.Path, "model.weights")));
+        TrainingRuns.AssertSameRun(a.Path, b.Path);
     }
 
     [Fact]
@@ -34,8 +33,7 @@ public class TrainCommandTests
         Assert.Equal(0, Train(data.Path, resumed.Path, 3).ExitCode);
         var more = Support.Cli.Run("train", "--data", data.Path, "--out", resumed.Path, "--steps", "6", "--resume");
         Assert.True(more.ExitCode == 0, more.Stderr);
-        Assert.Equal(TrainingRuns.Losses(straight.Path), TrainingRuns.Losses(resumed.Path));
-        Assert.Equal(TrainingRuns.Sha256(Path.Combine(straight.Path, "model.weights")), TrainingRuns.Sha256(Path.Combine(resumed.Path, "model.weights")));
+        TrainingRuns.AssertSameRun(straight.Path, resumed.Path);
     }
 
     [Fact]
@@ -44,7 +42,7 @@ public class TrainCommandTests
         using var data = TrainingRuns.NottinghamSubset(6);
         using var dir = new TempDir();
         Assert.Equal(0, Train(data.Path, dir.Path, 6).ExitCode);
-        var weights = TrainingRuns.Sha256(Path.Combine(dir.Path, "model.weights"));
+        var weights = TrainingRuns.WeightsSha256(dir.Path);
         // What a kill during the final model write leaves: the last checkpoint, no manifest.
         File.Delete(Path.Combine(dir.Path, "manifest.json"));
         File.Delete(Path.Combine(dir.Path, "model.weights"));
@@ -61,14 +59,14 @@ public class TrainCommandTests
 
         var resumed = Support.Cli.Run("train", "--out", dir.Path, "--resume");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Equal(weights, TrainingRuns.Sha256(Path.Combine(dir.Path, "model.weights")));
+        Assert.Equal(weights, TrainingRuns.WeightsSha256(dir.Path));
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "manifest.json")));
         Assert.Equal(6, manifest.RootElement.GetProperty("metrics").GetProperty("trainingSteps").GetInt64());
         Assert.Equal(0, Support.Cli.Run("vary", "--model", dir.Path, "--seed", RepoPaths.SeedMelody, "--out", dir.File("v")).ExitCode);
 
         var finished = Support.Cli.Run("train", "--out", dir.Path, "--resume");
         Assert.Equal(0, finished.ExitCode);
-        Assert.Equal(weights, TrainingRuns.Sha256(Path.Combine(dir.Path, "model.weights")));
+        Assert.Equal(weights, TrainingRuns.WeightsSha256(dir.Path));
         Assert.Contains("already trained to step 6", finished.Stderr);
     }
 
