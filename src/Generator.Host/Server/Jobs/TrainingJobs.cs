@@ -137,7 +137,9 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
 
     /// <summary>
     /// Removes work folders of hosts that are no longer running (a host killed during training leaves its folder);
-    /// folders of live hosts sharing the models folder are kept. Returns the folders removed.
+    /// folders of live hosts sharing the models folder are kept. Called at start, before this host has a job, so a
+    /// folder carrying this process's own pid is a dead host's (a container gives every run the same pid, often 1).
+    /// Returns the folders removed.
     /// </summary>
     public IReadOnlyList<string> RemoveLeftovers()
     {
@@ -154,7 +156,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         return removed;
     }
 
-    private static bool IsRunning(int pid) => pid == Environment.ProcessId || Client.HostConnection.IsProcessRunning(pid) != false;
+    private static bool IsRunning(int pid) => pid != Environment.ProcessId && Client.HostConnection.IsProcessRunning(pid) != false;
 
     private bool RemoveFolder(string folder)
     {

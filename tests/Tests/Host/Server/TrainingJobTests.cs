@@ -135,7 +135,9 @@ public class TrainingJobTests
         var dead = Path.Combine(models, $".training-{exited.Id}-0123456789ab");
         var legacy = Path.Combine(models, ".training-ba9876543210");
         var live = Path.Combine(models, ".training-1-aaaaaaaaaaaa"); // pid 1 is always running: another host's job
-        foreach (var d in new[] { dead, legacy, live }) File.WriteAllText(Path.Combine(Directory.CreateDirectory(d).FullName, "checkpoint.bin"), "x");
+        // A dead host that had this process's pid (containers reuse pids): nothing of this host exists before it starts.
+        var samePid = Path.Combine(models, $".training-{Environment.ProcessId}-fedcba987654");
+        foreach (var d in new[] { dead, legacy, live, samePid }) File.WriteAllText(Path.Combine(Directory.CreateDirectory(d).FullName, "checkpoint.bin"), "x");
         try
         {
             await using var server = await VaeCreative.Host.Server.GeneratorServer.StartAsync(new VaeCreative.Host.Server.ServerOptions
@@ -144,6 +146,7 @@ public class TrainingJobTests
             });
             Assert.False(Directory.Exists(dead));
             Assert.False(Directory.Exists(legacy));
+            Assert.False(Directory.Exists(samePid));
             Assert.True(Directory.Exists(live));
         }
         finally
