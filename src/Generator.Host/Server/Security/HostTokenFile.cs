@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using VaeCreative.Client;
+using VaeCreative.Core.Checkpoints;
 
 namespace VaeCreative.Host.Server.Security;
 
@@ -35,7 +36,7 @@ public static class HostTokenFile
     public static void RecordUrl(string path, string token, string? url) =>
         Write(path, new HostConnection { Token = token, Url = url, Pid = url is null ? null : Environment.ProcessId });
 
-    /// <summary>Writes atomically (temp file + rename); on Unix the file is created 0600 in a 0700 folder.</summary>
+    /// <summary>Writes through <see cref="AtomicFile"/> (flushed, renamed, folder flushed); on Unix the file is created 0600 in a 0700 folder.</summary>
     private static void Write(string path, HostConnection connection)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -44,19 +45,13 @@ public static class HostTokenFile
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
             else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        try
+        AtomicFile.Write(path, temp =>
         {
-            using (var stream = new FileStream(temp, options))
-                JsonSerializer.Serialize(stream, connection, HostConnection.JsonOptions);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            using var stream = new FileStream(temp, options);
+            JsonSerializer.Serialize(stream, connection, HostConnection.JsonOptions);
+        });
     }
 
     private static bool IsExposed(string path) =>
