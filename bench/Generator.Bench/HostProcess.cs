@@ -13,16 +13,14 @@ internal sealed class HostProcess : IDisposable
     private readonly string folder;
     private int logLines, errorLines;
 
-    private HostProcess(Process process, string folder, Uri url, string token)
+    private HostProcess(Process process, string folder)
     {
         this.process = process;
         this.folder = folder;
-        Url = url;
-        Token = token;
     }
 
-    public Uri Url { get; }
-    public string Token { get; }
+    public Uri Url { get; private set; } = null!;
+    public string Token { get; private set; } = "";
     public int LogLines => Volatile.Read(ref logLines);
     public int ErrorLines => Volatile.Read(ref errorLines);
     public string? FirstError { get; private set; }
@@ -37,10 +35,8 @@ internal sealed class HostProcess : IDisposable
         foreach (var a in new[] { hostDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", threads.ToString(), "--queue", "1024" }.Concat(extraArgs))
             info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
-        var first = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the host exited before listening: " + process.StandardError.ReadToEnd());
-        const string prefix = "listening on ";
-        if (!first.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unexpected first line from the host: {first}");
-        var host = new HostProcess(process, folder, new Uri(first[prefix.Length..]), HostConnection.Read(tokenFile).Token);
+        var host = new HostProcess(process, folder);
+        // Drain stderr before waiting for stdout's first line: a host that logs more than a pipe's worth first would block.
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
@@ -53,6 +49,11 @@ internal sealed class HostProcess : IDisposable
             }
         };
         process.BeginErrorReadLine();
+        var first = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"the host exited before listening (first error: {host.FirstError ?? "none logged"})");
+        const string prefix = "listening on ";
+        if (!first.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unexpected first line from the host: {first}");
+        host.Url = new Uri(first[prefix.Length..]);
+        host.Token = HostConnection.Read(tokenFile).Token;
         return host;
     }
 
