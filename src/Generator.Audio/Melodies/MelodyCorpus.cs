@@ -151,7 +151,7 @@ public sealed class MelodyCorpus
             }
         }
         // Relative paths from the folder as given, as IsHeldOut sees them.
-        files.Sort((a, b) => string.CompareOrdinal(Path.GetRelativePath(root, a), Path.GetRelativePath(root, b)));
+        files.Sort(StringComparer.Ordinal); // all start with root + separator: the order of their relative paths
         if (!string.Equals(root, folder, StringComparison.Ordinal))
             for (var i = 0; i < files.Count; i++) files[i] = Path.Combine(folder, Path.GetRelativePath(root, files[i]));
         skipped.Sort(StringComparer.Ordinal);
