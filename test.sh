@@ -8,7 +8,7 @@ cd "$ROOT"
 dotnet build VaeCreative.sln -c Release -nologo -v quiet
 log="$(mktemp)"
 set +e
-dotnet test tests/Tests/Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test Tests/Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # dotnet test prints either "Failed: F, Passed: P, Skipped: S, Total: T" or a block of

@@ -19,8 +19,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 ./scripts/setup.sh --quiet
-bench/build.sh src/Generator.Host/Generator.Host.csproj
-CLI=(dotnet src/Generator.Host/bin/Release/net10.0/vaecreative.dll)
+bench/build.sh Generator.Host/Generator.Host.csproj
+CLI=(dotnet Generator.Host/bin/Release/net10.0/vaecreative.dll)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/data"

@@ -17,7 +17,7 @@ THREADS=2
 ./scripts/setup.sh --quiet
 bench/setup.sh
 echo "bench: building (Release) …" >&2
-bench/build.sh bench/Generator.Bench/Generator.Bench.csproj src/Generator.Host/Generator.Host.csproj
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj Generator.Host/Generator.Host.csproj
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -52,7 +52,7 @@ step "serving: RSS and live tensors over repeated requests"
 "${CS[@]}" serve $QUICK --threads $THREADS > "$R/cs_serve.json"
 "${PY[@]}" serve --dir "$WORK/shared" $QUICK --threads $THREADS > "$R/py_serve.json"
 step "generator host under 1, 8 and 64 concurrent clients, batching on and off"
-"${CS[@]}" concurrency $QUICK --threads $THREADS --host-dll src/Generator.Host/bin/Release/net10.0/vaecreative.dll > "$R/cs_concurrency.json"
+"${CS[@]}" concurrency $QUICK --threads $THREADS --host-dll Generator.Host/bin/Release/net10.0/vaecreative.dll > "$R/cs_concurrency.json"
 step "cold start (process start to first 8 variations), median of 3"
 cold() { # prints milliseconds of one run of "$@"
   local t0 t1
@@ -61,7 +61,7 @@ cold() { # prints milliseconds of one run of "$@"
 }
 cs_cold=(); py_cold=()
 for i in 1 2 3; do
-  cs_cold+=("$(cold dotnet src/Generator.Host/bin/Release/net10.0/vaecreative.dll vary --seed samples/seed-melody.mid --count 8 --out "$WORK/cold$i" --force)")
+  cs_cold+=("$(cold dotnet Generator.Host/bin/Release/net10.0/vaecreative.dll vary --seed samples/seed-melody.mid --count 8 --out "$WORK/cold$i" --force)")
   py_cold+=("$(cold "${PY[@]}" cold --dir "$WORK/shared" --threads $THREADS)")
 done
 printf '{"csharp_ms": [%s], "pytorch_ms": [%s]}\n' "$(IFS=,; echo "${cs_cold[*]}")" "$(IFS=,; echo "${py_cold[*]}")" > "$R/cold.json"

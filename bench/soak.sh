@@ -20,14 +20,14 @@ done
 
 ./scripts/setup.sh --quiet
 echo "soak: building (Release) …" >&2
-bench/build.sh bench/Generator.Bench/Generator.Bench.csproj src/Generator.Host/Generator.Host.csproj
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj Generator.Host/Generator.Host.csproj
 
 echo "soak: $CLIENTS clients for $MINUTES min against the host ($(nproc) cores on this machine, shared with whatever else runs) …" >&2
 mkdir -p "$(dirname "$OUT")"
 tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT
 dotnet bench/Generator.Bench/bin/Release/net10.0/vaecreative-bench.dll soak --clients "$CLIENTS" --minutes "$MINUTES" --threads "$THREADS" \
-  --host-dll src/Generator.Host/bin/Release/net10.0/vaecreative.dll > "$tmp"
+  --host-dll Generator.Host/bin/Release/net10.0/vaecreative.dll > "$tmp"
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump(d, open(sys.argv[2],"w"), indent=1)' "$tmp" "$OUT"
 echo "soak: figures in $OUT" >&2
 errors="$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"])' "$OUT")"

@@ -1,4 +1,4 @@
-"""PyTorch twin of VaeCreative's SequenceVae (src/Generator.Core/Models/SequenceVae.cs).
+"""PyTorch twin of VaeCreative's SequenceVae (Generator.Core/Models/SequenceVae.cs).
 
 Same layers, same parameter names (so TorchSharp's safetensors load as-is), same maths:
 BiLSTM encoder -> mu, log-variance; z -> tanh(dense) -> decoder initial (h, c); z concatenated to
