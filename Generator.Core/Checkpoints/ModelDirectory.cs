@@ -85,7 +85,11 @@ public static class ModelDirectory
     }
 
     /// <summary>Loads the model in <paramref name="directory"/> onto <paramref name="device"/>, in eval mode.</summary>
-    public static (IVaeModel Model, ModelManifest Manifest) Load(string directory, torch.Device device, string? expectedModality = null)
+    /// <param name="directory">The model directory.</param>
+    /// <param name="device">Where the weights go.</param>
+    /// <param name="kinds">Model kinds that can be built (default: Core's).</param>
+    /// <param name="expectedModality">When set, a manifest of another modality is an error.</param>
+    public static (IVaeModel Model, ModelManifest Manifest) Load(string directory, torch.Device device, ModelKindRegistry? kinds = null, string? expectedModality = null)
     {
         var manifest = ReadManifest(directory, expectedModality);
         var weights = Path.Combine(directory, manifest.WeightsFile);
@@ -102,7 +106,7 @@ public static class ModelDirectory
         IVaeModel model;
         try
         {
-            model = ModelFactory.Create(manifest.ModelKind, manifest.Model);
+            model = (kinds ?? ModelKindRegistry.BuiltIn).Create(manifest.ModelKind, manifest.Model);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {

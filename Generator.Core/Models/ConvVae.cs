@@ -55,7 +55,10 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     public ConvVaeOptions Settings { get; }
 
     /// <inheritdoc />
-    public string Kind => "conv-vae";
+    public string Kind => KindName;
+
+    /// <summary>The kind's name in manifests.</summary>
+    public const string KindName = "conv-vae";
 
     /// <inheritdoc />
     public int LatentSize => Settings.LatentSize;

@@ -36,7 +36,8 @@ public interface IVaeModel : IDisposable
 
     /// <summary>
     /// Shape of the uniform noise one row of <see cref="Generate"/> consumes when the caller supplies it
-    /// (<see cref="GenerationSettings.Uniform"/>), e.g. [steps, vocabulary] for a token decoder.
+    /// (<see cref="GenerationSettings.Uniform"/>): [steps] for a token decoder (one uniform per step, see
+    /// <see cref="TokenSampler"/>), [channels, height, width] for a pixel decoder.
     /// </summary>
     long[] RowNoiseShape { get; }
 }
@@ -59,7 +60,8 @@ public sealed record ReconstructionSettings(double ScheduledSamplingRate = 0.0, 
 /// <summary>Decoding options.</summary>
 /// <param name="Temperature">0 decodes by argmax; otherwise softmax(logits / T) sampling.</param>
 /// <param name="Generator">Random source for sampling.</param>
-public sealed record GenerationSettings(double Temperature = 0.0, Generator? Generator = null)
+/// <param name="TopP">Nucleus mass for token decoders (1 = the whole distribution).</param>
+public sealed record GenerationSettings(double Temperature = 0.0, Generator? Generator = null, double TopP = 1.0)
 {
     /// <summary>
     /// Caller-supplied uniform noise in (0, 1), shape [rows, ..<see cref="IVaeModel.RowNoiseShape"/>]. When set,
@@ -72,6 +74,10 @@ public sealed record GenerationSettings(double Temperature = 0.0, Generator? Gen
     /// <summary>Per-row temperatures, shape [rows]; required with <see cref="Uniform"/>.</summary>
     public Tensor? Temperatures { get; init; }
 
+    /// <summary>Per-row nucleus masses, shape [rows], with <see cref="Uniform"/>; null samples from the whole distribution.</summary>
+    public Tensor? TopPs { get; init; }
+
     /// <summary>Settings for row-wise noise.</summary>
-    public static GenerationSettings PerRow(Tensor uniform, Tensor temperatures) => new() { Uniform = uniform, Temperatures = temperatures };
+    public static GenerationSettings PerRow(Tensor uniform, Tensor temperatures, Tensor? topPs = null) =>
+        new() { Uniform = uniform, Temperatures = temperatures, TopPs = topPs };
 }

@@ -40,7 +40,10 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     public SequenceVaeOptions Settings { get; }
 
     /// <inheritdoc />
-    public string Kind => "sequence-vae";
+    public string Kind => KindName;
+
+    /// <summary>The kind's name in manifests.</summary>
+    public const string KindName = "sequence-vae";
 
     /// <inheritdoc />
     public int LatentSize => Settings.LatentSize;
@@ -128,16 +131,9 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         }
 
         var uniform = settings.Uniform;
-        if (uniform.dim() != 3 || uniform.shape[0] != batch || uniform.shape[1] < steps || uniform.shape[2] != vocabulary)
-            throw new ArgumentException($"per-row noise must have shape [{batch}, ≥{steps}, {vocabulary}]; got [{string.Join(", ", uniform.shape)}].");
+        if (uniform.dim() != 2 || uniform.shape[0] != batch || uniform.shape[1] < steps)
+            throw new ArgumentException($"per-row noise must have shape [{batch}, ≥{steps}]; got [{string.Join(", ", uniform.shape)}].");
         var temperatures = settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures.");
-        // Gumbel-max: argmax(logits + T·g) with g = −log(−log u) is a draw from softmax(logits / T), and T = 0 is argmax.
-        // T·g for every step is computed up front: per step only an add and an argmax remain.
-        // Scalars held for the whole call (see Scalars: a temporary one can be freed while libtorch reads it).
-        using var lowest = 1e-10.ToScalar();
-        using var highest = (1 - 1e-7).ToScalar();
-        var scaledGumbel = (temperatures.to(ScalarType.Float32).view(-1, 1, 1) *
-                            uniform.narrow(1, 0, steps).clamp(lowest, highest).log().neg().log().neg()).to(z.dtype);
         // One input buffer for all steps: z is written once; each step only rewrites the one-hot part.
         var buffer = cat([zeros(batch, 1, vocabulary, dtype: z.dtype, device: z.device), z.unsqueeze(1)], 2);
         var oneHot = buffer.narrow(2, 0, vocabulary);
@@ -147,7 +143,7 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
             var (output, h, c) = decoder.forward(buffer, state);
             state = (h, c);
             var logits = toLogits.forward(output.squeeze(1));
-            var next = logits.add(scaledGumbel.select(1, t), Scalars.One).argmax(-1);
+            var next = TokenSampler.Sample(logits, uniform.select(1, t), temperatures, settings.TopPs);
             tokens[t] = next;
             if (t + 1 < steps) oneHot.zero_().scatter_(2, next.view(batch, 1, 1), one.expand(batch, 1, 1));
         }
@@ -190,7 +186,7 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     }
 
     /// <inheritdoc />
-    public long[] RowNoiseShape => [Settings.SequenceLength, Settings.VocabularySize];
+    public long[] RowNoiseShape => [Settings.SequenceLength];
 
     private static Tensor Choose(Tensor logits, double temperature, Generator? generator)
     {

@@ -7,76 +7,79 @@ using VaeCreative.Core.Variation;
 
 namespace VaeCreative.Core.Serving;
 
-/// <summary>Where default models live and which device models load onto.</summary>
-public sealed class ModelStoreOptions
-{
-    /// <summary>Default model directory per modality (e.g. <c>melody</c> → the bundled 2-bar model).</summary>
-    public Dictionary<string, string> DefaultModels { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Device for loaded models; null picks CUDA when available, else CPU.</summary>
-    public torch.Device? Device { get; set; }
-}
-
-/// <summary>Floating-point precision for inference.</summary>
-public enum InferencePrecision
-{
-    /// <summary>float32, as trained.</summary>
-    Float32,
-
-    /// <summary>bfloat16 weights and activations: faster on CPUs with AVX-512 BF16 (and on GPUs); check accuracy with <c>eval --precision bf16</c>.</summary>
-    BFloat16,
-}
-
-/// <summary>A model loaded from a directory, with its manifest and variation engine.</summary>
-/// <param name="Directory">Full path of the model directory.</param>
-/// <param name="Model">The network.</param>
-/// <param name="Manifest">Its manifest.</param>
-/// <param name="Engine">The variation engine over it.</param>
-public sealed record LoadedModel(string Directory, IVaeModel Model, ModelManifest Manifest, VariationEngine Engine);
-
-/// <summary>Loads model directories once and shares them (thread-safe).</summary>
+/// <summary>Finds model directories, loads each once per precision and shares it (thread-safe).</summary>
 public sealed class ModelStore : IDisposable
 {
     private readonly ModelStoreOptions options;
+    private readonly ModelKindRegistry kinds;
     private readonly ConcurrentDictionary<(string Path, InferencePrecision Precision), Lazy<LoadedModel>> loaded = new();
 
     /// <summary>Creates the store.</summary>
-    public ModelStore(ModelStoreOptions options) => this.options = options;
+    public ModelStore(ModelStoreOptions options, ModelKindRegistry kinds)
+    {
+        this.options = options;
+        this.kinds = kinds;
+    }
+
+    /// <summary>The model kinds this store can build.</summary>
+    public ModelKindRegistry Kinds => kinds;
 
     /// <summary>The default model directory of <paramref name="modality"/>, or null when none is configured.</summary>
     public string? DefaultDirectory(string modality) =>
         options.DefaultModels.TryGetValue(modality, out var dir) ? dir : null;
 
     /// <summary>
-    /// The model in <paramref name="directory"/> (or the modality's default when null), which must be a
-    /// <paramref name="modality"/> model.
+    /// The directory <paramref name="model"/> names: a directory path, or the id of a model in the models folder
+    /// (<c>melody-2bar</c>); null means <paramref name="modality"/>'s default. <see cref="ModelLoadException"/> when it names nothing.
     /// </summary>
-    public LoadedModel Get(string? directory, string modality, InferencePrecision precision = InferencePrecision.Float32)
+    public string Resolve(string? model, string? modality = null)
     {
-        directory ??= DefaultDirectory(modality)
-            ?? throw new ModelLoadException($"no default {modality} model is configured; pass --model DIR.");
-        var full = Path.GetFullPath(directory);
-        var key = (full, precision);
+        if (model is null)
+            return (modality is null ? null : DefaultDirectory(modality))
+                   ?? throw new ModelLoadException(modality is null ? "no model given." : $"no default {modality} model is configured.");
+        if (Directory.Exists(model)) return Path.GetFullPath(model);
+        var looksLikeId = model.Length > 0 && model.IndexOfAny(['/', '\\']) < 0 && model != "." && model != "..";
+        if (looksLikeId && options.ModelsDirectory is { } folder && Directory.Exists(Path.Combine(folder, model)))
+            return Path.GetFullPath(Path.Combine(folder, model));
+        var ids = options.ModelsDirectory is { } f && Directory.Exists(f)
+            ? Directory.EnumerateDirectories(f).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList()
+            : [];
+        throw new ModelLoadException(looksLikeId && ids.Count > 0
+            ? $"no model '{model}': not a directory, and not one of the bundled models ({string.Join(", ", ids)})."
+            : $"model directory '{model}' does not exist.");
+    }
+
+    /// <summary>The model in <paramref name="directory"/>, loaded once per precision.</summary>
+    public LoadedModel Get(string directory, InferencePrecision precision = InferencePrecision.Float32)
+    {
+        var key = (Path.GetFullPath(directory), precision);
         var lazy = loaded.GetOrAdd(key, k => new Lazy<LoadedModel>(() => Load(k.Path, k.Precision), LazyThreadSafetyMode.ExecutionAndPublication));
-        LoadedModel model;
-        try { model = lazy.Value; }
+        try { return lazy.Value; }
         catch
         {
             loaded.TryRemove(key, out _);
             throw;
         }
-        if (model.Manifest.Modality != modality)
-            throw new ModelLoadException($"the model in '{directory}' is a {model.Manifest.Modality} model; this needs a {modality} model.");
-        return model;
+    }
+
+    /// <summary>
+    /// The model <paramref name="model"/> names (see <see cref="Resolve"/>), which must be a <paramref name="modality"/> model.
+    /// </summary>
+    public LoadedModel Get(string? model, string modality, InferencePrecision precision = InferencePrecision.Float32)
+    {
+        var loadedModel = Get(Resolve(model, modality), precision);
+        if (loadedModel.Manifest.Modality != modality)
+            throw new ModelLoadException($"the model in '{loadedModel.Directory}' is a {loadedModel.Manifest.Modality} model; this needs a {modality} model.");
+        return loadedModel;
     }
 
     private LoadedModel Load(string directory, InferencePrecision precision)
     {
         TorchRuntime.EnsureLoaded();
         var device = options.Device ?? TorchRuntime.DefaultDevice;
-        var (model, manifest) = ModelDirectory.Load(directory, device);
+        var (model, manifest) = ModelDirectory.Load(directory, device, kinds);
         if (precision == InferencePrecision.BFloat16) model.Module.to(torch.ScalarType.BFloat16);
-        return new LoadedModel(directory, model, manifest, new VariationEngine(model, device));
+        return new LoadedModel(directory, model, manifest, new VariationEngine(model, device), precision);
     }
 
     /// <inheritdoc />

@@ -9,25 +9,28 @@ namespace VaeCreative.Core.Variation;
 
 /// <summary>One request of <see cref="VariationEngine.VaryBatch"/>.</summary>
 /// <param name="Seed">The seed as [chunks, …].</param>
-/// <param name="Count">Variations wanted (1–10,000).</param>
+/// <param name="Count">Variations wanted (1–<see cref="GenerationLimits.MaxCount"/>).</param>
 /// <param name="Similarity">1 keeps the seed's mean, 0 is a fresh prior draw.</param>
 /// <param name="Temperature">Decoding temperature (0 is argmax).</param>
 /// <param name="Rng">Seed of this request's own random generator.</param>
-public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng);
+/// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
+public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng, double TopP = 1.0);
 
 /// <summary>One request of <see cref="VariationEngine.SampleBatch"/>.</summary>
 /// <param name="Count">Samples wanted.</param>
 /// <param name="Temperature">Decoding temperature (0 is argmax).</param>
 /// <param name="Rng">Seed of this request's own random generator.</param>
-public sealed record SampleRequest(int Count, double Temperature, long Rng);
+/// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
+public sealed record SampleRequest(int Count, double Temperature, long Rng, double TopP = 1.0);
 
 /// <summary>One request of <see cref="VariationEngine.InterpolateBatch"/>.</summary>
 /// <param name="From">Start as [chunks, …].</param>
 /// <param name="To">End as [chunks, …] (same chunk count).</param>
-/// <param name="Steps">Points including both ends (2–1000).</param>
+/// <param name="Steps">Points including both ends (2–<see cref="GenerationLimits.MaxCount"/>).</param>
 /// <param name="Temperature">Decoding temperature (0 is argmax).</param>
 /// <param name="Rng">Seed of this request's own random generator.</param>
-public sealed record InterpolationRequest(Tensor From, Tensor To, int Steps, double Temperature, long Rng);
+/// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
+public sealed record InterpolationRequest(Tensor From, Tensor To, int Steps, double Temperature, long Rng, double TopP = 1.0);
 
 /// <summary>
 /// Modality-free generation on a trained VAE: encode, decode, sample, interpolate and vary.
@@ -115,14 +118,14 @@ public sealed class VariationEngine : IDisposable
         Preconditions.InRange(requests.Count, 1, 10_000, "requests");
         foreach (var r in requests)
         {
-            Preconditions.InRange(r.Count, 1, 100_000, "count");
-            CheckTemperature(r.Temperature);
+            GenerationLimits.CheckCount(r.Count);
+            CheckDecoding(r.Temperature, r.TopP);
         }
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
             var codes = requests.Select((r, i) =>
                 InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
-            return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+            return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
         });
     }
 
@@ -140,8 +143,8 @@ public sealed class VariationEngine : IDisposable
         Preconditions.InRange(requests.Count, 1, 10_000, "requests");
         foreach (var r in requests)
         {
-            Preconditions.InRange(r.Steps, 2, 1000, "steps");
-            CheckTemperature(r.Temperature);
+            Preconditions.InRange(r.Steps, GenerationLimits.MinSteps, GenerationLimits.MaxCount, "steps");
+            CheckDecoding(r.Temperature, r.TopP);
             if (r.From.shape[0] != r.To.shape[0])
                 throw new ArgumentException($"both ends must have the same number of chunks ({r.From.shape[0]} vs {r.To.shape[0]}).");
         }
@@ -154,7 +157,7 @@ public sealed class VariationEngine : IDisposable
                 var (a, b, steps) = (means[2 * i], means[2 * i + 1], requests[i].Steps);
                 codes[i] = cat(Enumerable.Range(0, steps).Select(k => Slerp.Interpolate(a, b, (double)k / (steps - 1))).ToArray(), 0);
             }
-            return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+            return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
         });
     }
 
@@ -178,9 +181,9 @@ public sealed class VariationEngine : IDisposable
         Preconditions.InRange(requests.Count, 1, 10_000, "requests");
         foreach (var r in requests)
         {
-            Preconditions.InRange(r.Count, 1, 10_000, "count");
+            GenerationLimits.CheckCount(r.Count);
             Preconditions.InRange(r.Similarity, 0, 1, "similarity");
-            CheckTemperature(r.Temperature);
+            CheckDecoding(r.Temperature, r.TopP);
         }
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
@@ -198,7 +201,7 @@ public sealed class VariationEngine : IDisposable
                     var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
                     codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
                 }
-                return DecodeRows(codes, requests.Select(r => r.Temperature).ToArray(), generators);
+                return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
             }
 
             var outputs = Draw(requests.Select(r => r.Count).ToArray());
@@ -281,12 +284,14 @@ public sealed class VariationEngine : IDisposable
     /// generator (after whatever that generator drew before), so a request's outputs do not depend on its batch.
     /// A null entry decodes nothing and returns an empty tensor.
     /// </summary>
-    private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<double> temperatures, Generator[] generators)
+    private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<(double Temperature, double TopP)> decoding, Generator[] generators)
     {
         var noiseShape = Model.RowNoiseShape;
         var z = new List<Tensor>();
         var uniforms = new List<Tensor>();
         var rowTemperatures = new List<Tensor>();
+        var rowTopPs = new List<Tensor>();
+        var nucleus = decoding.Any(d => d.TopP < 1);
         var sizes = new List<long>();
         for (var i = 0; i < codes.Count; i++)
         {
@@ -294,11 +299,13 @@ public sealed class VariationEngine : IDisposable
             var rows = c.shape[0];
             z.Add(c);
             uniforms.Add(rand([rows, .. noiseShape], device: Device, generator: generators[i]));
-            using var temperature = temperatures[i].ToScalar(); // held, not temporary: see Scalars
+            using var temperature = decoding[i].Temperature.ToScalar(); // held, not temporary: see Scalars
             rowTemperatures.Add(full(rows, temperature, device: Device));
+            using var topP = decoding[i].TopP.ToScalar();
+            if (nucleus) rowTopPs.Add(full(rows, topP, device: Device));
             sizes.Add(rows);
         }
-        var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0))).cpu();
+        var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0), nucleus ? cat(rowTopPs, 0) : null)).cpu();
         var parts = output.split(sizes.ToArray(), 0);
         var result = new Tensor[codes.Count];
         for (int i = 0, p = 0; i < codes.Count; i++)
@@ -338,5 +345,11 @@ public sealed class VariationEngine : IDisposable
 
     private static Tensor AsFloat32(Tensor t) => t.dtype == ScalarType.Float32 ? t : t.to(ScalarType.Float32);
 
-    private static void CheckTemperature(double temperature) => Preconditions.InRange(temperature, 0, 10);
+    private static void CheckTemperature(double temperature) => GenerationLimits.CheckTemperature(temperature);
+
+    private static void CheckDecoding(double temperature, double topP)
+    {
+        GenerationLimits.CheckTemperature(temperature);
+        GenerationLimits.CheckTopP(topP);
+    }
 }

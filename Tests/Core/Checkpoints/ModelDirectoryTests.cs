@@ -24,7 +24,7 @@ public class ModelDirectoryTests
         using var scope = NewDisposeScope();
         using var model = TinyModels.Melody(seed: 21);
         ModelDirectory.Save(dir.Path, model, Manifest(model));
-        var (loaded, manifest) = ModelDirectory.Load(dir.Path, CPU, "melody");
+        var (loaded, manifest) = ModelDirectory.Load(dir.Path, CPU, expectedModality: "melody");
         using var _ = loaded;
         Assert.Equal(model.parameters().Sum(p => p.numel()), manifest.Parameters);
         Assert.Contains("torchsharp", manifest.Versions.Keys);
@@ -48,7 +48,7 @@ public class ModelDirectoryTests
         using var dir = new TempDir();
         using var model = TinyModels.Melody();
         ModelDirectory.Save(dir.Path, model, Manifest(model, "text"));
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, "melody"));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, expectedModality: "melody"));
         Assert.Equal($"the model in '{dir.Path}' is a text model; this needs a melody model.", e.Message);
     }
 

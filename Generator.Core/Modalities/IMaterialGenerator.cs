@@ -1,0 +1,37 @@
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+
+namespace VaeCreative.Core.Modalities;
+
+/// <summary>One variation request: a prepared seed and its settings.</summary>
+public sealed record MaterialVariation(PreparedSeed Seed, VaryOptions Options);
+
+/// <summary>One interpolation request.</summary>
+public sealed record MaterialInterpolation(PreparedSeed From, PreparedSeed To, InterpolateOptions Options);
+
+/// <summary>
+/// A modality's generation on one loaded model: reads seed material and turns the modality-free
+/// <see cref="VariationEngine"/>'s outputs back into material. The batched methods serve several requests in one
+/// model pass, each getting what it would get alone (what the host's queue relies on). All requests of one call use
+/// the same precision (the model was loaded with it).
+/// </summary>
+public interface IMaterialGenerator
+{
+    /// <summary>The model it drives.</summary>
+    LoadedModel Model { get; }
+
+    /// <summary>
+    /// Reads and checks <paramref name="material"/> as a seed; <paramref name="field"/> names it in messages
+    /// (a file name, or a request field such as <c>seed</c>). Throws <see cref="MaterialException"/>.
+    /// </summary>
+    PreparedSeed Prepare(Material material, string field);
+
+    /// <summary>Variations for each request, in order.</summary>
+    IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests);
+
+    /// <summary>Interpolations for each request, in order (both ends included).</summary>
+    IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests);
+
+    /// <summary>Prior samples for each request, in order.</summary>
+    IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests);
+}

@@ -1,0 +1,11 @@
+namespace VaeCreative.Core.Modalities;
+
+/// <summary>
+/// Seed material read and checked by a modality, ready for its generator (a melody cut into windows, a snippet
+/// tokenised). Made on the request thread, so bad material is refused before it reaches the model's queue.
+/// </summary>
+public abstract class PreparedSeed
+{
+    /// <summary>Model rows one output of this seed takes (a long melody spans several windows; a snippet is one row).</summary>
+    public abstract int Rows { get; }
+}

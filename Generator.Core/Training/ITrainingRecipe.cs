@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using VaeCreative.Core.Models;
+using VaeCreative.Core.Serving;
+
+namespace VaeCreative.Core.Training;
+
+/// <summary>
+/// How a modality's models are trained and evaluated: its data, its model shapes and its defaults. The generic
+/// <see cref="TrainingRun"/> (used by <c>vaecreative train</c> and the host's training jobs) and <c>eval</c> do the rest.
+/// </summary>
+public interface ITrainingRecipe
+{
+    /// <summary>Optimiser defaults for this modality (<see cref="TrainerOptions"/>'s, with this modality's overrides).</summary>
+    TrainerOptions Defaults { get; }
+
+    /// <summary>What one example is called in messages and figures (<c>windows</c>, <c>snippets</c>).</summary>
+    string ExampleNoun { get; }
+
+    /// <summary>Named model shapes: <c>default</c> (the bundled model's) and <c>small</c> (quick trials); throws <see cref="ArgumentException"/> for other names.</summary>
+    ModelShape Shape(string size);
+
+    /// <summary>
+    /// Reads a training file or folder. <paramref name="validationFraction"/> of it is held out by a stable hash;
+    /// <paramref name="augment"/> turns on training-time augmentation where the modality has one. Throws
+    /// <see cref="TrainingDataException"/> when it gives nothing to train on.
+    /// </summary>
+    TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log);
+
+    /// <summary>
+    /// Builds the untrained model for <paramref name="config"/> (seed torch's RNG first) and the tensors it trains on.
+    /// May write files the model needs into <paramref name="outDir"/> (a tokenizer); a resumed run finds them there.
+    /// </summary>
+    TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log);
+
+    /// <summary>The corpus as <paramref name="model"/>'s input (for <c>eval</c>): its train and validation parts.</summary>
+    (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus);
+}
+
+/// <summary>A model kind and its settings, as written to the manifest.</summary>
+/// <param name="Kind">Registered model kind, e.g. <c>sequence-vae</c>.</param>
+/// <param name="Settings">Its settings (sizes).</param>
+public sealed record ModelShape(string Kind, JsonObject Settings);
+
+/// <summary>What <see cref="ITrainingRecipe.Prepare"/> gives a run.</summary>
+/// <param name="Model">The untrained model.</param>
+/// <param name="Train">Training examples.</param>
+/// <param name="Validation">Held-out examples.</param>
+/// <param name="Encoding">The manifest's <c>encoding</c> object.</param>
+public sealed record TrainingPlan(IVaeModel Model, ITrainingData Train, ITrainingData Validation, JsonObject Encoding);
+
+/// <summary>A modality's training data as read from disk, before it is turned into tensors.</summary>
+public abstract class TrainingCorpus
+{
+    /// <summary>Full path of the file or folder read.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>One line for the log: what was read and how it was split.</summary>
+    public abstract string Summary { get; }
+
+    /// <summary>The manifest's <c>training.data</c> object (counts, files held out, augmentation).</summary>
+    public abstract JsonObject Describe();
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using VaeCreative.Core.Objectives;
+
+namespace VaeCreative.Core.Training;
+
+/// <summary>
+/// Everything needed to train (and continue) a model of any modality: written to <c>run.json</c> at the start of a
+/// run, so <c>train --resume</c> continues with the same settings.
+/// </summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Modality trained, e.g. <c>melody</c>.</summary>
+    public required string Modality { get; init; }
+
+    /// <summary>Full path of the training file or folder.</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>Fraction of the data held out for validation (by a stable hash). Default 0.1. Range [0, 1).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>The model kind (absent in runs written before kinds were recorded: <c>sequence-vae</c>).</summary>
+    public string ModelKind { get; init; } = Models.SequenceVae.KindName;
+
+    /// <summary>The model's settings (sizes), as in the manifest.</summary>
+    public JsonObject Model { get; init; } = new();
+
+    /// <summary>Modality-specific settings (e.g. a tokenizer's vocabulary size), as given to <c>train</c>.</summary>
+    public JsonObject? Settings { get; init; }
+
+    /// <summary>Optimiser steps.</summary>
+    public long Steps { get; init; }
+
+    /// <summary>Examples per step.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Seed for initialisation, data order and augmentation.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Initial learning rate.</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>Per-step learning-rate decay.</summary>
+    public double LearningRateDecay { get; init; }
+
+    /// <summary>β schedule (see <see cref="KlSchedule.Parse"/>).</summary>
+    public string Beta { get; init; } = "";
+
+    /// <summary>Free KL budget per example, bits.</summary>
+    public double FreeBits { get; init; }
+
+    /// <summary>Scheduled-sampling probability.</summary>
+    public double ScheduledSamplingRate { get; init; }
+
+    /// <summary>Steps between checkpoints.</summary>
+    public long CheckpointEvery { get; init; }
+
+    /// <summary>Steps between validation runs.</summary>
+    public long ValidateEvery { get; init; }
+
+    /// <summary>A config with <paramref name="defaults"/>' optimiser settings (what a modality's recipe suggests).</summary>
+    public static TrainingConfig From(string modality, ModelShape shape, TrainerOptions defaults) => new()
+    {
+        Modality = modality,
+        ModelKind = shape.Kind,
+        Model = (JsonObject)shape.Settings.DeepClone(),
+        Steps = defaults.Steps,
+        BatchSize = defaults.BatchSize,
+        Seed = defaults.Seed,
+        LearningRate = defaults.LearningRate,
+        LearningRateDecay = defaults.LearningRateDecay,
+        Beta = defaults.Beta.ToString(),
+        FreeBits = defaults.FreeBits,
+        ScheduledSamplingRate = defaults.ScheduledSamplingRate,
+        CheckpointEvery = defaults.CheckpointEvery,
+        ValidateEvery = defaults.ValidateEvery,
+    };
+
+    /// <summary>The trainer's options; throws <see cref="ArgumentOutOfRangeException"/> for a setting out of range.</summary>
+    public TrainerOptions ToTrainerOptions() =>
+        new TrainerOptions
+        {
+            Steps = Steps,
+            BatchSize = BatchSize,
+            Seed = Seed,
+            LearningRate = LearningRate,
+            LearningRateDecay = LearningRateDecay,
+            Beta = KlSchedule.Parse(Beta),
+            FreeBits = FreeBits,
+            ScheduledSamplingRate = ScheduledSamplingRate,
+            CheckpointEvery = CheckpointEvery,
+            ValidateEvery = ValidateEvery,
+        }.Validate();
+}
