@@ -31,21 +31,31 @@ public static class TokenSampler
         var greedy = scores.argmax(-1);
         var t = temperatures.to(ScalarType.Float32);
         var probabilities = F.softmax(scores.div(t.clamp_min(minTemperature).unsqueeze(1)), -1);
-        Tensor order = null!;
+        var u = uniform.to(ScalarType.Float32);
+        var sampled = InverseCdf(probabilities, u, last);
         if (topP is not null)
         {
             // Sorted descending, a token stays in the nucleus while the mass before it is below p (the first always stays).
             var (sorted, indices) = probabilities.sort(-1, descending: true);
             var before = sorted.cumsum(-1).sub(sorted); // sub(Tensor) passes no alpha Scalar
-            probabilities = sorted.mul(before.lt(topP.to(ScalarType.Float32).unsqueeze(1)).to(ScalarType.Float32));
-            order = indices;
+            var p = topP.to(ScalarType.Float32);
+            var nucleus = sorted.mul(before.lt(p.unsqueeze(1)).to(ScalarType.Float32));
+            var inNucleus = indices.gather(1, InverseCdf(nucleus, u, last).unsqueeze(1)).squeeze(1);
+            // Rows without a nucleus (p = 1) sample in vocabulary order, exactly as when no row has one: a row's token
+            // must not depend on whether another request in its batch asked for top-p.
+            using var one = 1.0.ToScalar();
+            sampled = where(p.ge(one), sampled, inNucleus);
         }
-        var cumulative = probabilities.cumsum(-1);
-        var target = uniform.to(ScalarType.Float32).mul(cumulative.select(1, vocabulary - 1)).unsqueeze(1);
-        var position = cumulative.lt(target).sum(-1).clamp_max(last);
-        var sampled = topP is null ? position : order.gather(1, position.unsqueeze(1)).squeeze(1);
         using var zero = 0.0.ToScalar();
         var result = where(t.le(zero), greedy, sampled);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per row, the first position whose cumulative mass reaches u × the row's total.</summary>
+    private static Tensor InverseCdf(Tensor probabilities, Tensor uniform, Scalar last)
+    {
+        var cumulative = probabilities.cumsum(-1);
+        var target = uniform.mul(cumulative.select(1, probabilities.shape[1] - 1)).unsqueeze(1);
+        return cumulative.lt(target).sum(-1).clamp_max(last);
     }
 }
