@@ -20,8 +20,8 @@ namespace VaeCreative.Text.Models;
 /// Input and output rows have one layout: <c>BOS, tokens…, EOS, PAD…</c> (int64, shape [batch, steps],
 /// steps ≤ <see cref="SentenceVaeOptions.MaxTokens"/>; padding only after EOS). <see cref="Generate"/> returns rows of
 /// exactly <see cref="SentenceVaeOptions.MaxTokens"/> positions in that layout, so a generated row compares
-/// position by position with a seed padded to that width (the variation engine's copy check). A row cut off
-/// at the limit has no EOS.
+/// position by position with a seed padded to that width (the variation engine's copy check). A row that reaches the
+/// limit gets EOS in its last position, so every generated row is also a valid input.
 /// </remarks>
 public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
 {
@@ -71,7 +71,7 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
 
     /// <summary>
     /// One uniform per output position (<see cref="SentenceVaeOptions.MaxTokens"/>): position t samples with
-    /// <c>uniform[row, t]</c>; position 0 holds BOS and uses none.
+    /// <c>uniform[row, t]</c>; the first (BOS) and last (EOS) positions use none.
     /// </summary>
     public long[] RowNoiseShape => [Settings.MaxTokens];
 
@@ -156,7 +156,8 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     /// Autoregressive from BOS; PAD and BOS are never drawn. Each row samples by inverse CDF
     /// (<see cref="TokenSampler"/>) from its own uniforms: <see cref="GenerationSettings.Uniform"/> when given, else
     /// uniforms drawn from <see cref="GenerationSettings.Generator"/> with the call's temperature and nucleus.
-    /// Everything after a row's first EOS is PAD; decoding stops once every row has ended.
+    /// Everything after a row's first EOS is PAD; a row still going at the last position ends there with EOS.
+    /// Decoding stops once every row has ended.
     /// </remarks>
     public Tensor Generate(Tensor z, GenerationSettings settings)
     {
@@ -195,7 +196,8 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         var state = InitialState(z);
         var input = full([rows], bos, dtype: ScalarType.Int64, device: device);
         var finished = zeros(rows, dtype: ScalarType.Bool, device: device);
-        for (var t = 1; t < steps; t++)
+        // The last position is reserved for EOS, so every output is also a valid input (a variation can be varied).
+        for (var t = 1; t < steps - 1; t++)
         {
             var previous = (State: state, Input: input, Finished: finished);
             bool allFinished;
@@ -218,6 +220,7 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
             previous.Finished.Dispose();
             if (allFinished) break;
         }
+        output.select(1, steps - 1).masked_fill_(finished.logical_not(), eos);
         return output;
     }
 

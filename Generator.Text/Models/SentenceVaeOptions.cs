@@ -1,4 +1,5 @@
 using VaeCreative.Core.Validation;
+using VaeCreative.Text.Tokenization;
 
 namespace VaeCreative.Text.Models;
 
@@ -9,8 +10,8 @@ namespace VaeCreative.Text.Models;
 /// </summary>
 public sealed record SentenceVaeOptions
 {
-    /// <summary>Tokens the tokenizer knows (output classes), special tokens included. Default 8000. Range 8–100000.</summary>
-    public int VocabularySize { get; init; } = 8000;
+    /// <summary>Tokens the tokenizer knows (output classes), special tokens included. Default 8000 (<see cref="TextTokenizer.DefaultVocabularySize"/>). Range 8–100000.</summary>
+    public int VocabularySize { get; init; } = TextTokenizer.DefaultVocabularySize;
 
     /// <summary>
     /// Longest token sequence, beginning- and end-of-snippet tokens included (so a snippet holds at most
@@ -18,17 +19,17 @@ public sealed record SentenceVaeOptions
     /// </summary>
     public int MaxTokens { get; init; } = 48;
 
-    /// <summary>Padding id (after the end token; never predicted). Default 0. Range [0, VocabularySize).</summary>
-    public int PadId { get; init; }
+    /// <summary>Padding id (after the end token; never predicted). Default 0, as <see cref="TextTokenizer"/> assigns. Range [0, VocabularySize).</summary>
+    public int PadId { get; init; } = TextTokenizer.PaddingId;
 
-    /// <summary>Beginning-of-snippet id (the decoder's first input; never predicted). Default 1. Range [0, VocabularySize).</summary>
-    public int BosId { get; init; } = 1;
+    /// <summary>Beginning-of-snippet id (the decoder's first input; never predicted). Default 2, as <see cref="TextTokenizer"/> assigns. Range [0, VocabularySize).</summary>
+    public int BosId { get; init; } = 2;
 
-    /// <summary>End-of-snippet id (predicted last; generation stops there). Default 2. Range [0, VocabularySize).</summary>
-    public int EosId { get; init; } = 2;
+    /// <summary>End-of-snippet id (predicted last; generation stops there). Default 3, as <see cref="TextTokenizer"/> assigns. Range [0, VocabularySize).</summary>
+    public int EosId { get; init; } = 3;
 
-    /// <summary>Size of the token embedding, shared by the encoder, the decoder's input and its output layer. Default 256. Range 1–8192.</summary>
-    public int EmbeddingSize { get; init; } = 256;
+    /// <summary>Size of the token embedding, shared by the encoder, the decoder's input and its output layer. Default 192. Range 1–8192.</summary>
+    public int EmbeddingSize { get; init; } = 192;
 
     /// <summary>Hidden units per direction of the bidirectional encoder. Default 256. Range 1–8192.</summary>
     public int EncoderHidden { get; init; } = 256;

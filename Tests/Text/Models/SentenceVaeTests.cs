@@ -16,6 +16,9 @@ public class SentenceVaeTests
     {
         VocabularySize = 30,
         MaxTokens = 12,
+        PadId = Pad,
+        BosId = Bos,
+        EosId = Eos,
         EmbeddingSize = 8,
         EncoderHidden = 8,
         DecoderHidden = 16,
@@ -219,10 +222,11 @@ public class SentenceVaeTests
             var row = output.Skip(r * 12).Take(12).ToArray();
             Assert.Equal(Bos, row[0]);
             var end = Array.IndexOf(row, (long)Eos);
-            var body = end < 0 ? row[1..] : row[1..end];
+            Assert.InRange(end, 1, 11); // every row ends, at the latest in its last position
+            var body = row[1..end];
             Assert.DoesNotContain((long)Pad, body);
             Assert.DoesNotContain((long)Bos, body);
-            if (end >= 0) Assert.All(row[(end + 1)..], t => Assert.Equal(Pad, t));
+            Assert.All(row[(end + 1)..], t => Assert.Equal(Pad, t));
         }
     }
 
@@ -239,8 +243,11 @@ public class SentenceVaeTests
 
         using (no_grad()) bias[Eos] = tensor(-100f);
         var cut = model.Generate(randn(3, 4), new GenerationSettings(1.0, new Generator(4)));
-        Assert.False(cut.eq(Eos).any().item<bool>());
-        Assert.False(cut[.., 1..].eq(Pad).any().item<bool>(), "a row without EOS fills every position");
+        Assert.True(cut[.., 11].eq(Eos).all().item<bool>(), "a row that reaches the limit ends with EOS");
+        Assert.False(cut[.., ..11].eq(Eos).any().item<bool>());
+        Assert.False(cut.eq(Pad).any().item<bool>(), "a row that reaches the limit fills every position");
+        var again = model.Reconstruct(cut, randn(3, 4), ReconstructionSettings.TeacherForced);
+        Assert.Equal(3 * 11, again.Total); // a generated row is a valid input
     }
 
     [Fact]

@@ -1,0 +1,184 @@
+using System.Globalization;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+using VaeCreative.Text.Models;
+using VaeCreative.Text.Snippets;
+using VaeCreative.Text.Tokenization;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Text.Generation;
+
+/// <summary>
+/// Text variations, interpolations (Bowman et al.'s homotopies) and samples on one loaded <see cref="SentenceVae"/>:
+/// tokenises seeds, runs the modality-free <see cref="VariationEngine"/> (one engine call per batch of requests) and
+/// decodes its rows back to text. Outputs are <c>text/plain</c> material with a <c>tokens</c> property.
+/// </summary>
+public sealed class TextGenerator : IMaterialGenerator
+{
+    /// <summary>Property of an output: the number of tokens the model generated for it.</summary>
+    public const string TokensProperty = "tokens";
+
+    /// <summary>Redraw rounds for variations that copy the seed, repeat each other or are empty; then what is left is kept.</summary>
+    private const int MaxRedraws = 8;
+
+    /// <summary>Added to a request's rng per redraw round, so each round draws fresh codes and noise.</summary>
+    private const long RedrawRngStride = 1_000_003;
+
+    private readonly SentenceVaeOptions options;
+
+    /// <summary>Generation on <paramref name="model"/> (a <see cref="SentenceVae"/>) with its <paramref name="tokenizer"/>.</summary>
+    public TextGenerator(LoadedModel model, TextTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        options = model.Model is SentenceVae vae
+            ? vae.Settings
+            : throw new ModelLoadException($"the text model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName}.");
+        if (tokenizer.VocabularySize != options.VocabularySize || tokenizer.PadId != options.PadId
+            || tokenizer.BosId != options.BosId || tokenizer.EosId != options.EosId)
+            throw new ModelLoadException($"the tokenizer does not fit the text model in '{model.Directory}'.");
+        Model = model;
+        Tokenizer = tokenizer;
+    }
+
+    /// <inheritdoc />
+    public LoadedModel Model { get; }
+
+    /// <summary>The model's tokenizer.</summary>
+    public TextTokenizer Tokenizer { get; }
+
+    /// <summary>Most tokens of a seed (the model's width less the beginning and end tokens).</summary>
+    public int MaxSeedTokens => options.MaxTokens - 2;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A seed over <see cref="MaxSeedTokens"/> is refused (<see cref="MaterialException.OverLimit"/>), not cut: a cut
+    /// snippet would be varied without its end, and nobody would be told.
+    /// </remarks>
+    public PreparedSeed Prepare(Material material, string field)
+    {
+        ArgumentNullException.ThrowIfNull(material);
+        if (!material.IsText)
+            throw new TextReadException($"a text model takes text; '{field}' is {material.MediaType}.");
+        var text = SnippetText.Check(material.Text!, field);
+        var tokens = Tokenizer.Encode(text);
+        if (tokens.Count > MaxSeedTokens)
+            throw new TextReadException(
+                $"'{field}' is {tokens.Count:N0} tokens long; this model takes snippets of at most {MaxSeedTokens} tokens (shorten it or split it into sentences).",
+                overLimit: true);
+        var row = new long[options.MaxTokens];
+        if (options.PadId != 0) Array.Fill(row, (long)options.PadId);
+        Training.TextDataset.Row(tokens, options).CopyTo(row, 0);
+        return new TextSeed(text, tokens, row);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The engine redraws rows whose tokens equal the seed's or an earlier variation's; two different token rows can
+    /// still read the same (byte pieces, spacing), so outputs are compared again as trimmed text, and empty outputs are
+    /// redrawn too, for up to <see cref="MaxRedraws"/> rounds.
+    /// </remarks>
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        var seeds = requests.Select(r => Seed(r.Seed, "seed")).ToArray();
+        foreach (var r in requests) r.Options.Validate();
+        var results = Draw(requests.Select(r => r.Options.Count).ToArray(), attempt: 0);
+        for (var attempt = 1; attempt <= MaxRedraws; attempt++)
+        {
+            var bad = new List<int>[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal) { seeds[i].Text.Trim() };
+                bad[i] = Enumerable.Range(0, results[i].Count).Where(v => results[i][v].Text.Length == 0 || !seen.Add(results[i][v].Text)).ToList();
+            }
+            if (bad.All(b => b.Count == 0)) break;
+            var redrawn = Draw(bad.Select(b => b.Count).ToArray(), attempt);
+            for (var i = 0; i < requests.Count; i++)
+                for (var j = 0; j < bad[i].Count; j++) results[i][bad[i][j]] = redrawn[i][j];
+        }
+        return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
+
+        List<Decoded>[] Draw(int[] counts, int attempt)
+        {
+            using var scope = NewDisposeScope();
+            var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
+            var batch = active.Select(i =>
+            {
+                var o = requests[i].Options;
+                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature,
+                    unchecked(o.Rng + attempt * RedrawRngStride), o.TopP);
+            }).ToArray();
+            var outputs = Model.Engine.VaryBatch(batch);
+            var drawn = new List<Decoded>[requests.Count];
+            for (var i = 0; i < requests.Count; i++) drawn[i] = [];
+            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Decode(outputs[k]);
+            return drawn;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
+        foreach (var r in requests) r.Options.Validate();
+        using var scope = NewDisposeScope();
+        var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
+            new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), r.Options.Steps, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
+        return outputs.Select(o => (IReadOnlyList<Material>)Decode(o).Select(ToMaterial).ToList()).ToList();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        foreach (var r in requests)
+        {
+            r.Validate();
+            if (r.Properties.Count > 0)
+                throw new ArgumentException($"text samples take no properties; got '{r.Properties.Keys.First()}'.");
+        }
+        using var scope = NewDisposeScope();
+        var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng, r.TopP)).ToArray());
+        return outputs.Select(o => (IReadOnlyList<Material>)Decode(o).Select(ToMaterial).ToList()).ToList();
+    }
+
+    /// <summary>Decoded output rows: the text between BOS and the first EOS (or the row's end), trimmed, and its token count.</summary>
+    private List<Decoded> Decode(Tensor output)
+    {
+        var width = (int)output.shape[1];
+        var flat = output.to(ScalarType.Int64).contiguous().data<long>().ToArray();
+        var result = new List<Decoded>(flat.Length / width);
+        var ids = new List<int>(width);
+        for (var row = 0; row < flat.Length / width; row++)
+        {
+            ids.Clear();
+            for (var t = 1; t < width; t++)
+            {
+                var id = (int)flat[row * width + t];
+                if (id == options.EosId || id == options.PadId) break;
+                ids.Add(id);
+            }
+            result.Add(new Decoded(Tokenizer.Decode(ids).Trim(), ids.Count));
+        }
+        return result;
+    }
+
+    private static Material ToMaterial(Decoded d) =>
+        Material.FromText(d.Text, new Dictionary<string, string>(StringComparer.Ordinal) { [TokensProperty] = d.Tokens.ToString(CultureInfo.InvariantCulture) });
+
+    private TextSeed Seed(PreparedSeed seed, string what) =>
+        seed as TextSeed is { } text && text.Row.Length == options.MaxTokens
+            ? text
+            : throw new ArgumentException($"the {what} was not prepared by this text model's generator.");
+
+    private static Tensor SeedTensor(TextSeed seed) => tensor(seed.Row, new long[] { 1, seed.Row.Length });
+
+    private readonly record struct Decoded(string Text, int Tokens);
+}

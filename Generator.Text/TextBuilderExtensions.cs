@@ -1,0 +1,17 @@
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Serving;
+using VaeCreative.Text.Models;
+
+namespace VaeCreative.Text;
+
+/// <summary>Registers the text modality: <c>services.AddVaeCreative(models, b =&gt; b.AddMelody().AddText())</c>.</summary>
+public static class TextBuilderExtensions
+{
+    /// <summary>Adds the text modality and its model kind, <c>sentence-vae</c>.</summary>
+    public static VaeCreativeBuilder AddText(this VaeCreativeBuilder b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        b.ModelKinds.Add(SentenceVae.KindName, settings => new SentenceVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
+        return b.AddModality(new TextModality());
+    }
+}

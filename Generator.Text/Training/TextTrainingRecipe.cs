@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Training;
+using VaeCreative.Text.Corpus;
+using VaeCreative.Text.Models;
+using VaeCreative.Text.Tokenization;
+
+namespace VaeCreative.Text.Training;
+
+/// <summary>
+/// How text models are trained: snippets from plain-text or fortune files, a SentencePiece tokenizer trained on the
+/// training snippets and stored beside the weights, and a <see cref="SentenceVae"/>.
+/// </summary>
+public sealed class TextTrainingRecipe : ITrainingRecipe
+{
+    /// <summary>Training setting (and <c>--vocab-size</c>): the tokenizer's vocabulary size.</summary>
+    public const string VocabularySizeSetting = "vocabularySize";
+
+    /// <summary>Training setting (and <c>--max-tokens</c>): <see cref="SentenceVaeOptions.MaxTokens"/>.</summary>
+    public const string MaxTokensSetting = "maxTokens";
+
+    /// <summary>Training setting (and <c>--word-dropout</c>): <see cref="SentenceVaeOptions.WordDropout"/>.</summary>
+    public const string WordDropoutSetting = "wordDropout";
+
+    /// <summary>
+    /// Longest snippet read from a corpus, in characters; longer ones are split at sentence ends. 160 characters of
+    /// English are about 45 tokens of the default tokenizer (3.6 characters per token on the fortunes), so almost all
+    /// fit the default model's 46 tokens; those that do not are left out when the corpus is tokenised.
+    /// </summary>
+    public const int MaxSnippetChars = 160;
+
+    /// <summary>
+    /// The text defaults, against posterior collapse (the decoder ignoring z, which text VAEs are prone to): β
+    /// anneals cyclically (Fu et al. 2019: four cycles, each ramping 0 → 1 over its first half), and the first 8 bits
+    /// (5.5 nats) of KL per snippet are free (Kingma et al. 2016), so the encoder may keep that much information
+    /// about a snippet at no cost. Word dropout (<see cref="SentenceVaeOptions.WordDropout"/>) is the third measure.
+    /// </summary>
+    public TrainerOptions Defaults { get; } = new()
+    {
+        Steps = DefaultSteps,
+        BatchSize = 64,
+        LearningRate = 1e-3,
+        LearningRateDecay = 0.9999,
+        Beta = new CyclicalKl(1.0, DefaultSteps / 4),
+        FreeBits = 8,
+        CheckpointEvery = 500,
+        ValidateEvery = 500,
+    };
+
+    private const long DefaultSteps = 4000;
+
+    /// <inheritdoc />
+    public string ExampleNoun => "snippets";
+
+    /// <summary>The bundled model's shape (see <see cref="SentenceVaeOptions"/>).</summary>
+    public static SentenceVaeOptions DefaultShape { get; } = new();
+
+    /// <summary>A shape for quick trials: minutes on a laptop, useful for checking a corpus.</summary>
+    public static SentenceVaeOptions SmallShape { get; } = new()
+    {
+        VocabularySize = 2000,
+        EmbeddingSize = 64,
+        EncoderHidden = 64,
+        DecoderHidden = 128,
+        LatentSize = 16,
+    };
+
+    /// <inheritdoc />
+    public ModelShape Shape(string size) => size switch
+    {
+        "default" => new ModelShape(SentenceVae.KindName, ModelManifest.ToJsonObject(DefaultShape)),
+        "small" => new ModelShape(SentenceVae.KindName, ModelManifest.ToJsonObject(SmallShape)),
+        _ => throw new ArgumentException($"no text model size '{size}'; use default or small.", nameof(size)),
+    };
+
+    /// <inheritdoc />
+    /// <remarks>Text has no augmentation; <paramref name="augment"/> is ignored.</remarks>
+    public TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log) =>
+        TextCorpus.Load(data, validationFraction, MaxSnippetChars, log);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Trains the tokenizer on the training snippets (never the held-out ones) into <paramref name="outDir"/>. A run
+    /// resumed from a checkpoint trains it again and requires the same bytes as the file already there (spm_train is
+    /// deterministic for the same snippets and settings): a checkpoint's weights are only meaningful with the
+    /// tokenizer they were trained with.
+    /// </remarks>
+    public TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log)
+    {
+        var text = AsText(corpus);
+        var options = ModelOptions(config);
+        var requested = VocabularySize(config, options);
+        var tokenizerPath = Path.Combine(outDir, TextTokenizer.FileName);
+        var tokenizer = PrepareTokenizer(text.Train, tokenizerPath, requested, outDir, log);
+        options = (options with
+        {
+            VocabularySize = tokenizer.VocabularySize,
+            PadId = tokenizer.PadId,
+            BosId = tokenizer.BosId,
+            EosId = tokenizer.EosId,
+        }).Validate();
+        var model = new SentenceVae(options);
+        var train = TextDataset.Encode(text.Train, tokenizer, options);
+        var validation = TextDataset.Encode(text.Validation, tokenizer, options);
+        var skipped = train.Skipped + validation.Skipped;
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"tokenised {train.Count:N0} training and {validation.Count:N0} held-out snippets, {train.Targets / (double)Math.Max(1, train.Count):F1} tokens each on average")
+            + (skipped > 0 ? $"; {skipped:N0} longer than {options.MaxTokens - 2} tokens left out" : ""));
+        return new TrainingPlan(model, train, validation, TextEncoding.Describe(tokenizerPath, options).ToJsonObject());
+    }
+
+    /// <inheritdoc />
+    public (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus)
+    {
+        var text = AsText(corpus);
+        var options = model.Model is SentenceVae vae
+            ? vae.Settings
+            : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName}.");
+        var tokenizer = TextEncoding.LoadTokenizer(model.Manifest, model.Directory, options);
+        return (TextDataset.Encode(text.Train, tokenizer, options), TextDataset.Encode(text.Validation, tokenizer, options));
+    }
+
+    /// <summary>The model settings of <paramref name="config"/> with its text settings (max tokens, word dropout) applied.</summary>
+    internal static SentenceVaeOptions ModelOptions(TrainingConfig config)
+    {
+        SentenceVaeOptions options;
+        try
+        {
+            options = ModelManifest.FromJsonObject<SentenceVaeOptions>(config.Model);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"the text model settings are invalid: {e.Message.Split('\n')[0]}", e);
+        }
+        if (config.Settings is { } settings)
+        {
+            foreach (var (key, _) in settings)
+                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting))
+                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting} and {WordDropoutSetting}.");
+            if (Number(settings, MaxTokensSetting) is { } maxTokens)
+                options = options with { MaxTokens = (int)Whole(maxTokens, "--max-tokens") };
+            if (Number(settings, WordDropoutSetting) is { } wordDropout)
+                options = options with { WordDropout = wordDropout };
+        }
+        CheckSettings(options);
+        return options;
+    }
+
+    /// <summary>The vocabulary size to train the tokenizer with: the setting, else the model settings'.</summary>
+    internal static int VocabularySize(TrainingConfig config, SentenceVaeOptions options)
+    {
+        var size = config.Settings is { } s && Number(s, VocabularySizeSetting) is { } v ? (int)Whole(v, "--vocab-size") : options.VocabularySize;
+        if (size is < TextTokenizer.MinVocabularySize or > TextTokenizer.MaxVocabularySize)
+            throw new ArgumentOutOfRangeException("--vocab-size", size,
+                $"--vocab-size must be between {TextTokenizer.MinVocabularySize} and {TextTokenizer.MaxVocabularySize}; got {size}.");
+        return size;
+    }
+
+    private static void CheckSettings(SentenceVaeOptions options)
+    {
+        if (options.MaxTokens is < 3 or > 1024)
+            throw new ArgumentOutOfRangeException("--max-tokens", options.MaxTokens, $"--max-tokens must be between 3 and 1024; got {options.MaxTokens}.");
+        if (!(options.WordDropout is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException("--word-dropout", options.WordDropout, $"--word-dropout must be between 0 and 1; got {options.WordDropout}.");
+    }
+
+    /// <summary>A setting given as a JSON number or as text (the CLI passes option values as text).</summary>
+    private static double? Number(JsonObject settings, string key)
+    {
+        if (settings[key] is not JsonValue value) return null;
+        // A node built in code holds a CLR int or double, a parsed one a JSON element: read both through their JSON text.
+        var kind = value.GetValueKind();
+        if (kind == JsonValueKind.Number) return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (kind == JsonValueKind.String && double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        throw new ArgumentException($"the text training setting {key} must be a number; got {value.ToJsonString()}.");
+    }
+
+    private static long Whole(double value, string option) =>
+        value == Math.Floor(value) && Math.Abs(value) < int.MaxValue
+            ? (long)value
+            : throw new ArgumentException($"{option} must be a whole number; got {value.ToString(CultureInfo.InvariantCulture)}.");
+
+    private static TextCorpus AsText(TrainingCorpus corpus) =>
+        corpus as TextCorpus ?? throw new ArgumentException($"a text model trains on a text corpus, not {corpus.GetType().Name}.", nameof(corpus));
+
+    private static TextTokenizer PrepareTokenizer(IReadOnlyList<string> snippets, string path, int vocabularySize, string outDir, Action<string> log)
+    {
+        if (!File.Exists(path) || !new CheckpointStore(outDir).Exists)
+            return TextTokenizer.Train(snippets, path, vocabularySize, log);
+        // Resuming: the checkpoint's weights belong to the tokenizer already there; check it is the one this run gives.
+        var check = Directory.CreateTempSubdirectory("vaecreative-tokenizer-").FullName;
+        try
+        {
+            var again = Path.Combine(check, TextTokenizer.FileName);
+            TextTokenizer.Train(snippets, again, vocabularySize, _ => { });
+            if (ModelDirectory.Sha256(again) != ModelDirectory.Sha256(path))
+                throw new TrainingDataException(
+                    $"{path} is not the tokenizer this run's data and settings give, so the checkpoint beside it cannot be continued; restore the file or train into an empty folder.");
+            log($"resuming with the tokenizer in {path}");
+            return TextTokenizer.Load(path);
+        }
+        finally
+        {
+            try { Directory.Delete(check, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Variation;
+using VaeCreative.Tests.Text.Training;
+using VaeCreative.Text.Generation;
+using VaeCreative.Text.Snippets;
+
+namespace VaeCreative.Tests.Text.Generation;
+
+public class TextGeneratorTests
+{
+    private static Material Text(string text) => Material.FromText(text);
+
+    [Fact]
+    public void Variations_differ_from_the_seed_and_from_each_other()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        // A training sentence at high similarity and low temperature: the model's first guess is often the seed itself.
+        var seed = generator.Prepare(Text(TinyTextRun.Sentences[3]), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 8, Similarity = 0.9, Temperature = 0.3, Rng = 5 })])[0];
+        Assert.Equal(8, outputs.Count);
+        var texts = outputs.Select(o => o.Text!).ToList();
+        Assert.DoesNotContain(TinyTextRun.Sentences[3], texts);
+        Assert.Equal(8, texts.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(outputs, o =>
+        {
+            Assert.Equal(MediaTypes.PlainText, o.MediaType);
+            Assert.False(string.IsNullOrWhiteSpace(o.Text));
+            Assert.InRange(int.Parse(o.Properties[TextGenerator.TokensProperty]), 1, 22); // a valid seed again
+        });
+    }
+
+    [Fact]
+    public void The_same_rng_gives_the_same_variations_alone_and_batched()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        var a = new MaterialVariation(generator.Prepare(Text("The red fox waits over the gate."), "seed"), new VaryOptions { Count = 3, Rng = 1, Temperature = 0.8 });
+        var b = new MaterialVariation(generator.Prepare(Text("A lantern shines."), "seed"), new VaryOptions { Count = 4, Rng = 2, Similarity = 0.5, TopP = 0.9 });
+        var together = generator.VaryMany([a, b]);
+        var aloneA = generator.VaryMany([a])[0];
+        var aloneB = generator.VaryMany([b])[0];
+        Assert.Equal(aloneA.Select(m => m.Text), together[0].Select(m => m.Text));
+        Assert.Equal(aloneB.Select(m => m.Text), together[1].Select(m => m.Text));
+        var other = generator.VaryMany([a with { Options = a.Options with { Rng = 99 } }])[0];
+        Assert.NotEqual(aloneA.Select(m => m.Text), other.Select(m => m.Text));
+    }
+
+    [Fact]
+    public void Interpolations_and_samples_have_the_asked_counts()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        var from = generator.Prepare(Text(TinyTextRun.Sentences[0]), "from");
+        var to = generator.Prepare(Text(TinyTextRun.Sentences[40]), "to");
+        var path = generator.InterpolateMany([new MaterialInterpolation(from, to, new InterpolateOptions { Steps = 5 })])[0];
+        Assert.Equal(5, path.Count);
+        Assert.All(path, m => Assert.True(m.IsText));
+        var samples = generator.SampleMany([new SampleOptions { Count = 6, Rng = 3 }, new SampleOptions { Count = 2, Rng = 4, Temperature = 0 }]);
+        Assert.Equal([6, 2], samples.Select(s => s.Count));
+        Assert.Equal(samples[0].Select(m => m.Text), generator.SampleMany([new SampleOptions { Count = 6, Rng = 3 }])[0].Select(m => m.Text));
+        Assert.Throws<ArgumentException>(() => generator.SampleMany([new SampleOptions { Properties = new Dictionary<string, string> { ["tempoQpm"] = "90" } }]));
+    }
+
+    [Fact]
+    public void A_seed_is_normalised_and_tokenised_into_one_row()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = (TextGenerator)TinyTextRun.Generator(services);
+        var seed = Assert.IsType<TextSeed>(generator.Prepare(Text("Cafe\u0301 by the gate."), "seed"));
+        Assert.Equal(1, seed.Rows);
+        Assert.Equal("Caf\u00e9 by the gate.", seed.Text);
+        Assert.Equal(seed.Text, generator.Tokenizer.Decode(seed.Tokens));
+    }
+
+    [Fact]
+    public void Material_that_is_not_text_is_refused_with_its_media_type()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        var midi = Material.FromBytes(MediaTypes.Midi, [0x4d, 0x54, 0x68, 0x64]);
+        var e = Assert.Throws<TextReadException>(() => generator.Prepare(midi, "seed"));
+        Assert.Equal("a text model takes text; 'seed' is audio/midi.", e.Message);
+        Assert.False(e.OverLimit);
+        Assert.Contains("'seed' is empty", Assert.Throws<TextReadException>(() => generator.Prepare(Text("  \t "), "seed")).Message);
+    }
+
+    [Fact]
+    public void A_seed_over_the_model_width_is_refused_naming_both_lengths()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = (TextGenerator)TinyTextRun.Generator(services);
+        Assert.Equal(22, generator.MaxSeedTokens);
+        var longText = string.Join(' ', Enumerable.Repeat("The quiet lantern waits.", 10));
+        var tokens = generator.Tokenizer.Encode(longText).Count;
+        var e = Assert.Throws<TextReadException>(() => generator.Prepare(Text(longText), "seed"));
+        Assert.True(e.OverLimit);
+        Assert.Contains($"{tokens} tokens", e.Message);
+        Assert.Contains("at most 22 tokens", e.Message);
+    }
+
+    [Fact]
+    public void Seeds_of_another_generator_and_bad_options_are_refused()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        Assert.Throws<ArgumentException>(() => generator.VaryMany([new MaterialVariation(new ForeignSeed(), new VaryOptions())]));
+        var seed = generator.Prepare(Text("The old fox."), "seed");
+        Assert.Throws<ArgumentOutOfRangeException>(() => generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 0 })]));
+        Assert.Empty(generator.VaryMany([]));
+    }
+
+    private sealed class ForeignSeed : PreparedSeed
+    {
+        public override int Rows => 1;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Training;
+using VaeCreative.Tests.Support;
+using VaeCreative.Text;
+using VaeCreative.Text.Training;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VaeCreative.Tests.Text.Training;
+
+/// <summary>
+/// A tiny text model trained once per test process with the real recipe and <see cref="TrainingRun"/> (a few dozen
+/// steps on a generated corpus of short sentences), and helpers to train more.
+/// </summary>
+public static class TinyTextRun
+{
+    private static readonly Lazy<TempDir> Folder = new(() =>
+    {
+        var temp = new TempDir();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => temp.Dispose();
+        return temp;
+    });
+
+    private static readonly Lazy<string> Trained = new(() =>
+    {
+        var dir = Path.Combine(Folder.Value.Path, "model");
+        Train(Config(Corpus()), dir);
+        return dir;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Directory of the shared tiny model (trained on first use).</summary>
+    public static string ModelDirectory => Trained.Value;
+
+    /// <summary>Sentences the tiny model trains on: "the red fox runs over the hill." and the like (one per line).</summary>
+    public static IReadOnlyList<string> Sentences { get; } = MakeSentences();
+
+    /// <summary>Writes <see cref="Sentences"/> to a corpus file in the shared folder and returns its path.</summary>
+    public static string Corpus()
+    {
+        var path = Path.Combine(Folder.Value.Path, "corpus.txt");
+        lock (Sentences)
+            if (!File.Exists(path)) File.WriteAllLines(path, Sentences);
+        return path;
+    }
+
+    /// <summary>A run of a tiny sentence VAE (24 tokens wide, 300-piece vocabulary) over <paramref name="data"/>.</summary>
+    public static TrainingConfig Config(string data, long steps = 40)
+    {
+        var recipe = new TextTrainingRecipe();
+        var shape = recipe.Shape("small");
+        var model = (JsonObject)shape.Settings.DeepClone();
+        model["embeddingSize"] = 16;
+        model["encoderHidden"] = 16;
+        model["decoderHidden"] = 32;
+        model["latentSize"] = 4;
+        return TrainingConfig.From(TextModality.ModalityName, shape with { Settings = model }, recipe.Defaults) with
+        {
+            Data = data,
+            Steps = steps,
+            BatchSize = 16,
+            LearningRate = 0.01,
+            Beta = "constant:0.1",
+            FreeBits = 0,
+            CheckpointEvery = 20,
+            ValidateEvery = 0,
+            Settings = new JsonObject { [TextTrainingRecipe.VocabularySizeSetting] = "300", [TextTrainingRecipe.MaxTokensSetting] = 24 },
+        };
+    }
+
+    /// <summary>Trains <paramref name="config"/> into <paramref name="dir"/> (one thread) and writes the model.</summary>
+    public static JsonObject Train(TrainingConfig config, string dir, bool resume = false, List<string>? log = null)
+    {
+        var recipe = new TextTrainingRecipe();
+        Action<string> write = log is null ? _ => { } : log.Add;
+        var corpus = TrainingRun.LoadCorpus(config, recipe, write);
+        using var run = TrainingRun.Start(config, recipe, corpus, dir, threads: 1, write);
+        var result = run.Train(resume, null, CancellationToken.None);
+        return run.Finish(result, write);
+    }
+
+    /// <summary>A service provider with the text modality over <paramref name="modelsDirectory"/>.</summary>
+    public static ServiceProvider Services(string? modelsDirectory = null) =>
+        new ServiceCollection().AddVaeCreative(modelsDirectory ?? Folder.Value.Path, b => b.AddText()).BuildServiceProvider();
+
+    /// <summary>The generator of the shared tiny model, from <paramref name="services"/>.</summary>
+    public static IMaterialGenerator Generator(ServiceProvider services)
+    {
+        var model = services.GetRequiredService<ModelStore>().Get(ModelDirectory);
+        return services.GetRequiredService<ModalityRegistry>().Generator(model);
+    }
+
+    private static List<string> MakeSentences()
+    {
+        string[] adjectives = ["red", "old", "quiet", "tattered", "bright"];
+        string[] nouns = ["fox", "banner", "river", "lantern"];
+        string[] verbs = ["runs", "flaps", "shines", "waits"];
+        string[] places = ["the hill", "the gate", "the old town", "the dark sea"];
+        var sentences = new List<string>();
+        for (var i = 0; i < 120; i++)
+            sentences.Add($"The {adjectives[i % 5]} {nouns[i / 5 % 4]} {verbs[i / 20 % 4]} over {places[(i * 7) % 4]}.");
+        return sentences.Distinct().ToList();
+    }
+}
