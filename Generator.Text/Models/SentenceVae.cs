@@ -37,8 +37,12 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     private readonly Linear toEmbedding;
     private readonly Parameter outputBias;
 
-    /// <summary>Builds the model with freshly initialised weights (seed torch's RNG first for reproducibility).</summary>
-    public SentenceVae(SentenceVaeOptions options) : base(nameof(SentenceVae))
+    /// <summary>
+    /// Builds the model with freshly initialised weights: drawn from <paramref name="initialization"/> when given (the
+    /// same weights whatever other threads do with torch's global RNG meanwhile, which a training run needs to be
+    /// reproducible in a busy process), else from the global RNG (seed it first for reproducibility).
+    /// </summary>
+    public SentenceVae(SentenceVaeOptions options, Generator? initialization = null) : base(nameof(SentenceVae))
     {
         Settings = options.Validate();
         var o = options;
@@ -52,6 +56,7 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         toEmbedding = nn.Linear(o.DecoderHidden, o.EmbeddingSize);
         outputBias = new Parameter(zeros(o.VocabularySize));
         RegisterComponents();
+        if (initialization is not null) Initialize(initialization);
     }
 
     /// <summary>The model's sizes and token ids.</summary>
@@ -296,6 +301,29 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         // each part as [layers, batch, hidden], hence the permute from [batch, part, layer, hidden] to [part, layer, batch, hidden].
         var state = tanh(toDecoderState.forward(z)).view(z.shape[0], StateParts, layers, hidden).permute(1, 2, 0, 3);
         return Enumerable.Range(0, StateParts).Select(p => state[p].contiguous()).ToArray();
+    }
+
+    /// <summary>
+    /// PyTorch's default initialisation, drawn from <paramref name="generator"/>: recurrent weights and biases
+    /// U(±1/√hidden), dense layers U(±1/√inputs). The embedding, which is also the output layer, gets U(±0.1) (as in
+    /// tied-weight language models; N(0, 1) would start with logits in the tens); the output bias starts at zero.
+    /// </summary>
+    private void Initialize(Generator generator)
+    {
+        using var noGrad = no_grad();
+        embedding.weight!.uniform_(-0.1, 0.1, generator);
+        foreach (var (rnn, hidden) in new[] { (encoder, Settings.EncoderHidden), (decoder, Settings.DecoderHidden) })
+        {
+            var bound = 1 / Math.Sqrt(hidden);
+            foreach (var p in rnn.parameters()) p.uniform_(-bound, bound, generator);
+        }
+        foreach (var linear in new[] { toMean, toLogVariance, toDecoderState, toEmbedding })
+        {
+            var bound = 1 / Math.Sqrt(linear.in_features);
+            linear.weight!.uniform_(-bound, bound, generator);
+            linear.bias!.uniform_(-bound, bound, generator);
+        }
+        outputBias.zero_();
     }
 
     /// <summary>Runs an LSTM or GRU (batch first) from <paramref name="state"/> ([h] or [h, c]); returns its outputs and final state.</summary>

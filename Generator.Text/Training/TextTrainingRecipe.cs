@@ -103,7 +103,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
             BosId = tokenizer.BosId,
             EosId = tokenizer.EosId,
         }).Validate();
-        var model = new SentenceVae(options);
+        using var initialization = new TorchSharp.torch.Generator(unchecked((ulong)config.Seed));
+        var model = new SentenceVae(options, initialization);
         var train = TextDataset.Encode(text.Train, tokenizer, options);
         var validation = TextDataset.Encode(text.Validation, tokenizer, options);
         var skipped = train.Skipped + validation.Skipped;

@@ -26,7 +26,7 @@ public class TextGeneratorTests
         {
             Assert.Equal(MediaTypes.PlainText, o.MediaType);
             Assert.False(string.IsNullOrWhiteSpace(o.Text));
-            Assert.InRange(int.Parse(o.Properties[TextGenerator.TokensProperty]), 1, 22); // a valid seed again
+            Assert.InRange(int.Parse(o.Properties[TextGenerator.TokensProperty]), 1, 38); // a valid seed again
         });
     }
 
@@ -90,13 +90,13 @@ public class TextGeneratorTests
     {
         using var services = TinyTextRun.Services();
         var generator = (TextGenerator)TinyTextRun.Generator(services);
-        Assert.Equal(22, generator.MaxSeedTokens);
+        Assert.Equal(38, generator.MaxSeedTokens);
         var longText = string.Join(' ', Enumerable.Repeat("The quiet lantern waits.", 10));
         var tokens = generator.Tokenizer.Encode(longText).Count;
         var e = Assert.Throws<TextReadException>(() => generator.Prepare(Text(longText), "seed"));
         Assert.True(e.OverLimit);
         Assert.Contains($"{tokens} tokens", e.Message);
-        Assert.Contains("at most 22 tokens", e.Message);
+        Assert.Contains("at most 38 tokens", e.Message);
     }
 
     [Fact]

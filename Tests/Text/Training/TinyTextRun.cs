@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace VaeCreative.Tests.Text.Training;
 
 /// <summary>
-/// A tiny text model trained once per test process with the real recipe and <see cref="TrainingRun"/> (a few dozen
+/// A tiny text model trained once per test process with the real recipe and <see cref="TrainingRun"/> (150
 /// steps on a generated corpus of short sentences), and helpers to train more.
 /// </summary>
 public static class TinyTextRun
@@ -25,9 +25,21 @@ public static class TinyTextRun
     private static readonly Lazy<string> Trained = new(() =>
     {
         var dir = Path.Combine(Folder.Value.Path, "model");
-        Train(Config(Corpus()), dir);
+        Train(Config(Corpus()), dir, log: SharedLog);
         return dir;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly List<string> SharedLog = [];
+
+    /// <summary>The log of the shared tiny model's training run.</summary>
+    public static IReadOnlyList<string> Log
+    {
+        get
+        {
+            _ = Trained.Value;
+            return SharedLog;
+        }
+    }
 
     /// <summary>Directory of the shared tiny model (trained on first use).</summary>
     public static string ModelDirectory => Trained.Value;
@@ -44,8 +56,8 @@ public static class TinyTextRun
         return path;
     }
 
-    /// <summary>A run of a tiny sentence VAE (24 tokens wide, 300-piece vocabulary) over <paramref name="data"/>.</summary>
-    public static TrainingConfig Config(string data, long steps = 40)
+    /// <summary>A run of a tiny sentence VAE (40 tokens wide, 300-piece vocabulary) over <paramref name="data"/>.</summary>
+    public static TrainingConfig Config(string data, long steps = 150)
     {
         var recipe = new TextTrainingRecipe();
         var shape = recipe.Shape("small");
@@ -64,7 +76,7 @@ public static class TinyTextRun
             FreeBits = 0,
             CheckpointEvery = 20,
             ValidateEvery = 0,
-            Settings = new JsonObject { [TextTrainingRecipe.VocabularySizeSetting] = "300", [TextTrainingRecipe.MaxTokensSetting] = 24 },
+            Settings = new JsonObject { [TextTrainingRecipe.VocabularySizeSetting] = "300", [TextTrainingRecipe.MaxTokensSetting] = 40 },
         };
     }
 

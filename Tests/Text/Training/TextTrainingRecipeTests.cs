@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Training;
+using VaeCreative.Tests.Support;
+using VaeCreative.Text;
+using VaeCreative.Text.Models;
+using VaeCreative.Text.Tokenization;
+using VaeCreative.Text.Training;
+
+namespace VaeCreative.Tests.Text.Training;
+
+public class TextTrainingRecipeTests
+{
+    private readonly TextTrainingRecipe recipe = new();
+
+    [Fact]
+    public void A_run_writes_a_text_model_whose_manifest_names_its_tokenizer()
+    {
+        var dir = TinyTextRun.ModelDirectory;
+        var manifest = ModelDirectory.ReadManifest(dir, TextModality.ModalityName);
+        Assert.Equal(SentenceVae.KindName, manifest.ModelKind);
+        var encoding = ModelManifest.FromJsonObject<TextEncoding>(manifest.Encoding);
+        var tokenizer = TextTokenizer.Load(Path.Combine(dir, encoding.Tokenizer));
+        Assert.Equal(TextTokenizer.FileName, encoding.Tokenizer);
+        Assert.Equal(ModelDirectory.Sha256(Path.Combine(dir, TextTokenizer.FileName)), encoding.TokenizerSha256);
+        Assert.Equal("NFC", encoding.Normalization);
+        Assert.Equal((tokenizer.VocabularySize, tokenizer.PadId, tokenizer.BosId, tokenizer.EosId, 40),
+            (encoding.VocabularySize, encoding.PadId, encoding.BosId, encoding.EosId, encoding.MaxTokens));
+        var options = ModelManifest.FromJsonObject<SentenceVaeOptions>(manifest.Model);
+        Assert.Equal(tokenizer.VocabularySize, options.VocabularySize);
+        Assert.InRange(options.VocabularySize, 261, 300);
+        Assert.Equal(40, options.MaxTokens);
+        Assert.Contains(TinyTextRun.Log, l => l.StartsWith("tokenised ", StringComparison.Ordinal) && !l.Contains("left out"));
+        Assert.InRange(manifest.Metrics!["snippets"]!.GetValue<int>(), 1, 40); // the held-out share of 80 sentences
+        Assert.InRange(manifest.Metrics["accuracyTeacherForced"]!.GetValue<double>(), 0.3, 1.0); // learnt something in 150 steps
+    }
+
+    [Fact]
+    public void A_resumed_run_ends_where_an_uninterrupted_one_does()
+    {
+        using var temp = new TempDir();
+        var data = TinyTextRun.Corpus();
+        var straight = Path.Combine(temp.Path, "straight");
+        var resumed = Path.Combine(temp.Path, "resumed");
+        TinyTextRun.Train(TinyTextRun.Config(data, steps: 30), straight);
+        TinyTextRun.Train(TinyTextRun.Config(data, steps: 20), resumed);
+        var log = new List<string>();
+        TinyTextRun.Train(TinyTextRun.Config(data, steps: 30), resumed, resume: true, log);
+        Assert.Contains(log, l => l.StartsWith("resuming with the tokenizer", StringComparison.Ordinal));
+        TrainingRuns.AssertSameRun(straight, resumed);
+    }
+
+    [Fact]
+    public void A_run_is_not_resumed_with_another_tokenizer()
+    {
+        using var temp = new TempDir();
+        var data = TinyTextRun.Corpus();
+        TinyTextRun.Train(TinyTextRun.Config(data, steps: 20), temp.Path);
+        var other = Path.Combine(temp.Path, "other-corpus.txt");
+        File.WriteAllLines(other, TinyTextRun.Sentences.Select(s => s.ToUpperInvariant()));
+        TextTokenizer.Train(File.ReadAllLines(other), Path.Combine(temp.Path, TextTokenizer.FileName), 300, _ => { });
+        var e = Assert.Throws<TrainingDataException>(() => TinyTextRun.Train(TinyTextRun.Config(data, steps: 30), temp.Path, resume: true));
+        Assert.Contains("is not the tokenizer this run's data and settings give", e.Message);
+    }
+
+    [Fact]
+    public void Text_settings_override_the_model_settings_and_are_checked()
+    {
+        var config = TinyTextRun.Config("unused") with
+        {
+            Settings = new JsonObject { ["vocabularySize"] = "500", ["maxTokens"] = "32", ["wordDropout"] = 0.4 },
+        };
+        var options = TextTrainingRecipe.ModelOptions(config);
+        Assert.Equal((32, 0.4), (options.MaxTokens, options.WordDropout));
+        Assert.Equal(500, TextTrainingRecipe.VocabularySize(config, options));
+        Assert.Equal(2000, TextTrainingRecipe.VocabularySize(config with { Settings = null }, options)); // the small shape's
+
+        ArgumentException Refused(JsonObject settings) =>
+            Assert.ThrowsAny<ArgumentException>(() =>
+            {
+                var c = config with { Settings = settings };
+                TextTrainingRecipe.VocabularySize(c, TextTrainingRecipe.ModelOptions(c));
+            });
+        Assert.Contains("unknown text training setting 'vocab'", Refused(new JsonObject { ["vocab"] = 300 }).Message);
+        Assert.Contains("--vocab-size must be between 300 and 32000", Refused(new JsonObject { ["vocabularySize"] = 100 }).Message);
+        Assert.Contains("--max-tokens must be a whole number", Refused(new JsonObject { ["maxTokens"] = "20.5" }).Message);
+        Assert.Contains("--max-tokens must be between 3 and 1024", Refused(new JsonObject { ["maxTokens"] = 2 }).Message);
+        Assert.Contains("--word-dropout must be between 0 and 1", Refused(new JsonObject { ["wordDropout"] = "1.5" }).Message);
+        Assert.Contains("must be a number", Refused(new JsonObject { ["wordDropout"] = "lots" }).Message);
+    }
+
+    [Fact]
+    public void Shapes_and_defaults_are_valid_and_named()
+    {
+        foreach (var size in new[] { "default", "small" })
+        {
+            var shape = recipe.Shape(size);
+            Assert.Equal(SentenceVae.KindName, shape.Kind);
+            ModelManifest.FromJsonObject<SentenceVaeOptions>(shape.Settings).Validate();
+        }
+        Assert.Equal(TextTrainingRecipe.DefaultShape, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("default").Settings));
+        Assert.Contains("use default or small", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
+        recipe.Defaults.Validate();
+        Assert.IsType<CyclicalKl>(recipe.Defaults.Beta);
+        Assert.True(recipe.Defaults.FreeBits > 0);
+        Assert.Equal("snippets", recipe.ExampleNoun);
+        Assert.Equal(TextTrainingRecipe.DefaultShape.MaxTokens, TextTrainingRecipe.SmallShape.MaxTokens);
+    }
+
+    [Fact]
+    public void Encode_reads_a_corpus_with_the_model_s_own_tokenizer()
+    {
+        using var services = TinyTextRun.Services();
+        var model = services.GetRequiredService<ModelStore>().Get(TinyTextRun.ModelDirectory);
+        var corpus = recipe.Load(TinyTextRun.Corpus(), 0.1, augment: false, _ => { });
+        var (train, validation) = recipe.Encode(model, corpus);
+        Assert.True(train.Count > 0 && validation.Count > 0);
+        var evaluation = Trainer.Evaluate(model.Model, validation, 16, 10, model.Engine.Device);
+        Assert.True(evaluation.ReconstructionNats > 0);
+    }
+}
