@@ -73,7 +73,7 @@ public sealed class TextCorpus : TrainingCorpus
     /// <inheritdoc />
     public override string Summary =>
         $"{Files.Count:N0} text files ({Files.Count(f => f.Format == TextFormat.Fortune):N0} fortune, {Files.Count(f => f.Format == TextFormat.Plain):N0} plain): " +
-        $"{Train.Count:N0} training and {Validation.Count:N0} held-out snippets ({ValidationFraction:P0} by a hash of the text)" +
+        $"{Train.Count:N0} training and {Validation.Count:N0} held-out snippets ({ValidationFraction * 100:0.#}% by a hash of the text)" +
         (SplitSnippets > 0 ? $"; {SplitSnippets:N0} snippets over {MaxSnippetChars:N0} characters cut at sentence ends" : "") +
         (Skipped.Count > 0 ? $"; {Skipped.Count:N0} files skipped" : "");
 
