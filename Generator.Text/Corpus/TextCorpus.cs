@@ -34,6 +34,11 @@ public sealed class TextCorpus : TrainingCorpus
     /// <summary>Shortest longest-snippet a model may ask for.</summary>
     public const int MinSnippetChars = 16;
 
+    private const string LinkReason = "a symbolic link (not followed)";
+    private const string IndexReason = "a fortune index (strfile's .dat beside its text file)";
+    private const string HiddenFileReason = "a hidden file";
+    private const string HiddenFolderReason = "a hidden folder";
+
     /// <summary>The rule <see cref="IsHeldOut"/> applies, for the manifest.</summary>
     public const string SplitRule = "held out when FNV-1a-32 of the snippet's UTF-16 code units mod 10000 < validation fraction × 10000";
 
@@ -158,7 +163,8 @@ public sealed class TextCorpus : TrainingCorpus
             }
             files.Add(new TextCorpusFile(file, format, snippets, heldOut));
         }
-        foreach (var s in skipped.Where(s => !s.Reason.StartsWith("a symbolic link", StringComparison.Ordinal)))
+        // Links, fortune indexes and hidden entries are expected in a corpus folder: counted in the summary, not logged.
+        foreach (var s in skipped.Where(s => s.Reason is not (LinkReason or IndexReason or HiddenFileReason or HiddenFolderReason)))
             log($"skipped {s.Path}: {s.Reason}");
         if (train.Count == 0)
         {
@@ -289,13 +295,13 @@ public sealed class TextCorpus : TrainingCorpus
                     if (++entries > maxEntries)
                         throw new TrainingDataException($"'{folder}' holds more than {maxEntries:N0} files and folders; pass the folder that holds your text files (at most {maxFiles:N0}).");
                     if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
-                        found.Add(new SkippedFile(entry.FullName, "a symbolic link (not followed)"));
+                        found.Add(new SkippedFile(entry.FullName, LinkReason));
                     else if (entry.Name.StartsWith('.'))
-                        found.Add(new SkippedFile(entry.FullName, entry is DirectoryInfo ? "a hidden folder" : "a hidden file"));
+                        found.Add(new SkippedFile(entry.FullName, entry is DirectoryInfo ? HiddenFolderReason : HiddenFileReason));
                     else if (entry is DirectoryInfo sub)
                         pending.Push(sub.FullName);
                     else if (entry.Name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) && File.Exists(entry.FullName[..^4]))
-                        found.Add(new SkippedFile(entry.FullName, "a fortune index (strfile's .dat beside its text file)"));
+                        found.Add(new SkippedFile(entry.FullName, IndexReason));
                     else if (entry is FileInfo)
                     {
                         files.Add(entry.FullName);

@@ -101,6 +101,15 @@ public class TextTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
     }
 
     [Fact]
+    public void Encoding_from_several_threads_gives_the_same_ids()
+    {
+        var expected = fixture.Snippets.Select(s => Tokenizer.Encode(s)).ToList();
+        var results = new IReadOnlyList<int>[4][];
+        Parallel.For(0, 4, t => results[t] = fixture.Snippets.Select(s => Tokenizer.Encode(s)).ToArray());
+        foreach (var run in results) Assert.Equal(expected, run);
+    }
+
+    [Fact]
     public void Encode_refuses_unpaired_surrogates()
     {
         Assert.Throws<ArgumentException>(() => Tokenizer.Encode("a\uD800b"));
