@@ -49,6 +49,10 @@ public static class Nfc
     /// <summary>The canonical combining class of <paramref name="codePoint"/> (0 for starters).</summary>
     public static int CombiningClass(int codePoint) => Data.Classes.TryGetValue(codePoint, out var c) ? c : 0;
 
+    /// <summary>Every code point the tables mention (decomposed, composed or with a combining class), for tests.</summary>
+    internal static IEnumerable<int> TableCodePoints() =>
+        Data.Classes.Keys.Concat(Data.Decompositions.Keys).Concat(Data.Decompositions.Values.SelectMany(d => d)).Distinct().Order();
+
     private static List<int> Decompose(string text)
     {
         var points = new List<int>(text.Length + 8);
