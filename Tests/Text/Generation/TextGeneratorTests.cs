@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
 using VaeCreative.Tests.Text.Training;
 using VaeCreative.Text.Generation;
@@ -60,6 +62,17 @@ public class TextGeneratorTests
         Assert.Equal([6, 2], samples.Select(s => s.Count));
         Assert.Equal(samples[0].Select(m => m.Text), generator.SampleMany([new SampleOptions { Count = 6, Rng = 3 }])[0].Select(m => m.Text));
         Assert.Throws<ArgumentException>(() => generator.SampleMany([new SampleOptions { Properties = new Dictionary<string, string> { ["tempoQpm"] = "90" } }]));
+    }
+
+    [Fact]
+    public void A_bfloat16_model_varies_text_too()
+    {
+        using var services = TinyTextRun.Services();
+        var model = services.GetRequiredService<ModelStore>().Get(TinyTextRun.ModelDirectory, InferencePrecision.BFloat16);
+        var generator = services.GetRequiredService<ModalityRegistry>().Generator(model);
+        var seed = generator.Prepare(Text("The quiet fox waits over the hill."), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 4, Rng = 1, TopP = 0.95 })])[0];
+        Assert.Equal(4, outputs.Select(o => o.Text).Distinct().Count());
     }
 
     [Fact]
