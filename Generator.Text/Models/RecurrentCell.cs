@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace VaeCreative.Text.Models;
@@ -13,6 +12,3 @@ public enum RecurrentCell
     /// <summary>Gated recurrent unit: three gates instead of four, about a quarter less compute; written <c>gru</c>.</summary>
     Gru,
 }
-
-/// <summary>Writes <see cref="RecurrentCell"/> in manifests as <c>lstm</c> / <c>gru</c>.</summary>
-internal sealed class RecurrentCellJsonConverter() : JsonStringEnumConverter<RecurrentCell>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
