@@ -132,7 +132,7 @@ public class LatentEvaluationTests(ITestOutputHelper output)
         output.WriteLine($"exact {exact:F4}, gap {gap:F4}, bounds {string.Join(", ", bounds.Select(b => b.ToString("F4")))}, elbo {results[^1].ElboNats:F4}");
         Assert.True(gap > 1, $"the test needs a loose posterior; KL(q ‖ p(z|x)) is {gap:F3}");
         Assert.Equal(exact + gap, results[^1].ElboNats, 0.05);
-        Assert.Equal(exact + gap, bounds[0], 0.25); // a one-sample estimate: about 0.1 nats of noise over 1000 examples
+        Assert.Equal(exact + gap, bounds[0], 0.5); // a one-sample estimate: σ ≈ 0.14 nats over 1000 examples here
         for (var i = 1; i < bounds.Length; i++) Assert.True(bounds[i] < bounds[i - 1], $"bounds should tighten: {string.Join(", ", bounds)}");
         Assert.True(bounds[^1] > exact - 0.01, $"the bound {bounds[^1]} fell below −log p(x) = {exact}");
         Assert.Equal(exact, bounds[^1], 0.05);
