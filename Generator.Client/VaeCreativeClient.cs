@@ -86,6 +86,40 @@ namespace VaeCreative.Client
             return response.Outputs.ConvertAll(o => o.MidiBytes());
         }
 
+        /// <summary>Variations of a text snippet (a text model): a shortcut for <see cref="VaryAsync(string, VariationsRequest, CancellationToken)"/>.</summary>
+        public async Task<IReadOnlyList<string>> VaryTextAsync(string modelId, string text, int count = 8, double similarity = 0.75,
+            double temperature = 0.5, long rng = 0, CancellationToken cancellationToken = default)
+        {
+            var response = await VaryAsync(modelId, new VariationsRequest
+            {
+                Seed = Material.FromText(text), Count = count, Similarity = similarity, Temperature = temperature, Rng = rng,
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Outputs.ConvertAll(TextOf);
+        }
+
+        /// <summary>Snippets on the way from <paramref name="from"/> to <paramref name="to"/> (a text model), both ends included.</summary>
+        public async Task<IReadOnlyList<string>> InterpolateTextAsync(string modelId, string from, string to, int steps = 5, long rng = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var response = await InterpolateAsync(modelId, new InterpolationsRequest
+            {
+                From = Material.FromText(from), To = Material.FromText(to), Steps = steps, Rng = rng,
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Outputs.ConvertAll(TextOf);
+        }
+
+        /// <summary>New snippets from a text model's prior.</summary>
+        public async Task<IReadOnlyList<string>> SampleTextAsync(string modelId, int count = 8, double temperature = 0.5, long rng = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var response = await SampleAsync(modelId, new SamplesRequest { Count = count, Temperature = temperature, Rng = rng }, cancellationToken)
+                .ConfigureAwait(false);
+            return response.Outputs.ConvertAll(TextOf);
+        }
+
+        private static string TextOf(Material output) =>
+            output.Text ?? throw new InvalidOperationException($"the model answered {output.MediaType ?? "binary"} material, not text; is it a text model?");
+
         /// <summary>Outputs on the way from one material to another.</summary>
         public Task<GenerationResponse> InterpolateAsync(string modelId, InterpolationsRequest request, CancellationToken cancellationToken = default) =>
             SendAsync<GenerationResponse>(HttpMethod.Post, $"v1/models/{Escape(modelId)}/interpolations", request, cancellationToken);

@@ -45,7 +45,7 @@ public static class Program
             GenerateCommands.Vary(services),
             GenerateCommands.Interpolate(services),
             GenerateCommands.Sample(services),
-            TrainCommand.Create(),
+            TrainCommand.Create(services),
             EvalCommand.Create(services),
             ServeCommand.Create(),
         };

@@ -26,6 +26,15 @@ public sealed class Melody
     /// <summary>Number of steps.</summary>
     public int Steps => Tokens.Count;
 
+    /// <summary>Tempo of melodies made without one (samples), quarter notes per minute.</summary>
+    public const double DefaultTempoQpm = 120;
+
+    /// <summary>Slowest tempo written into sampled melodies.</summary>
+    public const double MinSampleTempoQpm = 20;
+
+    /// <summary>Fastest tempo written into sampled melodies.</summary>
+    public const double MaxSampleTempoQpm = 400;
+
     /// <summary>Tempo in quarter notes per minute.</summary>
     public double TempoQpm { get; }
 

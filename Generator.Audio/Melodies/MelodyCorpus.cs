@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Training;
 
@@ -10,7 +11,7 @@ namespace VaeCreative.Audio.Melodies;
 /// after a bounded amount of work. Folders that cannot be listed are skipped and reported
 /// (<see cref="SkippedFolders"/>); symbolic links to folders are not followed (no loops, nothing outside).
 /// </summary>
-public sealed class MelodyCorpus
+public sealed class MelodyCorpus : TrainingCorpus
 {
     /// <summary>Most MIDI files in a corpus: above the largest public MIDI collection we know (Lakh MIDI, 178,561 files).</summary>
     public const int MaxFiles = 200_000;
@@ -26,6 +27,7 @@ public sealed class MelodyCorpus
         IReadOnlyList<string> skippedFolders, MelodyDataset train, MelodyDataset validation)
     {
         Root = root;
+        Source = root;
         Files = files;
         Failures = failures;
         SkippedFolders = skippedFolders;
@@ -50,6 +52,22 @@ public sealed class MelodyCorpus
 
     /// <summary>Held-out windows.</summary>
     public MelodyDataset Validation { get; }
+
+    /// <inheritdoc />
+    public override string Summary =>
+        $"{Files.Count} files: {Train.Count} training windows, {Validation.Count} validation windows ({Files.Count(f => f.Validation)} files held out)";
+
+    /// <inheritdoc />
+    public override JsonObject Describe() => new()
+    {
+        ["folder"] = Root,
+        ["files"] = Files.Count,
+        ["skippedFiles"] = Failures.Count,
+        ["trainWindows"] = Train.Count,
+        ["validationWindows"] = Validation.Count,
+        ["validationFiles"] = new JsonArray(Files.Where(f => f.Validation).Select(f => (JsonNode)Path.GetRelativePath(Root, f.Path)).ToArray()),
+        ["augmentation"] = Train.MaxTransposition > 0 ? $"uniform transposition within ±{Train.MaxTransposition} semitones" : "none",
+    };
 
     /// <summary>
     /// The .mid/.midi files under <paramref name="folder"/>, sorted by relative path. Throws

@@ -1,17 +1,31 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Models;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Training;
 
 namespace VaeCreative.Audio.Melodies;
 
-/// <summary>The melody modality's name, default model shape and manifest encoding.</summary>
-public static class MelodyModality
+/// <summary>The melody modality: MIDI files in and out, 2-bar sequence VAEs, the Nottingham-style corpus.</summary>
+public sealed class MelodyModality : IModality
 {
     /// <summary>Modality name in manifests and on the command line.</summary>
-    public const string Name = "melody";
+    public const string ModalityName = "melody";
 
-    /// <summary>Folder name of the bundled default model.</summary>
+    /// <summary>Folder name (id) of the bundled default model.</summary>
     public const string DefaultModelFolder = "melody-2bar";
+
+    /// <summary>The <c>--track</c> property: which track (0-based) holds the melody.</summary>
+    public const string TrackProperty = "track";
+
+    /// <summary>The <c>--tempo</c> sample property: tempo written into sampled melodies.</summary>
+    public const string TempoProperty = "tempoQpm";
+
+    /// <summary>The modality name (also <see cref="ModalityName"/>).</summary>
+    public static string Name => ModalityName;
 
     /// <summary>MusicVAE cat-mel_2bar_small's shape over the 90-class encoding.</summary>
     public static SequenceVaeOptions DefaultModelOptions { get; } = new()
@@ -25,17 +39,61 @@ public static class MelodyModality
         LatentSize = 256,
     };
 
+    string IModality.Name => ModalityName;
+
+    /// <inheritdoc />
+    public string DefaultModelId => DefaultModelFolder;
+
+    /// <inheritdoc />
+    public IReadOnlyList<MaterialFormat> Formats { get; } = [new(MediaTypes.Midi, [".mid", ".midi"])];
+
+    /// <inheritdoc />
+    public IReadOnlyList<ModalityOption> Options { get; } =
+    [
+        new("--track", TrackProperty, "Melody models: take the melody from this track (0-based) instead of choosing automatically.",
+            ModalityCommands.Vary | ModalityCommands.Interpolate),
+        new("--tempo", TempoProperty, $"Melody models: tempo of sampled melodies, quarter notes per minute (default {Melody.DefaultTempoQpm}, {Melody.MinSampleTempoQpm}–{Melody.MaxSampleTempoQpm}).",
+            ModalityCommands.Sample),
+    ];
+
+    /// <inheritdoc />
+    public ITrainingRecipe Training { get; } = new MelodyTrainingRecipe();
+
     /// <summary>The manifest's <c>encoding</c> object.</summary>
     public static JsonObject EncodingJson() => ModelManifest.ToJsonObject(MelodyEncoding.Describe());
+
+    /// <inheritdoc />
+    public IReadOnlyList<Material> ReadSeedFile(string path, IReadOnlyDictionary<string, string> properties)
+    {
+        return [Material.FromBytes(MediaTypes.Midi, MidiMelodyReader.ReadFileBytes(path), properties)];
+    }
+
+    /// <inheritdoc />
+    public IMaterialGenerator Open(LoadedModel model)
+    {
+        CheckCompatible(model.Manifest, model.Directory);
+        return new MelodyGenerator(model);
+    }
 
     /// <summary>Throws unless <paramref name="manifest"/> describes a melody sequence model this build can drive.</summary>
     public static void CheckCompatible(ModelManifest manifest, string directory)
     {
-        if (manifest.ModelKind != "sequence-vae")
-            throw new ModelLoadException($"the melody model in '{directory}' is a {manifest.ModelKind}; melodies need a sequence-vae.");
+        if (manifest.Modality != ModalityName)
+            throw new ModelLoadException($"the model in '{directory}' is a {manifest.Modality} model; this needs a {ModalityName} model.");
+        if (manifest.ModelKind != SequenceVae.KindName)
+            throw new ModelLoadException($"the melody model in '{directory}' is a {manifest.ModelKind}; melodies need a {SequenceVae.KindName}.");
         var classes = manifest.Encoding["classes"]?.GetValue<int>();
         var window = manifest.Encoding["windowSteps"]?.GetValue<int>();
         if (classes != MelodyEncoding.Classes || window != MelodyEncoding.WindowSteps)
             throw new ModelLoadException($"the melody model in '{directory}' uses another encoding ({classes} classes, {window}-step windows); this build reads {MelodyEncoding.Classes} classes, {MelodyEncoding.WindowSteps}-step windows.");
+    }
+
+    /// <summary>Parses an integer property; a clear error naming the option otherwise.</summary>
+    internal static int? IntProperty(IReadOnlyDictionary<string, string> properties, string key, string field)
+    {
+        if (!properties.TryGetValue(key, out var text)) return null;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new MaterialException($"{field}: '{key}' must be an integer; got '{text}'.");
     }
 }

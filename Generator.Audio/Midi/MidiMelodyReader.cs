@@ -25,22 +25,23 @@ public static class MidiMelodyReader
     public const int MaxSteps = 4096 * MelodyEncoding.StepsPerBar;
 
     /// <summary>Reads the melody of <paramref name="path"/>; <paramref name="track"/> (0-based) restricts the choice to one track; see <see cref="Read(byte[], string, int?, int)"/> for <paramref name="maxSteps"/>.</summary>
-    public static Melody Read(string path, int? track = null, int maxSteps = MaxSteps)
+    public static Melody Read(string path, int? track = null, int maxSteps = MaxSteps) => Read(ReadFileBytes(path), path, track, maxSteps);
+
+    /// <summary>The bytes of the MIDI file at <paramref name="path"/>, refusing a missing, unreadable or oversized (over <see cref="MaxFileBytes"/>) file.</summary>
+    public static byte[] ReadFileBytes(string path)
     {
         if (!File.Exists(path)) throw new MidiReadException(path, MidiReadFailure.NotFound, "file not found");
-        byte[] bytes;
         try
         {
             var info = new FileInfo(path);
             if (info.Length > MaxFileBytes)
                 throw new MidiReadException(path, MidiReadFailure.TooLarge, $"file is {info.Length / 1024 / 1024} MB; MIDI files over {MaxFileBytes / 1024 / 1024} MB are not read");
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new MidiReadException(path, MidiReadFailure.Unreadable, $"cannot be read ({OneLine(e.Message)})", e);
         }
-        return Read(bytes, path, track, maxSteps);
     }
 
     /// <summary>

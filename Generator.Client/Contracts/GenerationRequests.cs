@@ -6,14 +6,17 @@ namespace VaeCreative.Client.Contracts
         /// <summary>The material to vary.</summary>
         public Material? Seed { get; set; }
 
-        /// <summary>Variations wanted. Default 8; range 1 to the host's per-request limit (64 by default).</summary>
-        public int Count { get; set; } = 8;
+        /// <summary>Variations wanted. Absent: 8; range 1 to the host's per-request limit (64 by default).</summary>
+        public int? Count { get; set; }
 
-        /// <summary>1 keeps the seed's latent code, 0 ignores it. Default 0.75; range 0–1.</summary>
-        public double Similarity { get; set; } = 0.75;
+        /// <summary>1 keeps the seed's latent code, 0 ignores it. Absent: 0.75; range 0–1.</summary>
+        public double? Similarity { get; set; }
 
-        /// <summary>Decoding temperature, 0 = most likely notes. Default 0.5; range 0–10.</summary>
-        public double Temperature { get; set; } = 0.5;
+        /// <summary>Decoding temperature, 0 = most likely output. Absent: 0.5; range 0–10.</summary>
+        public double? Temperature { get; set; }
+
+        /// <summary>Nucleus sampling: only the most likely tokens holding this much probability. Absent: 1 (off); range (0, 1].</summary>
+        public double? TopP { get; set; }
 
         /// <summary>Random seed: the same request with the same rng gives the same outputs. Default 0.</summary>
         public long Rng { get; set; }
@@ -34,11 +37,14 @@ namespace VaeCreative.Client.Contracts
         /// <summary>End material.</summary>
         public Material? To { get; set; }
 
-        /// <summary>Points including both ends. Default 5; range 2 to the host's per-request limit.</summary>
-        public int Steps { get; set; } = 5;
+        /// <summary>Points including both ends. Absent: 5; range 2 to the host's per-request limit.</summary>
+        public int? Steps { get; set; }
 
-        /// <summary>Decoding temperature. Default 0; range 0–10.</summary>
-        public double Temperature { get; set; }
+        /// <summary>Decoding temperature. Absent: 0; range 0–10.</summary>
+        public double? Temperature { get; set; }
+
+        /// <summary>Nucleus mass. Absent: 1 (off); range (0, 1].</summary>
+        public double? TopP { get; set; }
 
         /// <summary>Random seed. Default 0.</summary>
         public long Rng { get; set; }
@@ -53,17 +59,20 @@ namespace VaeCreative.Client.Contracts
     /// <summary>Body of <c>POST /v1/models/{id}/samples</c>.</summary>
     public sealed class SamplesRequest
     {
-        /// <summary>Samples wanted. Default 8; range 1 to the host's per-request limit.</summary>
-        public int Count { get; set; } = 8;
+        /// <summary>Samples wanted. Absent: 8; range 1 to the host's per-request limit.</summary>
+        public int? Count { get; set; }
 
-        /// <summary>Decoding temperature. Default 0.5; range 0–10.</summary>
-        public double Temperature { get; set; } = 0.5;
+        /// <summary>Decoding temperature. Absent: 0.5; range 0–10.</summary>
+        public double? Temperature { get; set; }
+
+        /// <summary>Nucleus mass. Absent: 1 (off); range (0, 1].</summary>
+        public double? TopP { get; set; }
 
         /// <summary>Random seed. Default 0.</summary>
         public long Rng { get; set; }
 
-        /// <summary>Tempo written into generated MIDI, quarter notes per minute. Default 120; range 20–400.</summary>
-        public double TempoQpm { get; set; } = 120;
+        /// <summary>Settings of the outputs that depend on the modality, e.g. melody models' <c>tempoQpm</c> (20–400, absent: 120).</summary>
+        public System.Collections.Generic.Dictionary<string, string>? Properties { get; set; }
 
         /// <summary>Caller's id for this request, echoed back.</summary>
         public string? RequestId { get; set; }

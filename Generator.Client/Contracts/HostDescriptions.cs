@@ -94,9 +94,6 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Most outputs per request.</summary>
         public int MaxCount { get; set; }
 
-        /// <summary>Longest seed, in 4/4 bars.</summary>
-        public int MaxSeedBars { get; set; }
-
         /// <summary>Default deadline for a request to start, ms.</summary>
         public int DefaultTimeoutMs { get; set; }
     }
@@ -126,7 +123,7 @@ namespace VaeCreative.Client.Contracts
     /// <summary>Body of <c>POST /v1/jobs</c>: train a new model from a folder of files on the host's machine.</summary>
     public sealed class TrainingJobRequest
     {
-        /// <summary>Folder of training files (MIDI for melody), read on the host's machine.</summary>
+        /// <summary>Training data on the host's machine: a folder (MIDI files for melody; text or fortune files for text) or, for text, one file.</summary>
         public string? Data { get; set; }
 
         /// <summary>Id of the model to create (letters, digits, '-', '_', '.'); it appears in /v1/models when done.</summary>
@@ -135,11 +132,11 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Modality. Default melody.</summary>
         public string Modality { get; set; } = "melody";
 
-        /// <summary>Optimiser steps. Default 1000; range 1–1,000,000.</summary>
-        public long Steps { get; set; } = 1000;
+        /// <summary>Optimiser steps. Absent: the modality's default (1000); range 1–1,000,000.</summary>
+        public long? Steps { get; set; }
 
-        /// <summary>Examples per step. Default 64; range 1–4096.</summary>
-        public int Batch { get; set; } = 64;
+        /// <summary>Examples per step. Absent: the modality's default (64); range 1–4096.</summary>
+        public int? Batch { get; set; }
 
         /// <summary>Random seed. Default 0.</summary>
         public long Rng { get; set; }

@@ -1,25 +1,46 @@
 namespace VaeCreative.Client.Contracts
 {
     /// <summary>
-    /// Seed material or a generated output. Melody models carry a MIDI file (base64); the same shape will carry
-    /// text and images for other modalities.
+    /// Seed material or a generated output, for any modality: a media type with either base64 <see cref="Data"/>
+    /// (a MIDI file, an image) or <see cref="Text"/>, plus <see cref="Properties"/> (outputs: what the modality reports,
+    /// e.g. a melody's <c>notes</c> and <c>bars</c>, a snippet's <c>tokens</c>; seeds: reading hints such as a MIDI
+    /// <c>track</c>). <see cref="Midi"/> is the older way to send MIDI and is still accepted; MIDI outputs fill it too.
     /// </summary>
     public sealed class Material
     {
-        /// <summary>A standard MIDI file, base64-encoded (melody models).</summary>
+        /// <summary>The media type: <c>audio/midi</c>, <c>text/plain</c>, … (for data: default the model's own format).</summary>
+        public string? MediaType { get; set; }
+
+        /// <summary>Binary material, base64-encoded.</summary>
+        public string? Data { get; set; }
+
+        /// <summary>Text material.</summary>
+        public string? Text { get; set; }
+
+        /// <summary>A standard MIDI file, base64-encoded (the same as <c>mediaType: audio/midi</c> with <see cref="Data"/>).</summary>
         public string? Midi { get; set; }
 
-        /// <summary>Notes in the material (outputs only).</summary>
-        public int? Notes { get; set; }
-
-        /// <summary>Length in 16-step (4/4) bars (outputs only).</summary>
-        public double? Bars { get; set; }
+        /// <summary>Properties of an output, or reading hints for a seed (values are strings).</summary>
+        public System.Collections.Generic.Dictionary<string, string>? Properties { get; set; }
 
         /// <summary>Material from the bytes of a MIDI file.</summary>
-        public static Material FromMidi(byte[] midiFile) => new Material { Midi = System.Convert.ToBase64String(midiFile) };
+        public static Material FromMidi(byte[] midiFile) => new Material { MediaType = "audio/midi", Data = System.Convert.ToBase64String(midiFile) };
+
+        /// <summary>Text material.</summary>
+        public static Material FromText(string text) => new Material { MediaType = "text/plain", Text = text };
+
+        /// <summary>Binary material of <paramref name="mediaType"/>.</summary>
+        public static Material FromBytes(string mediaType, byte[] data) => new Material { MediaType = mediaType, Data = System.Convert.ToBase64String(data) };
 
         /// <summary>The MIDI file's bytes; throws when this material holds no MIDI.</summary>
         public byte[] MidiBytes() =>
-            System.Convert.FromBase64String(Midi ?? throw new System.InvalidOperationException("this material holds no MIDI."));
+            System.Convert.FromBase64String(Midi ?? (MediaType == "audio/midi" ? Data : null) ?? throw new System.InvalidOperationException("this material holds no MIDI."));
+
+        /// <summary>The bytes of binary material; throws when it holds text.</summary>
+        public byte[] Bytes() =>
+            System.Convert.FromBase64String(Data ?? Midi ?? throw new System.InvalidOperationException("this material holds text, not bytes."));
+
+        /// <summary>A property of an output, or null.</summary>
+        public string? Property(string name) => Properties != null && Properties.TryGetValue(name, out var value) ? value : null;
     }
 }

@@ -52,7 +52,7 @@ public sealed record TrainingPlan(IVaeModel Model, ITrainingData Train, ITrainin
 public abstract class TrainingCorpus
 {
     /// <summary>Full path of the file or folder read.</summary>
-    public required string Source { get; init; }
+    public string Source { get; protected init; } = "";
 
     /// <summary>One line for the log: what was read and how it was split.</summary>
     public abstract string Summary { get; }

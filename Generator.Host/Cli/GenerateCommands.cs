@@ -1,50 +1,59 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using VaeCreative.Audio.Melodies;
-using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
 
 namespace VaeCreative.Host.Cli;
 
-/// <summary><c>vary</c>, <c>interpolate</c> and <c>sample</c>: melody generation from the command line.</summary>
+/// <summary>
+/// <c>vary</c>, <c>interpolate</c> and <c>sample</c> for every modality: the model (its manifest names the modality)
+/// reads the seeds and makes the outputs; text outputs are printed (or written to one file), binary outputs (MIDI, …)
+/// are written as files into the --out folder.
+/// </summary>
 public static class GenerateCommands
 {
     /// <summary><c>vaecreative vary</c>.</summary>
     public static Command Vary(IServiceProvider services)
     {
-        var seed = new Option<string>("--seed") { Description = "MIDI file whose melody is varied (longer than 2 bars: varied 2 bars at a time, up to 64 bars).", Required = true };
+        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models; longer than 2 bars is varied 2 bars at a time, up to 64 bars) or a text file (text models; each non-empty line is varied)." };
+        var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
         var model = ModelOption();
-        var count = new Option<int>("--count", "-n") { Description = "Number of variations (1–256).", DefaultValueFactory = _ => 8 };
-        var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => new VaryOptions().Similarity };
-        var temperature = TemperatureOption(new VaryOptions().Temperature);
+        var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
+        var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
+        var temperature = TemperatureOption(GenerationLimits.DefaultTemperature);
+        var topP = TopPOption();
         var rng = RngOption();
-        var track = new Option<int?>("--track") { Description = "Take the melody from this track (0-based) instead of choosing automatically." };
         var output = OutOption();
         var force = ForceOption();
         var json = JsonOption();
         var precision = PrecisionOption();
-        var command = new Command("vary", "Write variations of a seed melody as MIDI files.") { seed, model, count, similarity, temperature, rng, track, output, force, json, precision };
+        var command = new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models.")
+            { seed, text, model, count, similarity, temperature, topP, rng, output, force, json, precision };
+        var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Vary);
         command.SetAction(p =>
         {
-            var seedPath = p.GetValue(seed)!;
-            var melody = MidiMelodyReader.Read(seedPath, p.GetValue(track), MelodyGenerator.MaxSeedSteps);
-            var outDir = p.GetValue(output)!;
-            var stem = Path.GetFileNameWithoutExtension(seedPath);
-            var n = p.GetValue(count);
-            var paths = Enumerable.Range(1, Math.Max(0, n)).Select(i => Path.Combine(outDir, $"{stem}-var{i:00}.mid")).ToList();
-            OutputFiles.EnsureWritable(paths, p.GetValue(force));
-            var generator = services.GetRequiredService<MelodyGenerator>();
-            var variations = generator.Vary(melody, new VaryOptions
+            var (generator, modality) = Open(services, p.GetValue(model), p.GetValue(seed), p.GetValue(text), "--seed", "--text", p.GetValue(precision)!);
+            var properties = extra.Values(p, modality, ModelName(generator));
+            var seeds = Seeds(services, modality, p.GetValue(seed), p.GetValue(text), "--seed", "--text", properties);
+            var options = new VaryOptions
             {
-                Count = n,
+                Count = p.GetValue(count),
                 Similarity = p.GetValue(similarity),
                 Temperature = p.GetValue(temperature),
+                TopP = p.GetValue(topP),
                 Rng = p.GetValue(rng),
-                Precision = Precision(p.GetValue(precision)!),
-            }, p.GetValue(model));
-            return WriteAll(variations, paths, p.GetValue(json), "variation");
+                Precision = generator.Model.Precision,
+            }.Validate();
+            var prepared = seeds.Select(s => generator.Prepare(s.Material, s.Field)).ToList();
+            var stem = p.GetValue(seed) is { } path ? Path.GetFileNameWithoutExtension(path) : "text";
+            var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), stem + "-var", seeds.Count * options.Count);
+            var results = generator.VaryMany(prepared.Select(s => new MaterialVariation(s, options)).ToList());
+            return plan.Write(seeds.Select(s => s.Material).ToList(), results, p.GetValue(json), "variation");
         });
         return command;
     }
@@ -52,28 +61,39 @@ public static class GenerateCommands
     /// <summary><c>vaecreative interpolate</c>.</summary>
     public static Command Interpolate(IServiceProvider services)
     {
-        var from = new Option<string>("--from") { Description = "MIDI file at the start.", Required = true };
-        var to = new Option<string>("--to") { Description = "MIDI file at the end.", Required = true };
-        var steps = new Option<int>("--steps") { Description = "Melodies written, both ends included (2–1000).", DefaultValueFactory = _ => 5 };
+        var from = new Option<string?>("--from") { Description = "File at the start (MIDI for melody models, text for text models: its first line)." };
+        var to = new Option<string?>("--to") { Description = "File at the end." };
+        var fromText = new Option<string?>("--from-text") { Description = "Text at the start (text models)." };
+        var toText = new Option<string?>("--to-text") { Description = "Text at the end (text models)." };
+        var steps = new Option<int>("--steps") { Description = $"Outputs, both ends included ({GenerationLimits.MinSteps}–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultSteps };
         var model = ModelOption();
         var temperature = TemperatureOption(0);
+        var topP = TopPOption();
         var rng = RngOption();
         var output = OutOption();
         var force = ForceOption();
         var json = JsonOption();
         var precision = PrecisionOption();
-        var command = new Command("interpolate", "Morph one melody into another through the latent space (slerp between means).") { from, to, steps, model, temperature, rng, output, force, json, precision };
+        var command = new Command("interpolate", "Morph one seed into another through the latent space (slerp between posterior means; for text, Bowman's homotopy).")
+            { from, to, fromText, toText, steps, model, temperature, topP, rng, output, force, json, precision };
+        var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Interpolate);
         command.SetAction(p =>
         {
-            var a = MidiMelodyReader.Read(p.GetValue(from)!, maxSteps: MelodyGenerator.MaxSeedSteps);
-            var b = MidiMelodyReader.Read(p.GetValue(to)!, maxSteps: MelodyGenerator.MaxSeedSteps);
-            var n = p.GetValue(steps);
-            var outDir = p.GetValue(output)!;
-            var paths = Enumerable.Range(1, Math.Max(0, n)).Select(i => Path.Combine(outDir, $"interp{i:00}.mid")).ToList();
-            OutputFiles.EnsureWritable(paths, p.GetValue(force));
-            var melodies = services.GetRequiredService<MelodyGenerator>()
-                .Interpolate(a, b, n, p.GetValue(temperature), p.GetValue(rng), p.GetValue(model), Precision(p.GetValue(precision)!));
-            return WriteAll(melodies, paths, p.GetValue(json), "interpolation");
+            var (generator, modality) = Open(services, p.GetValue(model), p.GetValue(from), p.GetValue(fromText), "--from", "--from-text", p.GetValue(precision)!);
+            var properties = extra.Values(p, modality, ModelName(generator));
+            var a = Seeds(services, modality, p.GetValue(from), p.GetValue(fromText), "--from", "--from-text", properties)[0];
+            var b = Seeds(services, modality, p.GetValue(to), p.GetValue(toText), "--to", "--to-text", properties)[0];
+            var options = new InterpolateOptions
+            {
+                Steps = p.GetValue(steps),
+                Temperature = p.GetValue(temperature),
+                TopP = p.GetValue(topP),
+                Rng = p.GetValue(rng),
+                Precision = generator.Model.Precision,
+            }.Validate();
+            var request = new MaterialInterpolation(generator.Prepare(a.Material, a.Field), generator.Prepare(b.Material, b.Field), options);
+            var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), "interp", options.Steps);
+            return plan.Write([], generator.InterpolateMany([request]), p.GetValue(json), "interpolation");
         });
         return command;
     }
@@ -81,48 +101,89 @@ public static class GenerateCommands
     /// <summary><c>vaecreative sample</c>.</summary>
     public static Command Sample(IServiceProvider services)
     {
-        var count = new Option<int>("--count", "-n") { Description = "Number of melodies (1–1024).", DefaultValueFactory = _ => 8 };
+        var count = new Option<int>("--count", "-n") { Description = $"Outputs (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var model = ModelOption();
-        var temperature = TemperatureOption(0.5);
+        var temperature = TemperatureOption(GenerationLimits.DefaultTemperature);
+        var topP = TopPOption();
         var rng = RngOption();
-        var tempo = new Option<double>("--tempo") { Description = "Tempo of the written files, quarter notes per minute.", DefaultValueFactory = _ => 120 };
         var output = OutOption();
         var force = ForceOption();
         var json = JsonOption();
         var precision = PrecisionOption();
-        var command = new Command("sample", "Write new 2-bar melodies drawn from the model's prior.") { count, model, temperature, rng, tempo, output, force, json, precision };
+        var command = new Command("sample", "New material drawn from the model's prior (2-bar melodies, snippets of text, …).")
+            { count, model, temperature, topP, rng, output, force, json, precision };
+        var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Sample);
         command.SetAction(p =>
         {
-            var n = p.GetValue(count);
-            var outDir = p.GetValue(output)!;
-            if (!(p.GetValue(tempo) is > 0 and <= 1000)) throw new CliException("--tempo must be between 0 and 1000 quarter notes per minute.", 2);
-            var paths = Enumerable.Range(1, Math.Max(0, n)).Select(i => Path.Combine(outDir, $"sample{i:00}.mid")).ToList();
-            OutputFiles.EnsureWritable(paths, p.GetValue(force));
-            var melodies = services.GetRequiredService<MelodyGenerator>()
-                .Sample(n, p.GetValue(temperature), p.GetValue(rng), p.GetValue(tempo), p.GetValue(model), Precision(p.GetValue(precision)!));
-            return WriteAll(melodies, paths, p.GetValue(json), "sample");
+            var (generator, modality) = Open(services, p.GetValue(model), null, null, "", "", p.GetValue(precision)!);
+            var options = new SampleOptions
+            {
+                Count = p.GetValue(count),
+                Temperature = p.GetValue(temperature),
+                TopP = p.GetValue(topP),
+                Rng = p.GetValue(rng),
+                Precision = generator.Model.Precision,
+                Properties = extra.Values(p, modality, ModelName(generator)),
+            }.Validate();
+            var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), "sample", options.Count);
+            var results = generator.SampleMany([options]);
+            (int Copies, int Outputs)? copies = generator is ITrainingCopyCheck check ? (check.CountCopies(results[0]), results[0].Count) : null;
+            var written = plan.Write([], results, p.GetValue(json), "sample", copies);
+            if (copies is { } c && !p.GetValue(json))
+                Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"{c.Copies} of {c.Outputs} samples copy a training example verbatim"));
+            return written;
         });
         return command;
     }
 
-    internal static int WriteAll(IReadOnlyList<Melody> melodies, IReadOnlyList<string> paths, bool json, string what)
+    /// <summary>
+    /// The generator for the model the user named (a bundled id or a directory) or, without --model, for the default
+    /// model of the modality the seed implies: the seed file's format, text for --text, else the first registered
+    /// modality.
+    /// </summary>
+    internal static (IMaterialGenerator Generator, IModality Modality) Open(IServiceProvider services, string? model, string? seedFile, string? seedText,
+        string fileOption, string textOption, string precision)
     {
-        for (var i = 0; i < melodies.Count; i++)
-            MidiMelodyWriter.Write(melodies[i], paths[i], $"VaeCreative {what} {i + 1}");
-        var full = paths.Take(melodies.Count).Select(Path.GetFullPath).ToList();
-        if (json)
-        {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { outputs = full }));
-        }
+        var registry = Registry(services);
+        var store = services.GetRequiredService<ModelStore>();
+        if (seedFile is not null && seedText is not null)
+            throw new CliException($"give {fileOption} or {textOption}, not both.", 2);
+        string directory;
+        if (model is not null) directory = store.Resolve(model);
         else
         {
-            foreach (var path in full) Console.Out.WriteLine(path);
-            Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"wrote {full.Count} {what} file(s) to {Path.GetDirectoryName(full[0])}"));
+            var implied = seedFile is not null
+                ? registry.ForFile(seedFile) ?? throw new CliException($"cannot tell which model reads '{seedFile}' from its extension; pass --model.", 2)
+                : seedText is not null
+                    ? registry.All.FirstOrDefault(m => m.Formats.Any(f => f.MediaType == MediaTypes.PlainText))
+                      ?? throw new CliException("no text modality in this build.", 2)
+                    : registry.All[0];
+            directory = store.Resolve(null, implied.Name);
         }
-        return 0;
+        var loaded = store.Get(directory, Precision(precision));
+        return (registry.Generator(loaded), registry.Of(loaded));
     }
 
-    internal static Option<string?> ModelOption() => new("--model") { Description = "Model directory (default: the bundled melody model)." };
+    /// <summary>The seeds of one seed option pair: a file read by the model's modality, or inline text.</summary>
+    internal static IReadOnlyList<(Material Material, string Field)> Seeds(IServiceProvider services, IModality modality, string? file, string? text, string fileOption, string textOption,
+        IReadOnlyDictionary<string, string> properties)
+    {
+        if (file is not null)
+        {
+            if (Registry(services).ForFile(file) is { } other && other != modality)
+                throw new MaterialException($"'{file}' is {other.Formats[0].MediaType} material for {other.Name} models; this is a {modality.Name} model.");
+            var seeds = modality.ReadSeedFile(file, properties);
+            return seeds.Count == 1 ? [(seeds[0], file)] : seeds.Select((s, i) => (s, $"{file} line {i + 1}")).ToList();
+        }
+        if (text is not null) return [(Material.FromText(text, properties), textOption)];
+        throw new CliException($"{fileOption} FILE{(textOption.Length > 0 ? $" or {textOption} TEXT" : "")} is required.", 2);
+    }
+
+    private static ModalityRegistry Registry(IServiceProvider services) => services.GetRequiredService<ModalityRegistry>();
+
+    private static string ModelName(IMaterialGenerator generator) => $"the model in '{generator.Model.Directory}'";
+
+    internal static Option<string?> ModelOption() => new("--model") { Description = "A bundled model id (melody-2bar, text-fortunes, …) or a model directory (default: the seed's modality's bundled model)." };
 
     internal static Option<string> PrecisionOption() =>
         new Option<string>("--precision") { Description = "Inference precision: fp32 (as trained) or bf16 (faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => "fp32" }
@@ -130,13 +191,15 @@ public static class GenerateCommands
 
     internal static InferencePrecision Precision(string value) => value == "bf16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
 
-    internal static Option<double> TemperatureOption(double fallback) => new("--temperature") { Description = "Decoding temperature: 0 is argmax, higher is wilder (0–10).", DefaultValueFactory = _ => fallback };
+    internal static Option<double> TemperatureOption(double fallback) => new("--temperature") { Description = $"Decoding temperature: 0 is argmax, higher is wilder (0–{GenerationLimits.MaxTemperature}).", DefaultValueFactory = _ => fallback };
+
+    internal static Option<double> TopPOption() => new("--top-p") { Description = "Nucleus sampling: draw only from the most likely tokens holding this much probability (0–1; 1 is off).", DefaultValueFactory = _ => GenerationLimits.DefaultTopP };
 
     internal static Option<long> RngOption() => new("--rng") { Description = "Random seed: the same seed gives the same output.", DefaultValueFactory = _ => 0 };
 
-    internal static Option<string> OutOption() => new("--out") { Description = "Output folder (created if missing).", Required = true };
+    internal static Option<string?> OutOption() => new("--out") { Description = "Where outputs go: a folder for files (MIDI; created if missing, required), a file for text (default: print them)." };
 
     internal static Option<bool> ForceOption() => new("--force") { Description = "Overwrite existing output files." };
 
-    internal static Option<bool> JsonOption() => new("--json") { Description = "Print {\"outputs\":[paths…]} on stdout." };
+    internal static Option<bool> JsonOption() => new("--json") { Description = "Print {\"outputs\":[…]} on stdout: file paths, or the texts." };
 }

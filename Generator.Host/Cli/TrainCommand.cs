@@ -1,65 +1,76 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
-using VaeCreative.Audio.Melodies;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Training;
 
 namespace VaeCreative.Host.Cli;
 
-/// <summary><c>vaecreative train</c>: trains a model from a data folder into a model directory.</summary>
+/// <summary><c>vaecreative train</c>: trains a model of any registered modality from its data into a model directory.</summary>
 public static class TrainCommand
 {
-    private const string RunFile = MelodyTrainingRun.RunFile;
+    private const string RunFile = TrainingRun.RunFile;
 
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; optimiser defaults come from the modality's recipe (shown in the help of each modality).</summary>
+    public static Command Create(IServiceProvider services)
     {
-        var modality = new Option<string>("--modality") { Description = "What to train on: melody.", DefaultValueFactory = _ => MelodyModality.Name };
-        var data = new Option<string>("--data") { Description = "Folder of training files (searched recursively); required unless --resume." };
+        var registry = services.GetRequiredService<ModalityRegistry>();
+        var first = registry.All[0];
+        var modality = new Option<string>("--modality") { Description = $"What to train on: {registry.Names}.", DefaultValueFactory = _ => first.Name };
+        modality.AcceptOnlyFromAmong(registry.All.Select(m => m.Name).ToArray());
+        var data = new Option<string>("--data") { Description = "Training data: a folder (searched recursively) or, for text, a file; required unless --resume." };
         var output = new Option<string>("--out") { Description = "Model directory to write (weights, manifest.json, metrics.jsonl, checkpoint/).", Required = true };
-        var steps = new Option<long>("--steps") { Description = "Optimiser steps.", DefaultValueFactory = _ => 1000 };
-        var batch = new Option<int>("--batch") { Description = "Examples per step.", DefaultValueFactory = _ => 64 };
+        var defaults = string.Join("; ", registry.All.Select(m => $"{m.Name}: {Describe(m.Training.Defaults)}"));
+        var steps = new Option<long?>("--steps") { Description = "Optimiser steps (default: the modality's)." };
+        var batch = new Option<int?>("--batch") { Description = "Examples per step (default: the modality's)." };
         var rng = new Option<long>("--rng") { Description = "Seed for initialisation, data order, augmentation and sampling.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue (or finish) the run in --out with its saved settings." };
         var force = new Option<bool>("--force") { Description = "Overwrite a model already in --out." };
-        var lr = new Option<double>("--lr") { Description = "Initial learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
-        var lrDecay = new Option<double>("--lr-decay") { Description = "Per-step learning-rate decay factor.", DefaultValueFactory = _ => 0.9999 };
-        var beta = new Option<string>("--beta") { Description = "β schedule: constant:B, linear:B:WARMUP or cyclical:B:PERIOD.", DefaultValueFactory = _ => "linear:0.2:2000" };
-        var freeBits = new Option<double>("--free-bits") { Description = "KL budget per example (bits) not penalised.", DefaultValueFactory = _ => 0 };
-        var sampling = new Option<double>("--scheduled-sampling") { Description = "Probability of feeding the decoder its own sample instead of the true token.", DefaultValueFactory = _ => 0 };
-        var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Steps between resumable checkpoints, and one at the last step (0: none; an interrupted run restarts from step 0).", DefaultValueFactory = _ => 500 };
-        var validateEvery = new Option<long>("--validate-every") { Description = "Steps between validation runs (0: only at the end).", DefaultValueFactory = _ => 500 };
-        var validationFraction = new Option<double>("--validation-fraction") { Description = "Fraction of files held out for validation (by a stable hash of the file path).", DefaultValueFactory = _ => 0.1 };
+        var lr = new Option<double?>("--lr") { Description = "Initial learning rate (Adam; default: the modality's)." };
+        var lrDecay = new Option<double?>("--lr-decay") { Description = "Per-step learning-rate decay factor (default: the modality's)." };
+        var beta = new Option<string?>("--beta") { Description = "β schedule: constant:B, linear:B:WARMUP or cyclical:B:PERIOD (default: the modality's)." };
+        var freeBits = new Option<double?>("--free-bits") { Description = "KL budget per example (bits) not penalised (default: the modality's)." };
+        var sampling = new Option<double?>("--scheduled-sampling") { Description = "Probability of feeding the decoder its own sample instead of the true token (default: the modality's)." };
+        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Steps between resumable checkpoints, and one at the last step (0: none; default: the modality's)." };
+        var validateEvery = new Option<long?>("--validate-every") { Description = "Steps between validation runs (0: only at the end; default: the modality's)." };
+        var validationFraction = new Option<double>("--validation-fraction") { Description = "Fraction of the data held out for validation (by a stable hash).", DefaultValueFactory = _ => 0.1 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: libtorch's default).", DefaultValueFactory = _ => 0 };
-        var encoderHidden = new Option<int>("--encoder-hidden") { Description = "Encoder BiLSTM units per direction.", DefaultValueFactory = _ => MelodyModality.DefaultModelOptions.EncoderHidden };
-        var decoderHidden = new Option<int>("--decoder-hidden") { Description = "Decoder LSTM units per layer.", DefaultValueFactory = _ => MelodyModality.DefaultModelOptions.DecoderHidden };
-        var decoderLayers = new Option<int>("--decoder-layers") { Description = "Decoder LSTM layers.", DefaultValueFactory = _ => MelodyModality.DefaultModelOptions.DecoderLayers };
-        var latent = new Option<int>("--latent") { Description = "Size of z.", DefaultValueFactory = _ => MelodyModality.DefaultModelOptions.LatentSize };
+        var size = new Option<string>("--size") { Description = "Model shape preset: default (the bundled model's) or small (quick trials).", DefaultValueFactory = _ => "default" };
+        size.AcceptOnlyFromAmong("default", "small");
+        var encoderHidden = new Option<int?>("--encoder-hidden") { Description = "Encoder units per direction (default: the preset's)." };
+        var decoderHidden = new Option<int?>("--decoder-hidden") { Description = "Decoder units per layer (default: the preset's)." };
+        var decoderLayers = new Option<int?>("--decoder-layers") { Description = "Decoder layers (default: the preset's)." };
+        var latent = new Option<int?>("--latent") { Description = "Size of z (default: the preset's)." };
         var json = new Option<bool>("--json") { Description = "Print the final figures as one JSON object on stdout." };
 
-        var command = new Command("train", "Train a VAE on a folder of files.")
+        var command = new Command("train", $"Train a VAE on a folder of files. Optimiser defaults — {defaults}.")
         {
             modality, data, output, steps, batch, rng, resume, force, lr, lrDecay, beta, freeBits, sampling,
-            checkpointEvery, validateEvery, validationFraction, threads, encoderHidden, decoderHidden, decoderLayers, latent, json,
+            checkpointEvery, validateEvery, validationFraction, threads, size, encoderHidden, decoderHidden, decoderLayers, latent, json,
         };
+        var extra = ModalityOptions.Add(command, registry, ModalityCommands.Train);
         command.SetAction(p =>
         {
-            var modalityName = p.GetValue(modality)!;
-            if (modalityName != MelodyModality.Name)
-                throw new CliException($"modality '{modalityName}' cannot be trained by this build; available: {MelodyModality.Name}.", 2);
+            var chosen = registry.Get(p.GetValue(modality)!);
+            var recipe = chosen.Training;
             var outDir = Path.GetFullPath(p.GetValue(output)!);
             var runPath = Path.Combine(outDir, RunFile);
             var stale = AtomicFile.RemoveStaleTemporaries(outDir);
             if (stale > 0) Terminal.Error.Line($"removed {stale} temporary file(s) left in {outDir} by an interrupted run");
-            MelodyTrainingConfig config;
+            TrainingConfig config;
             if (p.GetValue(resume))
             {
                 if (!File.Exists(runPath))
                     throw new CliException($"nothing to resume in '{outDir}': it has no {RunFile} from an earlier train run.");
-                config = JsonSerializer.Deserialize<MelodyTrainingConfig>(File.ReadAllText(runPath), ModelManifest.JsonOptions)
+                config = JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(runPath), ModelManifest.JsonOptions)
                          ?? throw new CliException($"{runPath} is empty.");
-                if (p.GetResult(steps) is { Implicit: false }) config = config with { Steps = p.GetValue(steps) };
+                chosen = registry.Get(config.Modality);
+                recipe = chosen.Training;
+                if (p.GetValue(steps) is { } more) config = config with { Steps = more };
                 if (p.GetValue(data) is { } resumeData && Path.GetFullPath(resumeData) != config.Data)
                     throw new CliException($"--resume must train on the same data as the run in '{outDir}' ({config.Data}).", 2);
                 if (FinishedStep(outDir) is { } finished && finished >= config.Steps)
@@ -81,29 +92,32 @@ public static class TrainCommand
                     if (ModelDirectory.HoldsTrainingRun(outDir))
                         throw new CliException($"{ModelDirectory.UnfinishedRunHint(outDir)} Or pass --force to start over.");
                 }
-                KlSchedule.Parse(p.GetValue(beta)!);
-                config = new MelodyTrainingConfig
+                if (p.GetValue(beta) is { } schedule) KlSchedule.Parse(schedule);
+                var shape = recipe.Shape(p.GetValue(size)!);
+                var model = (JsonObject)shape.Settings.DeepClone();
+                void Set(string key, int? value) { if (value is { } v) model[key] = v; }
+                Set("encoderHidden", p.GetValue(encoderHidden));
+                Set("decoderHidden", p.GetValue(decoderHidden));
+                Set("decoderLayers", p.GetValue(decoderLayers));
+                Set("latentSize", p.GetValue(latent));
+                var d = TrainingConfig.From(chosen.Name, shape with { Settings = model }, recipe.Defaults);
+                config = d with
                 {
-                    Modality = modalityName,
                     Data = Path.GetFullPath(p.GetValue(data)!),
                     ValidationFraction = p.GetValue(validationFraction),
-                    Model = MelodyModality.DefaultModelOptions with
-                    {
-                        EncoderHidden = p.GetValue(encoderHidden),
-                        DecoderHidden = p.GetValue(decoderHidden),
-                        DecoderLayers = p.GetValue(decoderLayers),
-                        LatentSize = p.GetValue(latent),
-                    },
-                    Steps = p.GetValue(steps),
-                    BatchSize = p.GetValue(batch),
+                    Settings = extra.Values(p, chosen, $"--modality {chosen.Name}") is { Count: > 0 } given
+                        ? new JsonObject(given.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)))
+                        : null,
+                    Steps = p.GetValue(steps) ?? d.Steps,
+                    BatchSize = p.GetValue(batch) ?? d.BatchSize,
                     Seed = p.GetValue(rng),
-                    LearningRate = p.GetValue(lr),
-                    LearningRateDecay = p.GetValue(lrDecay),
-                    Beta = p.GetValue(beta)!,
-                    FreeBits = p.GetValue(freeBits),
-                    ScheduledSamplingRate = p.GetValue(sampling),
-                    CheckpointEvery = p.GetValue(checkpointEvery),
-                    ValidateEvery = p.GetValue(validateEvery),
+                    LearningRate = p.GetValue(lr) ?? d.LearningRate,
+                    LearningRateDecay = p.GetValue(lrDecay) ?? d.LearningRateDecay,
+                    Beta = p.GetValue(beta) ?? d.Beta,
+                    FreeBits = p.GetValue(freeBits) ?? d.FreeBits,
+                    ScheduledSamplingRate = p.GetValue(sampling) ?? d.ScheduledSamplingRate,
+                    CheckpointEvery = p.GetValue(checkpointEvery) ?? d.CheckpointEvery,
+                    ValidateEvery = p.GetValue(validateEvery) ?? d.ValidateEvery,
                 };
             }
             if (config.ValidationFraction is < 0 or >= 1)
@@ -113,11 +127,13 @@ public static class TrainCommand
             {
                 throw new CliException(e.Message.Split('\n')[0].Replace(" (Parameter", " (option", StringComparison.Ordinal), 2);
             }
-            config.Model.Validate();
-            return Run(config, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
+            return Run(config, recipe, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
         });
         return command;
     }
+
+    private static string Describe(TrainerOptions o) =>
+        string.Create(CultureInfo.InvariantCulture, $"{o.Steps} steps of {o.BatchSize}, lr {o.LearningRate}, β {o.Beta}, free bits {o.FreeBits}");
 
     /// <summary>
     /// The step of the finished model in <paramref name="outDir"/>: its manifest is valid, its weights match, and it
@@ -136,11 +152,11 @@ public static class TrainCommand
         return trained is { } t && (checkpoint is null || checkpoint == t) ? t : null;
     }
 
-    private static int Run(MelodyTrainingConfig config, string outDir, bool resume, bool startOver, int threads, bool json)
+    private static int Run(TrainingConfig config, ITrainingRecipe recipe, string outDir, bool resume, bool startOver, int threads, bool json)
     {
         var console = Terminal.Error;
-        MelodyCorpus corpus;
-        try { corpus = MelodyTrainingRun.LoadCorpus(config, console.Line); }
+        TrainingCorpus corpus;
+        try { corpus = TrainingRun.LoadCorpus(config, recipe, console.Line); }
         catch (TrainingDataException e) { throw new CliException(e.Message); }
         if (startOver)
         {
@@ -149,7 +165,10 @@ public static class TrainCommand
             File.Delete(Path.Combine(outDir, ModelDirectory.ManifestFile));
             new CheckpointStore(outDir).Delete();
         }
-        using var run = MelodyTrainingRun.Start(config, corpus, outDir, threads, console.Line);
+        TrainingRun run;
+        try { run = TrainingRun.Start(config, recipe, corpus, outDir, threads, console.Line); }
+        catch (TrainingDataException e) { throw new CliException(e.Message); }
+        using var owned = run;
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;

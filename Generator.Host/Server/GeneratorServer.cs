@@ -1,14 +1,12 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
-using VaeCreative.Audio.Melodies;
-using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;
-using VaeCreative.Audio.Composition;
 using VaeCreative.Host.Composition;
 using VaeCreative.Host.Server.Api;
 using VaeCreative.Host.Server.Catalog;
@@ -92,7 +90,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         }));
 
         var bundled = HostServices.BundledModelsDirectory;
-        builder.Services.AddVaeCreative();
+        HostServices.AddGenerator(builder.Services, null);
         var roots = new List<string>();
         if (options.ModelsDirectory is { } user)
         {
@@ -103,11 +101,13 @@ public sealed class GeneratorServer : IAsyncDisposable
         builder.Services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<ModelStore>();
+            var modalities = sp.GetRequiredService<ModalityRegistry>();
             var defaults = new Dictionary<string, string>();
-            if (store.DefaultDirectory(MelodyModality.Name) is { } d) defaults[MelodyModality.Name] = d;
+            foreach (var m in modalities.All)
+                if (store.DefaultDirectory(m.Name) is { } d) defaults[m.Name] = d;
             var catalog = new ModelCatalog(roots, defaults);
-            return new ServerContext(options, catalog, new GenerationQueue(options), sp.GetRequiredService<MelodyGenerator>(),
-                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, options.Threads,
+            return new ServerContext(options, catalog, store, modalities, new GenerationQueue(options),
+                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, modalities, options.Threads,
                     sp.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative")), options.Precision);
         });
 
@@ -184,7 +184,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         }
         catch (ProblemException p) { await Answer(context, p); }
         catch (BadHttpRequestException e) { await Answer(context, Problems.FromUnreadableBody(e, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)); }
-        catch (MidiReadException e) { await Answer(context, Problems.BadSeed(e.Message)); }
+        catch (MaterialException e) { await Answer(context, e.OverLimit ? Problems.LimitExceeded(e.Message) : Problems.BadSeed(e.Message)); }
         catch (ModelLoadException e) { await Answer(context, new ProblemException(500, ProblemTypes.Internal, "Model failed to load", e.Message)); }
         catch (ArgumentException e) { await Answer(context, Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0])); }
         catch (Exception e)

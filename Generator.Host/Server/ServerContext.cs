@@ -1,4 +1,4 @@
-using VaeCreative.Audio.Melodies;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Host.Server.Catalog;
 using VaeCreative.Host.Server.Execution;
@@ -6,11 +6,12 @@ using VaeCreative.Host.Server.Jobs;
 
 namespace VaeCreative.Host.Server;
 
-/// <summary>What the endpoints share: settings, the model catalog, the queue, the generators and the training jobs.</summary>
+/// <summary>What the endpoints share: settings, the model catalog and store, the modalities, the queue and the training jobs.</summary>
 public sealed record ServerContext(
     ServerOptions Options,
     ModelCatalog Catalog,
+    ModelStore Store,
+    ModalityRegistry Modalities,
     GenerationQueue Queue,
-    MelodyGenerator Melodies,
     TrainingJobs Jobs,
     InferencePrecision Precision);

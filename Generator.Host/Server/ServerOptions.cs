@@ -33,9 +33,6 @@ public sealed record ServerOptions
     /// <summary>Most outputs per request (variations, samples, interpolation steps). Default 64; range 1–1,024.</summary>
     public int MaxCount { get; init; } = 64;
 
-    /// <summary>Longest seed in 4/4 bars. Default 64; range 1–64.</summary>
-    public int MaxSeedBars { get; init; } = 64;
-
     /// <summary>Deadline for a request to reach the model when it names none. Default 30 s; range 1 ms–10 min.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -85,8 +82,7 @@ public sealed record ServerOptions
         Check(MaxBatchRows, 1, 65_536, "--max-batch-rows");
         Check(MaxBatchWait.TotalMilliseconds, 0, 1000, "--max-batch-wait-ms");
         Check(MaxBodyBytes, 1024, 64 << 20, "--max-body-bytes");
-        Check(MaxCount, 1, 1024, "--max-count");
-        Check(MaxSeedBars, 1, 64, "--max-seed-bars");
+        Check(MaxCount, 1, Core.Variation.GenerationLimits.MaxCount, "--max-count");
         Check(DefaultTimeout.TotalMilliseconds, 1, 600_000, "--timeout-ms");
         Check(Threads, 0, 1024, "--threads");
         Check(RequestHeadersTimeout.TotalSeconds, 1, 300, "RequestHeadersTimeout (s)");

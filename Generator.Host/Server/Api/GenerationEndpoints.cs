@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using VaeCreative.Audio.Melodies;
-using VaeCreative.Audio.Midi;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Variation;
 using VaeCreative.Host.Server.Catalog;
 using VaeCreative.Host.Server.Execution;
 
@@ -30,18 +30,22 @@ public static class GenerationEndpoints
         using var arrival = host.Queue.Announce();
         var body = await RequestBody.Read<VariationsRequest>(context, host.Options);
         var requestId = RequestIds.Assign(context, body.RequestId);
-        var model = MelodyModel(host, id);
-        CheckCount(body.Count, host.Options.MaxCount, "count");
+        var (generator, format) = Open(host, id);
         var options = new VaryOptions
         {
-            Count = body.Count, Similarity = body.Similarity, Temperature = body.Temperature, Rng = body.Rng, Precision = host.Precision,
+            Count = body.Count ?? GenerationLimits.DefaultCount,
+            Similarity = body.Similarity ?? GenerationLimits.DefaultSimilarity,
+            Temperature = body.Temperature ?? GenerationLimits.DefaultTemperature,
+            TopP = body.TopP ?? GenerationLimits.DefaultTopP,
+            Rng = body.Rng,
+            Precision = host.Precision,
         };
+        CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
-        var seed = ReadSeed(body.Seed, "seed", host.Options.MaxSeedBars);
-        var request = new MelodyVariationRequest(seed, options);
+        var seed = Prepare(generator, body.Seed, "seed", format);
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodyWork<MelodyVariationRequest>(requestId, ct, $"vary|{host.Precision}|{model.Directory}",
-                options.Count * MelodyWindows.Chunks(seed).Length, request, batch => host.Melodies.VaryMany(batch, model.Directory)), arrival);
+            new MaterialWork<MaterialVariation>(requestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
+                new MaterialVariation(seed, options), generator.VaryMany), arrival);
     }
 
     private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
@@ -50,16 +54,23 @@ public static class GenerationEndpoints
         using var arrival = host.Queue.Announce();
         var body = await RequestBody.Read<InterpolationsRequest>(context, host.Options);
         var requestId = RequestIds.Assign(context, body.RequestId);
-        var model = MelodyModel(host, id);
-        if (body.Steps < 2) throw Problems.BadRequest($"steps must be at least 2; got {body.Steps}.");
-        CheckCount(body.Steps, host.Options.MaxCount, "steps");
-        var from = ReadSeed(body.From, "from", host.Options.MaxSeedBars);
-        var to = ReadSeed(body.To, "to", host.Options.MaxSeedBars);
-        var request = new MelodyInterpolationRequest(from, to, body.Steps, body.Temperature, body.Rng);
-        Validate(() => request.Validate());
+        var (generator, format) = Open(host, id);
+        var options = new InterpolateOptions
+        {
+            Steps = body.Steps ?? GenerationLimits.DefaultSteps,
+            Temperature = body.Temperature ?? 0,
+            TopP = body.TopP ?? GenerationLimits.DefaultTopP,
+            Rng = body.Rng,
+            Precision = host.Precision,
+        };
+        if (options.Steps < GenerationLimits.MinSteps) throw Problems.BadRequest($"steps must be at least {GenerationLimits.MinSteps}; got {options.Steps}.");
+        CheckCount(options.Steps, host.Options.MaxCount, "steps");
+        Validate(() => options.Validate());
+        var from = Prepare(generator, body.From, "from", format);
+        var to = Prepare(generator, body.To, "to", format);
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodyWork<MelodyInterpolationRequest>(requestId, ct, $"interpolate|{host.Precision}|{model.Directory}",
-                body.Steps * MelodyWindows.Chunks(from).Length, request, batch => host.Melodies.InterpolateMany(batch, model.Directory, host.Precision)), arrival);
+            new MaterialWork<MaterialInterpolation>(requestId, ct, Key("interpolate", host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
+                new MaterialInterpolation(from, to, options), generator.InterpolateMany), arrival);
     }
 
     private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
@@ -68,19 +79,25 @@ public static class GenerationEndpoints
         using var arrival = host.Queue.Announce();
         var body = await RequestBody.Read<SamplesRequest>(context, host.Options);
         var requestId = RequestIds.Assign(context, body.RequestId);
-        var model = MelodyModel(host, id);
-        CheckCount(body.Count, host.Options.MaxCount, "count");
-        if (body.TempoQpm is < 20 or > 400) throw Problems.BadRequest($"tempoQpm must be between 20 and 400; got {body.TempoQpm}.");
-        var request = new MelodySampleRequest(body.Count, body.Temperature, body.Rng, body.TempoQpm);
-        Validate(() => request.Validate());
+        var (generator, _) = Open(host, id);
+        var options = new SampleOptions
+        {
+            Count = body.Count ?? GenerationLimits.DefaultCount,
+            Temperature = body.Temperature ?? GenerationLimits.DefaultTemperature,
+            TopP = body.TopP ?? GenerationLimits.DefaultTopP,
+            Rng = body.Rng,
+            Precision = host.Precision,
+            Properties = body.Properties is { } p ? new Dictionary<string, string>(p, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal),
+        };
+        CheckCount(options.Count, host.Options.MaxCount, "count");
+        Validate(() => options.Validate());
         return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MelodyWork<MelodySampleRequest>(requestId, ct, $"sample|{host.Precision}|{model.Directory}",
-                body.Count, request, batch => host.Melodies.SampleMany(batch, model.Directory, host.Precision)), arrival);
+            new MaterialWork<SampleOptions>(requestId, ct, Key("sample", host, generator), options.Count, options, generator.SampleMany), arrival);
     }
 
     /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
     private static async Task<GenerationResponse?> Execute<TRequest>(HttpContext context, ServerContext host, string requestId, string modelId, long started,
-        int? timeoutMs, Func<CancellationToken, MelodyWork<TRequest>> create, IDisposable arrival)
+        int? timeoutMs, Func<CancellationToken, MaterialWork<TRequest>> create, IDisposable arrival)
     {
         if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
         var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
@@ -106,42 +123,33 @@ public static class GenerationEndpoints
         {
             RequestId = requestId,
             Model = modelId,
-            Outputs = work.Result.Select(ToMaterial).ToList(),
+            Outputs = work.Result.Select(MaterialMapping.ToContract).ToList(),
             BatchedRequests = batched,
             ElapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
         };
     }
 
-    private static Material ToMaterial(Melody melody) => new()
-    {
-        Midi = Convert.ToBase64String(MidiMelodyWriter.ToBytes(melody)),
-        Notes = melody.NoteCount,
-        Bars = Math.Round(melody.Steps / (double)MelodyEncoding.StepsPerBar, 3),
-    };
-
-    private static CatalogEntry MelodyModel(ServerContext host, string id)
+    /// <summary>The generator of model <paramref name="id"/> (loaded on first use) and the format its data seeds default to.</summary>
+    private static (IMaterialGenerator Generator, string DefaultMediaType) Open(ServerContext host, string id)
     {
         var entry = host.Catalog.Get(id);
-        if (entry.Manifest.Modality != MelodyModality.Name)
-            throw Problems.BadRequest($"model '{id}' is a {entry.Manifest.Modality} model; this host build generates {MelodyModality.Name} material only.");
-        return entry;
+        var modality = host.Modalities.All.FirstOrDefault(m => m.Name == entry.Manifest.Modality)
+            ?? throw Problems.BadRequest($"model '{id}' is a {entry.Manifest.Modality} model; this host generates {host.Modalities.Names}.");
+        var generator = host.Modalities.Generator(host.Store.Get(entry.Directory, host.Precision));
+        return (generator, modality.Formats[0].MediaType);
     }
 
-    private static Melody ReadSeed(Material? material, string field, int maxBars)
+    private static PreparedSeed Prepare(IMaterialGenerator generator, Client.Contracts.Material? material, string field, string defaultMediaType)
     {
-        if (material?.Midi is not { Length: > 0 } base64)
-            throw Problems.BadSeed($"'{field}' must be an object with 'midi': a base64-encoded MIDI file.");
-        byte[] bytes;
-        try { bytes = Convert.FromBase64String(base64); }
-        catch (FormatException) { throw Problems.BadSeed($"'{field}.midi' is not valid base64."); }
-        Melody melody;
-        // The reader refuses a seed over the host's length from its declared timing, before building it.
-        try { melody = MidiMelodyReader.Read(bytes, field, maxSteps: maxBars * MelodyEncoding.StepsPerBar); }
-        catch (MidiReadException e) when (e.Failure == MidiReadFailure.TooLong) { throw Problems.LimitExceeded($"{e.Message} (this host's limit)."); }
-        catch (MidiReadException e) { throw Problems.BadSeed(e.Message); }
-        if (melody.NoteCount == 0) throw Problems.BadSeed($"the '{field}' MIDI file has no notes.");
-        return melody;
+        var seed = MaterialMapping.FromContract(material, field, defaultMediaType);
+        try { return generator.Prepare(seed, field); }
+        catch (MaterialException e) when (e.OverLimit) { throw Problems.LimitExceeded($"{e.Message} (this host's limit)."); }
+        catch (MaterialException e) { throw Problems.BadSeed(e.Message); }
     }
+
+    /// <summary>Requests of one operation on one loaded model (directory and precision) can share a pass.</summary>
+    private static string Key(string operation, ServerContext host, IMaterialGenerator generator) =>
+        $"{operation}|{host.Precision}|{generator.Model.Directory}";
 
     private static void CheckCount(int count, int max, string name)
     {

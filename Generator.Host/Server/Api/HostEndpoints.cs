@@ -34,7 +34,6 @@ public static class HostEndpoints
         {
             MaxBodyBytes = host.Options.MaxBodyBytes,
             MaxCount = host.Options.MaxCount,
-            MaxSeedBars = host.Options.MaxSeedBars,
             DefaultTimeoutMs = (int)host.Options.DefaultTimeout.TotalMilliseconds,
         },
     };

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using VaeCreative.Audio.Melodies;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Training;
 using VaeCreative.Host.Server.Api;
@@ -14,7 +14,7 @@ namespace VaeCreative.Host.Server.Jobs;
 /// starve generation); later ones wait in the <c>queued</c> state. A job's state is reported only once it is true:
 /// <c>cancelled</c> and <c>failed</c> once its work folder is gone, <c>succeeded</c> once the model is in place.
 /// </summary>
-public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, int threads, ILogger? log = null) : IDisposable
+public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, ModalityRegistry modalities, int threads, ILogger? log = null) : IDisposable
 {
     // Work folders are named after the host process that owns them, so a host sharing the models folder can tell a
     // live host's work from the leftovers of a killed one.
@@ -28,43 +28,38 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
     {
         if (modelsDirectory is null)
             throw Problems.BadRequest("this host has no models folder to write to; start it with --models DIR to train.");
-        if (request.Modality != MelodyModality.Name)
-            throw Problems.BadRequest($"modality '{request.Modality}' cannot be trained by this host; available: {MelodyModality.Name}.");
+        var modality = modalities.All.FirstOrDefault(m => m.Name == request.Modality)
+            ?? throw Problems.BadRequest($"modality '{request.Modality}' cannot be trained by this host; available: {modalities.Names}.");
+        var recipe = modality.Training;
         if (request.ModelId is not { } id || !ModelCatalog.IsValidId(id))
             throw Problems.BadRequest("modelId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         if (request.Data is not { Length: > 0 } data || !Path.IsPathFullyQualified(data))
-            throw Problems.BadRequest("data must be the absolute path of a folder on the host's machine.");
-        if (!Directory.Exists(data)) throw Problems.BadRequest($"the data folder '{data}' does not exist on the host's machine.");
-        if (TrainingDataFolder.Implausible(data) is { } what) throw Problems.BadRequest($"the data folder '{data}' is {what}; pass a folder of MIDI files.");
-        if (request.Steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {request.Steps}.");
-        if (request.Batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {request.Batch}.");
-        var shape = request.Size switch
-        {
-            "default" => MelodyModality.DefaultModelOptions,
-            "small" => MelodyModality.DefaultModelOptions with { EncoderHidden = 128, DecoderHidden = 128, DecoderLayers = 1, LatentSize = 32 },
-            _ => throw Problems.BadRequest($"size must be 'default' or 'small'; got '{request.Size}'."),
-        };
+            throw Problems.BadRequest("data must be the absolute path of a folder (or file) on the host's machine.");
+        if (!Directory.Exists(data) && !File.Exists(data)) throw Problems.BadRequest($"the training data '{data}' does not exist on the host's machine.");
+        if (Directory.Exists(data) && TrainingDataFolder.Implausible(data) is { } what) throw Problems.BadRequest($"the data folder '{data}' is {what}; pass a folder of training files.");
+        var steps = request.Steps ?? recipe.Defaults.Steps;
+        var batch = request.Batch ?? recipe.Defaults.BatchSize;
+        if (steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {steps}.");
+        if (batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {batch}.");
+        ModelShape shape;
+        try { shape = recipe.Shape(request.Size); }
+        catch (ArgumentException e) { throw Problems.BadRequest(e.Message); }
         var outDir = Path.Combine(modelsDirectory, id);
         if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
             throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
 
-        var config = new MelodyTrainingConfig
+        // The modality's defaults (one place: its recipe), with what the request sets.
+        var config = TrainingConfig.From(modality.Name, shape, recipe.Defaults) with
         {
             Data = Path.GetFullPath(data),
-            Model = shape,
-            Steps = request.Steps,
-            BatchSize = request.Batch,
+            Steps = steps,
+            BatchSize = batch,
             Seed = request.Rng,
-            LearningRate = 1e-3,
-            LearningRateDecay = 0.9999,
-            Beta = "linear:0.2:2000",
-            FreeBits = 128,
-            CheckpointEvery = 500,
-            ValidateEvery = Math.Min(500, request.Steps),
+            ValidateEvery = Math.Min(recipe.Defaults.ValidateEvery, steps),
         };
         var job = new Job(Guid.NewGuid().ToString("N")[..12], id);
         jobs[job.Id] = job;
-        job.Thread = new Thread(() => Run(job, config, outDir)) { IsBackground = true, Name = $"vaecreative-training-{job.Id}" };
+        job.Thread = new Thread(() => Run(job, config, recipe, outDir)) { IsBackground = true, Name = $"vaecreative-training-{job.Id}" };
         job.Thread.Start();
         return job.Snapshot();
     }
@@ -89,7 +84,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
 
     private Job Find(string id) => jobs.TryGetValue(id, out var job) ? job : throw Problems.UnknownJob(id);
 
-    private void Run(Job job, MelodyTrainingConfig config, string outDir)
+    private void Run(Job job, TrainingConfig config, ITrainingRecipe recipe, string outDir)
     {
         // Train into a hidden folder and rename it into place at the end: the catalog never sees a half-written model.
         var work = Path.Combine(Path.GetDirectoryName(outDir)!, $"{WorkPrefix}{Environment.ProcessId}-{job.Id}");
@@ -100,9 +95,9 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             running.Wait(job.Cancel.Token);
             holdsSlot = true;
             job.Update(s => s.State = "running");
-            var corpus = MelodyTrainingRun.LoadCorpus(config, _ => { });
+            var corpus = TrainingRun.LoadCorpus(config, recipe, _ => { });
             job.Cancel.Token.ThrowIfCancellationRequested();
-            using (var run = MelodyTrainingRun.Start(config, corpus, work, threads, _ => { }))
+            using (var run = TrainingRun.Start(config, recipe, corpus, work, threads, _ => { }))
             {
                 var progress = new Progress(job);
                 var result = run.Train(resume: false, progress, job.Cancel.Token);

@@ -1,3 +1,4 @@
+using VaeCreative.Core.Training;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Tests.Support;

@@ -78,7 +78,8 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
             var melody = MidiMelodyReader.Read(output.MidiBytes(), "output");
             Assert.Equal(seed.Steps, melody.Steps);
             Assert.NotEqual(seed.Tokens, melody.Tokens);
-            Assert.Equal(melody.NoteCount, output.Notes);
+            Assert.Equal(melody.NoteCount.ToString(System.Globalization.CultureInfo.InvariantCulture), output.Property("notes"));
+            Assert.Equal("audio/midi", output.MediaType);
         }
         Assert.Equal(a.Outputs.Select(o => o.Midi), b.Outputs.Select(o => o.Midi));
         Assert.True((await Host.Client.InfoAsync()).LiveTensors > 0, "the loaded model's tensors are not counted");

@@ -1,0 +1,41 @@
+namespace VaeCreative.Core.Variation;
+
+/// <summary>
+/// The one redraw loop for variations: outputs that copy their seed, or repeat an earlier output of the same request,
+/// are drawn again (a bounded number of times, each attempt with fresh noise). Modalities compare what the user
+/// gets — a stitched melody, a decoded string — through a key, so two token rows that differ only in padding count
+/// as the same output.
+/// </summary>
+public static class DistinctDraws
+{
+    /// <summary>Redraw attempts before the remaining copies are kept (a model that can only copy its seed must still answer).</summary>
+    public const int MaxRedraws = 8;
+
+    /// <summary>
+    /// Draws <paramref name="counts"/>[i] outputs for each request i with <paramref name="draw"/> (given counts per
+    /// request and the attempt number, 0 first), then redraws copies. <paramref name="seedKeys"/>[i] is request i's seed
+    /// key (null: no seed). Returns the outputs per request, in order.
+    /// </summary>
+    public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string> key)
+    {
+        var results = draw(counts.ToArray(), 0);
+        for (var attempt = 1; attempt <= MaxRedraws; attempt++)
+        {
+            var bad = new List<int>[counts.Count];
+            for (var i = 0; i < counts.Count; i++)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                if (seedKeys[i] is { } seed) seen.Add(seed);
+                bad[i] = Enumerable.Range(0, results[i].Count).Where(v => !seen.Add(key(results[i][v]))).ToList();
+            }
+            if (bad.All(b => b.Count == 0)) break;
+            var redrawn = draw(bad.Select(b => b.Count).ToArray(), attempt);
+            for (var i = 0; i < counts.Count; i++)
+                for (var j = 0; j < bad[i].Count; j++) results[i][bad[i][j]] = redrawn[i][j];
+        }
+        return results;
+    }
+
+    /// <summary>The rng of a redraw attempt: request rng + attempt × a large prime, so attempts never share noise.</summary>
+    public static long AttemptRng(long rng, int attempt) => unchecked(rng + attempt * 1_000_003L);
+}

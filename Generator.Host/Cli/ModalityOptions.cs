@@ -1,0 +1,48 @@
+using System.CommandLine;
+using VaeCreative.Core.Modalities;
+
+namespace VaeCreative.Host.Cli;
+
+/// <summary>
+/// The options modalities add to a command (<see cref="IModality.Options"/>): declared once per name, passed to the
+/// modality of the model in use under their keys, and refused for a model of another modality.
+/// </summary>
+public sealed class ModalityOptions
+{
+    private readonly List<(Option<string?> Option, List<(IModality Modality, ModalityOption Spec)> Owners)> options = [];
+
+    private ModalityOptions() { }
+
+    /// <summary>Adds every registered modality's options for <paramref name="which"/> to <paramref name="command"/>.</summary>
+    public static ModalityOptions Add(Command command, ModalityRegistry registry, ModalityCommands which)
+    {
+        var result = new ModalityOptions();
+        foreach (var group in registry.All.SelectMany(m => m.Options.Where(o => o.Commands.HasFlag(which)).Select(o => (Modality: m, Spec: o)))
+                     .GroupBy(x => x.Spec.Name, StringComparer.Ordinal))
+        {
+            var owners = group.ToList();
+            var option = new Option<string?>(group.Key) { Description = string.Join(" ", owners.Select(o => o.Spec.Description).Distinct()) };
+            command.Add(option);
+            result.options.Add((option, owners));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The values given for <paramref name="modality"/>'s options, by key; a <see cref="CliException"/> when an option of
+    /// another modality was given (<paramref name="what"/> names the model or data for the message).
+    /// </summary>
+    public Dictionary<string, string> Values(ParseResult parse, IModality modality, string what)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (option, owners) in options)
+        {
+            if (parse.GetValue(option) is not { } value) continue;
+            var mine = owners.FirstOrDefault(o => o.Modality == modality);
+            if (mine.Spec is null)
+                throw new CliException($"{option.Name} applies to {string.Join(" and ", owners.Select(o => o.Modality.Name).Distinct())} models; {what} is a {modality.Name} model.", 2);
+            values[mine.Spec.Key] = value;
+        }
+        return values;
+    }
+}

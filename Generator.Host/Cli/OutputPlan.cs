@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
+
+namespace VaeCreative.Host.Cli;
+
+/// <summary>
+/// Where a generating command's outputs go, decided (and checked against overwriting) before any model work:
+/// binary outputs (MIDI, …) become numbered files in the --out folder; text outputs are printed, or written to the
+/// --out file one per line.
+/// </summary>
+public sealed class OutputPlan
+{
+    private readonly IModality modality;
+    private readonly string? textFile;
+    private readonly IReadOnlyList<string> paths;
+
+    private OutputPlan(IModality modality, string? textFile, IReadOnlyList<string> paths)
+    {
+        this.modality = modality;
+        this.textFile = textFile;
+        this.paths = paths;
+    }
+
+    private bool Text => modality.Formats[0].MediaType.StartsWith("text/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The plan for <paramref name="total"/> outputs of <paramref name="modality"/>; files are named
+    /// <c>{prefix}{NN}{extension}</c>. Throws <see cref="CliException"/> when --out is missing for files, or names files
+    /// that exist and <paramref name="force"/> is not set.
+    /// </summary>
+    public static OutputPlan For(IModality modality, string? output, bool force, string prefix, int total)
+    {
+        var format = modality.Formats[0];
+        if (format.MediaType.StartsWith("text/", StringComparison.Ordinal))
+        {
+            if (output is not null)
+            {
+                if (Directory.Exists(output)) throw new CliException($"--out '{output}' is a folder; text outputs are written to one file (or printed without --out).", 2);
+                OutputFiles.EnsureWritable([output], force);
+            }
+            return new OutputPlan(modality, output, []);
+        }
+        if (output is null) throw new CliException($"--out FOLDER is required: {modality.Name} outputs are {format.MediaType} files.", 2);
+        var paths = Enumerable.Range(1, Math.Max(0, total)).Select(i => Path.Combine(output, $"{prefix}{i:00}{format.Extensions[0]}")).ToList();
+        OutputFiles.EnsureWritable(paths, force);
+        return new OutputPlan(modality, null, paths);
+    }
+
+    /// <summary>Writes or prints <paramref name="results"/> (one list per seed); returns the exit code.</summary>
+    public int Write(IReadOnlyList<Material> seeds, IReadOnlyList<IReadOnlyList<Material>> results, bool json, string what, (int Copies, int Outputs)? copies = null)
+    {
+        var outputs = results.SelectMany(r => r).ToList();
+        if (Text)
+        {
+            var texts = outputs.Select(o => o.Text ?? "").ToList();
+            if (textFile is not null)
+            {
+                AtomicFile.WriteAllText(textFile, string.Concat(texts.Select(t => t + "\n")));
+                Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"wrote {texts.Count} {what}(s) to {Path.GetFullPath(textFile)}"));
+            }
+            if (json)
+            {
+                object document = seeds.Count > 1
+                    ? new { results = seeds.Select((s, i) => new { seed = s.Text, outputs = results[i].Select(o => o.Text).ToList() }).ToList(), copies = copies?.Copies }
+                    : new { outputs = texts, copies = copies?.Copies };
+                Console.Out.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+            }
+            else if (textFile is null)
+            {
+                Console.OutputEncoding = Encoding.UTF8;
+                foreach (var t in texts) Console.Out.WriteLine(t);
+            }
+            return 0;
+        }
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(paths[i]))!);
+            var bytes = outputs[i].Data!;
+            AtomicFile.Write(paths[i], temp => File.WriteAllBytes(temp, bytes));
+        }
+        var full = paths.Take(outputs.Count).Select(Path.GetFullPath).ToList();
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { outputs = full }));
+        }
+        else
+        {
+            foreach (var path in full) Console.Out.WriteLine(path);
+            Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"wrote {full.Count} {what} file(s) to {Path.GetDirectoryName(full[0])}"));
+        }
+        return 0;
+    }
+}
