@@ -21,12 +21,13 @@ public sealed record LatentEvaluationOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>
-    /// Most (example, sample) rows the decoder scores in one pass. Peak memory grows with it (for a token decoder,
-    /// the logits are rows × steps × vocabulary floats); below a few hundred rows the passes get slower. Passes hold
-    /// the samples of whole examples when <see cref="ImportanceSamples"/> fits, else of one example.
-    /// Default 1024. Range 1–1,048,576.
+    /// Most (example, sample) rows the decoder scores in one pass. Peak memory grows with it (for a token decoder, the
+    /// logits are rows × steps × vocabulary floats). Passes hold the samples of whole examples when
+    /// <see cref="ImportanceSamples"/> fits, else part of one example's. Default 256: on two cores the melody model
+    /// scores 128–500 rows per pass at the same speed and 1024 rows 15% slower (larger passes fall out of cache).
+    /// Range 1–1,048,576.
     /// </summary>
-    public int RowsPerPass { get; init; } = 1024;
+    public int RowsPerPass { get; init; } = 256;
 
     /// <summary>Evaluate only the first this many examples of the data (in order); null evaluates all. Range ≥ 1.</summary>
     public int? MaxExamples { get; init; }
