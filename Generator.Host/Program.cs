@@ -1,5 +1,5 @@
 using System.CommandLine;
-using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Training;
@@ -64,7 +64,7 @@ public static class Program
         var (message, code) = e switch
         {
             CliException c => (c.Message, c.ExitCode),
-            MidiReadException or ModelLoadException or CheckpointException or TrainingDivergedException => (e.Message, 1),
+            MaterialException or ModelLoadException or CheckpointException or TrainingDivergedException or TrainingDataException => (e.Message, 1),
             TorchUnavailableException => (e.Message, 3),
             _ when TorchRuntime.IsLoadFailure(e) => (TorchRuntime.Explain(e), 3),
             ArgumentException a => (StripParameter(a), 2),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Long fuzz campaign of every decoder (MIDI now): mutated inputs must decode or fail with the decoder's own
-# exception, in bounded time and memory.
-#   ./bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W]
+# Long fuzz campaign of every decoder (midi; text: the seed reader; text-tokenizer: the reader, then the tokenizer's
+# round trip): mutated inputs must decode or fail with the decoder's own exception, in bounded time and memory.
+#   ./bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W] [--target midi|text|text-tokenizer]
 # N inputs per decoder (default 1,000,000), stopping early after S seconds per decoder if given; W workers
 # (default: all cores). Writes bench/results/fuzz-latest.json and the slowest input of each decoder
 # (bench/results/fuzz-slowest-<decoder>.<ext>); any input that ends in another exception is a bug, saved as
@@ -12,8 +12,8 @@ cd "$ROOT"
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --inputs|--seconds|--seed|--workers) [[ $# -ge 2 ]] || { echo "fuzz.sh: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift 2 ;;
-    *) echo "usage: bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W]" >&2; exit 2 ;;
+    --inputs|--seconds|--seed|--workers|--target) [[ $# -ge 2 ]] || { echo "fuzz.sh: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift 2 ;;
+    *) echo "usage: bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W] [--target NAME]" >&2; exit 2 ;;
   esac
 done
 

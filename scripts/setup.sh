@@ -7,16 +7,22 @@
 # Debian 13 (trixie) as a low-priority apt source (pin 100, so nothing else is
 # upgraded from it) and install libstdc++6 from it.
 #
-# Fast path: a single `grep` on the installed libstdc++ when nothing is needed.
+# Text training runs sentencepiece's spm_train (Debian package `sentencepiece`): installed when missing.
+# --test-tools adds python3-mido (the independent MIDI parser the tests check outputs with); --fortunes adds
+# Debian's `fortunes` (the text the bundled text model is trained on).
+#
+# Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
 
 quiet=0
 test_tools=0
+fortunes=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
     --test-tools) test_tools=1 ;; # also python3-mido, the independent MIDI parser the tests check outputs with
-    *) echo "setup: unknown option $arg (use --quiet, --test-tools)" >&2; exit 2 ;;
+    --fortunes) fortunes=1 ;;     # also Debian's fortunes, the bundled text model's training data
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
@@ -24,16 +30,22 @@ say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
 if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 
-install_test_tools() {
-  [[ $test_tools == 1 ]] || return 0
-  if /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then return 0; fi
-  if ! command -v apt-get >/dev/null; then
-    say "python3-mido not installed and no apt-get; the independent MIDI check will be skipped."
+# Installs, in one apt-get run, the packages that are missing: sentencepiece (spm_train, for text training)
+# always, python3-mido with --test-tools, fortunes with --fortunes. Without apt-get or root it says what is
+# missing and goes on: melodies work without them, and text training says what to install.
+install_packages() {
+  local missing=()
+  command -v spm_train >/dev/null 2>&1 || missing+=(sentencepiece)
+  if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then missing+=(python3-mido); fi
+  if [[ $fortunes == 1 && ! -f /usr/share/games/fortunes/fortunes ]]; then missing+=(fortunes); fi
+  [[ ${#missing[@]} -gt 0 ]] || return 0
+  if ! command -v apt-get >/dev/null || { [[ -n "$SUDO" ]] && ! command -v sudo >/dev/null; }; then
+    say "not installed: ${missing[*]} (no apt-get, or no root/sudo); text training needs sentencepiece, and the independent MIDI check is skipped without python3-mido."
     return 0
   fi
-  say "installing python3-mido (independent MIDI parser for tests)."
+  say "installing ${missing[*]}."
   $SUDO apt-get update -qq -o Dpkg::Use-Pty=0 >/dev/null
-  $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 python3-mido >/dev/null
+  $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null
 }
 
 find_libstdcxx() {
@@ -60,8 +72,8 @@ if [[ "$(uname -s)" != "Linux" ]]; then
 fi
 
 if has_glibcxx_3_4_32; then
-  say "libstdc++ provides GLIBCXX_3.4.32; nothing to do."
-  install_test_tools
+  say "libstdc++ provides GLIBCXX_3.4.32; no libstdc++ change needed."
+  install_packages
   exit 0
 fi
 
@@ -99,7 +111,7 @@ $SUDO apt-get install -y -qq -t trixie -o Dpkg::Use-Pty=0 libstdc++6 >/dev/null
 
 if has_glibcxx_3_4_32; then
   say "libstdc++6 from Debian 13 installed."
-  install_test_tools
+  install_packages
 else
   echo "setup: installed libstdc++6 from Debian 13 but GLIBCXX_3.4.32 is still missing." >&2
   exit 1

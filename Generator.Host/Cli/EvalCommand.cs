@@ -30,10 +30,9 @@ public static class EvalCommand
             if (p.GetValue(batch) is < 1 or > 65536) throw new CliException("--batch must be between 1 and 65536.", 2);
             var store = services.GetRequiredService<ModelStore>();
             var registry = services.GetRequiredService<ModalityRegistry>();
-            var modelName = p.GetValue(model);
-            if (modelName is null)
-                throw new CliException("--model is required: a bundled model id (melody-2bar, text-fortunes, …) or a model directory.", 2);
-            var loaded = store.Get(store.Resolve(modelName), GenerateCommands.Precision(p.GetValue(precision)!));
+            // Without --model: the bundled model of the modality that reads the data file, or of the first modality for a folder.
+            var implied = File.Exists(folder) ? registry.ForFile(folder) ?? registry.All[0] : registry.All[0];
+            var loaded = store.Get(store.Resolve(p.GetValue(model), implied.Name), GenerateCommands.Precision(p.GetValue(precision)!));
             var recipe = registry.Of(loaded).Training;
             TrainingCorpus corpus;
             try { corpus = recipe.Load(folder, which == "all" ? 0 : p.GetValue(fraction), augment: false, _ => { }); }

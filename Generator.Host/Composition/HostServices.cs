@@ -13,11 +13,14 @@ public static class HostServices
     /// <summary>Folder holding bundled models, next to the executable (copied there by the build).</summary>
     public static string BundledModelsDirectory => CoreServiceCollectionExtensions.BundledModelsDirectory;
 
-    /// <summary>Adds the generator services with every modality of this build.</summary>
-    public static IServiceCollection AddGenerator(IServiceCollection services, string? modelsDirectory) =>
-        services.AddVaeCreative(modelsDirectory, b => b.AddMelody());
+    /// <summary>Every modality of this build: what the CLI and the host serve unless told otherwise.</summary>
+    public static void AddBuiltInModalities(VaeCreativeBuilder builder) => builder.AddMelody();
+
+    /// <summary>Adds the generator services with <paramref name="modalities"/> (default: <see cref="AddBuiltInModalities"/>).</summary>
+    public static IServiceCollection AddGenerator(IServiceCollection services, string? modelsDirectory, Action<VaeCreativeBuilder>? modalities = null) =>
+        services.AddVaeCreative(modelsDirectory, modalities ?? AddBuiltInModalities);
 
     /// <summary>Builds the provider used by the CLI.</summary>
-    public static ServiceProvider Build(string? modelsDirectory = null) =>
-        AddGenerator(new ServiceCollection(), modelsDirectory).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    public static ServiceProvider Build(string? modelsDirectory = null, Action<VaeCreativeBuilder>? modalities = null) =>
+        AddGenerator(new ServiceCollection(), modelsDirectory, modalities).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 }

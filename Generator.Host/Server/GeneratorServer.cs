@@ -90,7 +90,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         }));
 
         var bundled = HostServices.BundledModelsDirectory;
-        HostServices.AddGenerator(builder.Services, null);
+        HostServices.AddGenerator(builder.Services, null, options.Modalities);
         var roots = new List<string>();
         if (options.ModelsDirectory is { } user)
         {

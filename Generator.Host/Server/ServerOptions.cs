@@ -30,6 +30,12 @@ public sealed record ServerOptions
     /// <summary>Largest request body. Default 1 MiB; range 1 KiB–64 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// The modalities served (default null: every modality of this build). Embedding apps and tests add their own
+    /// here (<c>b =&gt; b.AddMelody().AddModality(new MyModality())</c>) without changing the host.
+    /// </summary>
+    public Action<Core.Serving.VaeCreativeBuilder>? Modalities { get; init; }
+
     /// <summary>Most outputs per request (variations, samples, interpolation steps). Default 64; range 1–1,024.</summary>
     public int MaxCount { get; init; } = 64;
 

@@ -4,6 +4,10 @@ using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Tests.Audio.Midi;
+using VaeCreative.Tests.Text.Snippets;
+using VaeCreative.Text.Corpus;
+using VaeCreative.Text.Snippets;
+using VaeCreative.Text.Tokenization;
 
 namespace VaeCreative.Bench;
 
@@ -24,12 +28,19 @@ public static class Fuzz
     private static readonly Target[] Targets =
     [
         new("midi", MidiSeeds, seeds => new MidiMutator(seeds).Next, DecodeMidi, ".mid"),
+        new("text", _ => TextMutator.DefaultSeeds(), seeds => new TextMutator(seeds).Next, DecodeText, ".txt"),
+        new("text-tokenizer", TokenizerSeeds, seeds => new TextMutator(seeds).Next, RoundTripText, ".txt"),
     ];
+
+    /// <summary>The tokenizer the text-tokenizer target round-trips through (set up by <see cref="TokenizerSeeds"/>).</summary>
+    private static TextTokenizer? fuzzTokenizer;
 
     /// <summary>Runs the phase.</summary>
     public static object Run(string[] args, string repo)
     {
         if (Value(args, "--corpus") is { } dir) return Corpus(dir);
+        if (Value(args, "--text-corpus") is { } text)
+            return TextCorpusFigures(text, int.Parse(Value(args, "--max-chars") ?? "400"), Value(args, "--vocab") is { } vocab ? int.Parse(vocab) : null);
         if (Value(args, "--write-bombs") is { } bombs) return WriteBombs(repo, bombs);
         var replay = Array.IndexOf(args, "--replay");
         if (replay >= 0) return args.Skip(replay + 1).TakeWhile(a => !a.StartsWith("--")).Select(Replay).ToList();
@@ -226,6 +237,122 @@ public static class Fuzz
             return "ok";
         }
         catch (MidiReadException e) { return $"MidiReadException/{e.Failure}"; }
+    }
+
+    /// <summary>A seed as the CLI and host read one: strict UTF-8, then the snippet checks.</summary>
+    private static string DecodeText(byte[] input)
+    {
+        try
+        {
+            SnippetText.Check(SnippetText.DecodeUtf8(input, "fuzz.txt"), "seed");
+            return "ok";
+        }
+        catch (TextReadException e) { return "TextReadException/" + TextRefusal(e); }
+    }
+
+    /// <summary>As <see cref="DecodeText"/>, then through the tokenizer: a round trip that differs is a bug (thrown).</summary>
+    private static string RoundTripText(byte[] input)
+    {
+        string text;
+        try { text = SnippetText.Check(SnippetText.DecodeUtf8(input, "fuzz.txt"), "seed"); }
+        catch (TextReadException e) { return "TextReadException/" + TextRefusal(e); }
+        var ids = fuzzTokenizer!.Encode(text);
+        if (fuzzTokenizer.Decode(ids) != text) throw new InvalidOperationException($"the tokenizer's round trip differs ({ids.Count} tokens)");
+        return $"ok ({(ids.Count < 64 ? "<64" : ids.Count < 1024 ? "<1024" : "≥1024")} tokens)";
+    }
+
+    private static string TextRefusal(TextReadException e) =>
+        e.OverLimit ? "over-limit" : e.Message.Contains("UTF-8", StringComparison.Ordinal) ? "utf8"
+        : e.Message.Contains("NUL", StringComparison.Ordinal) ? "nul" : e.Message.Contains("is empty", StringComparison.Ordinal) ? "empty" : "other";
+
+    /// <summary>
+    /// The text seeds, and the tokenizer to round-trip through: the bundled text model's when there is one, else one
+    /// trained here on the seeds (vocabulary 400; needs spm_train, which scripts/setup.sh installs).
+    /// </summary>
+    private static IReadOnlyList<byte[]> TokenizerSeeds(string repo)
+    {
+        var seeds = TextMutator.DefaultSeeds();
+        var bundled = Path.Combine(repo, "models", "text-fortunes", TextTokenizer.FileName);
+        if (File.Exists(bundled)) fuzzTokenizer = TextTokenizer.Load(bundled);
+        else
+        {
+            var dir = Directory.CreateTempSubdirectory("vaecreative-fuzz-").FullName;
+            try
+            {
+                var snippets = seeds.Select(s => SnippetText.DecodeUtf8(s, "seed")).ToList();
+                fuzzTokenizer = TextTokenizer.Train(Enumerable.Repeat(snippets, 20).SelectMany(s => s).ToList(), Path.Combine(dir, TextTokenizer.FileName), 400, _ => { });
+            }
+            finally { Directory.Delete(dir, true); }
+        }
+        return seeds;
+    }
+
+    /// <summary>Loads a text corpus (and trains a tokenizer on it with <paramref name="vocabulary"/>): counts, sizes and times.</summary>
+    private static object TextCorpusFigures(string path, int maxChars, int? vocabulary)
+    {
+        TextCorpus? corpus = null;
+        var (outcome, ms, allocated) = Measure(() =>
+        {
+            corpus = TextCorpus.Load(path, 0.1, maxChars, _ => { });
+            return "ok: " + corpus.Summary;
+        });
+        var all = corpus!.Train.Concat(corpus.Validation).ToList();
+        object? tokenizer = null;
+        if (vocabulary is { } size)
+        {
+            var dir = Directory.CreateTempSubdirectory("vaecreative-tokenizer-").FullName;
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var trained = TextTokenizer.Train(corpus.Train, Path.Combine(dir, TextTokenizer.FileName), size, _ => { });
+                var trainSeconds = clock.Elapsed.TotalSeconds;
+                var modelBytes = new FileInfo(Path.Combine(dir, TextTokenizer.FileName)).Length;
+                clock.Restart();
+                long tokens = 0, chars = 0;
+                var failures = 0;
+                var longest = 0;
+                foreach (var snippet in corpus.Validation)
+                {
+                    var ids = trained.Encode(snippet);
+                    tokens += ids.Count;
+                    chars += snippet.Length;
+                    longest = Math.Max(longest, ids.Count);
+                    if (trained.Decode(ids) != snippet) failures++;
+                }
+                tokenizer = new
+                {
+                    vocabulary_asked = size,
+                    pieces = trained.VocabularySize,
+                    train_s = Math.Round(trainSeconds, 2),
+                    model_bytes = modelBytes,
+                    validation_tokens = tokens,
+                    chars_per_token = Math.Round(chars / (double)Math.Max(1, tokens), 2),
+                    tokens_per_snippet_mean = Math.Round(tokens / (double)Math.Max(1, corpus.Validation.Count), 1),
+                    tokens_per_snippet_max = longest,
+                    round_trip_failures = failures,
+                    encode_decode_ms = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+                };
+            }
+            finally { Directory.Delete(dir, true); }
+        }
+        return new
+        {
+            corpus = path,
+            outcome,
+            load_ms = ms,
+            allocated_mb = Math.Round(allocated / 1e6, 1),
+            peak_rss_mb = PeakRssMb(),
+            files = corpus.Files.Count,
+            skipped = corpus.Skipped.Count,
+            skipped_not_links_or_indexes = corpus.Skipped.Count(s => !s.Reason.StartsWith("a symbolic link", StringComparison.Ordinal) && !s.Reason.StartsWith("a fortune index", StringComparison.Ordinal)),
+            snippets_train = corpus.Train.Count,
+            snippets_validation = corpus.Validation.Count,
+            chars = all.Sum(s => (long)s.Length),
+            snippet_chars_mean = Math.Round(all.Average(s => s.Length), 1),
+            split_snippets = corpus.SplitSnippets,
+            max_snippet_chars = maxChars,
+            tokenizer,
+        };
     }
 
     private static object Replay(string path)

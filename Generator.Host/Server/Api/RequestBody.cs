@@ -114,6 +114,13 @@ public static class RequestBody
         var names = new List<string>();
         foreach (var segment in Segments(path))
         {
+            if (info.Kind == JsonTypeInfoKind.Dictionary && element.ValueKind == JsonValueKind.Object && info.ElementType is { } valueType)
+            {
+                // A map's key (properties): the value must be of the map's value type.
+                var entry = element.EnumerateObject().FirstOrDefault(p => p.Name == segment);
+                if (entry.Value.ValueKind == JsonValueKind.Undefined) break;
+                return $"`{string.Join('.', names.Append(segment))}` must be {Describe(valueType).Replace(" or null", "", StringComparison.Ordinal)}; got {Shown(entry.Value)}.";
+            }
             if (info.Kind != JsonTypeInfoKind.Object || element.ValueKind != JsonValueKind.Object) break;
             field = Find(info, segment);
             if (field is null) break;
@@ -169,7 +176,12 @@ public static class RequestBody
             TypeCode.Double or TypeCode.Single or TypeCode.Decimal => "a number",
             TypeCode.String => "a string",
             TypeCode.Boolean => "true or false",
-            _ => Json.GetTypeInfo(type) is { Kind: JsonTypeInfoKind.Object } info ? $"an object with the fields {FieldList(info)}" : "a JSON value of another kind",
+            _ => Json.GetTypeInfo(type) switch
+            {
+                { Kind: JsonTypeInfoKind.Object } info => $"an object with the fields {FieldList(info)}",
+                { Kind: JsonTypeInfoKind.Dictionary, ElementType: { } values } => $"an object whose values are {Describe(values).Replace(" or null", "", StringComparison.Ordinal)}s".Replace("a strings", "strings", StringComparison.Ordinal),
+                _ => "a JSON value of another kind",
+            },
         };
         return what + orNull;
     }

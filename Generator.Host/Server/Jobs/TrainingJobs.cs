@@ -29,7 +29,9 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         if (modelsDirectory is null)
             throw Problems.BadRequest("this host has no models folder to write to; start it with --models DIR to train.");
         var modality = modalities.All.FirstOrDefault(m => m.Name == request.Modality)
-            ?? throw Problems.BadRequest($"modality '{request.Modality}' cannot be trained by this host; available: {modalities.Names}.");
+            ?? throw Problems.BadRequest(request.Modality is null
+                ? $"`modality` must be one of {modalities.Names}; got null."
+                : $"modality '{request.Modality}' cannot be trained by this host; available: {modalities.Names}.");
         var recipe = modality.Training;
         if (request.ModelId is not { } id || !ModelCatalog.IsValidId(id))
             throw Problems.BadRequest("modelId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit.");

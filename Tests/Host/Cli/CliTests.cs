@@ -133,7 +133,7 @@ public class CliTests
         using var dir = new TempDir();
         var result = Support.Cli.Run("demo", "--out", dir.Path);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Equal(9, Directory.GetFiles(dir.Path, "*.mid").Length);
+        Assert.Equal(9, Directory.GetFiles(Path.Combine(dir.Path, "melody"), "*.mid").Length);
         Assert.Contains(dir.Path, result.Stdout);
     }
 

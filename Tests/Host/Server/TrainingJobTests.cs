@@ -122,7 +122,7 @@ public class TrainingJobTests
         Assert.Equal(400, e.Status);
         Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
         Assert.Contains(data, e.Problem!.Detail);
-        Assert.Contains("pass a folder of MIDI files", e.Problem.Detail);
+        Assert.Contains("pass a folder of training files", e.Problem.Detail);
     }
 
     [Fact]

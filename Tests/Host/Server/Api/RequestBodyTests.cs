@@ -16,29 +16,30 @@ public class RequestBodyTests(SharedHost shared) : IClassFixture<SharedHost>
     {
         // wrong kinds
         { Variations, """{"count": "three"}""", "`count` must be a whole number" },
-        { Variations, """{"similarity": "high"}""", "`similarity` must be a number; got \"high\"" },
+        { Variations, """{"similarity": "high"}""", "`similarity` must be a number or null; got \"high\"" },
         { Variations, """{"rng": 1.5}""", "`rng` must be a whole number" },
-        { Variations, """{"seed": 5}""", "`seed` must be an object with the fields midi, notes, bars or null; got 5" },
+        { Variations, """{"seed": 5}""", "`seed` must be an object with the fields mediaType, data, text, midi, properties or null; got 5" },
         { Variations, """{"seed": {"midi": 5}}""", "`seed.midi` must be a string or null; got 5" },
-        { Variations, """{"seed": {"midy": "AA=="}}""", "unknown field 'seed.midy'; the fields of 'seed' are midi, notes, bars" },
+        { Variations, """{"seed": {"midy": "AA=="}}""", "unknown field 'seed.midy'; the fields of 'seed' are mediaType, data, text, midi, properties" },
+        { Variations, """{"seed": {"properties": {"track": 2}}}""", "`seed.properties.track` must be a string" },
         { Variations, """{"requestId": []}""", "`requestId` must be a string or null; got []" },
         { Interpolations, """{"steps": true}""", "`steps` must be a whole number" },
         { Interpolations, """{"from": "x.mid"}""", "`from` must be an object" },
-        { Samples, """{"tempoQpm": "fast"}""", "`tempoQpm` must be a number" },
+        { Samples, """{"properties": ["fast"]}""", "`properties` must be an object whose values are strings or null; got [\"fast\"]" },
+        { Variations, """{"topP": "most"}""", "`topP` must be a number" },
         { Samples, """{"timeoutMs": 1.5}""", "`timeoutMs` must be a whole number from -2147483648 to 2147483647 or null; got 1.5" },
         { Jobs, """{"steps": "many"}""", "`steps` must be a whole number" },
         { Jobs, """{"data": 5}""", "`data` must be a string or null; got 5" },
         // nulls for values that cannot be null
-        { Variations, """{"count": null}""", "`count` must be a whole number from -2147483648 to 2147483647; got null" },
-        { Samples, """{"temperature": null}""", "`temperature` must be a number; got null" },
-        { Jobs, """{"batch": null}""", "`batch` must be a whole number" },
+        { Variations, """{"rng": null}""", "`rng` must be a whole number from -9223372036854775808 to 9223372036854775807; got null" },
+        { Jobs, """{"modality": null}""", "`modality` must be one of melody" },
         // numbers out of the type's range
-        { Variations, """{"count": 99999999999}""", "`count` must be a whole number from -2147483648 to 2147483647; got 99999999999" },
+        { Variations, """{"count": 99999999999}""", "`count` must be a whole number from -2147483648 to 2147483647 or null; got 99999999999" },
         { Interpolations, """{"rng": 1e99}""", "`rng` must be a whole number" },
         { Samples, """{"temperature": 1e999}""", "temperature must be between 0 and 10" },
         { Jobs, """{"steps": 123456789012345678901234567890}""", "`steps` must be a whole number" },
         // not a JSON object
-        { Variations, "[]", "the body must be a JSON object with the fields seed, count, similarity, temperature, rng, requestId, timeoutMs; got an array" },
+        { Variations, "[]", "the body must be a JSON object with the fields seed, count, similarity, temperature, topP, rng, requestId, timeoutMs; got an array" },
         { Interpolations, "\"hello\"", "the body must be a JSON object with the fields from, to, steps" },
         { Samples, "null", "the body must be a JSON object" },
         { Jobs, "42", "the body must be a JSON object with the fields data, modelId" },
@@ -48,7 +49,7 @@ public class RequestBodyTests(SharedHost shared) : IClassFixture<SharedHost>
         { Interpolations, "{'steps': 3}", "the body is not valid JSON" },
         { Jobs, "data=/tmp", "the body is not valid JSON" },
         // unknown fields
-        { Samples, """{"cuont": 3}""", "unknown field 'cuont'; the fields are count, temperature, rng, tempoQpm, requestId, timeoutMs" },
+        { Samples, """{"cuont": 3}""", "unknown field 'cuont'; the fields are count, temperature, topP, rng, properties, requestId, timeoutMs" },
     };
 
     [Theory]
