@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Core.Evaluation;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
@@ -22,7 +23,14 @@ public static class EvalCommand
         var batch = new Option<int>("--batch") { Description = "Examples per batch.", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout." };
         var precision = GenerateCommands.PrecisionOption();
-        var command = new Command("eval", "Measure reconstruction accuracy, ELBO and KL of a model (any modality) on data it reads.") { data, model, split, fraction, batch, json, precision };
+        var samples = new Option<int>("--importance-samples", "-k")
+        {
+            Description = $"Samples per example for the importance-weighted NLL, perplexity, mutual information and active units (0 skips them; up to {LatentEvaluationOptions.MaxImportanceSamples}).",
+            DefaultValueFactory = _ => LatentEvaluationOptions.DefaultImportanceSamples,
+        };
+        var maxExamples = new Option<int?>("--max-examples") { Description = "Evaluate only the first N examples (default: all)." };
+        var command = new Command("eval", "Measure a model (any modality) on data it reads: reconstruction accuracy, ELBO and KL; importance-weighted NLL, perplexity, mutual information and active units.")
+            { data, model, split, fraction, batch, json, precision, samples, maxExamples };
         command.SetAction(p =>
         {
             var folder = p.GetValue(data)!;
@@ -39,6 +47,13 @@ public static class EvalCommand
             catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or TrainingDataException) { throw new CliException(e.Message); }
             var (train, validation) = recipe.Encode(loaded, corpus);
             var dataset = which == "validation" ? validation : train;
+            if (p.GetValue(maxExamples) is { } max)
+            {
+                if (max < 1) throw new CliException("--max-examples must be at least 1.", 2);
+                dataset = new FirstExamples(dataset, max);
+            }
+            if (p.GetValue(samples) is < 0 or > LatentEvaluationOptions.MaxImportanceSamples)
+                throw new CliException($"--importance-samples must be between 0 and {LatentEvaluationOptions.MaxImportanceSamples}.", 2);
             if (dataset.Count == 0)
                 throw new CliException($"no {recipe.ExampleNoun} to evaluate in '{folder}' (split: {which}).");
             var result = Trainer.Evaluate(loaded.Model, dataset, p.GetValue(batch), int.MaxValue, loaded.Engine.Device, sampled: true);
@@ -55,6 +70,27 @@ public static class EvalCommand
                 ["reconstruction_nats"] = result.ReconstructionNats,
                 ["kl_nats"] = result.KlNats,
             };
+            if (p.GetValue(samples) is > 0 and var k)
+            {
+                var terminal = Terminal.Error;
+                var reported = 0;
+                var progress = new Progress<int>(done =>
+                {
+                    // One line per tenth: long evaluations (500 samples per example) show they are moving.
+                    var tenth = done * 10 / dataset.Count;
+                    if (tenth > Interlocked.Exchange(ref reported, tenth)) terminal.Line($"importance-weighted evaluation: {done}/{dataset.Count} {recipe.ExampleNoun}");
+                });
+                var latent = LatentEvaluation.Run(loaded.Model, dataset, loaded.Engine.Device, new LatentEvaluationOptions { ImportanceSamples = k }, progress);
+                output["importance_samples"] = k;
+                output["tokens"] = latent.Elements;
+                output["nll_nats"] = latent.NllNats;
+                output["perplexity"] = latent.Perplexity;
+                output["kl_nats"] = latent.KlNats;
+                output["mutual_information_nats"] = latent.MutualInformationNats;
+                output["active_units"] = latent.ActiveUnits;
+                output["latent_size"] = loaded.Model.LatentSize;
+                output["reconstruction_token_accuracy"] = latent.ReconstructionAccuracy;
+            }
             foreach (var (key, value) in corpus.Describe())
                 if (key is "files" or "skippedFiles" && value is not null) output[key == "files" ? "files" : "skipped_files"] = value.DeepClone();
             if (p.GetValue(json))
@@ -65,9 +101,20 @@ public static class EvalCommand
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{result.Examples} {recipe.ExampleNoun}: accuracy {result.AccuracyTeacherForced:F4} teacher-forced, {result.AccuracySampled:F4} sampled; ELBO {result.ElboNats:F3} nats, reconstruction {result.ReconstructionNats:F3}, KL {result.KlNats:F3}"));
+                if (output["nll_nats"] is not null)
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"NLL {output["nll_nats"]!.GetValue<double>():F3} nats ({output["importance_samples"]} samples), perplexity {output["perplexity"]?.GetValue<double>():F3}, MI {output["mutual_information_nats"]!.GetValue<double>():F3} nats, {output["active_units"]} of {loaded.Model.LatentSize} units active"));
             }
             return 0;
         });
         return command;
     }
+}
+
+/// <summary>The first <c>count</c> examples of a data set (eval's <c>--max-examples</c>).</summary>
+internal sealed class FirstExamples(ITrainingData inner, int count) : ITrainingData
+{
+    public int Count { get; } = Math.Min(count, inner.Count);
+
+    public TorchSharp.torch.Tensor Batch(IReadOnlyList<int> indices, Random? augmentation) => inner.Batch(indices, augmentation);
 }

@@ -45,7 +45,7 @@ public class CliTests
             File.Copy(f, Path.Combine(data.Path, Path.GetFileName(f)));
         double Sampled(string precision)
         {
-            var eval = Support.Cli.Run("eval", "--data", data.Path, "--json", "--precision", precision);
+            var eval = Support.Cli.Run("eval", "--data", data.Path, "--json", "--precision", precision, "--importance-samples", "0");
             Assert.True(eval.ExitCode == 0, eval.Stderr);
             using var json = JsonDocument.Parse(eval.Stdout);
             return json.RootElement.GetProperty("accuracy_sampled").GetDouble();
@@ -143,15 +143,21 @@ public class CliTests
         using var data = new TempDir();
         foreach (var f in Directory.GetFiles(RepoPaths.RequireNottingham(), "*.mid").Order().Take(3))
             File.Copy(f, Path.Combine(data.Path, Path.GetFileName(f)));
-        var result = Support.Cli.Run("eval", "--data", data.Path, "--json");
+        var result = Support.Cli.Run("eval", "--data", data.Path, "--json", "--importance-samples", "8", "--max-examples", "20");
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
-        Assert.True(root.GetProperty("windows").GetInt64() > 0);
-        foreach (var key in new[] { "accuracy_teacher_forced", "accuracy_sampled" })
+        Assert.Equal(20, root.GetProperty("windows").GetInt64());
+        foreach (var key in new[] { "accuracy_teacher_forced", "accuracy_sampled", "reconstruction_token_accuracy" })
             Assert.InRange(root.GetProperty(key).GetDouble(), 0.0, 1.0);
         Assert.True(root.GetProperty("elbo_nats").GetDouble() > 0);
         Assert.True(root.GetProperty("kl_nats").GetDouble() >= 0);
+        // The importance-weighted bound is tighter than the ELBO; perplexity is per predicted token.
+        Assert.InRange(root.GetProperty("nll_nats").GetDouble(), 0, root.GetProperty("elbo_nats").GetDouble() + 1e-6);
+        Assert.Equal(20 * 32, root.GetProperty("tokens").GetInt64());
+        Assert.Equal(Math.Exp(root.GetProperty("nll_nats").GetDouble() * 20 / (20 * 32)), root.GetProperty("perplexity").GetDouble(), 6);
+        Assert.InRange(root.GetProperty("active_units").GetInt32(), 0, root.GetProperty("latent_size").GetInt32());
+        Assert.True(root.GetProperty("mutual_information_nats").GetDouble() <= Math.Log(20) + 0.5);
     }
 
     [Fact]
