@@ -12,7 +12,8 @@ namespace VaeCreative.Text;
 
 /// <summary>
 /// Text snippets (flavour text, one-liners): seeds are UTF-8 text, one snippet per line in a file; models are
-/// <see cref="SentenceVae"/>s with a tokenizer stored beside the weights.
+/// <see cref="SentenceVae"/>s (or their language-model baselines, <see cref="SentenceLm"/>s) with a tokenizer stored
+/// beside the weights.
 /// </summary>
 public sealed class TextModality : IModality
 {
@@ -93,8 +94,9 @@ public sealed class TextModality : IModality
         ArgumentNullException.ThrowIfNull(model);
         if (model.Manifest.Modality != ModalityName)
             throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Manifest.Modality} model, not a text model.");
-        if (model.Model is not SentenceVae vae || model.Manifest.ModelKind != SentenceVae.KindName)
-            throw new ModelLoadException($"the text model in '{model.Directory}' is a {model.Manifest.ModelKind}; this build generates text with a {SentenceVae.KindName}.");
-        return new TextGenerator(model, TextEncoding.LoadTokenizer(model.Manifest, model.Directory, vae.Settings));
+        if (model.Model is not ISentenceModel sentence || model.Manifest.ModelKind != model.Model.Kind)
+            throw new ModelLoadException(
+                $"the text model in '{model.Directory}' is a {model.Manifest.ModelKind}; this build generates text with a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
+        return new TextGenerator(model, TextEncoding.LoadTokenizer(model.Manifest, model.Directory, sentence.Settings));
     }
 }

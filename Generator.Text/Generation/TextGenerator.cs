@@ -13,7 +13,8 @@ namespace VaeCreative.Text.Generation;
 /// <summary>
 /// Text variations, interpolations (Bowman et al.'s homotopies) and samples on one loaded <see cref="SentenceVae"/>:
 /// tokenises seeds, runs the modality-free <see cref="VariationEngine"/> (one engine call per batch of requests) and
-/// decodes its rows back to text. Outputs are <c>text/plain</c> material with a <c>tokens</c> property.
+/// decodes its rows back to text. Outputs are <c>text/plain</c> material with a <c>tokens</c> property. A language
+/// model (<see cref="SentenceLm"/>) only samples: it has no latent space to vary or interpolate in.
 /// </summary>
 public sealed class TextGenerator : IMaterialGenerator
 {
@@ -27,15 +28,17 @@ public sealed class TextGenerator : IMaterialGenerator
     private const long RedrawRngStride = 1_000_003;
 
     private readonly SentenceVaeOptions options;
+    private readonly bool usesLatent;
 
-    /// <summary>Generation on <paramref name="model"/> (a <see cref="SentenceVae"/>) with its <paramref name="tokenizer"/>.</summary>
+    /// <summary>Generation on <paramref name="model"/> (an <see cref="ISentenceModel"/>) with its <paramref name="tokenizer"/>.</summary>
     public TextGenerator(LoadedModel model, TextTokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        options = model.Model is SentenceVae vae
-            ? vae.Settings
-            : throw new ModelLoadException($"the text model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName}.");
+        var sentence = model.Model as ISentenceModel
+            ?? throw new ModelLoadException($"the text model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
+        options = sentence.Settings;
+        usesLatent = sentence.UsesLatent;
         if (tokenizer.VocabularySize != options.VocabularySize || tokenizer.PadId != options.PadId
             || tokenizer.BosId != options.BosId || tokenizer.EosId != options.EosId)
             throw new ModelLoadException($"the tokenizer does not fit the text model in '{model.Directory}'.");
@@ -55,11 +58,13 @@ public sealed class TextGenerator : IMaterialGenerator
     /// <inheritdoc />
     /// <remarks>
     /// A seed over <see cref="MaxSeedTokens"/> is refused (<see cref="MaterialException.OverLimit"/>), not cut: a cut
-    /// snippet would be varied without its end, and nobody would be told.
+    /// snippet would be varied without its end, and nobody would be told. A language model takes no seeds (seeds are
+    /// only varied or interpolated): <see cref="MaterialException"/>.
     /// </remarks>
     public PreparedSeed Prepare(Material material, string field)
     {
         ArgumentNullException.ThrowIfNull(material);
+        RequireLatentSpace();
         if (!material.IsText)
             throw new TextReadException($"a text model takes text; '{field}' is {material.MediaType}.");
         var text = SnippetText.Check(material.Text!, field);
@@ -83,6 +88,7 @@ public sealed class TextGenerator : IMaterialGenerator
     public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        RequireLatentSpace();
         if (requests.Count == 0) return [];
         var seeds = requests.Select(r => Seed(r.Seed, "seed")).ToArray();
         foreach (var r in requests) r.Options.Validate();
@@ -124,6 +130,7 @@ public sealed class TextGenerator : IMaterialGenerator
     public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        RequireLatentSpace();
         if (requests.Count == 0) return [];
         var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
         foreach (var r in requests) r.Options.Validate();
@@ -168,6 +175,14 @@ public sealed class TextGenerator : IMaterialGenerator
             result.Add(new Decoded(Tokenizer.Decode(ids).Trim(), ids.Count));
         }
         return result;
+    }
+
+    /// <summary>Variations and interpolations move through z; a language model ignores it, so it can only sample.</summary>
+    private void RequireLatentSpace()
+    {
+        if (!usesLatent)
+            throw new MaterialException(
+                $"the model in '{Model.Directory}' is a language model ({Model.Model.Kind}): it has no latent space to vary or interpolate in; use sample.");
     }
 
     private static Material ToMaterial(Decoded d) =>

@@ -13,7 +13,8 @@ namespace VaeCreative.Text.Training;
 
 /// <summary>
 /// How text models are trained: snippets from plain-text or fortune files, a SentencePiece tokenizer trained on the
-/// training snippets and stored beside the weights, and a <see cref="SentenceVae"/>.
+/// training snippets and stored beside the weights, and a <see cref="SentenceVae"/> (or its language-model baseline,
+/// a <see cref="SentenceLm"/>).
 /// </summary>
 public sealed class TextTrainingRecipe : ITrainingRecipe
 {
@@ -93,6 +94,14 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     {
         var text = AsText(corpus);
         var options = ModelOptions(config);
+        // The kind and its settings are checked before the tokenizer is trained (which takes a while on a large corpus).
+        Func<SentenceVaeOptions, TorchSharp.torch.Generator, ISentenceModel> create = config.ModelKind switch
+        {
+            SentenceVae.KindName => (o, g) => new SentenceVae(o, g),
+            SentenceLm.KindName => (o, g) => new SentenceLm(o, g),
+            _ => throw new ArgumentException($"text trains {SentenceVae.KindName} and {SentenceLm.KindName} models, not '{config.ModelKind}'."),
+        };
+        if (config.ModelKind == SentenceLm.KindName) SentenceLm.Check(options);
         var requested = VocabularySize(config, options);
         var tokenizerPath = Path.Combine(outDir, TextTokenizer.FileName);
         var tokenizer = PrepareTokenizer(text.Train, tokenizerPath, requested, outDir, log);
@@ -104,7 +113,7 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
             EosId = tokenizer.EosId,
         }).Validate();
         using var initialization = new TorchSharp.torch.Generator(unchecked((ulong)config.Seed));
-        var model = new SentenceVae(options, initialization);
+        var model = create(options, initialization);
         var train = TextDataset.Encode(text.Train, tokenizer, options);
         var validation = TextDataset.Encode(text.Validation, tokenizer, options);
         var skipped = train.Skipped + validation.Skipped;
@@ -118,9 +127,9 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     public (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus)
     {
         var text = AsText(corpus);
-        var options = model.Model is SentenceVae vae
-            ? vae.Settings
-            : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName}.");
+        var options = model.Model is ISentenceModel sentence
+            ? sentence.Settings
+            : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
         var tokenizer = TextEncoding.LoadTokenizer(model.Manifest, model.Directory, options);
         return (TextDataset.Encode(text.Train, tokenizer, options), TextDataset.Encode(text.Validation, tokenizer, options));
     }

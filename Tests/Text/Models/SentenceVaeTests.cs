@@ -1,56 +1,19 @@
 using TorchSharp;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
-using VaeCreative.Core.Objectives;
 using VaeCreative.Tests.Support;
 using VaeCreative.Text.Models;
 using static TorchSharp.torch;
+using static VaeCreative.Tests.Text.Models.TinySentences;
 
 namespace VaeCreative.Tests.Text.Models;
 
+/// <summary>The sentence VAE's own parts (its encoder, settings and weights); its decoder's behaviour is in <see cref="SentenceDecoderTests"/>.</summary>
 public class SentenceVaeTests
 {
-    private const int Pad = 0, Bos = 1, Eos = 2;
+    private static readonly SentenceVaeOptions Tiny = TinySentences.Options;
 
-    private static readonly SentenceVaeOptions Tiny = new()
-    {
-        VocabularySize = 30,
-        MaxTokens = 12,
-        PadId = Pad,
-        BosId = Bos,
-        EosId = Eos,
-        EmbeddingSize = 8,
-        EncoderHidden = 8,
-        DecoderHidden = 16,
-        LatentSize = 4,
-        WordDropout = 0,
-    };
-
-    private static SentenceVae Model(SentenceVaeOptions? options = null, long seed = 0)
-    {
-        // Initialised from its own generator: other test classes seed torch's global RNG concurrently.
-        var model = new SentenceVae(options ?? Tiny, new Generator((ulong)seed));
-        model.eval();
-        return model;
-    }
-
-    /// <summary>Rows BOS, tokens…, EOS, padded with PAD to <paramref name="width"/>.</summary>
-    private static Tensor Rows(int width, params int[][] tokens)
-    {
-        var data = new long[tokens.Length * width];
-        for (var r = 0; r < tokens.Length; r++)
-        {
-            var row = new long[width];
-            row[0] = Bos;
-            for (var i = 0; i < tokens[r].Length; i++) row[i + 1] = tokens[r][i];
-            row[tokens[r].Length + 1] = Eos;
-            Array.Copy(row, 0, data, r * width, width);
-        }
-        return tensor(data, new long[] { tokens.Length, width });
-    }
-
-    private static readonly int[] Short = [5, 6, 7];
-    private static readonly int[] Long = [9, 8, 7, 6, 5, 4, 3, 10];
+    private static SentenceVae Model(SentenceVaeOptions? options = null, long seed = 0) => (SentenceVae)TinySentences.Model(false, options, seed);
 
     [Theory]
     [InlineData(RecurrentCell.Lstm)]
@@ -155,155 +118,6 @@ public class SentenceVaeTests
     }
 
     [Fact]
-    public void Word_dropout_changes_the_training_loss_but_not_evaluation()
-    {
-        using var scope = NewDisposeScope();
-        using var dropping = Model(Tiny with { WordDropout = 0.9 }, seed: 2);
-        using var plain = Model(Tiny with { WordDropout = 0 }, seed: 2); // the same weights
-        var batch = Rows(10, Short, Long);
-        var z = plain.Encode(batch).Mean;
-        var reference = plain.Reconstruct(batch, z, ReconstructionSettings.TeacherForced).Nll;
-        Assert.True(dropping.Reconstruct(batch, z, ReconstructionSettings.TeacherForced).Nll.allclose(reference));
-        dropping.train();
-        Assert.False(dropping.Reconstruct(batch, z, new ReconstructionSettings(0, new Generator(1))).Nll.allclose(reference));
-    }
-
-    [Fact]
-    public void A_row_decodes_the_same_alone_and_in_any_batch()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model(seed: 9);
-        using var inference = inference_mode();
-        var z = randn(5, 4, generator: new Generator(2));
-        var uniform = rand(5, 12, generator: new Generator(3));
-        var temperatures = tensor(new[] { 0.0f, 0.7f, 1.0f, 1.5f, 2.0f });
-        var topPs = tensor(new[] { 1.0f, 0.9f, 0.5f, 1.0f, 0.8f });
-        var all = model.Generate(z, GenerationSettings.PerRow(uniform, temperatures, topPs));
-        for (var r = 0; r < 5; r++)
-        {
-            var alone = model.Generate(z[r..(r + 1)], GenerationSettings.PerRow(uniform[r..(r + 1)], temperatures[r..(r + 1)], topPs[r..(r + 1)]));
-            Assert.True(alone.SameAs(all[r..(r + 1)]), $"row {r} depends on its batch");
-        }
-        var reordered = model.Generate(z.flip(0), GenerationSettings.PerRow(uniform.flip(0), temperatures.flip(0), topPs.flip(0)));
-        Assert.True(reordered.SameAs(all.flip(0)));
-    }
-
-    [Fact]
-    public void Greedy_decoding_is_the_same_on_both_paths_and_ignores_the_noise()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model(seed: 10);
-        using var inference = inference_mode();
-        var z = randn(4, 4, generator: new Generator(5));
-        var greedy = model.Generate(z, new GenerationSettings(0));
-        var perRow = model.Generate(z, GenerationSettings.PerRow(rand(4, 12), zeros(4)));
-        Assert.True(greedy.SameAs(perRow));
-        var sampledA = model.Generate(z, new GenerationSettings(1.0, new Generator(8), TopP: 0.9));
-        var sampledB = model.Generate(z, new GenerationSettings(1.0, new Generator(8), TopP: 0.9));
-        Assert.True(sampledA.SameAs(sampledB), "the same generator seed must decode the same tokens");
-    }
-
-    [Fact]
-    public void Everything_after_the_first_eos_is_padding_and_pad_and_bos_are_never_drawn()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model(seed: 11);
-        using var inference = inference_mode();
-        // Make padding and BOS the likeliest outputs: decoding must still never produce them before EOS.
-        var bias = model.get_parameter("outputBias")!;
-        using (no_grad())
-        {
-            bias[Pad] = tensor(50f);
-            bias[Bos] = tensor(50f);
-        }
-        var output = model.Generate(randn(16, 4, generator: new Generator(1)), new GenerationSettings(1.5, new Generator(2))).data<long>().ToArray();
-        for (var r = 0; r < 16; r++)
-        {
-            var row = output.Skip(r * 12).Take(12).ToArray();
-            Assert.Equal(Bos, row[0]);
-            var end = Array.IndexOf(row, (long)Eos);
-            Assert.InRange(end, 1, 11); // every row ends, at the latest in its last position
-            var body = row[1..end];
-            Assert.DoesNotContain((long)Pad, body);
-            Assert.DoesNotContain((long)Bos, body);
-            Assert.All(row[(end + 1)..], t => Assert.Equal(Pad, t));
-        }
-    }
-
-    [Fact]
-    public void Rows_end_at_eos_or_run_to_the_limit()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model(seed: 12);
-        using var inference = inference_mode();
-        var bias = model.get_parameter("outputBias")!;
-        using (no_grad()) bias[Eos] = tensor(100f);
-        var ended = model.Generate(randn(3, 4), new GenerationSettings(0));
-        Assert.True(ended.SameAs(Rows(12, [], [], [])), "every row should end right after BOS");
-
-        using (no_grad()) bias[Eos] = tensor(-100f);
-        var cut = model.Generate(randn(3, 4), new GenerationSettings(1.0, new Generator(4)));
-        Assert.True(cut[.., 11].eq(Eos).all().item<bool>(), "a row that reaches the limit ends with EOS");
-        Assert.False(cut[.., ..11].eq(Eos).any().item<bool>());
-        Assert.False(cut.eq(Pad).any().item<bool>(), "a row that reaches the limit fills every position");
-        var again = model.Reconstruct(cut, randn(3, 4), ReconstructionSettings.TeacherForced);
-        Assert.Equal(3 * 11, again.Total); // a generated row is a valid input
-    }
-
-    [Fact]
-    public void Scheduled_sampling_trains_on_the_same_targets()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model(seed: 13);
-        model.train();
-        var batch = Rows(10, Short, Long);
-        var z = model.Encode(batch).Mean;
-        var forced = model.Reconstruct(batch, z, ReconstructionSettings.TeacherForced);
-        var sampled = model.Reconstruct(batch, z, new ReconstructionSettings(1.0, new Generator(1)));
-        Assert.Equal(forced.Total, sampled.Total);
-        Assert.False(forced.Nll.allclose(sampled.Nll));
-        sampled.Nll.sum().backward();
-        Assert.NotNull(model.get_parameter("outputBias")!.grad);
-    }
-
-    [Fact]
-    public void A_few_steps_learn_a_tiny_batch()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model(seed: 14);
-        model.train();
-        var batch = Rows(10, Short, Long, [20, 21], [3, 3, 3, 3]);
-        var optimizer = optim.Adam(model.parameters(), 0.02);
-        using var generator = new Generator(0);
-        double first = 0, last = 0;
-        for (var step = 0; step < 60; step++)
-        {
-            using var inner = NewDisposeScope();
-            optimizer.zero_grad();
-            var posterior = model.Encode(batch);
-            var reconstruction = model.Reconstruct(batch, posterior.Reparameterize(generator), new ReconstructionSettings(0, generator));
-            var terms = ElboTerms.Compute(reconstruction.Nll, posterior.KlToStandardNormal(), 0.1, 0);
-            terms.Loss.backward();
-            optimizer.step();
-            if (step == 0) first = terms.ReconstructionNats.item<float>();
-            last = terms.ReconstructionNats.item<float>();
-        }
-        Assert.True(last < first / 3, $"reconstruction went from {first:F2} to {last:F2} nats");
-    }
-
-    [Fact]
-    public void Bad_token_batches_are_refused_with_a_reason()
-    {
-        using var scope = NewDisposeScope();
-        using var model = Model();
-        Assert.Contains("int64", Assert.Throws<ArgumentException>(() => model.Encode(zeros(2, 5))).Message);
-        Assert.Contains("2 to 12", Assert.Throws<ArgumentException>(() => model.Encode(Rows(13, Short))).Message);
-        var allPad = zeros(new long[] { 2, 6 }, dtype: ScalarType.Int64);
-        Assert.Contains("BOS and EOS", Assert.Throws<ArgumentException>(() => model.Encode(allPad)).Message);
-        Assert.Throws<ArgumentException>(() => model.Generate(randn(2, 4), GenerationSettings.PerRow(rand(2, 11), zeros(2))));
-    }
-
-    [Fact]
     public void Options_round_trip_through_the_manifest_and_are_checked()
     {
         var options = Tiny with { Cell = RecurrentCell.Gru, WordDropout = 0.3 };
@@ -333,6 +147,19 @@ public class SentenceVaeTests
         Assert.All(Enumerable.Range(0, pa.Length), i => Assert.True(pa[i].SameAs(pb[i]), $"parameter {i} differs"));
         Assert.False(a.get_parameter("embedding.weight")!.SameAs(c.get_parameter("embedding.weight")!));
         Assert.InRange(a.get_parameter("embedding.weight")!.abs().max().item<float>(), 0.09f, 0.1f); // U(±0.1)
+    }
+
+    [Fact]
+    public void Weights_keep_the_names_saved_models_have()
+    {
+        // The decoder is shared with the language model (SentenceDecoder); saved VAEs must still load by these names.
+        using var scope = NewDisposeScope();
+        using var model = Model();
+        string[] rnn = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"];
+        var expected = new[] { "embedding.weight", "toMean.weight", "toMean.bias", "toLogVariance.weight", "toLogVariance.bias",
+                "toDecoderState.weight", "toDecoderState.bias", "toEmbedding.weight", "toEmbedding.bias", "outputBias" }
+            .Concat(rnn.Select(n => "encoder." + n)).Concat(rnn.Select(n => $"encoder.{n}_reverse")).Concat(rnn.Select(n => "decoder." + n));
+        Assert.Equal(expected.Order(), model.state_dict().Keys.Order());
     }
 
     [Fact]

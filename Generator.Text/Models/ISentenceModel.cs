@@ -1,0 +1,19 @@
+using VaeCreative.Core.Models;
+
+namespace VaeCreative.Text.Models;
+
+/// <summary>
+/// A text model over rows of token ids (<see cref="SentenceVae"/>, or its language-model baseline
+/// <see cref="SentenceLm"/>): what the text modality needs beyond <see cref="IVaeModel"/>.
+/// </summary>
+public interface ISentenceModel : IVaeModel
+{
+    /// <summary>The model's sizes and token ids (its manifest settings).</summary>
+    SentenceVaeOptions Settings { get; }
+
+    /// <summary>
+    /// Whether outputs depend on z. A model that ignores it has no latent space: it can sample, but a seed cannot be
+    /// varied or interpolated.
+    /// </summary>
+    bool UsesLatent { get; }
+}
