@@ -19,6 +19,9 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
     public string ExampleNoun => "windows";
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Sizes { get; } = ["default", "small"];
+
+    /// <inheritdoc />
     public ModelShape Shape(string size) => size switch
     {
         "default" => new(SequenceVae.KindName, Core.Checkpoints.ModelManifest.ToJsonObject(MelodyModality.DefaultModelOptions)),

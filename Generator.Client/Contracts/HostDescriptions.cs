@@ -141,7 +141,10 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Random seed. Default 0.</summary>
         public long Rng { get; set; }
 
-        /// <summary>Model size preset: small (fast, for trials) or default (the bundled model's shape). Default "default".</summary>
+        /// <summary>
+        /// Model size preset: default (the bundled model's shape), small (fast, for trials) or one of the modality's
+        /// own (text: lm, the language-model baseline). Default "default".
+        /// </summary>
         public string Size { get; set; } = "default";
     }
 

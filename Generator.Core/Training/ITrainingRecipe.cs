@@ -16,7 +16,14 @@ public interface ITrainingRecipe
     /// <summary>What one example is called in messages and figures (<c>windows</c>, <c>snippets</c>).</summary>
     string ExampleNoun { get; }
 
-    /// <summary>Named model shapes: <c>default</c> (the bundled model's) and <c>small</c> (quick trials); throws <see cref="ArgumentException"/> for other names.</summary>
+    /// <summary>
+    /// Names of the model shapes <see cref="Shape"/> knows, in the order to list them: <c>default</c> (the bundled
+    /// model's) and <c>small</c> (quick trials), then any of the modality's own (text's <c>lm</c>). <c>train --size</c>
+    /// and the host's training jobs accept these.
+    /// </summary>
+    IReadOnlyList<string> Sizes { get; }
+
+    /// <summary>The model shape named <paramref name="size"/> (one of <see cref="Sizes"/>); throws <see cref="ArgumentException"/> for other names.</summary>
     ModelShape Shape(string size);
 
     /// <summary>

@@ -39,8 +39,14 @@ public static class TrainCommand
         var validateEvery = new Option<long?>("--validate-every") { Description = "Steps between validation runs (0: only at the end; default: the modality's)." };
         var validationFraction = new Option<double>("--validation-fraction") { Description = "Fraction of the data held out for validation (by a stable hash).", DefaultValueFactory = _ => 0.1 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: libtorch's default).", DefaultValueFactory = _ => 0 };
-        var size = new Option<string>("--size") { Description = "Model shape preset: default (the bundled model's) or small (quick trials).", DefaultValueFactory = _ => "default" };
-        size.AcceptOnlyFromAmong("default", "small");
+        // Presets are the modalities' own (ITrainingRecipe.Sizes): the option takes any of them, the action checks the modality's.
+        var sizesByModality = string.Join("; ", registry.All.Select(m => $"{m.Name}: {string.Join(", ", m.Training.Sizes)}"));
+        var size = new Option<string>("--size")
+        {
+            Description = $"Model shape preset: default (the bundled model's), small (quick trials) or one of the modality's own ({sizesByModality}).",
+            DefaultValueFactory = _ => "default",
+        };
+        size.AcceptOnlyFromAmong(registry.All.SelectMany(m => m.Training.Sizes).Distinct(StringComparer.Ordinal).ToArray());
         var encoderHidden = new Option<int?>("--encoder-hidden") { Description = "Encoder units per direction (default: the preset's)." };
         var decoderHidden = new Option<int?>("--decoder-hidden") { Description = "Decoder units per layer (default: the preset's)." };
         var decoderLayers = new Option<int?>("--decoder-layers") { Description = "Decoder layers (default: the preset's)." };
@@ -93,7 +99,10 @@ public static class TrainCommand
                         throw new CliException($"{ModelDirectory.UnfinishedRunHint(outDir)} Or pass --force to start over.");
                 }
                 if (p.GetValue(beta) is { } schedule) KlSchedule.Parse(schedule);
-                var shape = recipe.Shape(p.GetValue(size)!);
+                var sizeName = p.GetValue(size)!;
+                if (!recipe.Sizes.Contains(sizeName, StringComparer.Ordinal))
+                    throw new CliException($"{chosen.Name} models have no size '{sizeName}'; {chosen.Name} sizes: {string.Join(", ", recipe.Sizes)}.", 2);
+                var shape = recipe.Shape(sizeName);
                 var model = (JsonObject)shape.Settings.DeepClone();
                 void Set(string key, int? value) { if (value is { } v) model[key] = v; }
                 Set("encoderHidden", p.GetValue(encoderHidden));

@@ -13,8 +13,8 @@ namespace VaeCreative.Text.Training;
 
 /// <summary>
 /// How text models are trained: snippets from plain-text or fortune files, a SentencePiece tokenizer trained on the
-/// training snippets and stored beside the weights, and a <see cref="SentenceVae"/> (or its language-model baseline,
-/// a <see cref="SentenceLm"/>).
+/// training snippets and stored beside the weights, and a <see cref="SentenceVae"/> (or, size <c>lm</c>, its
+/// language-model baseline, a <see cref="SentenceLm"/>).
 /// </summary>
 public sealed class TextTrainingRecipe : ITrainingRecipe
 {
@@ -70,12 +70,27 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         LatentSize = 16,
     };
 
+    /// <summary>
+    /// The language-model baseline of the bundled model (<c>--size lm</c>): <see cref="DefaultShape"/>'s decoder, word
+    /// dropout and tokenizer without z (a <see cref="SentenceLm"/>; its latent size is 1 by definition, the encoder's
+    /// size does not apply), to be trained with the same budget and compared on held-out NLL.
+    /// </summary>
+    public static SentenceVaeOptions LanguageModelShape { get; } = DefaultShape with { LatentSize = 1 };
+
+    /// <summary>Size preset of <see cref="LanguageModelShape"/>.</summary>
+    public const string LanguageModelSize = "lm";
+
+    /// <inheritdoc />
+    /// <remarks><c>default</c>, <c>small</c> and <c>lm</c> (<see cref="LanguageModelShape"/>).</remarks>
+    public IReadOnlyList<string> Sizes { get; } = ["default", "small", LanguageModelSize];
+
     /// <inheritdoc />
     public ModelShape Shape(string size) => size switch
     {
         "default" => new ModelShape(SentenceVae.KindName, ModelManifest.ToJsonObject(DefaultShape)),
         "small" => new ModelShape(SentenceVae.KindName, ModelManifest.ToJsonObject(SmallShape)),
-        _ => throw new ArgumentException($"no text model size '{size}'; use default or small.", nameof(size)),
+        LanguageModelSize => new ModelShape(SentenceLm.KindName, ModelManifest.ToJsonObject(LanguageModelShape)),
+        _ => throw new ArgumentException($"no text model size '{size}'; use {string.Join(", ", Sizes)}.", nameof(size)),
     };
 
     /// <inheritdoc />

@@ -118,6 +118,8 @@ public sealed class BitsModality : IModality
         public TrainerOptions Defaults { get; } = new() { Steps = 20, BatchSize = 8, CheckpointEvery = 10, ValidateEvery = 10 };
         public string ExampleNoun => "patterns";
 
+        public IReadOnlyList<string> Sizes { get; } = ["default", "small"];
+
         public ModelShape Shape(string size) => size is "default" or "small"
             ? new(SequenceVae.KindName, ModelManifest.ToJsonObject(BitsModality.Shape))
             : throw new ArgumentException($"size must be 'default' or 'small'; got '{size}'.");

@@ -43,8 +43,10 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         var batch = request.Batch ?? recipe.Defaults.BatchSize;
         if (steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {steps}.");
         if (batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {batch}.");
+        if (request.Size is not { } size || !recipe.Sizes.Contains(size, StringComparer.Ordinal))
+            throw Problems.BadRequest($"size must be one of {string.Join(", ", recipe.Sizes)} for {modality.Name} models; got {(request.Size is null ? "null" : $"'{request.Size}'")}.");
         ModelShape shape;
-        try { shape = recipe.Shape(request.Size); }
+        try { shape = recipe.Shape(size); }
         catch (ArgumentException e) { throw Problems.BadRequest(e.Message); }
         var outDir = Path.Combine(modelsDirectory, id);
         if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))

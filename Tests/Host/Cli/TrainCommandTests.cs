@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VaeCreative.Tests.Support;
+using VaeCreative.Tests.Text.Training;
 
 namespace VaeCreative.Tests.Host.Cli;
 
@@ -8,6 +9,36 @@ public class TrainCommandTests
 {
     private static Support.Cli.Result Train(string data, string outDir, long steps, params string[] extra) =>
         Support.Cli.Run(["train", "--data", data, "--out", outDir, "--steps", steps.ToString(), "--rng", "11", "--checkpoint-every", "3", .. TrainingRuns.TinyArgs, .. extra]);
+
+    [Fact]
+    public void Size_lm_trains_a_text_language_model_that_eval_reports_with_no_kl_and_no_active_units()
+    {
+        using var dir = new TempDir();
+        var data = TinyTextRun.Corpus();
+        var model = Path.Combine(dir.Path, "lm");
+        var train = Support.Cli.Run("train", "--modality", "text", "--size", "lm", "--data", data, "--out", model, "--steps", "20", "--batch", "16",
+            "--decoder-hidden", "32", "--vocab-size", "300", "--max-tokens", "40", "--validate-every", "0", "--threads", "1", "--rng", "3");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("model: sentence-lm", train.Stderr);
+
+        var eval = Support.Cli.Run("eval", "--model", model, "--data", data, "--json", "--importance-samples", "4");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        using var json = JsonDocument.Parse(eval.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(0.0, root.GetProperty("kl_nats").GetDouble());
+        Assert.Equal(0, root.GetProperty("active_units").GetInt32());
+        Assert.Equal(1, root.GetProperty("latent_size").GetInt32());
+        Assert.True(root.GetProperty("nll_nats").GetDouble() > 0);
+
+        var vary = Support.Cli.Run("vary", "--model", model, "--text", "The red fox runs over the hill.");
+        Assert.Equal(1, vary.ExitCode);
+        Assert.Contains("has no latent space to vary or interpolate in; use sample", vary.Stderr);
+
+        // Each modality has its own presets: text's lm is not a melody size.
+        var melody = Support.Cli.Run("train", "--modality", "melody", "--size", "lm", "--data", dir.Path, "--out", Path.Combine(dir.Path, "melody"));
+        Assert.Equal(2, melody.ExitCode);
+        Assert.Contains("error: melody models have no size 'lm'; melody sizes: default, small.", melody.Stderr);
+    }
 
     [Fact]
     public void The_same_rng_in_two_processes_gives_the_same_losses_and_weights()

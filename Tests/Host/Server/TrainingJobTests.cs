@@ -126,6 +126,18 @@ public class TrainingJobTests
     }
 
     [Fact]
+    public async Task A_size_the_modality_does_not_have_is_refused_naming_its_sizes()
+    {
+        await using var host = await RunningHost.Start();
+        var data = MakeData(host.Folder);
+        var e = await Assert.ThrowsAsync<VaeCreativeException>(() =>
+            host.Client.StartTrainingAsync(new TrainingJobRequest { Modality = "melody", Data = data, ModelId = "lm", Steps = 1, Size = "lm" }));
+        Assert.Equal(400, e.Status);
+        Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
+        Assert.Equal("size must be one of default, small for melody models; got 'lm'.", e.Problem!.Detail);
+    }
+
+    [Fact]
     public async Task Work_folders_left_by_a_host_that_died_are_removed_at_start_and_a_live_hosts_are_kept()
     {
         var folder = Path.Combine(Path.GetTempPath(), "vaecreative-leftovers-" + Guid.NewGuid().ToString("N")[..8]);

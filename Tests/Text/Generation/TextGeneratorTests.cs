@@ -123,6 +123,26 @@ public class TextGeneratorTests
         Assert.Empty(generator.VaryMany([]));
     }
 
+    [Fact]
+    public void A_language_model_samples_but_refuses_to_vary_or_interpolate()
+    {
+        using var services = TinyTextRun.Services();
+        var model = services.GetRequiredService<ModelStore>().Get(TinyTextRun.LanguageModelDirectory);
+        var generator = services.GetRequiredService<ModalityRegistry>().Generator(model);
+        var samples = generator.SampleMany([new SampleOptions { Count = 5, Rng = 3, Temperature = 0.8 }])[0];
+        Assert.Equal(5, samples.Count);
+        Assert.Equal(samples.Select(m => m.Text), generator.SampleMany([new SampleOptions { Count = 5, Rng = 3, Temperature = 0.8 }])[0].Select(m => m.Text));
+        Assert.Contains(samples, s => !string.IsNullOrWhiteSpace(s.Text));
+
+        var e = Assert.Throws<MaterialException>(() => generator.Prepare(Text("The red fox."), "seed"));
+        Assert.Contains("language model (sentence-lm): it has no latent space to vary or interpolate in; use sample", e.Message);
+        Assert.False(e.OverLimit);
+        // Seeds prepared by the VAE's generator do not get through either.
+        var seed = TinyTextRun.Generator(services).Prepare(Text("The red fox."), "seed");
+        Assert.Throws<MaterialException>(() => generator.VaryMany([new MaterialVariation(seed, new VaryOptions())]));
+        Assert.Throws<MaterialException>(() => generator.InterpolateMany([new MaterialInterpolation(seed, seed, new InterpolateOptions())]));
+    }
+
     private sealed class ForeignSeed : PreparedSeed
     {
         public override int Rows => 1;

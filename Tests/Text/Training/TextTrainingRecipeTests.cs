@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Evaluation;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
@@ -95,19 +96,60 @@ public class TextTrainingRecipeTests
     [Fact]
     public void Shapes_and_defaults_are_valid_and_named()
     {
-        foreach (var size in new[] { "default", "small" })
+        Assert.Equal(["default", "small", "lm"], recipe.Sizes);
+        foreach (var size in recipe.Sizes)
         {
             var shape = recipe.Shape(size);
-            Assert.Equal(SentenceVae.KindName, shape.Kind);
+            Assert.Equal(size == "lm" ? SentenceLm.KindName : SentenceVae.KindName, shape.Kind);
             ModelManifest.FromJsonObject<SentenceVaeOptions>(shape.Settings).Validate();
         }
         Assert.Equal(TextTrainingRecipe.DefaultShape, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("default").Settings));
-        Assert.Contains("use default or small", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
+        // The language model is the default shape's decoder without z.
+        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1 }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
+        Assert.Contains("use default, small, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
         recipe.Defaults.Validate();
         Assert.IsType<CyclicalKl>(recipe.Defaults.Beta);
         Assert.True(recipe.Defaults.FreeBits > 0);
         Assert.Equal("snippets", recipe.ExampleNoun);
         Assert.Equal(TextTrainingRecipe.DefaultShape.MaxTokens, TextTrainingRecipe.SmallShape.MaxTokens);
+    }
+
+    [Fact]
+    public void The_lm_size_trains_the_vae_s_decoder_without_z_and_eval_sees_no_latent_information()
+    {
+        var dir = TinyTextRun.LanguageModelDirectory;
+        var manifest = ModelDirectory.ReadManifest(dir, TextModality.ModalityName);
+        Assert.Equal(SentenceLm.KindName, manifest.ModelKind);
+        var options = ModelManifest.FromJsonObject<SentenceVaeOptions>(manifest.Model);
+        var vae = ModelManifest.FromJsonObject<SentenceVaeOptions>(ModelDirectory.ReadManifest(TinyTextRun.ModelDirectory).Model);
+        // The same decoder sizes, tokenizer ids, length and word dropout as the VAE trained on the same data.
+        Assert.Equal(vae with { LatentSize = 1, EncoderHidden = options.EncoderHidden }, options);
+        Assert.Equal(0.0, manifest.Metrics!["klNats"]!.GetValue<double>());
+        Assert.InRange(manifest.Metrics["accuracyTeacherForced"]!.GetValue<double>(), 0.3, 1.0); // learnt something in 150 steps
+
+        using var services = TinyTextRun.Services();
+        var model = services.GetRequiredService<ModelStore>().Get(dir);
+        Assert.IsType<SentenceLm>(model.Model);
+        var (_, validation) = recipe.Encode(model, recipe.Load(TinyTextRun.Corpus(), 0.1, augment: false, _ => { }));
+        var result = LatentEvaluation.Run(model.Model, validation, model.Engine.Device, new LatentEvaluationOptions { ImportanceSamples = 3 });
+        Assert.Equal(0.0, result.KlNats);
+        Assert.Equal(0, result.ActiveUnits);
+        Assert.Equal(result.ElboNats, result.NllNats, 1e-6 * result.NllNats);
+    }
+
+    [Fact]
+    public void A_language_model_with_a_latent_size_or_an_unknown_kind_is_refused_before_the_tokenizer_is_trained()
+    {
+        using var temp = new TempDir();
+        var config = TinyTextRun.LanguageModelConfig(TinyTextRun.Corpus());
+        var corpus = recipe.Load(config.Data, 0.1, augment: false, _ => { });
+        var latent = config with { Model = (JsonObject)config.Model.DeepClone() };
+        latent.Model["latentSize"] = 4;
+        Assert.Contains("has no latent code; its latent size (of the uninformative posterior eval sees) must be 1, not 4",
+            Assert.Throws<ArgumentException>(() => recipe.Prepare(latent, corpus, temp.Path, _ => { })).Message);
+        Assert.Contains("text trains sentence-vae and sentence-lm models, not 'sequence-vae'",
+            Assert.Throws<ArgumentException>(() => recipe.Prepare(config with { ModelKind = "sequence-vae" }, corpus, temp.Path, _ => { })).Message);
+        Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
     [Fact]

@@ -29,6 +29,13 @@ public static class TinyTextRun
         return dir;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private static readonly Lazy<string> TrainedLanguageModel = new(() =>
+    {
+        var dir = Path.Combine(Folder.Value.Path, "language-model");
+        Train(LanguageModelConfig(Corpus()), dir);
+        return dir;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
     private static readonly List<string> SharedLog = [];
 
     /// <summary>The log of the shared tiny model's training run.</summary>
@@ -43,6 +50,9 @@ public static class TinyTextRun
 
     /// <summary>Directory of the shared tiny model (trained on first use).</summary>
     public static string ModelDirectory => Trained.Value;
+
+    /// <summary>Directory of a tiny language model (<c>--size lm</c>) trained like the shared VAE (on first use).</summary>
+    public static string LanguageModelDirectory => TrainedLanguageModel.Value;
 
     /// <summary>Sentences the tiny model trains on: "the red fox runs over the hill." and the like (one per line).</summary>
     public static IReadOnlyList<string> Sentences { get; } = MakeSentences();
@@ -78,6 +88,17 @@ public static class TinyTextRun
             ValidateEvery = 0,
             Settings = new JsonObject { [TextTrainingRecipe.VocabularySizeSetting] = "300", [TextTrainingRecipe.MaxTokensSetting] = 40 },
         };
+    }
+
+    /// <summary>The language-model baseline (<c>lm</c> size) of <see cref="Config"/>: its decoder and settings, without z.</summary>
+    public static TrainingConfig LanguageModelConfig(string data, long steps = 150)
+    {
+        var recipe = new TextTrainingRecipe();
+        var vae = Config(data, steps);
+        var shape = recipe.Shape(TextTrainingRecipe.LanguageModelSize);
+        var model = (JsonObject)shape.Settings.DeepClone();
+        foreach (var key in new[] { "embeddingSize", "decoderHidden" }) model[key] = vae.Model[key]!.DeepClone();
+        return vae with { ModelKind = shape.Kind, Model = model };
     }
 
     /// <summary>Trains <paramref name="config"/> into <paramref name="dir"/> (one thread) and writes the model.</summary>
