@@ -80,6 +80,17 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     /// </summary>
     public long[] RowNoiseShape => [Settings.MaxTokens];
 
+    /// <inheritdoc />
+    /// <remarks>Every position after the BOS that is not padding: the tokens and the EOS.</remarks>
+    public Tensor PredictedElements(Tensor tokens)
+    {
+        using var pad = Settings.PadId.ToScalar();
+        using var no = false.ToScalar(); // held, not temporary: see Scalars
+        var real = tokens.ne(pad);
+        real.select(1, 0).fill_(no);
+        return real;
+    }
+
     /// <summary>The id word dropout puts in place of a decoder input (one past the vocabulary; never predicted).</summary>
     public int MaskId => Settings.VocabularySize;
 
