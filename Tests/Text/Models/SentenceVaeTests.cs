@@ -342,4 +342,13 @@ public class SentenceVaeTests
         var bytes = model.parameters().Sum(p => p.numel()) * 4;
         Assert.True(bytes < 20_000_000, $"{bytes:N0} bytes of float32 weights");
     }
+
+    [Fact]
+    public void Predicted_elements_are_the_tokens_and_eos_not_bos_or_padding()
+    {
+        using var model = new SentenceVae(new SentenceVaeOptions { VocabularySize = 20, MaxTokens = 6, EmbeddingSize = 4, EncoderHidden = 4, DecoderHidden = 4, LatentSize = 2 });
+        using var tokens = TorchSharp.torch.tensor(new long[] { 2, 7, 8, 3, 0, 0, 2, 9, 3, 0, 0, 0 }, new long[] { 2, 6 });
+        using var predicted = model.PredictedElements(tokens);
+        Assert.Equal(new[] { false, true, true, true, false, false, false, true, true, false, false, false }, predicted.data<bool>().ToArray());
+    }
 }
