@@ -25,6 +25,9 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Devices models run on.</summary>
         public List<DeviceInfo> Devices { get; set; } = new List<DeviceInfo>();
 
+        /// <summary>The modalities this host serves and trains, with the media types of their material.</summary>
+        public List<ModalityInfo> Modalities { get; set; } = new List<ModalityInfo>();
+
         /// <summary>Queue settings and counters.</summary>
         public QueueInfo Queue { get; set; } = new QueueInfo();
 
@@ -36,6 +39,19 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Bytes the .NET garbage collector has committed: part of the host's resident memory (the rest is mostly libtorch's native heap).</summary>
         public long ManagedMemoryBytes { get; set; }
+    }
+
+    /// <summary>A modality the host serves.</summary>
+    public sealed class ModalityInfo
+    {
+        /// <summary>melody, text, …</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>Media types of its material, the one its outputs use first (audio/midi, text/plain, …).</summary>
+        public List<string> MediaTypes { get; set; } = new List<string>();
+
+        /// <summary>Id of its bundled default model.</summary>
+        public string DefaultModel { get; set; } = "";
     }
 
     /// <summary>A device the host runs models on.</summary>

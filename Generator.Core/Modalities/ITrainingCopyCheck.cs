@@ -6,6 +6,6 @@ namespace VaeCreative.Core.Modalities;
 /// </summary>
 public interface ITrainingCopyCheck
 {
-    /// <summary>How many of <paramref name="outputs"/> copy a training example verbatim.</summary>
-    int CountCopies(IReadOnlyList<Material> outputs);
+    /// <summary>How many of <paramref name="outputs"/> copy a training example verbatim; null when the training data cannot be read here.</summary>
+    int? CountCopies(IReadOnlyList<Material> outputs);
 }

@@ -40,6 +40,13 @@ public interface IVaeModel : IDisposable
     /// <see cref="TokenSampler"/>), [channels, height, width] for a pixel decoder.
     /// </summary>
     long[] RowNoiseShape { get; }
+
+    /// <summary>
+    /// The elements of <paramref name="input"/> the decoder predicts, as a bool tensor of its shape, for scoring a
+    /// decode against its input (sampled accuracy); null when it predicts every element. A text model leaves out the
+    /// BOS it is given and the padding after EOS.
+    /// </summary>
+    Tensor? PredictedElements(Tensor input) => null;
 }
 
 /// <summary>Reconstruction terms for a batch.</summary>

@@ -170,8 +170,19 @@ public sealed class Trainer
             if (sampled && reconstruction.Total is not null)
             {
                 var decoded = model.Generate(posterior.Mean, new GenerationSettings(0));
-                sampledCorrect += decoded.eq(batch).sum().item<long>();
-                sampledTotal += batch.numel();
+                var width = Math.Min(decoded.shape[1], batch.shape[1]);
+                var equal = decoded.narrow(1, 0, width).eq(batch.narrow(1, 0, width));
+                if (model.PredictedElements(batch) is { } predicted)
+                {
+                    // Only what the decoder predicts counts (not a given BOS, not PAD after EOS); a decode cut short counts as wrong.
+                    sampledCorrect += equal.logical_and(predicted.narrow(1, 0, width)).sum().item<long>();
+                    sampledTotal += predicted.sum().item<long>();
+                }
+                else
+                {
+                    sampledCorrect += equal.sum().item<long>();
+                    sampledTotal += batch.numel();
+                }
             }
             if (reconstruction.Total is { } t)
             {

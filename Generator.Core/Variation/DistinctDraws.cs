@@ -14,9 +14,11 @@ public static class DistinctDraws
     /// <summary>
     /// Draws <paramref name="counts"/>[i] outputs for each request i with <paramref name="draw"/> (given counts per
     /// request and the attempt number, 0 first), then redraws copies. <paramref name="seedKeys"/>[i] is request i's seed
-    /// key (null: no seed). Returns the outputs per request, in order.
+    /// key (null: no seed). <paramref name="unusable"/> marks outputs to redraw whatever their key (an empty text).
+    /// Returns the outputs per request, in order.
     /// </summary>
-    public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string> key)
+    public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string> key,
+        Func<T, bool>? unusable = null)
     {
         var results = draw(counts.ToArray(), 0);
         for (var attempt = 1; attempt <= MaxRedraws; attempt++)
@@ -26,7 +28,8 @@ public static class DistinctDraws
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 if (seedKeys[i] is { } seed) seen.Add(seed);
-                bad[i] = Enumerable.Range(0, results[i].Count).Where(v => !seen.Add(key(results[i][v]))).ToList();
+                bad[i] = Enumerable.Range(0, results[i].Count)
+                    .Where(v => unusable?.Invoke(results[i][v]) == true || !seen.Add(key(results[i][v]))).ToList();
             }
             if (bad.All(b => b.Count == 0)) break;
             var redrawn = draw(bad.Select(b => b.Count).ToArray(), attempt);

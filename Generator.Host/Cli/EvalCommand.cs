@@ -91,8 +91,10 @@ public static class EvalCommand
                 output["latent_size"] = loaded.Model.LatentSize;
                 output["reconstruction_token_accuracy"] = latent.ReconstructionAccuracy;
             }
+            // The corpus's file counts (a modality may describe its files as a list: count it).
             foreach (var (key, value) in corpus.Describe())
-                if (key is "files" or "skippedFiles" && value is not null) output[key == "files" ? "files" : "skipped_files"] = value.DeepClone();
+                if (key is "files" or "skippedFiles" && value is not null)
+                    output[key == "files" ? "files" : "skipped_files"] = value is JsonArray list ? list.Count : value.DeepClone();
             if (p.GetValue(json))
             {
                 Console.Out.WriteLine(output.ToJsonString());

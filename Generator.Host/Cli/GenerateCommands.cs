@@ -127,7 +127,9 @@ public static class GenerateCommands
             }.Validate();
             var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), "sample", options.Count);
             var results = generator.SampleMany([options]);
-            (int Copies, int Outputs)? copies = generator is ITrainingCopyCheck check ? (check.CountCopies(results[0]), results[0].Count) : null;
+            (int Copies, int Outputs)? copies = generator is ITrainingCopyCheck check && check.CountCopies(results[0]) is { } n ? (n, results[0].Count) : null;
+            if (generator is ITrainingCopyCheck && copies is null && !p.GetValue(json))
+                Terminal.Error.Line("copies of training snippets not counted: the model's training data is not on this machine");
             var written = plan.Write([], results, p.GetValue(json), "sample", copies);
             if (copies is { } c && !p.GetValue(json))
                 Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"{c.Copies} of {c.Outputs} samples copy a training example verbatim"));

@@ -6,6 +6,7 @@ using VaeCreative.Core.Variation;
 using VaeCreative.Text.Models;
 using VaeCreative.Text.Snippets;
 using VaeCreative.Text.Tokenization;
+using VaeCreative.Text.Unicode;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Text.Generation;
@@ -16,19 +17,14 @@ namespace VaeCreative.Text.Generation;
 /// decodes its rows back to text. Outputs are <c>text/plain</c> material with a <c>tokens</c> property. A language
 /// model (<see cref="SentenceLm"/>) only samples: it has no latent space to vary or interpolate in.
 /// </summary>
-public sealed class TextGenerator : IMaterialGenerator
+public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
 {
     /// <summary>Property of an output: the number of tokens the model generated for it.</summary>
     public const string TokensProperty = "tokens";
 
-    /// <summary>Redraw rounds for variations that copy the seed, repeat each other or are empty; then what is left is kept.</summary>
-    private const int MaxRedraws = 8;
-
-    /// <summary>Added to a request's rng per redraw round, so each round draws fresh codes and noise.</summary>
-    private const long RedrawRngStride = 1_000_003;
-
     private readonly SentenceVaeOptions options;
     private readonly bool usesLatent;
+    private readonly Lazy<HashSet<string>?> trainingSnippets;
 
     /// <summary>Generation on <paramref name="model"/> (an <see cref="ISentenceModel"/>) with its <paramref name="tokenizer"/>.</summary>
     public TextGenerator(LoadedModel model, TextTokenizer tokenizer)
@@ -44,6 +40,7 @@ public sealed class TextGenerator : IMaterialGenerator
             throw new ModelLoadException($"the tokenizer does not fit the text model in '{model.Directory}'.");
         Model = model;
         Tokenizer = tokenizer;
+        trainingSnippets = new Lazy<HashSet<string>?>(ReadTrainingSnippets);
     }
 
     /// <inheritdoc />
@@ -81,9 +78,8 @@ public sealed class TextGenerator : IMaterialGenerator
 
     /// <inheritdoc />
     /// <remarks>
-    /// The engine redraws rows whose tokens equal the seed's or an earlier variation's; two different token rows can
-    /// still read the same (byte pieces, spacing), so outputs are compared again as trimmed text, and empty outputs are
-    /// redrawn too, for up to <see cref="MaxRedraws"/> rounds.
+    /// Copies are judged on the decoded text (two token rows can read the same: byte pieces, spacing): a variation
+    /// equal to the seed or to an earlier variation, or empty, is redrawn (<see cref="DistinctDraws"/>).
     /// </remarks>
     public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
     {
@@ -92,37 +88,48 @@ public sealed class TextGenerator : IMaterialGenerator
         if (requests.Count == 0) return [];
         var seeds = requests.Select(r => Seed(r.Seed, "seed")).ToArray();
         foreach (var r in requests) r.Options.Validate();
-        var results = Draw(requests.Select(r => r.Options.Count).ToArray(), attempt: 0);
-        for (var attempt = 1; attempt <= MaxRedraws; attempt++)
-        {
-            var bad = new List<int>[requests.Count];
-            for (var i = 0; i < requests.Count; i++)
-            {
-                var seen = new HashSet<string>(StringComparer.Ordinal) { seeds[i].Text.Trim() };
-                bad[i] = Enumerable.Range(0, results[i].Count).Where(v => results[i][v].Text.Length == 0 || !seen.Add(results[i][v].Text)).ToList();
-            }
-            if (bad.All(b => b.Count == 0)) break;
-            var redrawn = Draw(bad.Select(b => b.Count).ToArray(), attempt);
-            for (var i = 0; i < requests.Count; i++)
-                for (var j = 0; j < bad[i].Count; j++) results[i][bad[i][j]] = redrawn[i][j];
-        }
-        return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
-
-        List<Decoded>[] Draw(int[] counts, int attempt)
+        var results = DistinctDraws.Draw(requests.Select(r => r.Options.Count).ToArray(), seeds.Select(s => s.Text.Trim()).ToArray(), (counts, attempt) =>
         {
             using var scope = NewDisposeScope();
             var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
             var batch = active.Select(i =>
             {
                 var o = requests[i].Options;
-                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature,
-                    unchecked(o.Rng + attempt * RedrawRngStride), o.TopP);
+                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), o.TopP);
             }).ToArray();
-            var outputs = Model.Engine.VaryBatch(batch);
+            var outputs = Model.Engine.VaryBatch(batch, rejectCopies: false);
             var drawn = new List<Decoded>[requests.Count];
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
             for (var k = 0; k < active.Length; k++) drawn[active[k]] = Decode(outputs[k]);
             return drawn;
+        }, d => d.Text, d => d.Text.Length == 0);
+        return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The training snippets are read again from the data folder the manifest records (same split), once per loaded
+    /// model; null when that data is not on this machine.
+    /// </remarks>
+    public int? CountCopies(IReadOnlyList<Material> outputs)
+    {
+        var training = trainingSnippets.Value;
+        return training is null ? null : outputs.Count(o => o.Text is { } t && training.Contains(Nfc.Normalize(t).Trim()));
+    }
+
+    private HashSet<string>? ReadTrainingSnippets()
+    {
+        var settings = Model.Manifest.Training?["settings"];
+        if (settings?["data"]?.GetValue<string>() is not { } data || (!File.Exists(data) && !Directory.Exists(data))) return null;
+        var fraction = settings["validationFraction"]?.GetValue<double>() ?? 0.1;
+        try
+        {
+            var corpus = Corpus.TextCorpus.Load(data, fraction, Training.TextTrainingRecipe.MaxSnippetChars, _ => { });
+            return corpus.Train.Select(t => t.Trim()).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Training.TrainingDataException)
+        {
+            return null;
         }
     }
 

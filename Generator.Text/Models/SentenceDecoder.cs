@@ -90,6 +90,16 @@ internal sealed class SentenceDecoder
         return inputs.masked_fill(drop, mask);
     }
 
+    /// <summary>The positions of <paramref name="tokens"/> the decoder predicts: every one after the BOS that is not padding (the tokens and the EOS).</summary>
+    public Tensor PredictedElements(Tensor tokens)
+    {
+        using var pad = settings.PadId.ToScalar();
+        using var no = false.ToScalar(); // held, not temporary: see Scalars
+        var real = tokens.ne(pad);
+        real.select(1, 0).fill_(no);
+        return real;
+    }
+
     /// <summary>
     /// Per-row NLL of <paramref name="tokens"/>' real targets (its tokens and EOS; padding adds nothing) given
     /// <paramref name="z"/> (null without a latent code), and the teacher-forced argmax hits among those targets.

@@ -91,6 +91,9 @@ public sealed class SentenceLm : nn.Module<Tensor, Tensor>, ISentenceModel
     /// <inheritdoc cref="SentenceVae.RowNoiseShape" />
     public long[] RowNoiseShape => [Settings.MaxTokens];
 
+    /// <inheritdoc cref="SentenceVae.PredictedElements" />
+    public Tensor PredictedElements(Tensor tokens) => parts.PredictedElements(tokens);
+
     /// <summary>Teacher-forced logits [batch, steps − 1, vocab] of each next token.</summary>
     public override Tensor forward(Tensor tokens)
     {

@@ -88,6 +88,10 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, ISentenceModel
     /// </summary>
     public long[] RowNoiseShape => [Settings.MaxTokens];
 
+    /// <inheritdoc />
+    /// <remarks>Every position after the BOS that is not padding: the tokens and the EOS.</remarks>
+    public Tensor PredictedElements(Tensor tokens) => parts.PredictedElements(tokens);
+
     /// <summary>The id word dropout puts in place of a decoder input (one past the vocabulary; never predicted).</summary>
     public int MaskId => parts.MaskId;
 

@@ -9,6 +9,8 @@ public static class RepoPaths
 
     public static string DefaultMelodyModel => Path.Combine(Root, "models", "melody-2bar");
 
+    public static string DefaultTextModel => Path.Combine(Root, "models", "text-fortunes");
+
     public static string SeedMelody => Path.Combine(Root, "samples", "seed-melody.mid");
 
     /// <summary>The CLI built next to the tests (the Tests project references Generator.Host).</summary>

@@ -27,6 +27,12 @@ public static class HostEndpoints
         Capabilities = ["variations", "interpolations", "samples", "training"],
         Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads(),
             Precision = host.Precision == Core.Serving.InferencePrecision.BFloat16 ? "bf16" : "fp32" }],
+        Modalities = host.Modalities.All.Select(m => new ModalityInfo
+        {
+            Name = m.Name,
+            MediaTypes = m.Formats.Select(f => f.MediaType).ToList(),
+            DefaultModel = m.DefaultModelId,
+        }).ToList(),
         Queue = host.Queue.Describe(),
         LiveTensors = TorchSharp.torch.Tensor.TotalCount,
         ManagedMemoryBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,

@@ -152,8 +152,8 @@ public class CliTests
             Assert.InRange(root.GetProperty(key).GetDouble(), 0.0, 1.0);
         Assert.True(root.GetProperty("elbo_nats").GetDouble() > 0);
         Assert.True(root.GetProperty("kl_nats").GetDouble() >= 0);
-        // The importance-weighted bound is tighter than the ELBO; perplexity is per predicted token.
-        Assert.InRange(root.GetProperty("nll_nats").GetDouble(), 0, root.GetProperty("elbo_nats").GetDouble() + 1e-6);
+        // Perplexity is per predicted token (elbo_nats reconstructs at z = μ, so it is no bound to compare the NLL with).
+        Assert.True(root.GetProperty("nll_nats").GetDouble() > 0);
         Assert.Equal(20 * 32, root.GetProperty("tokens").GetInt64());
         Assert.Equal(Math.Exp(root.GetProperty("nll_nats").GetDouble() * 20 / (20 * 32)), root.GetProperty("perplexity").GetDouble(), 6);
         Assert.InRange(root.GetProperty("active_units").GetInt32(), 0, root.GetProperty("latent_size").GetInt32());

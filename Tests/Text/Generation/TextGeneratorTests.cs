@@ -33,6 +33,20 @@ public class TextGeneratorTests
     }
 
     [Fact]
+    public void Copies_of_training_snippets_are_counted_from_the_data_the_manifest_records()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = (ITrainingCopyCheck)TinyTextRun.Generator(services);
+        var held = TinyTextRun.Sentences.Where(t => VaeCreative.Text.Corpus.TextCorpus.IsHeldOut(t, 0.1)).ToList();
+        var trained = TinyTextRun.Sentences.Where(t => !VaeCreative.Text.Corpus.TextCorpus.IsHeldOut(t, 0.1)).ToList();
+        Assert.NotEmpty(trained);
+        var outputs = new[] { Text(trained[0]), Text(trained[1] + " "), Text("no sentence of the corpus reads like this one.") }
+            .Concat(held.Take(1).Select(Text)).ToList();
+        // Two training snippets (one with trailing space); the invented line and a held-out snippet are not copies.
+        Assert.Equal(2, generator.CountCopies(outputs));
+    }
+
+    [Fact]
     public void The_same_rng_gives_the_same_variations_alone_and_batched()
     {
         using var services = TinyTextRun.Services();

@@ -192,6 +192,18 @@ public class SentenceDecoderTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void Predicted_elements_are_the_tokens_and_eos_not_bos_or_padding(bool languageModel)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(languageModel);
+        var predicted = model.PredictedElements(Rows(6, [7, 8], [9]));
+        Assert.NotNull(predicted);
+        Assert.Equal([false, true, true, true, false, false, false, true, true, false, false, false], predicted.data<bool>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Bad_token_batches_are_refused_with_a_reason(bool languageModel)
     {
         using var scope = NewDisposeScope();
