@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Benchmark suite: the C# melody and text models and their identical PyTorch twins, side by side, on this machine.
-#   ./bench/run.sh [--quick] [--text-only]
+#   ./bench/run.sh [--quick] [--text-only] [--text-model DIR]
 # Writes bench/results/latest.json and bench/results/latest.md and prints the table.
 # --text-only runs the text phases alone: a full run replaces the text section of latest.{json,md} (the melody figures
 # stay as they were measured); with --quick it writes bench/results/text-quick.{json,md} instead.
+# The text phases use --text-model DIR, else models/text-fortunes, else an untrained model of the default shape.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 QUICK=""
 TEXT_ONLY=""
-for arg in "$@"; do
-  case "$arg" in
+TEXT_MODEL=()
+usage() { echo "usage: bench/run.sh [--quick] [--text-only] [--text-model DIR]" >&2; exit 2; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --quick) QUICK="--quick" ;;
     --text-only) TEXT_ONLY="--text-only" ;;
-    *) echo "usage: bench/run.sh [--quick] [--text-only]" >&2; exit 2 ;;
+    --text-model) [[ $# -ge 2 ]] || usage; TEXT_MODEL=(--model "$(cd "$2" && pwd)"); shift ;;
+    *) usage ;;
   esac
+  shift
 done
 THREADS=2
 
@@ -78,7 +83,7 @@ fi
 T="$WORK/text"
 load_start="$(cut -d' ' -f1 /proc/loadavg)"
 step "text: exporting the text model, fortune snippets, seed and noise"
-"${CS[@]}" text-export --out "$T" --threads $THREADS > "$R/cs_text_export.json"
+"${CS[@]}" text-export --out "$T" "${TEXT_MODEL[@]}" --threads $THREADS > "$R/cs_text_export.json"
 step "text: numerical equivalence (same initial weights, batches, noise and word-dropout draws; 3 Adam steps; one vary)"
 "${CS[@]}" text-equivalence --dir "$T" --out "$WORK/text-eq" --threads $THREADS > "$R/cs_text_equivalence.json"
 "${PY[@]}" text-equivalence --dir "$WORK/text-eq" --threads $THREADS > "$R/py_text_equivalence.json"

@@ -8,6 +8,7 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
@@ -143,6 +144,7 @@ internal static class TextBench
             rows = Rows,
             mean_tokens = data.Targets / (double)data.Count,
             seed_text = seedText,
+            torchsharp = TorchRuntime.TorchSharpVersion,
         };
     }
 
@@ -199,6 +201,10 @@ internal static class TextBench
             var kl = posterior.KlToStandardNormal();
             var terms = ElboTerms.Compute(rec.Nll, kl, beta, freeBits);
             terms.Loss.backward();
+            // The first step's gradients (before clipping), in parameter order, for the twin to compare one by one.
+            if (s == 0)
+                WriteFloats(Path.Combine(outDir, "gradients0.f32"),
+                    model.parameters().SelectMany(p => p.grad!.contiguous().data<float>().ToArray()).ToArray());
             nn.utils.clip_grad_norm_(model.parameters(), clip);
             optimizer.step();
             losses.Add(terms.Loss.item<float>());

@@ -210,6 +210,18 @@ def ordered_parameters(model, spec):
     return [named[n] for n in spec["parameter_order"]]
 
 
+def gradient_differences(spec, params, flat):
+    """Per parameter (C# order), the largest difference between its gradient here and the C# side's."""
+    out, offset = {}, 0
+    for name, p in zip(spec["parameter_order"], params):
+        n = p.numel()
+        out[name] = float((p.grad.reshape(-1) - flat[offset : offset + n]).abs().max())
+        offset += n
+    if offset != flat.numel():
+        raise SystemExit("the C# gradients do not match the parameter shapes")
+    return out
+
+
 def text_equivalence(args):
     """Same initial weights, batches, reparameterisation noise and word-dropout uniforms as the C# side; Adam steps;
     then the C# side's exported model varies the seed from the C# side's noise and the twin decodes the same."""
@@ -238,6 +250,8 @@ def text_equivalence(args):
         nll, _, _ = model.reconstruct(x, z, dropout_uniform=u)
         loss = text_vae.elbo_loss(nll, text_vae.kl(mean, logvar), spec["beta"], spec["free_bits"])
         loss.backward()
+        if s == 0:
+            gradient_diff = gradient_differences(spec, params, floats(os.path.join(d, "gradients0.f32")))
         torch.nn.utils.clip_grad_norm_(params, spec["clip"])
         opt.step()
         losses.append(loss.item())
@@ -276,6 +290,7 @@ def text_equivalence(args):
         "vary_positions": int(tokens.numel()),
         "vary_positions_differing": int(tokens.ne(cs_tokens).sum()),
         "rng_streams_identical": same_streams,
+        "first_step_gradient_max_abs_difference": gradient_diff,
     }
 
 
