@@ -16,8 +16,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from melody_vae import load_safetensors  # noqa: F401  (re-exported for bench.py)
-
 
 class SentenceVae(nn.Module):
     def __init__(self, vocab=8000, max_tokens=48, pad=0, bos=2, eos=3, embedding=192, encoder_hidden=256,
