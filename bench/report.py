@@ -1,5 +1,12 @@
 #!/usr/bin/python3
-"""Merges the phase results of bench/run.sh into latest.json and latest.md (and prints the table)."""
+"""Merges the phase results of bench/run.sh into latest.json and latest.md (and prints the table).
+
+    report.py RESULTS_DIR --full|--quick OUT_DIR [--text-only]
+
+With --text-only (bench/run.sh --text-only) only the text phases ran: a full run replaces the "text" object of
+OUT_DIR/latest.json and the text section of latest.md, keeping the melody figures as they were measured; a quick run
+writes OUT_DIR/text-quick.{json,md}.
+"""
 import datetime
 import json
 import os
@@ -34,8 +41,165 @@ def cpu_model():
     return platform.processor()
 
 
+TEXT_HEADING = "## Text"
+EQUIVALENCE_TOLERANCE = 1e-4  # relative, on each step's loss
+
+
+def fmt(v):
+    if v is None:
+        return "–"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}"
+
+
+def figure_table(figures):
+    lines = ["| figure | unit | C# | PyTorch | speedup | target |", "|---|---|---:|---:|---:|---|"]
+    for f in figures:
+        sp = "–" if f["speedup"] is None else f"{f['speedup']:.2f}×"
+        lines.append(f"| {f['name']} | {f['unit']} | {fmt(f['csharp'])} | {fmt(f['pytorch'])} | {sp} | {f.get('target', '')} |")
+    return lines
+
+
+def commit_and_date():
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return commit, datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def text_section(d, mode, blas):
+    """The text model beside its PyTorch twin: (result object, markdown lines, equivalence passed)."""
+    export = load(d, "cs_text_export")
+    eq_cs, eq_py = load(d, "cs_text_equivalence"), load(d, "py_text_equivalence")
+    tr_cs, tr_py = load(d, "cs_text_train_b64"), load(d, "py_text_train_b64")
+    lat_cs, lat_py = load(d, "cs_text_latency"), load(d, "py_text_latency")
+    figures = [
+        figure("text_train_examples_per_s_b64", "examples/s", tr_cs["examples_per_s"], tr_py["examples_per_s"], True),
+        figure("text_train_target_tokens_per_s_b64", "tokens/s", tr_cs["target_tokens_per_s"], tr_py["target_tokens_per_s"], True),
+        figure("text_vary8_latency_ms_p50", "ms", lat_cs["p50_ms"], lat_py["p50_ms"], False),
+        figure("text_vary8_latency_ms_p95", "ms", lat_cs["p95_ms"], lat_py["p95_ms"], False),
+        figure("text_vary8_latency_ms_p99", "ms", lat_cs["p99_ms"], lat_py["p99_ms"], False),
+        # C# only: the whole text path (tokenise, vary, redraw copies, detokenise); the twin starts from token ids.
+        figure("text_vary8_text_in_out_ms_p50", "ms", lat_cs["text_p50_ms"], None, False),
+        figure("text_vary8_text_in_out_ms_p95", "ms", lat_cs["text_p95_ms"], None, False),
+        figure("peak_rss_mb_text_train", "MB", tr_cs["peak_rss_mb"], tr_py["peak_rss_mb"], False),
+    ]
+    same_work = lat_cs["generated_tokens"] == lat_py["generated_tokens"]
+    passed = eq_py["max_relative_difference"] <= EQUIVALENCE_TOLERANCE
+    same_tokens = eq_py["vary_positions_differing"] == 0
+    load_avg = load(d, "text_load") if os.path.exists(os.path.join(d, "text_load.json")) else None
+    commit, date = commit_and_date()
+    result = {
+        "mode": mode.lstrip("-"),
+        "commit": commit,
+        "date": date,
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "threads_used": blas["threads"],
+        "pytorch": blas["torch"],
+        "pytorch_blas": blas["blas"],
+        "load_average_1min": load_avg,
+        "model": export,
+        "figures": figures,
+        "latency": {"runs": lat_cs["runs"], "generated_tokens": {"csharp": lat_cs["generated_tokens"], "pytorch": lat_py["generated_tokens"]},
+                    "same_work": same_work},
+        "equivalence": {
+            "csharp_losses": eq_cs["losses"],
+            "pytorch_losses": eq_py["pytorch_losses"],
+            "kl_nats": eq_cs["kl_nats"],
+            "rows_over_free_nats": eq_cs["rows_over_free_nats"],
+            "batch": eq_cs["batch"],
+            "widths": eq_cs["widths"],
+            "max_abs_difference": eq_py["max_abs_difference"],
+            "max_relative_difference": eq_py["max_relative_difference"],
+            "weights_max_abs_difference": eq_py["weights_max_abs_difference"],
+            "seed_mean_max_abs_difference": eq_py["seed_mean_max_abs_difference"],
+            "vary_positions": eq_py["vary_positions"],
+            "vary_positions_differing": eq_py["vary_positions_differing"],
+            "rng_streams_identical": eq_py["rng_streams_identical"],
+            "first_step_gradient_max_abs_difference": eq_py["first_step_gradient_max_abs_difference"],
+            "beta": eq_cs["beta"],
+            "free_bits": eq_cs["free_bits"],
+            "passed": passed,
+            "vary_tokens_identical": same_tokens,
+        },
+    }
+    e = result["equivalence"]
+    grads = e["first_step_gradient_max_abs_difference"]
+    losses = lambda xs: ", ".join(f"{x:.6f}" for x in xs)
+    lines = [
+        TEXT_HEADING,
+        "",
+        f"The text model (`SentenceVae`, default shape) beside its PyTorch twin (`bench/reference/text_vae.py`); "
+        f"mode: {result['mode']}; commit {commit}; {date}; {result['cpu']}, {result['threads_used']} threads"
+        + (f"; 1-minute load average {load_avg['start']} when the text phases began, {load_avg['end']} when they ended"
+           f" (2 would be these phases alone)." if load_avg else "."),
+        "",
+        *figure_table(figures),
+        "",
+        f"Model: {export['weights']} weights ({export['model_dir']}), {export['parameters']:,} parameters, "
+        f"{export['vocabulary']:,} tokens, rows of at most {export['max_tokens']} positions. Training data: {export['rows']:,} of the "
+        f"{export['snippets_train']:,} training snippets of Debian's fortunes, tokenised with the model's tokenizer "
+        f"({export['mean_tokens']:.1f} targets — tokens and EOS — each on average), in a fixed shuffled order; batches of 64 as wide as their longest row; "
+        f"the recipe's step (word dropout, free bits, clipping, Adam). Seed: \"{export['seed_text']}\".",
+        f"Latency: 8 variations (similarity 0.75, temperature 0.5: encode, slerp, decode), {lat_cs['runs']} runs after 10 warm-up; "
+        f"no posterior-mean cache. The twin decodes, each run, the noise the C# engine drew for it: generated tokens C# "
+        f"{lat_cs['generated_tokens']:,}, PyTorch {lat_py['generated_tokens']:,} ({'the same work' if same_work else 'NOT the same work'}).",
+        f"Equivalence: same initial weights, 3 batches of {e['batch']} snippets (widths {', '.join(map(str, e['widths']))}), "
+        f"reparameterisation noise and word-dropout draws; β {e['beta']:g}, free bits {e['free_bits']:g} (rows above the free nats per step: "
+        f"{', '.join(map(str, e['rows_over_free_nats']))}); 3 Adam steps — C# losses {losses(e['csharp_losses'])}, "
+        f"PyTorch {losses(e['pytorch_losses'])}; max abs difference {e['max_abs_difference']:.2e}, relative "
+        f"{e['max_relative_difference']:.2e}; first-step gradients differ by at most {max(grads.values()):.2e} ({max(grads, key=grads.get)}), "
+        f"weights after 3 steps by at most {e['weights_max_abs_difference']:.2e}. "
+        f"One vary of the seed on the exported model from the C# engine's noise: posterior means differ by at most "
+        f"{e['seed_mean_max_abs_difference']:.2e}, {e['vary_positions_differing']} of {e['vary_positions']} token positions differ "
+        f"({'passed' if passed else 'FAILED'}: relative loss tolerance {EQUIVALENCE_TOLERANCE:g}). "
+        f"PyTorch {blas['torch']}'s generator {'draws the same numbers as' if e['rng_streams_identical'] else 'draws other numbers than'} "
+        f"TorchSharp's for the same seed.",
+    ]
+    if e["max_abs_difference"] > 0 or e["weights_max_abs_difference"] > 0 or e["seed_mean_max_abs_difference"] > 0:
+        lines.append(
+            "Differences are in the last bits of float32: the two sides are different builds (the libtorch of TorchSharp "
+            f"{export.get('torchsharp', '?')}, with MKL, against Debian's torch {blas['torch']} with OpenBLAS) whose kernels add some sums in another "
+            "order; PyTorch alone gives a seed's posterior mean other last bits in a batch of 64 than alone. The melody "
+            "model (one-hot inputs: no embedding, packing or tied output layer) stays bit-identical.")
+    return result, lines, passed
+
+
+def write_atomically(out, files):
+    os.makedirs(out, exist_ok=True)
+    for name, text in files:
+        tmp = os.path.join(out, f".{name}.tmp")
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(out, name))
+
+
+def text_only(d, mode, out):
+    blas = load(d, "py_blas")
+    text, lines, passed = text_section(d, mode, blas)
+    table = "\n".join(lines) + "\n"
+    if mode == "--quick":
+        write_atomically(out, (("text-quick.json", json.dumps(text, indent=2) + "\n"), ("text-quick.md", table)))
+    else:
+        latest_json, latest_md = os.path.join(out, "latest.json"), os.path.join(out, "latest.md")
+        result = json.load(open(latest_json)) if os.path.exists(latest_json) else {}
+        result["text"] = text
+        md = open(latest_md).read() if os.path.exists(latest_md) else ""
+        cut = md.find("\n" + TEXT_HEADING + "\n")
+        md = (md if cut < 0 else md[: cut + 1]).rstrip("\n")
+        md = (md + "\n\n" if md else "") + table
+        write_atomically(out, (("latest.json", json.dumps(result, indent=2) + "\n"), ("latest.md", md)))
+    print(table)
+    if not text["equivalence"]["vary_tokens_identical"]:
+        print("bench: the text twin decoded other tokens than the C# engine from the same noise", file=sys.stderr)
+    if not passed:
+        print("bench: text numerical equivalence check FAILED", file=sys.stderr)
+        sys.exit(1)
+
+
 def main():
     d, mode, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    if "--text-only" in sys.argv[4:]:
+        text_only(d, mode, out)
+        return
     eq_cs, eq_py = load(d, "cs_equivalence"), load(d, "py_equivalence")
     blas, matmul, flops = load(d, "py_blas"), load(d, "cs_matmul"), load(d, "cs_flops")
     tr = {b: (load(d, f"cs_train_b{b}"), load(d, f"py_train_b{b}")) for b in (64, 512)}
@@ -80,7 +244,8 @@ def main():
             r = by[(b, c)]
             host_table.append(f"| {c} | {'on' if b else 'off'} | {r['requests_per_s']:.1f} | {r['variations_per_s']:.0f} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} | {r['Errors']} |")
     batching_gain = by[(True, 64)]["requests_per_s"] / by[(False, 64)]["requests_per_s"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    commit, date = commit_and_date()
+    text, text_lines, text_passed = text_section(d, mode, blas)
     result = {
         "machine": {
             "cpu": cpu_model(),
@@ -100,25 +265,15 @@ def main():
                 "passed": eq_py["max_relative_difference"] <= 1e-4,
             },
             "commit": commit,
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "date": date,
         },
         "figures": figures,
         "host": {"results": host, "batching_speedup_64_clients": batching_gain,
                  "targets": "batching >= 5x throughput of batching off at 64 clients; p99 < 250 ms at 64 clients"},
+        "text": text,
     }
 
-    def fmt(v):
-        if v is None:
-            return "–"
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}"
-
-    lines = [
-        f"| figure | unit | C# | PyTorch | speedup | target |",
-        "|---|---|---:|---:|---:|---|",
-    ]
-    for f in figures:
-        sp = "–" if f["speedup"] is None else f"{f['speedup']:.2f}×"
-        lines.append(f"| {f['name']} | {f['unit']} | {fmt(f['csharp'])} | {fmt(f['pytorch'])} | {sp} | {f.get('target', '')} |")
+    lines = figure_table(figures)
     m = result["machine"]
     eq = m["equivalence"]
     lines += [
@@ -139,17 +294,17 @@ def main():
         "",
         f"Batching at 64 clients: {batching_gain:.2f}× the throughput of batching off (target ≥ 5×); "
         f"p99 {by[(True, 64)]['p99_ms']:.0f} ms (target < 250 ms).",
+        "",
+        *text_lines,
     ]
     table = "\n".join(lines) + "\n"
-    os.makedirs(out, exist_ok=True)
-    for name, text in (("latest.json", json.dumps(result, indent=2) + "\n"), ("latest.md", table)):
-        tmp = os.path.join(out, f".{name}.tmp")
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, os.path.join(out, name))
+    write_atomically(out, (("latest.json", json.dumps(result, indent=2) + "\n"), ("latest.md", table)))
     print(table)
     if not eq["passed"]:
         print("bench: numerical equivalence check FAILED", file=sys.stderr)
+    if not text_passed:
+        print("bench: text numerical equivalence check FAILED", file=sys.stderr)
+    if not (eq["passed"] and text_passed):
         sys.exit(1)
 
 

@@ -27,7 +27,8 @@ public static class Program
         if (args.Length < 1)
         {
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
-                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz");
+                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz,\n" +
+                                    "        text-export, text-equivalence, text-train, text-latency");
             return 2;
         }
         var phase = args[0];
@@ -49,6 +50,10 @@ public static class Program
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "fuzz" => Fuzz.Run(args, repo),
             "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },
+            "text-export" => TextBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--model"), Arg(args, "--corpus") ?? TextBench.FortunesPath),
+            "text-equivalence" => TextBench.Equivalence(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
+            "text-train" => TextBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
+            "text-latency" => TextBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));
@@ -289,12 +294,12 @@ public static class Program
         return 3 * (encoder + decoder + heads);
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static double RssMb() => StatusKb("VmRSS:") / 1024.0;
 
-    private static double PeakRssMb() => StatusKb("VmHWM:") / 1024.0;
+    internal static double PeakRssMb() => StatusKb("VmHWM:") / 1024.0;
 
     private static double StatusKb(string key)
     {

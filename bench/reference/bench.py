@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """PyTorch side of the benchmark suite; each phase prints one JSON object (see bench/run.sh).
 
-Runs with Debian's python3-torch. The model is bench/reference/melody_vae.py, the identical twin of
-the C# SequenceVae at the default (cat-mel_2bar_small) configuration.
+Runs with Debian's python3-torch. The melody model is bench/reference/melody_vae.py, the identical twin of
+the C# SequenceVae at the default (cat-mel_2bar_small) configuration; the text phases (text-*) use
+bench/reference/text_vae.py, the twin of the C# SentenceVae, with the shape and weights the C# side exports.
 """
 import argparse
 import json
@@ -16,6 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from melody_vae import MelodyVae, elbo_loss, kl, load_safetensors, vary  # noqa: E402
+import text_vae  # noqa: E402
 
 
 def peak_rss_mb():
@@ -166,6 +168,197 @@ def blas(args):
     return {"torch": torch.__version__, "blas": target, "matmul_1024_ms": ms, "threads": torch.get_num_threads()}
 
 
+def percentiles(times, *ps):
+    times = sorted(times)
+    return [times[min(len(times) - 1, int(np.ceil(p * len(times))) - 1)] for p in ps]
+
+
+def text_spec(d):
+    with open(os.path.join(d, "text.json")) as f:
+        return json.load(f)
+
+
+def text_rows(path, count, width):
+    data = np.fromfile(path, dtype=np.int64)
+    return torch.from_numpy(data[: count * width].copy()).view(count, width)
+
+
+def text_batch(rows, pad):
+    """A training batch as the C# TextDataset gives one: as wide as its longest row."""
+    width = int(rows.ne(pad).sum(1).max())
+    return rows.narrow(1, 0, width).contiguous()
+
+
+def floats(path, shape=None):
+    t = torch.from_numpy(np.fromfile(path, dtype=np.float32).copy())
+    return t if shape is None else t.view(*shape)
+
+
+def load_text_model(spec, path):
+    model = text_vae.SentenceVae.from_spec(spec["model"])
+    state = load_safetensors(path)
+    differ = set(model.state_dict()) ^ set(state)
+    if differ:
+        raise SystemExit(f"parameter names differ between C# and PyTorch: {sorted(differ)}")
+    model.load_state_dict(state)
+    return model
+
+
+def ordered_parameters(model, spec):
+    """The parameters in the C# module's order: the gradient-clipping norm sums their norms in this order."""
+    named = dict(model.named_parameters())
+    return [named[n] for n in spec["parameter_order"]]
+
+
+def gradient_differences(spec, params, flat):
+    """Per parameter (C# order), the largest difference between its gradient here and the C# side's."""
+    out, offset = {}, 0
+    for name, p in zip(spec["parameter_order"], params):
+        n = p.numel()
+        out[name] = float((p.grad.reshape(-1) - flat[offset : offset + n]).abs().max())
+        offset += n
+    if offset != flat.numel():
+        raise SystemExit("the C# gradients do not match the parameter shapes")
+    return out
+
+
+def text_equivalence(args):
+    """Same initial weights, batches, reparameterisation noise and word-dropout uniforms as the C# side; Adam steps;
+    then the C# side's exported model varies the seed from the C# side's noise and the twin decodes the same."""
+    d = args.dir
+    with open(os.path.join(d, "spec.json")) as f:
+        spec = json.load(f)
+    m = spec["model"]
+    steps, batch, pad = spec["steps"], spec["batch"], m["pad"]
+    model = load_text_model(spec, os.path.join(d, "init.safetensors"))
+    params = ordered_parameters(model, spec)
+    rows = text_rows(os.path.join(d, "tokens.i64"), steps * batch, m["max_tokens"])
+    eps = floats(os.path.join(d, "eps.f32"), (steps, batch, m["latent"]))
+    dropout = floats(os.path.join(d, "dropout.f32"))
+    opt = torch.optim.Adam(params, lr=spec["lr"])
+    losses, widths, offset = [], [], 0
+    model.train()
+    for s in range(steps):
+        x = text_batch(rows[s * batch : (s + 1) * batch], pad)
+        widths.append(x.shape[1])
+        n = batch * (x.shape[1] - 1)
+        u = dropout[offset : offset + n].view(batch, x.shape[1] - 1)
+        offset += n
+        opt.zero_grad()
+        mean, logvar = model.encode(x)
+        z = mean + logvar.mul(0.5).exp() * eps[s]
+        nll, _, _ = model.reconstruct(x, z, dropout_uniform=u)
+        loss = text_vae.elbo_loss(nll, text_vae.kl(mean, logvar), spec["beta"], spec["free_bits"])
+        loss.backward()
+        if s == 0:
+            gradient_diff = gradient_differences(spec, params, floats(os.path.join(d, "gradients0.f32")))
+        torch.nn.utils.clip_grad_norm_(params, spec["clip"])
+        opt.step()
+        losses.append(loss.item())
+    if widths != spec["widths"] or offset != dropout.numel():
+        raise SystemExit(f"batch widths differ: C# {spec['widths']}, PyTorch {widths}")
+    after = load_safetensors(os.path.join(d, "after.safetensors"))
+    with torch.no_grad():
+        weights_diff = max(float((p - after[n]).abs().max()) for n, p in model.state_dict().items())
+
+    # Generation: the exported model, the C# side's code noise and per-position uniforms.
+    v = spec["vary"]
+    shared = load_text_model(spec, v["weights"])
+    shared.eval()
+    count, latent, width = v["count"], m["latent"], m["max_tokens"]
+    noise = floats(os.path.join(d, "vary_noise.f32"), (count, latent))
+    uniform = floats(os.path.join(d, "vary_uniform.f32"), (count, width))
+    cs_tokens = text_rows(os.path.join(d, "vary_tokens.i64"), count, width)
+    seed = torch.tensor(v["seed"], dtype=torch.int64).view(1, width)
+    with torch.inference_mode():
+        mean, _ = shared.encode(seed)
+        z = text_vae.vary_codes(shared, seed, count, v["similarity"], noise)
+        tokens = shared.generate(z, uniform, torch.full([count], v["temperature"]))
+        g = torch.Generator().manual_seed(v["rng"])
+        same_streams = bool(torch.equal(torch.randn([count, latent], generator=g), noise)
+                            and torch.equal(torch.rand([count, width], generator=g), uniform))
+    cs_mean = floats(os.path.join(d, "vary_mean.f32"))
+    abs_diff = [abs(a - b) for a, b in zip(losses, spec["losses"])]
+    rel = [x / abs(b) for x, b in zip(abs_diff, spec["losses"])]
+    return {
+        "pytorch_losses": losses,
+        "csharp_losses": spec["losses"],
+        "max_abs_difference": max(abs_diff),
+        "max_relative_difference": max(rel),
+        "weights_max_abs_difference": weights_diff,
+        "seed_mean_max_abs_difference": float((mean.view(-1) - cs_mean).abs().max()),
+        "vary_positions": int(tokens.numel()),
+        "vary_positions_differing": int(tokens.ne(cs_tokens).sum()),
+        "rng_streams_identical": same_streams,
+        "first_step_gradient_max_abs_difference": gradient_diff,
+    }
+
+
+def text_train(args):
+    spec = text_spec(args.dir)
+    m = spec["model"]
+    batch = args.batch
+    warmup, timed = (2, 8) if args.quick else (5, 40)
+    rows = text_rows(os.path.join(args.dir, "tokens.i64"), batch * 8, m["max_tokens"])
+    torch.manual_seed(1)
+    model = text_vae.SentenceVae.from_spec(m)
+    params = ordered_parameters(model, spec)
+    t = spec["training"]
+    opt = torch.optim.Adam(params, lr=t["learning_rate"])
+    g = torch.Generator().manual_seed(3)
+    model.train()
+    start, targets = None, 0
+    for s in range(warmup + timed):
+        if s == warmup:
+            start = time.perf_counter()
+        x = text_batch(rows[(s % 8) * batch : (s % 8 + 1) * batch], m["pad"])
+        opt.zero_grad()
+        mean, logvar = model.encode(x)
+        z = mean + logvar.mul(0.5).exp() * torch.randn(mean.shape, generator=g)
+        nll, _, total = model.reconstruct(x, z, generator=g)
+        loss = text_vae.elbo_loss(nll, text_vae.kl(mean, logvar), t["beta"], t["free_bits"])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, t["clip"])
+        opt.step()
+        loss.item()
+        if s >= warmup:
+            targets += total
+    elapsed = time.perf_counter() - start
+    return {"batch": batch, "steps": timed, "examples_per_s": timed * batch / elapsed,
+            "target_tokens_per_s": targets / elapsed, "peak_rss_mb": peak_rss_mb()}
+
+
+def text_latency(args):
+    """8 variations of the seed, per run: encode, slerp, decode. Each run decodes the noise the C# engine draws for
+    the same rng (exported), so both sides decode the same tokens for the same number of steps."""
+    spec = text_spec(args.dir)
+    m, lat = spec["model"], spec["latency"]
+    model = load_text_model(spec, os.path.join(args.dir, "model.safetensors"))
+    model.eval()
+    count, width, latent = lat["count"], m["max_tokens"], m["latent"]
+    warmup, runs = lat["warmup"], lat["quick_runs"] if args.quick else lat["runs"]
+    per_run = count * (latent + width)
+    noise = floats(os.path.join(args.dir, "latency_noise.f32"))
+    if noise.numel() < (warmup + runs) * per_run:
+        raise SystemExit("latency_noise.f32 holds fewer runs than asked")
+    seed = torch.tensor(spec["seed"], dtype=torch.int64).view(1, width)
+    temperatures = torch.full([count], lat["temperature"])
+    times, generated = [], 0
+    with torch.inference_mode():
+        for i in range(warmup + runs):
+            chunk = noise[i * per_run : (i + 1) * per_run]
+            eps = chunk[: count * latent].view(count, latent)
+            uniform = chunk[count * latent :].view(count, width)
+            t0 = time.perf_counter()
+            z = text_vae.vary_codes(model, seed, count, lat["similarity"], eps)
+            out = model.generate(z, uniform, temperatures)
+            if i >= warmup:
+                times.append((time.perf_counter() - t0) * 1000)
+                generated += int(out.narrow(1, 1, width - 1).ne(m["pad"]).sum())
+    p50, p95, p99 = percentiles(times, 0.5, 0.95, 0.99)
+    return {"runs": runs, "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "generated_tokens": generated}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("phase")
@@ -176,7 +369,8 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     phases = {"equivalence": equivalence, "train": train, "latency": latency, "generation": generation,
-              "serve": serve, "cold": cold, "blas": blas}
+              "serve": serve, "cold": cold, "blas": blas,
+              "text-equivalence": text_equivalence, "text-train": text_train, "text-latency": text_latency}
     print(json.dumps(phases[args.phase](args)))
 
 
