@@ -172,6 +172,8 @@ public static class GenerateCommands
     {
         if (file is not null)
         {
+            // A missing file is missing, whatever its extension says it would hold.
+            if (!File.Exists(file)) throw new MaterialException($"'{file}': file not found.");
             if (Registry(services).ForFile(file) is { } other && other != modality)
                 throw new MaterialException($"'{file}' is {other.Formats[0].MediaType} material for {other.Name} models; this is a {modality.Name} model.");
             var seeds = modality.ReadSeedFile(file, properties);

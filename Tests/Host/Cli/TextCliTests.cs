@@ -86,6 +86,7 @@ public class TextCliTests
             (["vary", "--model", Model, "--seed", RepoPaths.SeedMelody, "--out", dir.Path], "melody"),
             (["vary", "--text", "la la la", "--model", "melody-2bar", "--out", dir.Path], "MIDI"),
             (["vary", "--model", Model, "--text", "x", "--track", "1"], "--track"),
+            (["vary", "--model", Model, "--seed", dir.File("missing.mid")], "file not found"),
         };
         foreach (var (args, expected) in cases)
         {
