@@ -42,7 +42,9 @@ def cpu_model():
 
 
 TEXT_HEADING = "## Text"
-EQUIVALENCE_TOLERANCE = 1e-4  # relative, on each step's loss
+# Relative, on each step's loss. Text is held tighter than the melody's 1e-4: its KL term is about 1e-4 of the loss
+# at initialisation, so a twin without free bits still came within 1e-4 (9.6e-5); last-bit differences give 6.5e-8.
+TEXT_EQUIVALENCE_TOLERANCE = 1e-6
 
 
 def fmt(v):
@@ -82,7 +84,7 @@ def text_section(d, mode, blas):
         figure("peak_rss_mb_text_train", "MB", tr_cs["peak_rss_mb"], tr_py["peak_rss_mb"], False),
     ]
     same_work = lat_cs["generated_tokens"] == lat_py["generated_tokens"]
-    passed = eq_py["max_relative_difference"] <= EQUIVALENCE_TOLERANCE
+    passed = eq_py["max_relative_difference"] <= TEXT_EQUIVALENCE_TOLERANCE
     same_tokens = eq_py["vary_positions_differing"] == 0
     load_avg = load(d, "text_load") if os.path.exists(os.path.join(d, "text_load.json")) else None
     commit, date = commit_and_date()
@@ -150,7 +152,7 @@ def text_section(d, mode, blas):
         f"weights after 3 steps by at most {e['weights_max_abs_difference']:.2e}. "
         f"One vary of the seed on the exported model from the C# engine's noise: posterior means differ by at most "
         f"{e['seed_mean_max_abs_difference']:.2e}, {e['vary_positions_differing']} of {e['vary_positions']} token positions differ "
-        f"({'passed' if passed else 'FAILED'}: relative loss tolerance {EQUIVALENCE_TOLERANCE:g}). "
+        f"({'passed' if passed else 'FAILED'}: relative loss tolerance {TEXT_EQUIVALENCE_TOLERANCE:g}). "
         f"PyTorch {blas['torch']}'s generator {'draws the same numbers as' if e['rng_streams_identical'] else 'draws other numbers than'} "
         f"TorchSharp's for the same seed.",
     ]
