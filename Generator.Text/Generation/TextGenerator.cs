@@ -3,6 +3,7 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
+using VaeCreative.Text.Corpus;
 using VaeCreative.Text.Models;
 using VaeCreative.Text.Snippets;
 using VaeCreative.Text.Tokenization;
@@ -49,14 +50,19 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     /// <summary>The model's tokenizer.</summary>
     public TextTokenizer Tokenizer { get; }
 
-    /// <summary>Most tokens of a seed (the model's width less the beginning and end tokens).</summary>
+    /// <summary>Most tokens of a seed piece (the model's width less the beginning and end tokens).</summary>
     public int MaxSeedTokens => options.MaxTokens - 2;
+
+    /// <summary>Most pieces a seed is cut into (each at most <see cref="MaxSeedTokens"/> tokens).</summary>
+    public const int MaxSeedPieces = 64;
 
     /// <inheritdoc />
     /// <remarks>
-    /// A seed over <see cref="MaxSeedTokens"/> is refused (<see cref="MaterialException.OverLimit"/>), not cut: a cut
-    /// snippet would be varied without its end, and nobody would be told. A language model takes no seeds (seeds are
-    /// only varied or interpolated): <see cref="MaterialException"/>.
+    /// A seed over <see cref="MaxSeedTokens"/> is cut into pieces at sentence ends, then at white space
+    /// (<see cref="SnippetSplitter"/>, measured in tokens), and each piece is varied on its own: text in scripts the
+    /// tokenizer saw little of takes several tokens per character, and must still be varied. A seed of more than
+    /// <see cref="MaxSeedPieces"/> pieces is refused (<see cref="MaterialException.OverLimit"/>). A language model takes
+    /// no seeds (seeds are only varied or interpolated): <see cref="MaterialException"/>.
     /// </remarks>
     public PreparedSeed Prepare(Material material, string field)
     {
@@ -66,20 +72,35 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             throw new TextReadException($"a text model takes text; '{field}' is {material.MediaType}.");
         var text = SnippetText.Check(material.Text!, field);
         var tokens = Tokenizer.Encode(text);
+        IReadOnlyList<string> pieces = [text.Trim()];
+        IReadOnlyList<string> separators = [];
+        IReadOnlyList<IReadOnlyList<int>> pieceTokens = [tokens];
         if (tokens.Count > MaxSeedTokens)
-            throw new TextReadException(
-                $"'{field}' is {tokens.Count:N0} tokens long; this model takes snippets of at most {MaxSeedTokens} tokens (shorten it or split it into sentences).",
-                overLimit: true);
-        var row = new long[options.MaxTokens];
-        if (options.PadId != 0) Array.Fill(row, (long)options.PadId);
-        Training.TextDataset.Row(tokens, options).CopyTo(row, 0);
-        return new TextSeed(text, tokens, row);
+        {
+            var ranges = SnippetSplitter.Cut(text, MaxSeedTokens, s => Tokenizer.Encode(s).Count);
+            if (ranges.Count > MaxSeedPieces)
+                throw new TextReadException(
+                    $"'{field}' is {tokens.Count:N0} tokens long and would be varied in {ranges.Count:N0} pieces of at most {MaxSeedTokens} tokens; this model takes at most {MaxSeedPieces} pieces (shorten it).",
+                    overLimit: true);
+            pieces = ranges.Select(r => text[r]).ToList();
+            separators = ranges.Skip(1).Select((r, k) => text[ranges[k].End..r.Start]).ToList();
+            pieceTokens = pieces.Select(p => Tokenizer.Encode(p)).ToList();
+            if (pieceTokens.FirstOrDefault(t => t.Count > MaxSeedTokens) is { } over)
+                throw new TextReadException(
+                    $"'{field}' has a character of {over.Count} tokens; this model takes pieces of at most {MaxSeedTokens} tokens.", overLimit: true);
+        }
+        var rows = new long[pieces.Count * options.MaxTokens];
+        if (options.PadId != 0) Array.Fill(rows, (long)options.PadId);
+        for (var k = 0; k < pieces.Count; k++)
+            Training.TextDataset.Row(pieceTokens[k], options).CopyTo(rows, k * options.MaxTokens);
+        return new TextSeed(text, pieces, separators, pieceTokens.SelectMany(t => t).ToList(), rows);
     }
 
     /// <inheritdoc />
     /// <remarks>
     /// Copies are judged on the decoded text (two token rows can read the same: byte pieces, spacing): a variation
-    /// equal to the seed or to an earlier variation, or empty, is redrawn (<see cref="DistinctDraws"/>).
+    /// equal to the seed or to an earlier variation, or with an empty piece, is redrawn (<see cref="DistinctDraws"/>).
+    /// A seed of several pieces gives variations whose pieces are joined with the seed's own separators.
     /// </remarks>
     public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
     {
@@ -100,9 +121,9 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             var outputs = Model.Engine.VaryBatch(batch, rejectCopies: false);
             var drawn = new List<Decoded>[requests.Count];
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
-            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Decode(outputs[k]);
+            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Join(Decode(outputs[k]), seeds[active[k]], seeds[active[k]]);
             return drawn;
-        }, d => d.Text, d => d.Text.Length == 0);
+        }, d => d.Text, d => d.HasEmptyPiece);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
     }
 
@@ -141,10 +162,14 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         if (requests.Count == 0) return [];
         var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
         foreach (var r in requests) r.Options.Validate();
+        foreach (var (from, to) in ends)
+            if (from.Rows != to.Rows)
+                throw new TextReadException(
+                    $"'from' is varied in {from.Rows} piece(s) and 'to' in {to.Rows} (pieces of at most {MaxSeedTokens} tokens); interpolation needs ends of the same number of pieces.");
         using var scope = NewDisposeScope();
         var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
             new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), r.Options.Steps, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
-        return outputs.Select(o => (IReadOnlyList<Material>)Decode(o).Select(ToMaterial).ToList()).ToList();
+        return outputs.Select((o, i) => (IReadOnlyList<Material>)Join(Decode(o), ends[i].From, ends[i].To).Select(ToMaterial).ToList()).ToList();
     }
 
     /// <inheritdoc />
@@ -179,9 +204,28 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
                 if (id == options.EosId || id == options.PadId) break;
                 ids.Add(id);
             }
-            result.Add(new Decoded(Tokenizer.Decode(ids).Trim(), ids.Count));
+            var text = Tokenizer.Decode(ids).Trim();
+            result.Add(new Decoded(text, ids.Count, text.Length == 0));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Decoded rows of several-piece seeds, grouped into outputs (rows come output-major, one per piece), joined with
+    /// <paramref name="first"/>'s separators for the first half of the outputs and <paramref name="last"/>'s for the rest
+    /// (an interpolation's two ends; a variation passes its seed twice).
+    /// </summary>
+    private static List<Decoded> Join(List<Decoded> rows, TextSeed first, TextSeed last)
+    {
+        var pieces = first.Rows;
+        if (pieces == 1) return rows;
+        var outputs = rows.Count / pieces;
+        return Enumerable.Range(0, outputs).Select(v =>
+        {
+            var parts = rows.GetRange(v * pieces, pieces);
+            var text = (2 * v < outputs ? first : last).Join(parts.Select(p => p.Text).ToList());
+            return new Decoded(text, parts.Sum(p => p.Tokens), parts.Any(p => p.HasEmptyPiece));
+        }).ToList();
     }
 
     /// <summary>Variations and interpolations move through z; a language model ignores it, so it can only sample.</summary>
@@ -196,11 +240,12 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         Material.FromText(d.Text, new Dictionary<string, string>(StringComparer.Ordinal) { [TokensProperty] = d.Tokens.ToString(CultureInfo.InvariantCulture) });
 
     private TextSeed Seed(PreparedSeed seed, string what) =>
-        seed as TextSeed is { } text && text.Row.Length == options.MaxTokens
+        seed as TextSeed is { } text && text.ModelRows.Length == text.Rows * options.MaxTokens
             ? text
             : throw new ArgumentException($"the {what} was not prepared by this text model's generator.");
 
-    private static Tensor SeedTensor(TextSeed seed) => tensor(seed.Row, new long[] { 1, seed.Row.Length });
+    private Tensor SeedTensor(TextSeed seed) => tensor(seed.ModelRows, new long[] { seed.Rows, options.MaxTokens });
 
-    private readonly record struct Decoded(string Text, int Tokens);
+    /// <summary>One output: its text, the tokens generated for it, and whether any of its pieces decoded to nothing.</summary>
+    private readonly record struct Decoded(string Text, int Tokens, bool HasEmptyPiece);
 }

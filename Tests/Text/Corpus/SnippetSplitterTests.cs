@@ -60,4 +60,43 @@ public class SnippetSplitterTests
             Assert.Equal(string.Concat(text.Where(c => !char.IsWhiteSpace(c))), string.Concat(string.Concat(pieces).Where(c => !char.IsWhiteSpace(c))));
         }
     }
+
+    [Fact]
+    public void Full_width_and_Indic_stops_end_sentences_without_white_space()
+    {
+        Assert.Equal(["東京は晴れ。", "大阪は雨。"], SnippetSplitter.Split("東京は晴れ。大阪は雨。", 8));
+        Assert.Equal(["「行こう。」", "はい。"], SnippetSplitter.Split("「行こう。」はい。", 7));
+        Assert.Equal(["राम घर गया।", "सीता आई।"], SnippetSplitter.Split("राम घर गया।सीता आई।", 12));
+    }
+
+    [Fact]
+    public void Cut_measures_pieces_with_any_growing_measure_and_keeps_the_separators()
+    {
+        // UTF-8 bytes stand in for tokens: 3 per kana, 1 per ASCII letter.
+        static int Bytes(string s) => System.Text.Encoding.UTF8.GetByteCount(s);
+        var text = " ありがとう ございます。\nまた  あした。 ";
+        var ranges = SnippetSplitter.Cut(text, 20, Bytes);
+        var pieces = ranges.Select(r => text[r]).ToList();
+        Assert.Equal(["ありがとう", "ございます。", "また  あした。"], pieces);
+        Assert.Equal(" ", text[ranges[0].End..ranges[1].Start]);
+        Assert.Equal("\n", text[ranges[1].End..ranges[2].Start]);
+        Assert.All(pieces, p => Assert.InRange(Bytes(p), 1, 20));
+    }
+
+    [Fact]
+    public void Cut_agrees_with_split_by_characters_on_random_text()
+    {
+        var random = new Random(9);
+        string[] words = ["a", "word.", "longerword", "Yes!", "why?", "x", "東京。", "😀😀", "e\u0301"];
+        for (var n = 0; n < 200; n++)
+        {
+            var text = string.Join(' ', Enumerable.Range(0, random.Next(1, 40)).Select(_ => words[random.Next(words.Length)]));
+            var max = random.Next(4, 50);
+            Assert.Equal(SnippetSplitter.Split(text, max), SnippetSplitter.Cut(text, max, s => s.Length).Select(r => text[r]));
+            var ranges = SnippetSplitter.Cut(text, max, s => System.Text.Encoding.UTF8.GetByteCount(s));
+            for (var k = 1; k < ranges.Count; k++)
+                Assert.True(ranges[k].Start.Value >= ranges[k - 1].End.Value, "ranges overlap");
+            Assert.Equal(string.Concat(text.Where(c => !char.IsWhiteSpace(c))), string.Concat(ranges.SelectMany(r => text[r]).Where(c => !char.IsWhiteSpace(c))));
+        }
+    }
 }

@@ -113,17 +113,66 @@ public class TextGeneratorTests
     }
 
     [Fact]
-    public void A_seed_over_the_model_width_is_refused_naming_both_lengths()
+    public void A_seed_over_the_model_width_is_varied_in_pieces_joined_with_its_own_separators()
     {
         using var services = TinyTextRun.Services();
         var generator = (TextGenerator)TinyTextRun.Generator(services);
         Assert.Equal(38, generator.MaxSeedTokens);
-        var longText = string.Join(' ', Enumerable.Repeat("The quiet lantern waits.", 10));
-        var tokens = generator.Tokenizer.Encode(longText).Count;
+        var longText = string.Join("\n", Enumerable.Repeat("The quiet lantern waits over the hill.", 8));
+        Assert.True(generator.Tokenizer.Encode(longText).Count > 38);
+        var seed = Assert.IsType<TextSeed>(generator.Prepare(Text(longText), "seed"));
+        Assert.True(seed.Rows > 1);
+        Assert.Equal(seed.Rows, seed.Pieces.Count);
+        Assert.All(seed.Pieces, p => Assert.InRange(generator.Tokenizer.Encode(p).Count, 1, 38));
+        Assert.Equal(longText, seed.Join(seed.Pieces));
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 3, Rng = 2 })])[0];
+        Assert.Equal(3, outputs.Select(o => o.Text).Distinct().Count());
+        // Pieces are joined with the seed's line breaks (a piece may hold several lines of its own).
+        Assert.All(seed.Separators, s => Assert.Equal("\n", s));
+        Assert.All(outputs, o => Assert.True(o.Text!.Split('\n').Length >= seed.Rows, o.Text));
+        // The same request again, alone or beside a one-piece request, gives the same outputs.
+        var single = generator.Prepare(Text(TinyTextRun.Sentences[0]), "seed");
+        var batched = generator.VaryMany([new MaterialVariation(single, new VaryOptions { Count = 2, Rng = 1 }), new MaterialVariation(seed, new VaryOptions { Count = 3, Rng = 2 })]);
+        Assert.Equal(outputs.Select(o => o.Text), batched[1].Select(o => o.Text));
+    }
+
+    [Fact]
+    public void Pieces_cut_without_separators_join_with_a_space_only_between_letters_of_spaced_scripts()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        var text = string.Concat(Enumerable.Repeat("東京は晴れ。", 20));
+        var seed = Assert.IsType<TextSeed>(generator.Prepare(Text(text), "seed"));
+        Assert.True(seed.Rows > 1);
+        Assert.All(seed.Separators, s => Assert.Equal("", s));
+        Assert.Equal(text, seed.Join(seed.Pieces));
+        var latin = Enumerable.Range(0, seed.Rows).Select(k => $"Line {k}.").ToList();
+        Assert.Equal(string.Join(' ', latin), seed.Join(latin));
+        Assert.Throws<ArgumentException>(() => seed.Join(["one"]));
+    }
+
+    [Fact]
+    public void A_seed_of_too_many_pieces_is_refused_naming_the_limit()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = (TextGenerator)TinyTextRun.Generator(services);
+        // Within the 4,096-character limit, but some 3 tokens a character (byte fallback): far over 64 pieces.
+        var longText = string.Concat(Enumerable.Repeat("東京は晴れ。", 300));
         var e = Assert.Throws<TextReadException>(() => generator.Prepare(Text(longText), "seed"));
         Assert.True(e.OverLimit);
-        Assert.Contains($"{tokens} tokens", e.Message);
-        Assert.Contains("at most 38 tokens", e.Message);
+        Assert.Contains($"at most {TextGenerator.MaxSeedPieces} pieces", e.Message);
+        Assert.Contains("pieces of at most 38 tokens", e.Message);
+    }
+
+    [Fact]
+    public void Interpolation_ends_of_different_piece_counts_are_refused()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        var one = generator.Prepare(Text(TinyTextRun.Sentences[0]), "from");
+        var two = generator.Prepare(Text(string.Join(' ', Enumerable.Repeat("The quiet lantern waits over the hill.", 8))), "to");
+        var e = Assert.Throws<TextReadException>(() => generator.InterpolateMany([new MaterialInterpolation(one, two, new InterpolateOptions())]));
+        Assert.Contains("the same number of pieces", e.Message);
     }
 
     [Fact]
