@@ -121,7 +121,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             var outputs = Model.Engine.VaryBatch(batch, rejectCopies: false);
             var drawn = new List<Decoded>[requests.Count];
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
-            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Join(Decode(outputs[k]), seeds[active[k]], seeds[active[k]]);
+            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Join(Decode(outputs[k]), seeds[active[k]].Rows, seeds[active[k]], seeds[active[k]]);
             return drawn;
         }, d => d.Text, d => d.HasEmptyPiece);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
@@ -155,6 +155,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     }
 
     /// <inheritdoc />
+    /// <remarks>Ends of several pieces are interpolated piece by piece, over as many pieces as the shorter end has (like melodies, cut to the shorter).</remarks>
     public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -162,14 +163,12 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         if (requests.Count == 0) return [];
         var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
         foreach (var r in requests) r.Options.Validate();
-        foreach (var (from, to) in ends)
-            if (from.Rows != to.Rows)
-                throw new TextReadException(
-                    $"'from' is varied in {from.Rows} piece(s) and 'to' in {to.Rows} (pieces of at most {MaxSeedTokens} tokens); interpolation needs ends of the same number of pieces.");
+
         using var scope = NewDisposeScope();
+        var pieces = ends.Select(e => Math.Min(e.From.Rows, e.To.Rows)).ToArray();
         var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
-            new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), r.Options.Steps, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
-        return outputs.Select((o, i) => (IReadOnlyList<Material>)Join(Decode(o), ends[i].From, ends[i].To).Select(ToMaterial).ToList()).ToList();
+            new InterpolationRequest(SeedTensor(ends[i].From, pieces[i]), SeedTensor(ends[i].To, pieces[i]), r.Options.Steps, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
+        return outputs.Select((o, i) => (IReadOnlyList<Material>)Join(Decode(o), pieces[i], ends[i].From, ends[i].To).Select(ToMaterial).ToList()).ToList();
     }
 
     /// <inheritdoc />
@@ -211,13 +210,12 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     }
 
     /// <summary>
-    /// Decoded rows of several-piece seeds, grouped into outputs (rows come output-major, one per piece), joined with
-    /// <paramref name="first"/>'s separators for the first half of the outputs and <paramref name="last"/>'s for the rest
-    /// (an interpolation's two ends; a variation passes its seed twice).
+    /// Decoded rows of <paramref name="pieces"/>-piece outputs (rows come output-major, one per piece), grouped into
+    /// outputs and joined with <paramref name="first"/>'s separators for the first half of the outputs and
+    /// <paramref name="last"/>'s for the rest (an interpolation's two ends; a variation passes its seed twice).
     /// </summary>
-    private static List<Decoded> Join(List<Decoded> rows, TextSeed first, TextSeed last)
+    private static List<Decoded> Join(List<Decoded> rows, int pieces, TextSeed first, TextSeed last)
     {
-        var pieces = first.Rows;
         if (pieces == 1) return rows;
         var outputs = rows.Count / pieces;
         return Enumerable.Range(0, outputs).Select(v =>
@@ -244,7 +242,12 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             ? text
             : throw new ArgumentException($"the {what} was not prepared by this text model's generator.");
 
-    private Tensor SeedTensor(TextSeed seed) => tensor(seed.ModelRows, new long[] { seed.Rows, options.MaxTokens });
+    /// <summary>The first <paramref name="pieces"/> rows of a seed (all of them by default) as [pieces, width].</summary>
+    private Tensor SeedTensor(TextSeed seed, int? pieces = null)
+    {
+        var rows = pieces ?? seed.Rows;
+        return tensor(seed.ModelRows.AsSpan(0, rows * options.MaxTokens).ToArray(), new long[] { rows, options.MaxTokens });
+    }
 
     /// <summary>One output: its text, the tokens generated for it, and whether any of its pieces decoded to nothing.</summary>
     private readonly record struct Decoded(string Text, int Tokens, bool HasEmptyPiece);

@@ -37,14 +37,14 @@ public sealed class TextSeed : PreparedSeed
     internal long[] ModelRows { get; }
 
     /// <summary>
-    /// Joins one text per piece with the seed's separators. Where the seed had none (pieces of Chinese or Japanese cut at
+    /// Joins one text per piece (or per first pieces) with the seed's separators. Where the seed had none (pieces of Chinese or Japanese cut at
     /// a full stop) but the texts meet in letters of a script written with spaces, a space goes between them.
     /// </summary>
     public string Join(IReadOnlyList<string> pieceTexts)
     {
         ArgumentNullException.ThrowIfNull(pieceTexts);
-        if (pieceTexts.Count != Pieces.Count)
-            throw new ArgumentException($"a text per piece is needed ({Pieces.Count}); got {pieceTexts.Count}.", nameof(pieceTexts));
+        if (pieceTexts.Count < 1 || pieceTexts.Count > Pieces.Count)
+            throw new ArgumentException($"one text per piece is needed (1 to {Pieces.Count}, for the first pieces); got {pieceTexts.Count}.", nameof(pieceTexts));
         var text = new System.Text.StringBuilder(pieceTexts[0]);
         for (var k = 1; k < pieceTexts.Count; k++)
         {

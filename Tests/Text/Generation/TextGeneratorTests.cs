@@ -148,7 +148,9 @@ public class TextGeneratorTests
         Assert.Equal(text, seed.Join(seed.Pieces));
         var latin = Enumerable.Range(0, seed.Rows).Select(k => $"Line {k}.").ToList();
         Assert.Equal(string.Join(' ', latin), seed.Join(latin));
-        Assert.Throws<ArgumentException>(() => seed.Join(["one"]));
+        Assert.Equal("Line 0. Line 1.", seed.Join(latin.Take(2).ToList())); // the first pieces (an interpolation cut to the shorter end)
+        Assert.Throws<ArgumentException>(() => seed.Join([]));
+        Assert.Throws<ArgumentException>(() => seed.Join([.. latin, "one too many"]));
     }
 
     [Fact]
@@ -165,14 +167,18 @@ public class TextGeneratorTests
     }
 
     [Fact]
-    public void Interpolation_ends_of_different_piece_counts_are_refused()
+    public void Interpolation_ends_of_different_piece_counts_are_cut_to_the_shorter()
     {
         using var services = TinyTextRun.Services();
         var generator = TinyTextRun.Generator(services);
         var one = generator.Prepare(Text(TinyTextRun.Sentences[0]), "from");
-        var two = generator.Prepare(Text(string.Join(' ', Enumerable.Repeat("The quiet lantern waits over the hill.", 8))), "to");
-        var e = Assert.Throws<TextReadException>(() => generator.InterpolateMany([new MaterialInterpolation(one, two, new InterpolateOptions())]));
-        Assert.Contains("the same number of pieces", e.Message);
+        var many = (TextSeed)generator.Prepare(Text(string.Join(' ', Enumerable.Repeat("The quiet lantern waits over the hill.", 8))), "to");
+        Assert.True(many.Rows > 1);
+        var outputs = generator.InterpolateMany([new MaterialInterpolation(one, many, new InterpolateOptions { Steps = 3 })])[0];
+        Assert.Equal(3, outputs.Count);
+        Assert.All(outputs, o => Assert.InRange(int.Parse(o.Properties[TextGenerator.TokensProperty]), 0, 38)); // one piece each
+        var both = generator.InterpolateMany([new MaterialInterpolation(many, many, new InterpolateOptions { Steps = 2 })])[0];
+        Assert.Equal(2, both.Count);
     }
 
     [Fact]
