@@ -22,38 +22,30 @@ public static class GenerateCommands
     {
         var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models; longer than 2 bars is varied 2 bars at a time, up to 64 bars) or a text file (text models; each non-empty line is varied)." };
         var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
-        var model = ModelOption();
         var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
-        var temperature = TemperatureOption(GenerationLimits.DefaultTemperature);
-        var topP = TopPOption();
-        var rng = RngOption();
-        var output = OutOption();
-        var force = ForceOption();
-        var json = JsonOption();
-        var precision = PrecisionOption();
-        var command = new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models.")
-            { seed, text, model, count, similarity, temperature, topP, rng, output, force, json, precision };
+        var o = GenerationCliOptions.Create(GenerationLimits.DefaultTemperature);
+        var command = o.AddTo(new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models.") { seed, text, count, similarity });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Vary);
         command.SetAction(p =>
         {
-            var (generator, modality) = Open(services, p.GetValue(model), p.GetValue(seed), p.GetValue(text), "--seed", "--text", p.GetValue(precision)!);
+            var (generator, modality) = Open(services, p.GetValue(o.Model), p.GetValue(seed), p.GetValue(text), "--seed", "--text", p.GetValue(o.Precision)!);
             var properties = extra.Values(p, modality, ModelName(generator));
             var seeds = Seeds(services, modality, p.GetValue(seed), p.GetValue(text), "--seed", "--text", properties);
             var options = new VaryOptions
             {
                 Count = p.GetValue(count),
                 Similarity = p.GetValue(similarity),
-                Temperature = p.GetValue(temperature),
-                TopP = p.GetValue(topP),
-                Rng = p.GetValue(rng),
+                Temperature = p.GetValue(o.Temperature),
+                TopP = p.GetValue(o.TopP),
+                Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
             }.Validate();
             var prepared = seeds.Select(s => generator.Prepare(s.Material, s.Field)).ToList();
             var stem = p.GetValue(seed) is { } path ? Path.GetFileNameWithoutExtension(path) : "text";
-            var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), stem + "-var", seeds.Count * options.Count);
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), stem + "-var", seeds.Count * options.Count);
             var results = generator.VaryMany(prepared.Select(s => new MaterialVariation(s, options)).ToList());
-            return plan.Write(seeds.Select(s => s.Material).ToList(), results, p.GetValue(json), "variation");
+            return plan.Write(seeds.Select(s => s.Material).ToList(), results, p.GetValue(o.Json), "variation");
         });
         return command;
     }
@@ -66,34 +58,27 @@ public static class GenerateCommands
         var fromText = new Option<string?>("--from-text") { Description = "Text at the start (text models)." };
         var toText = new Option<string?>("--to-text") { Description = "Text at the end (text models)." };
         var steps = new Option<int>("--steps") { Description = $"Outputs, both ends included ({GenerationLimits.MinSteps}–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultSteps };
-        var model = ModelOption();
-        var temperature = TemperatureOption(0);
-        var topP = TopPOption();
-        var rng = RngOption();
-        var output = OutOption();
-        var force = ForceOption();
-        var json = JsonOption();
-        var precision = PrecisionOption();
-        var command = new Command("interpolate", "Morph one seed into another through the latent space (slerp between posterior means; for text, Bowman's homotopy).")
-            { from, to, fromText, toText, steps, model, temperature, topP, rng, output, force, json, precision };
+        var o = GenerationCliOptions.Create(0);
+        var command = o.AddTo(new Command("interpolate", "Morph one seed into another through the latent space (slerp between posterior means; for text, Bowman's homotopy).")
+            { from, to, fromText, toText, steps });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Interpolate);
         command.SetAction(p =>
         {
-            var (generator, modality) = Open(services, p.GetValue(model), p.GetValue(from), p.GetValue(fromText), "--from", "--from-text", p.GetValue(precision)!);
+            var (generator, modality) = Open(services, p.GetValue(o.Model), p.GetValue(from), p.GetValue(fromText), "--from", "--from-text", p.GetValue(o.Precision)!);
             var properties = extra.Values(p, modality, ModelName(generator));
             var a = Seeds(services, modality, p.GetValue(from), p.GetValue(fromText), "--from", "--from-text", properties)[0];
             var b = Seeds(services, modality, p.GetValue(to), p.GetValue(toText), "--to", "--to-text", properties)[0];
             var options = new InterpolateOptions
             {
                 Steps = p.GetValue(steps),
-                Temperature = p.GetValue(temperature),
-                TopP = p.GetValue(topP),
-                Rng = p.GetValue(rng),
+                Temperature = p.GetValue(o.Temperature),
+                TopP = p.GetValue(o.TopP),
+                Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
             }.Validate();
             var request = new MaterialInterpolation(generator.Prepare(a.Material, a.Field), generator.Prepare(b.Material, b.Field), options);
-            var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), "interp", options.Steps);
-            return plan.Write([], generator.InterpolateMany([request]), p.GetValue(json), "interpolation");
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "interp", options.Steps);
+            return plan.Write([], generator.InterpolateMany([request]), p.GetValue(o.Json), "interpolation");
         });
         return command;
     }
@@ -102,36 +87,29 @@ public static class GenerateCommands
     public static Command Sample(IServiceProvider services)
     {
         var count = new Option<int>("--count", "-n") { Description = $"Outputs (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
-        var model = ModelOption();
-        var temperature = TemperatureOption(GenerationLimits.DefaultTemperature);
-        var topP = TopPOption();
-        var rng = RngOption();
-        var output = OutOption();
-        var force = ForceOption();
-        var json = JsonOption();
-        var precision = PrecisionOption();
-        var command = new Command("sample", "New material drawn from the model's prior (2-bar melodies, snippets of text, …).")
-            { count, model, temperature, topP, rng, output, force, json, precision };
+        var o = GenerationCliOptions.Create(GenerationLimits.DefaultTemperature);
+        var command = o.AddTo(new Command("sample", "New material drawn from the model's prior (2-bar melodies, snippets of text, …).") { count });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Sample);
         command.SetAction(p =>
         {
-            var (generator, modality) = Open(services, p.GetValue(model), null, null, "", "", p.GetValue(precision)!);
+            var (generator, modality) = Open(services, p.GetValue(o.Model), null, null, "", "", p.GetValue(o.Precision)!);
+            var json = p.GetValue(o.Json);
             var options = new SampleOptions
             {
                 Count = p.GetValue(count),
-                Temperature = p.GetValue(temperature),
-                TopP = p.GetValue(topP),
-                Rng = p.GetValue(rng),
+                Temperature = p.GetValue(o.Temperature),
+                TopP = p.GetValue(o.TopP),
+                Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
                 Properties = extra.Values(p, modality, ModelName(generator)),
             }.Validate();
-            var plan = OutputPlan.For(modality, p.GetValue(output), p.GetValue(force), "sample", options.Count);
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "sample", options.Count);
             var results = generator.SampleMany([options]);
             (int Copies, int Outputs)? copies = generator is ITrainingCopyCheck check && check.CountCopies(results[0]) is { } n ? (n, results[0].Count) : null;
-            if (generator is ITrainingCopyCheck && copies is null && !p.GetValue(json))
+            if (generator is ITrainingCopyCheck && copies is null && !json)
                 Terminal.Error.Line("copies of training snippets not counted: the model's training data is not on this machine");
-            var written = plan.Write([], results, p.GetValue(json), "sample", copies);
-            if (copies is { } c && !p.GetValue(json))
+            var written = plan.Write([], results, json, "sample", copies);
+            if (copies is { } c && !json)
                 Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"{c.Copies} of {c.Outputs} samples copy a training example verbatim"));
             return written;
         });
