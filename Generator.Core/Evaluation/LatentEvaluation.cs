@@ -13,7 +13,8 @@ namespace VaeCreative.Core.Evaluation;
 /// <remarks>
 /// <para><b>NLL.</b> Per example, the importance-weighted bound of Burda et al. (2016),
 /// −log (1/K Σ_k p(x|z_k) p(z_k) / q(z_k|x)) with z_k ~ q(z|x), K = <see cref="LatentEvaluationOptions.ImportanceSamples"/>.
-/// It bounds −log p(x) from above and tightens as K grows. p(z) is N(0, I); the log-weights and their log-sum-exp are
+/// It bounds −log p(x) from above and tightens as K grows. A model that ignores z (<see cref="IVaeModel.UsesLatent"/>
+/// false; its posterior is the prior) gets K = 1: every weight is then p(x), so the figure is exact. p(z) is N(0, I); the log-weights and their log-sum-exp are
 /// float64.</para>
 /// <para><b>Mutual information.</b> The estimator of Hoffman &amp; Johnson (2016) as He et al. (2019) compute it
 /// (their <c>calc_mi</c>): I = E_x E_q(z|x)[log q(z|x)] − E_x E_q(z|x)[log q(z)]. The first term is analytic,
@@ -80,9 +81,9 @@ public static class LatentEvaluation
         using var generator = new Generator(0, CPU);
         // Scalars held, not temporary: see Scalars.
         using var half = 0.5.ToScalar();
-        using var logK = Math.Log(options.ImportanceSamples).ToScalar();
+        var k = model.UsesLatent ? options.ImportanceSamples : 1;
+        using var logK = Math.Log(k).ToScalar();
 
-        var k = options.ImportanceSamples;
         var latent = model.LatentSize;
         var means = zeros(examples, latent, dtype: ScalarType.Float64);
         var logVariances = zeros(examples, latent, dtype: ScalarType.Float64);

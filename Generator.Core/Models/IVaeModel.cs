@@ -16,6 +16,13 @@ public interface IVaeModel : IDisposable
     /// <summary>Size of z.</summary>
     int LatentSize { get; }
 
+    /// <summary>
+    /// Whether outputs depend on z. A model that ignores it (a language-model baseline, whose posterior is the prior)
+    /// has no latent space: it can sample, but a seed cannot be varied or interpolated, and its importance-weighted NLL
+    /// is exact with one sample.
+    /// </summary>
+    bool UsesLatent => true;
+
     /// <summary>The underlying TorchSharp module (parameters, train/eval, save/load).</summary>
     nn.Module Module { get; }
 

@@ -81,7 +81,7 @@ public static class EvalCommand
                     if (tenth > Interlocked.Exchange(ref reported, tenth)) terminal.Line($"importance-weighted evaluation: {done}/{dataset.Count} {recipe.ExampleNoun}");
                 });
                 var latent = LatentEvaluation.Run(loaded.Model, dataset, loaded.Engine.Device, new LatentEvaluationOptions { ImportanceSamples = k }, progress);
-                output["importance_samples"] = k;
+                output["importance_samples"] = latent.ImportanceSamples; // 1 for a model that ignores z (exact)
                 output["tokens"] = latent.Elements;
                 output["nll_nats"] = latent.NllNats;
                 output["perplexity"] = latent.Perplexity;

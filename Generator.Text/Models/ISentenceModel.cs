@@ -10,10 +10,4 @@ public interface ISentenceModel : IVaeModel
 {
     /// <summary>The model's sizes and token ids (its manifest settings).</summary>
     SentenceVaeOptions Settings { get; }
-
-    /// <summary>
-    /// Whether outputs depend on z. A model that ignores it has no latent space: it can sample, but a seed cannot be
-    /// varied or interpolated.
-    /// </summary>
-    bool UsesLatent { get; }
 }
