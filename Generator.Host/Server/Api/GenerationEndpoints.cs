@@ -26,11 +26,8 @@ public static class GenerationEndpoints
 
     private static async Task<GenerationResponse?> Variations(string id, HttpContext context, ServerContext host)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var arrival = host.Queue.Announce();
-        var body = await RequestBody.Read<VariationsRequest>(context, host.Options);
-        var requestId = RequestIds.Assign(context, body.RequestId);
-        var (generator, format) = Open(host, id);
+        using var call = await Call<VariationsRequest>.Begin(id, context, host, b => b.RequestId);
+        var (body, generator, format) = (call.Body, call.Generator, call.DefaultMediaType);
         var options = new VaryOptions
         {
             Count = body.Count ?? GenerationLimits.DefaultCount,
@@ -43,18 +40,15 @@ public static class GenerationEndpoints
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
         var seed = Prepare(generator, body.Seed, "seed", format);
-        return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MaterialWork<MaterialVariation>(requestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
-                new MaterialVariation(seed, options), generator.VaryMany), arrival);
+        return await call.Execute(body.TimeoutMs, ct =>
+            new MaterialWork<MaterialVariation>(call.RequestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
+                new MaterialVariation(seed, options), generator.VaryMany));
     }
 
     private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var arrival = host.Queue.Announce();
-        var body = await RequestBody.Read<InterpolationsRequest>(context, host.Options);
-        var requestId = RequestIds.Assign(context, body.RequestId);
-        var (generator, format) = Open(host, id);
+        using var call = await Call<InterpolationsRequest>.Begin(id, context, host, b => b.RequestId);
+        var (body, generator, format) = (call.Body, call.Generator, call.DefaultMediaType);
         var options = new InterpolateOptions
         {
             Steps = body.Steps ?? GenerationLimits.DefaultSteps,
@@ -68,18 +62,15 @@ public static class GenerationEndpoints
         Validate(() => options.Validate());
         var from = Prepare(generator, body.From, "from", format);
         var to = Prepare(generator, body.To, "to", format);
-        return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MaterialWork<MaterialInterpolation>(requestId, ct, Key("interpolate", host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
-                new MaterialInterpolation(from, to, options), generator.InterpolateMany), arrival);
+        return await call.Execute(body.TimeoutMs, ct =>
+            new MaterialWork<MaterialInterpolation>(call.RequestId, ct, Key("interpolate", host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
+                new MaterialInterpolation(from, to, options), generator.InterpolateMany));
     }
 
     private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var arrival = host.Queue.Announce();
-        var body = await RequestBody.Read<SamplesRequest>(context, host.Options);
-        var requestId = RequestIds.Assign(context, body.RequestId);
-        var (generator, _) = Open(host, id);
+        using var call = await Call<SamplesRequest>.Begin(id, context, host, b => b.RequestId);
+        var (body, generator) = (call.Body, call.Generator);
         var options = new SampleOptions
         {
             Count = body.Count ?? GenerationLimits.DefaultCount,
@@ -91,42 +82,89 @@ public static class GenerationEndpoints
         };
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
-        return await Execute(context, host, requestId, id, started, body.TimeoutMs, ct =>
-            new MaterialWork<SampleOptions>(requestId, ct, Key("sample", host, generator), options.Count, options, generator.SampleMany), arrival);
+        return await call.Execute(body.TimeoutMs, ct =>
+            new MaterialWork<SampleOptions>(call.RequestId, ct, Key("sample", host, generator), options.Count, options, generator.SampleMany));
     }
 
-    /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
-    private static async Task<GenerationResponse?> Execute<TRequest>(HttpContext context, ServerContext host, string requestId, string modelId, long started,
-        int? timeoutMs, Func<CancellationToken, MaterialWork<TRequest>> create, IDisposable arrival)
+    /// <summary>
+    /// One generation request from arrival to answer: its body, id and generator. It is announced to the queue on
+    /// arrival (a pass waits for announced requests to join it) until it is queued or refused.
+    /// </summary>
+    private sealed class Call<TBody> : IDisposable where TBody : class
     {
-        if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
-        var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
-        using var deadline = new CancellationTokenSource(timeout);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
-        var work = create(cancel.Token);
-        if (!host.Queue.Accepting) throw Problems.Unavailable();
-        var queued = host.Queue.TryEnqueue(work);
-        arrival.Dispose(); // queued (or refused): no longer on its way
-        if (!queued) throw host.Queue.Accepting ? Problems.Overloaded(host.Options.QueueCapacity) : Problems.Unavailable();
-        int batched;
-        try
+        private readonly long started = Stopwatch.GetTimestamp();
+        private readonly HttpContext context;
+        private readonly ServerContext host;
+        private readonly string modelId;
+        private readonly IDisposable arrival;
+
+        private Call(HttpContext context, ServerContext host, string modelId)
         {
-            batched = await work.Completion.WaitAsync(cancel.Token);
+            this.context = context;
+            this.host = host;
+            this.modelId = modelId;
+            arrival = host.Queue.Announce();
         }
-        catch (OperationCanceledException)
+
+        public TBody Body { get; private set; } = null!;
+        public string RequestId { get; private set; } = "";
+        public IMaterialGenerator Generator { get; private set; } = null!;
+
+        /// <summary>The media type of data seeds that name none: the modality's first format.</summary>
+        public string DefaultMediaType { get; private set; } = "";
+
+        /// <summary>Reads the body, assigns the request id and opens the model's generator.</summary>
+        public static async Task<Call<TBody>> Begin(string id, HttpContext context, ServerContext host, Func<TBody, string?> requestId)
         {
-            host.Queue.CountAbandoned();
-            if (context.RequestAborted.IsCancellationRequested) return null; // nobody to answer
-            throw Problems.DeadlineExceeded(timeout);
+            var call = new Call<TBody>(context, host, id);
+            try
+            {
+                call.Body = await RequestBody.Read<TBody>(context, host.Options);
+                call.RequestId = RequestIds.Assign(context, requestId(call.Body));
+                (call.Generator, call.DefaultMediaType) = Open(host, id);
+                return call;
+            }
+            catch
+            {
+                call.Dispose();
+                throw;
+            }
         }
-        return new GenerationResponse
+
+        /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
+        public async Task<GenerationResponse?> Execute<TRequest>(int? timeoutMs, Func<CancellationToken, MaterialWork<TRequest>> create)
         {
-            RequestId = requestId,
-            Model = modelId,
-            Outputs = work.Result.Select(MaterialMapping.ToContract).ToList(),
-            BatchedRequests = batched,
-            ElapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
-        };
+            if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
+            var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
+            using var deadline = new CancellationTokenSource(timeout);
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+            var work = create(cancel.Token);
+            if (!host.Queue.Accepting) throw Problems.Unavailable();
+            var queued = host.Queue.TryEnqueue(work);
+            arrival.Dispose(); // queued (or refused): no longer on its way
+            if (!queued) throw host.Queue.Accepting ? Problems.Overloaded(host.Options.QueueCapacity) : Problems.Unavailable();
+            int batched;
+            try
+            {
+                batched = await work.Completion.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                host.Queue.CountAbandoned();
+                if (context.RequestAborted.IsCancellationRequested) return null; // nobody to answer
+                throw Problems.DeadlineExceeded(timeout);
+            }
+            return new GenerationResponse
+            {
+                RequestId = RequestId,
+                Model = modelId,
+                Outputs = work.Result.Select(MaterialMapping.ToContract).ToList(),
+                BatchedRequests = batched,
+                ElapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
+            };
+        }
+
+        public void Dispose() => arrival.Dispose();
     }
 
     /// <summary>The generator of model <paramref name="id"/> (loaded on first use) and the format its data seeds default to.</summary>

@@ -64,7 +64,8 @@ public class TextEndpointsTests : IAsyncLifetime
         { "   \t ", ProblemTypes.BadSeed, "white space" },
         { "a\0b", ProblemTypes.BadSeed, "NUL" },
         { new string('x', 5000), ProblemTypes.LimitExceeded, "4,096" },
-        { string.Join(' ', Enumerable.Repeat("word", 60)), ProblemTypes.LimitExceeded, "tokens" },
+        // Within 4,096 characters, but some 3 tokens a character for an English tokenizer: more than 64 pieces.
+        { string.Concat(Enumerable.Repeat("東京は晴れ。", 300)), ProblemTypes.LimitExceeded, "64 pieces" },
     };
 
     [Theory]
@@ -74,6 +75,15 @@ public class TextEndpointsTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.VaryTextAsync(Model, text));
         Assert.Equal(type, e.Problem?.Type);
         Assert.Contains(detail, e.Problem!.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_seed_over_the_model_width_is_varied_in_pieces()
+    {
+        var seed = string.Join(' ', Enumerable.Repeat("word", 60)); // 60 tokens and more: two pieces
+        var outputs = await host.Client.VaryTextAsync(Model, seed, count: 3, rng: 4);
+        Assert.Equal(3, outputs.Distinct().Count());
+        Assert.All(outputs, o => Assert.False(string.IsNullOrWhiteSpace(o)));
     }
 
     [Fact]
