@@ -163,7 +163,6 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         if (requests.Count == 0) return [];
         var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
         foreach (var r in requests) r.Options.Validate();
-
         using var scope = NewDisposeScope();
         var pieces = ends.Select(e => Math.Min(e.From.Rows, e.To.Rows)).ToArray();
         var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
