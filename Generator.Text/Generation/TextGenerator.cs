@@ -171,6 +171,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     }
 
     /// <inheritdoc />
+    /// <remarks>A sample that decodes to nothing is drawn again (like an empty variation); repeats are kept, as for melodies.</remarks>
     public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -181,9 +182,29 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             if (r.Properties.Count > 0)
                 throw new ArgumentException($"text samples take no properties; got '{r.Properties.Keys.First()}'.");
         }
-        using var scope = NewDisposeScope();
-        var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng, r.TopP)).ToArray());
-        return outputs.Select(o => (IReadOnlyList<Material>)Decode(o).Select(ToMaterial).ToList()).ToList();
+        var results = Draw(requests.Select(r => r.Count).ToArray(), 0);
+        // An empty sample (EOS drawn first) is drawn again with fresh noise, a bounded number of times.
+        for (var attempt = 1; attempt <= DistinctDraws.MaxRedraws; attempt++)
+        {
+            var empty = results.Select(r => Enumerable.Range(0, r.Count).Where(v => r[v].HasEmptyPiece).ToList()).ToArray();
+            if (empty.All(e => e.Count == 0)) break;
+            var redrawn = Draw(empty.Select(e => e.Count).ToArray(), attempt);
+            for (var i = 0; i < requests.Count; i++)
+                for (var j = 0; j < empty[i].Count; j++) results[i][empty[i][j]] = redrawn[i][j];
+        }
+        return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
+
+        List<Decoded>[] Draw(int[] counts, int attempt)
+        {
+            using var scope = NewDisposeScope();
+            var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
+            var outputs = Model.Engine.SampleBatch(active.Select(i =>
+                new SampleRequest(counts[i], requests[i].Temperature, DistinctDraws.AttemptRng(requests[i].Rng, attempt), requests[i].TopP)).ToArray());
+            var drawn = new List<Decoded>[requests.Count];
+            for (var i = 0; i < requests.Count; i++) drawn[i] = [];
+            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Decode(outputs[k]);
+            return drawn;
+        }
     }
 
     /// <summary>Decoded output rows: the text between BOS and the first EOS (or the row's end), trimmed, and its token count.</summary>

@@ -65,7 +65,23 @@ public static class Fuzz
             workers,
             targets = reports,
         };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "fuzz-latest.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        var latest = Path.Combine(outDir, "fuzz-latest.json");
+        var json = JsonSerializer.SerializeToNode(result)!.AsObject();
+        foreach (var t in json["targets"]!.AsArray()) t!["when"] = json["when"]!.GetValue<string>();
+        // A campaign of one target keeps the other targets' latest figures (each entry says when it ran).
+        if (only is not null && File.Exists(latest) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(latest)) is { } previous)
+        {
+            var kept = previous["targets"]?.AsArray().Where(t => t?["target"]?.GetValue<string>() != only).ToList() ?? [];
+            foreach (var t in kept)
+            {
+                var copy = t!.DeepClone().AsObject();
+                copy["when"] ??= previous["when"]?.GetValue<string>();
+                copy["seed"] ??= previous["seed"]?.DeepClone();
+                copy["workers"] ??= previous["workers"]?.DeepClone();
+                json["targets"]!.AsArray().Add(copy);
+            }
+        }
+        AtomicFile.WriteAllText(latest, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return result;
     }
 

@@ -63,6 +63,17 @@ public class TextGeneratorTests
     }
 
     [Fact]
+    public void Samples_are_never_empty()
+    {
+        using var services = TinyTextRun.Services();
+        var generator = TinyTextRun.Generator(services);
+        // A wild temperature makes EOS a likely first token for some rows.
+        var samples = generator.SampleMany([new SampleOptions { Count = 300, Rng = 11, Temperature = 4 }])[0];
+        Assert.Equal(300, samples.Count);
+        Assert.All(samples, m => Assert.False(string.IsNullOrWhiteSpace(m.Text)));
+    }
+
+    [Fact]
     public void Interpolations_and_samples_have_the_asked_counts()
     {
         using var services = TinyTextRun.Services();
