@@ -67,9 +67,9 @@ public class TextGeneratorTests
     {
         using var services = TinyTextRun.Services();
         var generator = TinyTextRun.Generator(services);
-        // A wild temperature makes EOS a likely first token for some rows.
-        var samples = generator.SampleMany([new SampleOptions { Count = 300, Rng = 11, Temperature = 4 }])[0];
-        Assert.Equal(300, samples.Count);
+        // At the highest temperature the first token is nearly uniform: EOS or padding comes first in a few rows of 1,000.
+        var samples = generator.SampleMany([new SampleOptions { Count = 1000, Rng = 11, Temperature = 10 }])[0];
+        Assert.Equal(1000, samples.Count);
         Assert.All(samples, m => Assert.False(string.IsNullOrWhiteSpace(m.Text)));
     }
 
