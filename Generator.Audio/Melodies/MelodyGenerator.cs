@@ -47,7 +47,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
     /// <summary>The generator for <paramref name="model"/> (a bundled id, a directory, or null for the default melody model) from a provider set up with <c>AddMelody()</c>.</summary>
     public static MelodyGenerator Open(IServiceProvider services, string? model = null, InferencePrecision precision = InferencePrecision.Float32)
     {
-        var loaded = services.GetRequiredService<ModelStore>().Get(model, MelodyModality.Name, precision);
+        var loaded = services.GetRequiredService<ModelStore>().Get(model, MelodyModality.ModalityName, precision);
         return (MelodyGenerator)services.GetRequiredService<ModalityRegistry>().Generator(loaded);
     }
 

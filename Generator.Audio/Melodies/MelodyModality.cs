@@ -24,9 +24,6 @@ public sealed class MelodyModality : IModality
     /// <summary>The <c>--tempo</c> sample property: tempo written into sampled melodies.</summary>
     public const string TempoProperty = "tempoQpm";
 
-    /// <summary>The modality name (also <see cref="ModalityName"/>).</summary>
-    public static string Name => ModalityName;
-
     /// <summary>MusicVAE cat-mel_2bar_small's shape over the 90-class encoding.</summary>
     public static SequenceVaeOptions DefaultModelOptions { get; } = new()
     {

@@ -112,11 +112,3 @@ public static class EvalCommand
         return command;
     }
 }
-
-/// <summary>The first <c>count</c> examples of a data set (eval's <c>--max-examples</c>).</summary>
-internal sealed class FirstExamples(ITrainingData inner, int count) : ITrainingData
-{
-    public int Count { get; } = Math.Min(count, inner.Count);
-
-    public TorchSharp.torch.Tensor Batch(IReadOnlyList<int> indices, Random? augmentation) => inner.Batch(indices, augmentation);
-}

@@ -184,7 +184,7 @@ public static class Program
 
     private static (VariationEngine Engine, IVaeModel Model, Tensor Seed) LoadEngine(string repo, bool bf16 = false)
     {
-        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), CPU, expectedModality: MelodyModality.Name);
+        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), CPU, expectedModality: MelodyModality.ModalityName);
         if (bf16) model.Module.to(ScalarType.BFloat16);
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
         var chunk = MelodyWindows.Chunks(melody)[0];
