@@ -183,9 +183,8 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
     [Fact]
     public async Task An_oversized_body_gets_413()
     {
-        using var http = Host.RawHttp();
         var huge = "{\"seed\":{\"midi\":\"" + new string('A', 2 << 20) + "\"}}";
-        var response = await http.PostAsync($"/v1/models/{Model}/variations", new StringContent(huge, Encoding.UTF8, "application/json"));
+        var response = await Host.PostRefusedBody($"/v1/models/{Model}/variations", huge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(ProblemTypes.LimitExceeded, (await ProblemOf(response)).Type);
     }

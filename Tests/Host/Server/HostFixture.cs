@@ -41,6 +41,22 @@ public sealed class RunningHost : IAsyncDisposable
         return http;
     }
 
+    /// <summary>
+    /// Posts a body the host refuses unread (over its size limit) without racing the upload: with Expect: 100-continue
+    /// and no practical timeout on it, the client sends the headers, and the body only if the host asks for it. A plain
+    /// POST can lose the host's 413 to a connection reset when the host answers and closes while the body is still in
+    /// flight, which happens under load.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostRefusedBody(string path, string json)
+    {
+        using var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = Server.Url };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        request.Headers.Authorization = new("Bearer", Server.Token);
+        return await http.SendAsync(request); // the answer is buffered: it outlives the client
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

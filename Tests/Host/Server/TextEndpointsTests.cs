@@ -95,9 +95,8 @@ public class TextEndpointsTests : IAsyncLifetime
         var text = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.VaryTextAsync("melody-2bar", "la la la"));
         Assert.Equal(ProblemTypes.BadSeed, text.Problem?.Type);
         Assert.Contains("MIDI", text.Problem!.Detail);
-        using var http = host.RawHttp();
         var body = $"{{\"seed\":{{\"text\":\"{new string('y', 1 << 20)}\"}}}}";
-        var response = await http.PostAsync($"/v1/models/{Model}/variations", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await host.PostRefusedBody($"/v1/models/{Model}/variations", body);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(ProblemTypes.LimitExceeded, (await GeneratorServerTests.ProblemOf(response)).Type);
     }
