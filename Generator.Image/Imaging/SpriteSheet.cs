@@ -1,0 +1,98 @@
+namespace VaeCreative.Image.Imaging;
+
+/// <summary>
+/// Cuts a sprite sheet into its square cells (<c>train --tile N</c>), row by row from the top left, keeping only cells
+/// worth learning from: a cell that is entirely clear, or one flat colour, is empty; a cell equal byte for byte to an
+/// earlier kept cell (of this sheet or of earlier sheets given the same <see cref="SpriteCells"/>) is a duplicate. A
+/// strip at the right or bottom edge narrower than a cell is not a cell.
+/// </summary>
+public static class SpriteSheet
+{
+    /// <summary>Smallest cell side.</summary>
+    public const int MinTile = 4;
+
+    /// <summary>Largest cell side.</summary>
+    public const int MaxTile = 512;
+
+    /// <summary>
+    /// The cells of <paramref name="sheet"/> of side <paramref name="tile"/> that are neither empty nor already in
+    /// <paramref name="cells"/>, added to it; returns what this sheet gave.
+    /// </summary>
+    public static SpriteSheetCut Cut(RgbaImage sheet, int tile, SpriteCells cells)
+    {
+        ArgumentNullException.ThrowIfNull(sheet);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tile, MinTile);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tile, MaxTile);
+        int columns = sheet.Width / tile, rows = sheet.Height / tile;
+        int kept = 0, empty = 0, duplicate = 0;
+        for (var row = 0; row < rows; row++)
+            for (var column = 0; column < columns; column++)
+            {
+                var cell = new byte[4 * tile * tile];
+                for (var y = 0; y < tile; y++)
+                    Array.Copy(sheet.Rgba, 4 * ((row * tile + y) * sheet.Width + column * tile), cell, 4 * y * tile, 4 * tile);
+                if (IsEmpty(cell)) empty++;
+                else if (!cells.TryAdd(new RgbaImage(tile, tile, cell))) duplicate++;
+                else kept++;
+            }
+        return new SpriteSheetCut(columns * rows, kept, empty, duplicate);
+    }
+
+    /// <summary>Entirely clear, or every pixel the same colour and alpha.</summary>
+    internal static bool IsEmpty(byte[] cell)
+    {
+        var clear = true;
+        var flat = true;
+        for (var i = 0; i < cell.Length && (clear || flat); i += 4)
+        {
+            if (cell[i + 3] != 0) clear = false;
+            if (cell[i] != cell[0] || cell[i + 1] != cell[1] || cell[i + 2] != cell[2] || cell[i + 3] != cell[3]) flat = false;
+        }
+        return clear || flat;
+    }
+}
+
+/// <summary>What one sheet gave: its whole cells, and how many were kept, empty or duplicates.</summary>
+/// <param name="Cells">Whole cells in the sheet.</param>
+/// <param name="Kept">Cells added.</param>
+/// <param name="Empty">Clear or flat cells left out.</param>
+/// <param name="Duplicates">Cells equal to one already kept, left out.</param>
+public sealed record SpriteSheetCut(int Cells, int Kept, int Empty, int Duplicates);
+
+/// <summary>
+/// Distinct sprite cells in the order they were first seen; duplicates are found by a stable 64-bit FNV-1a hash of the
+/// pixels, confirmed byte for byte (so the result is the same in every process).
+/// </summary>
+public sealed class SpriteCells
+{
+    private readonly List<RgbaImage> cells = [];
+    private readonly Dictionary<ulong, List<int>> byHash = [];
+
+    /// <summary>The cells kept so far.</summary>
+    public IReadOnlyList<RgbaImage> Cells => cells;
+
+    /// <summary>Adds <paramref name="cell"/> unless an equal one is already here; true when added.</summary>
+    public bool TryAdd(RgbaImage cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        var hash = 14695981039346656037UL;
+        foreach (var b in cell.Rgba)
+        {
+            hash ^= b;
+            hash *= 1099511628211UL;
+        }
+        if (byHash.TryGetValue(hash, out var same))
+        {
+            foreach (var index in same)
+                if (cells[index].Width == cell.Width && cells[index].Rgba.AsSpan().SequenceEqual(cell.Rgba)) return false;
+        }
+        else
+        {
+            byHash[hash] = same = [];
+        }
+        same.Add(cells.Count);
+        cells.Add(cell);
+        return true;
+    }
+}
