@@ -9,7 +9,8 @@
 #
 # Text training runs sentencepiece's spm_train (Debian package `sentencepiece`): installed when missing.
 # --test-tools adds python3-mido (the independent MIDI parser the tests check outputs with); --fortunes adds
-# Debian's `fortunes` (the text the bundled text model is trained on).
+# Debian's `fortunes` (the text the bundled text model is trained on); --images adds `dataset-fashion-mnist` and
+# `crawl-tiles-data` (the image models' training data, issue 10).
 #
 # Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
@@ -17,12 +18,14 @@ set -euo pipefail
 quiet=0
 test_tools=0
 fortunes=0
+images=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
     --test-tools) test_tools=1 ;; # also python3-mido, the independent MIDI parser the tests check outputs with
     --fortunes) fortunes=1 ;;     # also Debian's fortunes, the bundled text model's training data
-    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes)" >&2; exit 2 ;;
+    --images) images=1 ;;         # also Fashion-MNIST and Crawl's tiles, the image models' training data
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
@@ -31,13 +34,15 @@ if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 
 # Installs, in one apt-get run, the packages that are missing: sentencepiece (spm_train, for text training)
-# always, python3-mido with --test-tools, fortunes with --fortunes. Without apt-get or root it says what is
+# always, python3-mido with --test-tools, fortunes with --fortunes, the image data with --images. Without apt-get or root it says what is
 # missing and goes on: melodies work without them, and text training says what to install.
 install_packages() {
   local missing=()
   command -v spm_train >/dev/null 2>&1 || missing+=(sentencepiece)
   if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then missing+=(python3-mido); fi
   if [[ $fortunes == 1 && ! -f /usr/share/games/fortunes/fortunes ]]; then missing+=(fortunes); fi
+  if [[ $images == 1 && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then missing+=(dataset-fashion-mnist); fi
+  if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi
   [[ ${#missing[@]} -gt 0 ]] || return 0
   if ! command -v apt-get >/dev/null || { [[ -n "$SUDO" ]] && ! command -v sudo >/dev/null; }; then
     say "not installed: ${missing[*]} (no apt-get, or no root/sudo); text training needs sentencepiece, and the independent MIDI check is skipped without python3-mido."
