@@ -15,9 +15,10 @@ public static class DistinctDraws
     /// Draws <paramref name="counts"/>[i] outputs for each request i with <paramref name="draw"/> (given counts per
     /// request and the attempt number, 0 first), then redraws copies. <paramref name="seedKeys"/>[i] is request i's seed
     /// key (null: no seed). <paramref name="unusable"/> marks outputs to redraw whatever their key (an empty text).
+    /// With a null <paramref name="key"/> only unusable outputs are redrawn (repeats are kept, as prior samples are).
     /// Returns the outputs per request, in order.
     /// </summary>
-    public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string> key,
+    public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string>? key,
         Func<T, bool>? unusable = null)
     {
         var results = draw(counts.ToArray(), 0);
@@ -29,7 +30,7 @@ public static class DistinctDraws
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 if (seedKeys[i] is { } seed) seen.Add(seed);
                 bad[i] = Enumerable.Range(0, results[i].Count)
-                    .Where(v => unusable?.Invoke(results[i][v]) == true || !seen.Add(key(results[i][v]))).ToList();
+                    .Where(v => unusable?.Invoke(results[i][v]) == true || (key is not null && !seen.Add(key(results[i][v])))).ToList();
             }
             if (bad.All(b => b.Count == 0)) break;
             var redrawn = draw(bad.Select(b => b.Count).ToArray(), attempt);

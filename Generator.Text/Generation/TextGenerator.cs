@@ -182,16 +182,8 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             if (r.Properties.Count > 0)
                 throw new ArgumentException($"text samples take no properties; got '{r.Properties.Keys.First()}'.");
         }
-        var results = Draw(requests.Select(r => r.Count).ToArray(), 0);
-        // An empty sample (EOS drawn first) is drawn again with fresh noise, a bounded number of times.
-        for (var attempt = 1; attempt <= DistinctDraws.MaxRedraws; attempt++)
-        {
-            var empty = results.Select(r => Enumerable.Range(0, r.Count).Where(v => r[v].HasEmptyPiece).ToList()).ToArray();
-            if (empty.All(e => e.Count == 0)) break;
-            var redrawn = Draw(empty.Select(e => e.Count).ToArray(), attempt);
-            for (var i = 0; i < requests.Count; i++)
-                for (var j = 0; j < empty[i].Count; j++) results[i][empty[i][j]] = redrawn[i][j];
-        }
+        // An empty sample (EOS drawn first) is drawn again with fresh noise; repeats are kept.
+        var results = DistinctDraws.Draw(requests.Select(r => r.Count).ToArray(), new string?[requests.Count], Draw, key: null, d => d.HasEmptyPiece);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
 
         List<Decoded>[] Draw(int[] counts, int attempt)
