@@ -4,7 +4,7 @@
 # evaluates both on every held-out snippet, and writes bench/results/text-baseline/{vae,lm}-eval.json, the LM's
 # run settings and curve, and table.md.
 #   ./scripts/text-baseline.sh [VAE_MODEL] [LM_DIR]
-# About 29 minutes to train the LM and 1 hour for the VAE's eval (500 importance samples per snippet) on 2 cores;
+# About 29 minutes to train the LM and 46 minutes for the VAE's eval (500 importance samples per snippet) on 2 cores;
 # the LM's NLL is exact with one sample. DATA=… overrides the corpus (default /usr/share/games/fortunes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
