@@ -17,8 +17,7 @@ public static class TinyModels
 
     public static SequenceVae Melody(long seed = 0)
     {
-        manual_seed(seed);
-        var model = new SequenceVae(MelodyOptions);
+        var model = SeededInit.Create("tiny-melody", seed, () => new SequenceVae(MelodyOptions));
         model.eval();
         return model;
     }

@@ -215,11 +215,7 @@ public class LatentEvaluationTests(ITestOutputHelper output)
         LatentSize = 4,
     };
 
-    private static SequenceVae TinySequenceVae(long seed)
-    {
-        manual_seed(seed);
-        return new SequenceVae(TinySequence);
-    }
+    private static SequenceVae TinySequenceVae(long seed) => SeededInit.Create("tiny-sequence", seed, () => new SequenceVae(TinySequence));
 
     private static TensorData RandomTokens(int n, int seed)
     {
