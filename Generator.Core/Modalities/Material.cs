@@ -69,4 +69,7 @@ public static class MediaTypes
 
     /// <summary>Plain UTF-8 text.</summary>
     public const string PlainText = "text/plain";
+
+    /// <summary>PNG image (what image models write).</summary>
+    public const string Png = "image/png";
 }

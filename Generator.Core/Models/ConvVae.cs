@@ -1,6 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Posteriors;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -9,7 +11,9 @@ namespace VaeCreative.Core.Models;
 /// <summary>
 /// A convolutional VAE for images with values in [0, 1], shape [batch, channels, height, width]:
 /// stride-2 convolutions down to a feature map, dense layers to μ and log σ², and the mirror image with
-/// transposed convolutions back up. Pixels are modelled as independent Bernoullis (logits out).
+/// transposed convolutions back up. Pixel values are independent given z: Bernoullis (a logit per value) for binary
+/// images, or discretised logistics (a mean and a log-scale per value, <see cref="DiscretizedLogistic"/>) for 8-bit
+/// colour and alpha (<see cref="ConvVaeOptions.Likelihood"/>).
 /// </summary>
 public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
 {
@@ -20,8 +24,12 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     private readonly Sequential decoder;
     private readonly long[] featureShape;
 
-    /// <summary>Builds the model with freshly initialised weights.</summary>
-    public ConvVae(ConvVaeOptions options) : base(nameof(ConvVae))
+    /// <summary>
+    /// Builds the model with freshly initialised weights: PyTorch's defaults, drawn from <paramref name="initialization"/>
+    /// when given (layer by layer, encoder first), else from libtorch's global generator. A run that passes its own
+    /// generator gets the same weights whatever other threads draw meanwhile.
+    /// </summary>
+    public ConvVae(ConvVaeOptions options, Generator? initialization = null) : base(nameof(ConvVae))
     {
         Settings = options.Validate();
         var channels = options.ConvChannels;
@@ -43,12 +51,38 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
         var up = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (var i = channels.Length - 1; i >= 0; i--)
         {
-            var outChannels = i == 0 ? options.Channels : channels[i - 1];
+            var outChannels = i == 0 ? options.Channels * options.ParametersPerChannel : channels[i - 1];
             up.Add(($"deconv{i}", nn.ConvTranspose2d(channels[i], outChannels, 4, stride: 2, padding: 1)));
             if (i > 0) up.Add(($"act{i}", nn.ReLU()));
         }
         decoder = nn.Sequential(up);
         RegisterComponents();
+        if (initialization is not null) Initialize(initialization);
+    }
+
+    /// <summary>
+    /// PyTorch's default initialisation (uniform ±1/√fan-in for weights and biases, which is kaiming_uniform with
+    /// a = √5), from <paramref name="generator"/> in module order. A transposed convolution's fan-in is taken from its
+    /// weight's second dimension, as PyTorch does.
+    /// </summary>
+    private void Initialize(Generator generator)
+    {
+        using var noGrad = no_grad();
+        foreach (var module in modules())
+        {
+            var (weight, bias) = module switch
+            {
+                Conv2d c => (c.weight, c.bias),
+                ConvTranspose2d t => (t.weight, t.bias),
+                Linear l => (l.weight, l.bias),
+                _ => (null, null),
+            };
+            if (weight is null) continue;
+            var fanIn = weight.shape[1] * (weight.dim() > 2 ? weight.shape[2] * weight.shape[3] : 1);
+            var bound = 1.0 / Math.Sqrt(fanIn);
+            weight.uniform_(-bound, bound, generator);
+            bias?.uniform_(-bound, bound, generator);
+        }
     }
 
     /// <summary>The model's sizes.</summary>
@@ -69,7 +103,10 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     /// <inheritdoc />
     object IVaeModel.Options => Settings;
 
-    /// <summary>Reconstruction logits with z = μ.</summary>
+    /// <inheritdoc />
+    public long? DimensionsPerExample => (long)Settings.Channels * Settings.Height * Settings.Width;
+
+    /// <summary>The decoder's output with z = μ: logits (Bernoulli), or means then log-scales along the channels (logistic).</summary>
     public override Tensor forward(Tensor images) => Decode(Encode(images).Mean);
 
     /// <inheritdoc />
@@ -80,7 +117,10 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
         return new DiagonalGaussian(toMean.forward(h), toLogVariance.forward(h));
     }
 
-    /// <summary>Pixel logits [batch, channels, height, width] for z.</summary>
+    /// <summary>
+    /// The decoder's output for z: pixel logits [batch, channels, height, width] (Bernoulli), or [batch, 2 × channels,
+    /// height, width] holding the logistics' means (on [−1, 1]) then their log-scales (logistic).
+    /// </summary>
     public Tensor Decode(Tensor z)
     {
         var h = F.relu(fromLatent.forward(z)).view(z.shape[0], featureShape[0], featureShape[1], featureShape[2]);
@@ -91,15 +131,35 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     public Reconstruction Reconstruct(Tensor images, Tensor z, ReconstructionSettings settings)
     {
         CheckImages(images);
-        var logits = Decode(z);
-        var nll = F.binary_cross_entropy_with_logits(logits, images, reduction: nn.Reduction.None).flatten(1).sum(1);
+        var output = Decode(z);
+        if (Settings.Likelihood == ConvVaeOptions.Logistic)
+        {
+            var (mean, logScale) = Split(output);
+            return new Reconstruction(DiscretizedLogistic.LogProbability(images, mean, logScale).flatten(1).sum(1).neg(), null, null);
+        }
+        var nll = F.binary_cross_entropy_with_logits(output, images, reduction: nn.Reduction.None).flatten(1).sum(1);
         return new Reconstruction(nll, null, null);
     }
 
-    /// <summary>Pixel probabilities in [0, 1] (temperature 0), or a Bernoulli draw of them (temperature &gt; 0).</summary>
+    /// <summary>
+    /// Pixel values in [0, 1]. Bernoulli: the probabilities (temperature 0), or a Bernoulli draw of them. Logistic: the
+    /// logistics' centres on the 256 levels (temperature 0, the mode), or draws with their scales multiplied by the
+    /// temperature.
+    /// </summary>
     public Tensor Generate(Tensor z, GenerationSettings settings)
     {
-        var probabilities = sigmoid(Decode(z));
+        var output = Decode(z);
+        if (Settings.Likelihood == ConvVaeOptions.Logistic)
+        {
+            var (mean, logScale) = Split(output);
+            if (settings.Uniform is { } noise)
+                return DiscretizedLogistic.Sample(mean, logScale, noise,
+                    settings.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures."));
+            using var temperature = settings.Temperature.ToScalar(); // held, not temporary: see Scalars
+            var uniform = rand(mean.shape, dtype: mean.dtype, device: mean.device, generator: settings.Generator);
+            return DiscretizedLogistic.Sample(mean, logScale, uniform, full(mean.shape[0], temperature, dtype: mean.dtype, device: mean.device));
+        }
+        var probabilities = sigmoid(output);
         if (settings.Uniform is { } u)
         {
             using var zero = 0.ToScalar(); // held, not temporary: see Scalars
@@ -112,6 +172,13 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
 
     /// <inheritdoc />
     public long[] RowNoiseShape => [Settings.Channels, Settings.Height, Settings.Width];
+
+    /// <summary>The logistic decoder's output split into means and log-scales, each [batch, channels, height, width].</summary>
+    private (Tensor Mean, Tensor LogScale) Split(Tensor output)
+    {
+        var parts = output.split(Settings.Channels, 1);
+        return (parts[0], parts[1]);
+    }
 
     private void CheckImages(Tensor images)
     {

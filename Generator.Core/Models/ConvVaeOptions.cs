@@ -20,11 +20,28 @@ public sealed record ConvVaeOptions
     /// <summary>Size of z. Default 32.</summary>
     public int LatentSize { get; init; } = 32;
 
+    /// <summary>
+    /// How pixels are scored: <see cref="Bernoulli"/> (default; values in [0, 1], for binary or binarised images) or
+    /// <see cref="Logistic"/> (a discretised logistic per channel value, for 8-bit colour and alpha).
+    /// </summary>
+    public string Likelihood { get; init; } = Bernoulli;
+
+    /// <summary><see cref="Likelihood"/> of binary pixels: an independent Bernoulli per value.</summary>
+    public const string Bernoulli = "bernoulli";
+
+    /// <summary><see cref="Likelihood"/> of 8-bit values: a discretised logistic per value (<see cref="Objectives.DiscretizedLogistic"/>).</summary>
+    public const string Logistic = "logistic";
+
+    /// <summary>Decoder outputs per image channel: a logit (Bernoulli), or a mean and a log-scale (logistic).</summary>
+    internal int ParametersPerChannel => Likelihood == Logistic ? 2 : 1;
+
     /// <summary>Throws when a size is out of range or the image does not halve cleanly.</summary>
     public ConvVaeOptions Validate()
     {
         Preconditions.InRange(Channels, 1, 4);
         Preconditions.InRange(LatentSize, 1, 8192);
+        if (Likelihood is not (Bernoulli or Logistic))
+            throw new ArgumentException($"Likelihood must be '{Bernoulli}' or '{Logistic}'; got '{Likelihood}'.");
         if (ConvChannels.Length is < 1 or > 6)
             throw new ArgumentException("ConvChannels must list 1 to 6 layers.");
         foreach (var c in ConvChannels) Preconditions.InRange(c, 1, 4096, "ConvChannels[i]");

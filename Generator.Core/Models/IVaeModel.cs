@@ -49,6 +49,12 @@ public interface IVaeModel : IDisposable
     long[] RowNoiseShape { get; }
 
     /// <summary>
+    /// Values one example holds, when every example holds the same number (an image's channels × height × width): what
+    /// bits per dimension divide by. Null for sequences of varying length.
+    /// </summary>
+    long? DimensionsPerExample => null;
+
+    /// <summary>
     /// The elements of <paramref name="input"/> the decoder predicts, as a bool tensor of its shape, for scoring a
     /// decode against its input (sampled accuracy); null when it predicts every element. A text model leaves out the
     /// BOS it is given and the padding after EOS.

@@ -139,8 +139,11 @@ public sealed class TrainingRun : IDisposable
         ModelDirectory.Save(OutputDirectory, plan.Model, manifest);
         log(evaluation is null
             ? $"model written to {OutputDirectory}"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"model written to {OutputDirectory}: held-out accuracy {evaluation.AccuracyTeacherForced:F3} teacher-forced, {evaluation.AccuracySampled:F3} sampled; ELBO {evaluation.ElboNats:F2} nats, KL {evaluation.KlNats:F2} nats"));
+            : $"model written to {OutputDirectory}: held-out "
+              + (evaluation.AccuracyTeacherForced is { } accuracy
+                  ? FormattableString.Invariant($"accuracy {accuracy:F3} teacher-forced, {evaluation.AccuracySampled:F3} sampled; ")
+                  : "")
+              + FormattableString.Invariant($"ELBO {evaluation.ElboNats:F2} nats, KL {evaluation.KlNats:F2} nats"));
         return metrics;
     }
 

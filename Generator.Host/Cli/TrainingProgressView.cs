@@ -38,11 +38,15 @@ public static class TrainingProgressView
     private static string Describe(TrainingProgress p, bool withStep)
     {
         var s = string.Create(CultureInfo.InvariantCulture,
-            $"{(withStep ? $"step {p.Step}/{p.TotalSteps} " : "")}loss {p.Loss:F2} KL {p.KlNats:F2} acc {p.Accuracy ?? double.NaN:F3} β {p.Beta:F3} {p.ExamplesPerSecond:F0} ex/s");
+            $"{(withStep ? $"step {p.Step}/{p.TotalSteps} " : "")}loss {p.Loss:F2} KL {p.KlNats:F2}{Accuracy(p.Accuracy)} β {p.Beta:F3} {p.ExamplesPerSecond:F0} ex/s");
         if (p.Validation is { } v)
-            s += string.Create(CultureInfo.InvariantCulture, $" | validation ELBO {v.ElboNats:F2} KL {v.KlNats:F2} acc {v.AccuracyTeacherForced ?? double.NaN:F3}");
+            s += string.Create(CultureInfo.InvariantCulture, $" | validation ELBO {v.ElboNats:F2} KL {v.KlNats:F2}{Accuracy(v.AccuracyTeacherForced)}");
         return s;
     }
+
+    /// <summary>" acc 0.812", or nothing for a model with continuous outputs (images), which has no accuracy.</summary>
+    private static string Accuracy(double? accuracy) =>
+        accuracy is { } a ? string.Create(CultureInfo.InvariantCulture, $" acc {a:F3}") : "";
 
     private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {

@@ -39,6 +39,9 @@ public static class SpriteSheet
         return new SpriteSheetCut(columns * rows, kept, empty, duplicate);
     }
 
+    /// <summary>True when <paramref name="image"/> is entirely clear, or every pixel has the same colour and alpha (nothing to learn from).</summary>
+    public static bool IsEmpty(RgbaImage image) => IsEmpty(image.Rgba);
+
     /// <summary>Entirely clear, or every pixel the same colour and alpha.</summary>
     internal static bool IsEmpty(byte[] cell)
     {
@@ -72,16 +75,24 @@ public sealed class SpriteCells
     /// <summary>The cells kept so far.</summary>
     public IReadOnlyList<RgbaImage> Cells => cells;
 
-    /// <summary>Adds <paramref name="cell"/> unless an equal one is already here; true when added.</summary>
-    public bool TryAdd(RgbaImage cell)
+    /// <summary>FNV-1a-64 of <paramref name="image"/>'s RGBA bytes: the same in every process.</summary>
+    public static ulong Hash(RgbaImage image)
     {
-        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentNullException.ThrowIfNull(image);
         var hash = 14695981039346656037UL;
-        foreach (var b in cell.Rgba)
+        foreach (var b in image.Rgba)
         {
             hash ^= b;
             hash *= 1099511628211UL;
         }
+        return hash;
+    }
+
+    /// <summary>Adds <paramref name="cell"/> unless an equal one is already here; true when added.</summary>
+    public bool TryAdd(RgbaImage cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        var hash = Hash(cell);
         if (byHash.TryGetValue(hash, out var same))
         {
             foreach (var index in same)

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Models;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Training;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Image.Generation;
+
+/// <summary>
+/// Image variations, interpolations and samples on one loaded <see cref="ConvVae"/>. A seed of any size is fitted to
+/// the model's square (<see cref="ImageFit"/>), and outputs come back at the seed's size and in its mode family: a grey
+/// seed gives grey images, an opaque one opaque images, a sprite with alpha sprites with alpha (when the model has an
+/// alpha channel). Outputs are PNG material with <c>width</c> and <c>height</c> properties.
+/// </summary>
+/// <remarks>
+/// Temperature for images: 0 decodes each pixel value to the decoder's mode (logistic models) or mean (Bernoulli
+/// models: the probability of a pixel being on, shown as grey); above 0, each value is drawn from its distribution,
+/// the logistic's scale multiplied by the temperature (Bernoulli models draw black or white pixels). Variety between
+/// variations comes from z (<c>--similarity</c>); temperature adds pixel noise on top.
+/// </remarks>
+public sealed class ImageGenerator : IMaterialGenerator
+{
+    /// <summary>Seed property (and <c>--palette</c>): <c>seed</c> snaps outputs to the seed's colours, <c>off</c> (the default) does not.</summary>
+    public const string PaletteProperty = "palette";
+
+    /// <summary>Output property: width in pixels.</summary>
+    public const string WidthProperty = "width";
+
+    /// <summary>Output property: height in pixels.</summary>
+    public const string HeightProperty = "height";
+
+    private readonly ImageEncoding encoding;
+
+    /// <summary>Generation on <paramref name="model"/>, a <see cref="ConvVae"/> with an image encoding.</summary>
+    public ImageGenerator(LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var conv = model.Model as ConvVae
+            ?? throw new ModelLoadException($"the image model in '{model.Directory}' is a {model.Model.Kind}; images need a {ConvVae.KindName}.");
+        encoding = ImageEncoding.Read(model.Manifest, conv.Settings);
+        Model = model;
+    }
+
+    /// <inheritdoc />
+    public LoadedModel Model { get; }
+
+    /// <summary>The model's side in pixels.</summary>
+    public int Size => encoding.Size;
+
+    /// <inheritdoc />
+    /// <remarks>Decodes the image (refusing bombs from the header) and fits it to the model's square.</remarks>
+    public PreparedSeed Prepare(Material material, string field)
+    {
+        ArgumentNullException.ThrowIfNull(material);
+        if (material.Data is not { } data)
+            throw new ImageReadException($"an image model takes an image; '{field}' is {material.MediaType}.");
+        var palette = material.Properties.GetValueOrDefault(PaletteProperty) switch
+        {
+            null or "off" => false,
+            "seed" => true,
+            var other => throw new ImageReadException($"--palette takes 'seed' or 'off'; got '{other}'."),
+        };
+        var image = ImageDecoder.Decode(data, field);
+        var (fitted, placement) = ImageFit.ToSquare(image, encoding.Size);
+        var bytes = new byte[encoding.Dimensions];
+        encoding.Write(fitted, bytes, 0);
+        var row = bytes.Select(encoding.Value).ToArray();
+        return new ImageSeed(Canonical(image), placement, row, palette ? ImagePalette.Of(image) : null);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// An output equal (pixel for pixel, after fitting back and any palette snapping) to the seed or to an earlier
+    /// variation is drawn again (<see cref="DistinctDraws"/>).
+    /// </remarks>
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        var seeds = requests.Select(r => Seed(r.Seed, "seed")).ToArray();
+        foreach (var r in requests) r.Options.Validate();
+        var results = DistinctDraws.Draw(requests.Select(r => r.Options.Count).ToArray(), seeds.Select(s => Key(s.Image)).ToArray(), (counts, attempt) =>
+        {
+            using var scope = NewDisposeScope();
+            var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
+            var outputs = Model.Engine.VaryBatch(active.Select(i =>
+            {
+                var o = requests[i].Options;
+                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt));
+            }).ToArray(), rejectCopies: false);
+            var drawn = new List<RgbaImage>[requests.Count];
+            for (var i = 0; i < requests.Count; i++) drawn[i] = [];
+            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Images(outputs[k], seeds[active[k]]);
+            return drawn;
+        }, Key);
+        return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every frame comes back at the first seed's size and mode family (and palette, when it asks for one).</remarks>
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
+        foreach (var r in requests) r.Options.Validate();
+        using var scope = NewDisposeScope();
+        var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
+            new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), r.Options.Steps, r.Options.Temperature, r.Options.Rng)).ToArray());
+        return outputs.Select((o, i) => (IReadOnlyList<Material>)Images(o, ends[i].From).Select(ToMaterial).ToList()).ToList();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Samples are the model's size, in its own channels (grey, RGB or RGBA).</remarks>
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        foreach (var r in requests)
+        {
+            r.Validate();
+            if (r.Properties.Count > 0)
+                throw new ArgumentException($"image samples take no properties; got '{r.Properties.Keys.First()}'.");
+        }
+        using var scope = NewDisposeScope();
+        var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng)).ToArray());
+        return outputs.Select(o => (IReadOnlyList<Material>)Images(o, null).Select(ToMaterial).ToList()).ToList();
+    }
+
+    /// <summary>The model's output rows [n, channels, size, size] as images, fitted back to <paramref name="seed"/> when given.</summary>
+    private List<RgbaImage> Images(Tensor output, ImageSeed? seed)
+    {
+        var values = output.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var size = encoding.Dimensions;
+        var images = new List<RgbaImage>(values.Length / size);
+        for (var k = 0; k < values.Length / size; k++)
+        {
+            var image = encoding.ToImage(values.AsSpan(k * size, size));
+            if (seed is not null)
+            {
+                image = ImageFit.Back(image, seed.Placement);
+                image = InFamilyOf(image, seed.Image);
+                if (seed.Palette is { } palette) image = palette.Apply(image);
+            }
+            images.Add(Canonical(image));
+        }
+        return images;
+    }
+
+    /// <summary><paramref name="image"/> in <paramref name="seed"/>'s mode family: grey for a grey seed, opaque for an opaque one (over black).</summary>
+    internal static RgbaImage InFamilyOf(RgbaImage image, RgbaImage seed)
+    {
+        var grey = seed.IsGrey;
+        var opaque = !seed.HasAlpha;
+        if (!grey && !opaque) return image;
+        var rgba = (byte[])image.Rgba.Clone();
+        for (var p = 0; p < rgba.Length; p += 4)
+        {
+            int r = rgba[p], g = rgba[p + 1], b = rgba[p + 2], a = rgba[p + 3];
+            if (opaque && a != 255)
+            {
+                (r, g, b) = ((r * a + 127) / 255, (g * a + 127) / 255, (b * a + 127) / 255);
+                a = 255;
+            }
+            if (grey && !(r == g && g == b)) r = g = b = (299 * r + 587 * g + 114 * b + 500) / 1000;
+            (rgba[p], rgba[p + 1], rgba[p + 2], rgba[p + 3]) = ((byte)r, (byte)g, (byte)b, (byte)a);
+        }
+        return new RgbaImage(image.Width, image.Height, rgba);
+    }
+
+    /// <summary><paramref name="image"/> with fully clear pixels set to 0, 0, 0, 0 (their colour is invisible), so equal-looking images are equal.</summary>
+    private static RgbaImage Canonical(RgbaImage image)
+    {
+        if (!image.HasAlpha) return image;
+        byte[]? rgba = null;
+        for (var p = 0; p < image.Rgba.Length; p += 4)
+        {
+            if (image.Rgba[p + 3] != 0 || (image.Rgba[p] | image.Rgba[p + 1] | image.Rgba[p + 2]) == 0) continue;
+            rgba ??= (byte[])image.Rgba.Clone();
+            rgba[p] = rgba[p + 1] = rgba[p + 2] = 0;
+        }
+        return rgba is null ? image : new RgbaImage(image.Width, image.Height, rgba);
+    }
+
+    /// <summary>Identity of an image's pixels (SHA-256 of size and bytes), for telling copies apart.</summary>
+    private static string Key(RgbaImage image)
+    {
+        var hash = SHA256.HashData(image.Rgba);
+        return string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height}:{Convert.ToHexString(hash)}");
+    }
+
+    private static Material ToMaterial(RgbaImage image) =>
+        Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(image), new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [WidthProperty] = image.Width.ToString(CultureInfo.InvariantCulture),
+            [HeightProperty] = image.Height.ToString(CultureInfo.InvariantCulture),
+        });
+
+    private ImageSeed Seed(PreparedSeed seed, string what) =>
+        seed is ImageSeed image && image.ModelRow.Length == encoding.Dimensions
+            ? image
+            : throw new ArgumentException($"the {what} was not prepared by this image model's generator.");
+
+    private Tensor SeedTensor(ImageSeed seed) => tensor(seed.ModelRow, [1, encoding.Channels, encoding.Size, encoding.Size]);
+}
