@@ -38,18 +38,19 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     /// <summary>Smallest and largest model side.</summary>
     public const int MinImageSize = 8, MaxImageSize = 256;
 
-    private const long DefaultSteps = 15_000;
+    private const long DefaultSteps = 40_000;
 
     /// <summary>
     /// The image defaults: β = 1 throughout (no annealing, so the training loss is the true −ELBO and held-out figures
-    /// compare with the literature's), no free bits, Adam at 1e-3 decaying to a tenth over the run.
+    /// compare with the literature's), no free bits, Adam at 1e-3 decaying to a tenth over the run: 40,000 steps of 128
+    /// (85 passes over Fashion-MNIST's 60,000 training images), about half an hour on two cores.
     /// </summary>
     public TrainerOptions Defaults { get; } = new()
     {
         Steps = DefaultSteps,
         BatchSize = 128,
         LearningRate = 1e-3,
-        LearningRateDecay = 0.999846, // a tenth after the 15,000 default steps
+        LearningRateDecay = 0.9999424, // a tenth after the 40,000 default steps
         Beta = new ConstantKl(1.0),
         FreeBits = 0,
         CheckpointEvery = 1000,
