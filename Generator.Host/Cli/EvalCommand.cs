@@ -15,10 +15,14 @@ public static class EvalCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(IServiceProvider services)
     {
-        var data = new Option<string>("--data") { Description = "Data to evaluate on: a folder (MIDI files for melody models) or, for text models, a file or folder of text.", Required = true };
+        var data = new Option<string>("--data") { Description = "Data to evaluate on: a folder (MIDI files for melody models), a file or folder of text (text models), or what image models train on (a folder of idx files, images or sprite sheets, or a list file).", Required = true };
         var model = GenerateCommands.ModelOption();
-        var split = new Option<string>("--split") { Description = "Which part: all, validation (held out by train's stable hash) or train.", DefaultValueFactory = _ => "all" };
-        split.AcceptOnlyFromAmong("all", "validation", "train");
+        var split = new Option<string>("--split")
+        {
+            Description = "Which part: all, validation (held out by train's stable hash, or the data set's own test part where it has one, e.g. Fashion-MNIST's t10k files; 'test' is the same) or train.",
+            DefaultValueFactory = _ => "all",
+        };
+        split.AcceptOnlyFromAmong("all", "validation", "test", "train");
         var fraction = new Option<double>("--validation-fraction") { Description = "Held-out fraction used for --split (same hash as train).", DefaultValueFactory = _ => 0.1 };
         var batch = new Option<int>("--batch") { Description = "Examples per batch.", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout." };
@@ -46,7 +50,7 @@ public static class EvalCommand
             try { corpus = recipe.Load(folder, which == "all" ? 0 : p.GetValue(fraction), augment: false, _ => { }); }
             catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or TrainingDataException) { throw new CliException(e.Message); }
             var (train, validation) = recipe.Encode(loaded, corpus);
-            var dataset = which == "validation" ? validation : train;
+            var dataset = which is "validation" or "test" ? validation : train;
             if (p.GetValue(maxExamples) is { } max)
             {
                 if (max < 1) throw new CliException("--max-examples must be at least 1.", 2);
@@ -64,12 +68,16 @@ public static class EvalCommand
                 ["split"] = which,
                 ["precision"] = p.GetValue(precision),
                 [recipe.ExampleNoun] = result.Examples,
-                ["accuracy_teacher_forced"] = result.AccuracyTeacherForced,
-                ["accuracy_sampled"] = result.AccuracySampled,
                 ["elbo_nats"] = result.ElboNats,
                 ["reconstruction_nats"] = result.ReconstructionNats,
                 ["kl_nats"] = result.KlNats,
             };
+            // Models with continuous outputs (images) have no accuracy; they have bits per dimension instead.
+            if (result.AccuracyTeacherForced is { } teacherForced)
+            {
+                output["accuracy_teacher_forced"] = teacherForced;
+                output["accuracy_sampled"] = result.AccuracySampled;
+            }
             if (p.GetValue(samples) is > 0 and var k)
             {
                 var terminal = Terminal.Error;
@@ -82,14 +90,22 @@ public static class EvalCommand
                 });
                 var latent = LatentEvaluation.Run(loaded.Model, dataset, loaded.Engine.Device, new LatentEvaluationOptions { ImportanceSamples = k }, progress);
                 output["importance_samples"] = latent.ImportanceSamples; // 1 for a model that ignores z (exact)
-                output["tokens"] = latent.Elements;
                 output["nll_nats"] = latent.NllNats;
-                output["perplexity"] = latent.Perplexity;
+                if (latent.Elements is { } elements)
+                {
+                    output["tokens"] = elements;
+                    output["perplexity"] = latent.Perplexity;
+                }
+                if (loaded.Model.DimensionsPerExample is { } dimensions)
+                {
+                    output["dimensions"] = dimensions;
+                    output["bits_per_dim"] = latent.NllNats / (dimensions * Math.Log(2));
+                }
                 output["kl_nats"] = latent.KlNats;
                 output["mutual_information_nats"] = latent.MutualInformationNats;
                 output["active_units"] = latent.ActiveUnits;
                 output["latent_size"] = loaded.Model.LatentSize;
-                output["reconstruction_token_accuracy"] = latent.ReconstructionAccuracy;
+                if (latent.ReconstructionAccuracy is { } accuracy) output["reconstruction_token_accuracy"] = accuracy;
             }
             // The corpus's file counts (a modality may describe its files as a list: count it).
             foreach (var (key, value) in corpus.Describe())
@@ -101,11 +117,16 @@ public static class EvalCommand
             }
             else
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{result.Examples} {recipe.ExampleNoun}: accuracy {result.AccuracyTeacherForced:F4} teacher-forced, {result.AccuracySampled:F4} sampled; ELBO {result.ElboNats:F3} nats, reconstruction {result.ReconstructionNats:F3}, KL {result.KlNats:F3}"));
+                var accuracy = result.AccuracyTeacherForced is { } a ? FormattableString.Invariant($"accuracy {a:F4} teacher-forced, {result.AccuracySampled:F4} sampled; ") : "";
+                Console.Out.WriteLine($"{result.Examples} {recipe.ExampleNoun}: {accuracy}"
+                    + FormattableString.Invariant($"ELBO {result.ElboNats:F3} nats, reconstruction {result.ReconstructionNats:F3}, KL {result.KlNats:F3}"));
                 if (output["nll_nats"] is not null)
+                {
+                    var per = output["perplexity"] is { } perplexity ? FormattableString.Invariant($", perplexity {perplexity.GetValue<double>():F3}")
+                        : output["bits_per_dim"] is { } bits ? FormattableString.Invariant($", {bits.GetValue<double>():F4} bits/dim") : "";
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"NLL {output["nll_nats"]!.GetValue<double>():F3} nats ({output["importance_samples"]} samples), perplexity {output["perplexity"]?.GetValue<double>():F3}, MI {output["mutual_information_nats"]!.GetValue<double>():F3} nats, {output["active_units"]} of {loaded.Model.LatentSize} units active"));
+                        $"NLL {output["nll_nats"]!.GetValue<double>():F3} nats ({output["importance_samples"]} samples){per}, MI {output["mutual_information_nats"]!.GetValue<double>():F3} nats, {output["active_units"]} of {loaded.Model.LatentSize} units active"));
+                }
             }
             return 0;
         });

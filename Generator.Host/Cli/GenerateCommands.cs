@@ -20,12 +20,12 @@ public static class GenerateCommands
     /// <summary><c>vaecreative vary</c>.</summary>
     public static Command Vary(IServiceProvider services)
     {
-        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models; longer than 2 bars is varied 2 bars at a time, up to 64 bars) or a text file (text models; each non-empty line is varied)." };
+        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models; longer than 2 bars is varied 2 bars at a time, up to 64 bars), a text file (text models; each non-empty line is varied) or an image (image models: PNG, JPEG, BMP, GIF, WebP, any size)." };
         var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
         var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
         var o = GenerationCliOptions.Create(GenerationLimits.DefaultTemperature);
-        var command = o.AddTo(new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models.") { seed, text, count, similarity });
+        var command = o.AddTo(new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models, images for image models (plus a contact sheet, STEM-sheet.png).") { seed, text, count, similarity });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Vary);
         command.SetAction(p =>
         {
@@ -43,7 +43,7 @@ public static class GenerateCommands
             }.Validate();
             var prepared = seeds.Select(s => generator.Prepare(s.Material, s.Field)).ToList();
             var stem = p.GetValue(seed) is { } path ? Path.GetFileNameWithoutExtension(path) : "text";
-            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), stem + "-var", seeds.Count * options.Count);
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), stem + "-var", seeds.Count * options.Count, stem + "-sheet");
             var results = generator.VaryMany(prepared.Select(s => new MaterialVariation(s, options)).ToList());
             return plan.Write(seeds.Select(s => s.Material).ToList(), results, p.GetValue(o.Json), "variation");
         });
@@ -53,7 +53,7 @@ public static class GenerateCommands
     /// <summary><c>vaecreative interpolate</c>.</summary>
     public static Command Interpolate(IServiceProvider services)
     {
-        var from = new Option<string?>("--from") { Description = "File at the start (MIDI for melody models, text for text models: its first line)." };
+        var from = new Option<string?>("--from") { Description = "File at the start (MIDI for melody models, text for text models: its first line, an image for image models)." };
         var to = new Option<string?>("--to") { Description = "File at the end." };
         var fromText = new Option<string?>("--from-text") { Description = "Text at the start (text models)." };
         var toText = new Option<string?>("--to-text") { Description = "Text at the end (text models)." };
@@ -77,7 +77,7 @@ public static class GenerateCommands
                 Precision = generator.Model.Precision,
             }.Validate();
             var request = new MaterialInterpolation(generator.Prepare(a.Material, a.Field), generator.Prepare(b.Material, b.Field), options);
-            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "interp", options.Steps);
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "interp", options.Steps, "interp-sheet", sheetColumns: options.Steps);
             return plan.Write([], generator.InterpolateMany([request]), p.GetValue(o.Json), "interpolation");
         });
         return command;
@@ -103,7 +103,7 @@ public static class GenerateCommands
                 Precision = generator.Model.Precision,
                 Properties = extra.Values(p, modality, ModelName(generator)),
             }.Validate();
-            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "sample", options.Count);
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "sample", options.Count, "sample-sheet");
             var results = generator.SampleMany([options]);
             (int Copies, int Outputs)? copies = generator is ITrainingCopyCheck check && check.CountCopies(results[0]) is { } n ? (n, results[0].Count) : null;
             if (generator is ITrainingCopyCheck && copies is null && !json)
@@ -183,5 +183,5 @@ public static class GenerateCommands
 
     internal static Option<bool> ForceOption() => new("--force") { Description = "Overwrite existing output files." };
 
-    internal static Option<bool> JsonOption() => new("--json") { Description = "Print {\"outputs\":[…]} on stdout: file paths, or the texts." };
+    internal static Option<bool> JsonOption() => new("--json") { Description = "Print {\"outputs\":[…]} on stdout: file paths (and \"sheet\", the contact sheet of image outputs), or the texts." };
 }

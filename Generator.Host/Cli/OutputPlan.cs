@@ -9,29 +9,35 @@ namespace VaeCreative.Host.Cli;
 /// <summary>
 /// Where a generating command's outputs go, decided (and checked against overwriting) before any model work:
 /// binary outputs (MIDI, …) become numbered files in the --out folder; text outputs are printed, or written to the
-/// --out file one per line.
+/// --out file one per line. A modality that shows its outputs together (<see cref="IOutputOverview"/>: images' contact
+/// sheets) also gets that file, <c>{sheet}{extension}</c>, beside them.
 /// </summary>
 public sealed class OutputPlan
 {
     private readonly IModality modality;
     private readonly string? textFile;
     private readonly IReadOnlyList<string> paths;
+    private readonly string? sheetPath;
+    private readonly int? sheetColumns;
 
-    private OutputPlan(IModality modality, string? textFile, IReadOnlyList<string> paths)
+    private OutputPlan(IModality modality, string? textFile, IReadOnlyList<string> paths, string? sheetPath = null, int? sheetColumns = null)
     {
         this.modality = modality;
         this.textFile = textFile;
         this.paths = paths;
+        this.sheetPath = sheetPath;
+        this.sheetColumns = sheetColumns;
     }
 
     private bool Text => modality.Formats[0].MediaType.StartsWith("text/", StringComparison.Ordinal);
 
     /// <summary>
     /// The plan for <paramref name="total"/> outputs of <paramref name="modality"/>; files are named
-    /// <c>{prefix}{NN}{extension}</c>. Throws <see cref="CliException"/> when --out is missing for files, or names files
-    /// that exist and <paramref name="force"/> is not set.
+    /// <c>{prefix}{NN}{extension}</c>, and the overview (for modalities that make one) <c>{sheet}{extension}</c> in
+    /// <paramref name="sheetColumns"/> columns (null: a square grid). Throws <see cref="CliException"/> when --out is
+    /// missing for files, or names files that exist and <paramref name="force"/> is not set.
     /// </summary>
-    public static OutputPlan For(IModality modality, string? output, bool force, string prefix, int total)
+    public static OutputPlan For(IModality modality, string? output, bool force, string prefix, int total, string? sheet = null, int? sheetColumns = null)
     {
         var format = modality.Formats[0];
         if (format.MediaType.StartsWith("text/", StringComparison.Ordinal))
@@ -45,8 +51,9 @@ public sealed class OutputPlan
         }
         if (output is null) throw new CliException($"--out FOLDER is required: {modality.Name} outputs are {format.MediaType} files.", 2);
         var paths = Enumerable.Range(1, Math.Max(0, total)).Select(i => Path.Combine(output, $"{prefix}{i:00}{format.Extensions[0]}")).ToList();
-        OutputFiles.EnsureWritable(paths, force);
-        return new OutputPlan(modality, null, paths);
+        var sheetPath = modality is IOutputOverview && sheet is not null ? Path.Combine(output, sheet + format.Extensions[0]) : null;
+        OutputFiles.EnsureWritable(sheetPath is null ? paths : [.. paths, sheetPath], force);
+        return new OutputPlan(modality, null, paths, sheetPath, sheetColumns);
     }
 
     /// <summary>Writes or prints <paramref name="results"/> (one list per seed); returns the exit code.</summary>
@@ -82,14 +89,26 @@ public sealed class OutputPlan
             AtomicFile.Write(paths[i], temp => File.WriteAllBytes(temp, bytes));
         }
         var full = paths.Take(outputs.Count).Select(Path.GetFullPath).ToList();
+        string? sheet = null;
+        if (sheetPath is not null && modality is IOutputOverview overview && outputs.Count > 0)
+        {
+            // One seed's variations show the seed first; several seeds' (or no seed's) outputs are shown on their own.
+            var composed = overview.Compose(seeds.Count == 1 ? seeds[0] : null, outputs, sheetColumns);
+            AtomicFile.Write(sheetPath, temp => File.WriteAllBytes(temp, composed.Data!));
+            sheet = Path.GetFullPath(sheetPath);
+        }
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { outputs = full }));
+            Console.Out.WriteLine(sheet is null
+                ? JsonSerializer.Serialize(new { outputs = full })
+                : JsonSerializer.Serialize(new { outputs = full, sheet }));
         }
         else
         {
             foreach (var path in full) Console.Out.WriteLine(path);
-            Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"wrote {full.Count} {what} file(s) to {Path.GetDirectoryName(full[0])}"));
+            if (sheet is not null) Console.Out.WriteLine(sheet);
+            Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"wrote {full.Count} {what} file(s) to {Path.GetDirectoryName(full[0])}")
+                + (sheet is null ? "" : $", and {Path.GetFileName(sheet)} showing them together"));
         }
         return 0;
     }

@@ -12,6 +12,8 @@ namespace VaeCreative.Image.Corpus;
 /// <c>t10k-images-idx3-ubyte[.gz]</c>): the data set's own split, train and test (the validation fraction does not
 /// apply);</item>
 /// <item>one idx file: split by hash;</item>
+/// <item>a list file (<c>.txt</c>): the image files it names, one per line (relative to the list's folder; blank
+/// lines and lines starting with <c>#</c> ignored), to train on chosen files of a folder;</item>
 /// <item>an image file, or a folder of them (PNG, JPEG, BMP, GIF, WebP; searched below, hidden entries and links
 /// skipped): each image whole, or cut into square cells with <c>--tile N</c> (<see cref="SpriteSheet"/>); images
 /// that are clear, one flat colour, or byte-identical to one already read are left out; split by hash.</item>
@@ -95,6 +97,10 @@ public sealed class ImageCorpus : TrainingCorpus
             corpus = IdxPair(path) is { } pair
                 ? FromStandardSplit(source, pair.Train, pair.Test, tile)
                 : FromImageFiles(source, List(path), validationFraction, tile, log);
+        }
+        else if (File.Exists(path) && Path.GetExtension(path).Equals(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            corpus = FromImageFiles(source, ReadList(path), validationFraction, tile, log);
         }
         else if (File.Exists(path))
         {
@@ -229,6 +235,26 @@ public sealed class ImageCorpus : TrainingCorpus
             }
         }
         return cells.Cells.ToList();
+    }
+
+    /// <summary>The files a list names, as full paths; a named file that does not exist is an error naming its line.</summary>
+    private static List<string> ReadList(string list)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(list))!;
+        var files = new List<string>();
+        var lines = File.ReadAllLines(list);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var file = Path.GetFullPath(Path.Combine(folder, line));
+            if (!File.Exists(file))
+                throw new TrainingDataException($"'{list}', line {i + 1}: '{line}' does not exist.");
+            if (files.Count == MaxFiles)
+                throw new TrainingDataException($"'{list}' names more than {MaxFiles:N0} files; train on fewer.");
+            files.Add(file);
+        }
+        return files;
     }
 
     /// <summary>Image files under <paramref name="folder"/>, sorted by path (ordinal), at most <see cref="MaxFiles"/>.</summary>

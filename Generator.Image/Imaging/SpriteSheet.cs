@@ -1,10 +1,12 @@
 namespace VaeCreative.Image.Imaging;
 
 /// <summary>
-/// Cuts a sprite sheet into its square cells (<c>train --tile N</c>), row by row from the top left, keeping only cells
-/// worth learning from: a cell that is entirely clear, or one flat colour, is empty; a cell equal byte for byte to an
-/// earlier kept cell (of this sheet or of earlier sheets given the same <see cref="SpriteCells"/>) is a duplicate. A
-/// strip at the right or bottom edge narrower than a cell is not a cell.
+/// Cuts a sprite sheet into square cells (<c>train --tile N</c>), keeping only cells worth learning from: a cell that
+/// is entirely clear, or one flat colour, is empty; a cell equal byte for byte to an earlier kept cell (of this sheet or
+/// of earlier sheets given the same <see cref="SpriteCells"/>) is a duplicate. An opaque sheet is cut on its grid, row
+/// by row from the top left (a strip at the right or bottom edge narrower than a cell is not a cell); a sheet with
+/// transparency is cut sprite by sprite (<see cref="PackedSprites"/>), so packed atlases, whose sprites a grid would
+/// cut through, give whole sprites.
 /// </summary>
 public static class SpriteSheet
 {
@@ -13,6 +15,9 @@ public static class SpriteSheet
 
     /// <summary>Largest cell side.</summary>
     public const int MaxTile = 512;
+
+    /// <summary>A cell with fewer than one visible pixel in this many is a speck, left out as empty.</summary>
+    public const int MinVisibleShare = 32;
 
     /// <summary>
     /// The cells of <paramref name="sheet"/> of side <paramref name="tile"/> that are neither empty nor already in
@@ -24,27 +29,46 @@ public static class SpriteSheet
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentOutOfRangeException.ThrowIfLessThan(tile, MinTile);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(tile, MaxTile);
-        int columns = sheet.Width / tile, rows = sheet.Height / tile;
+        var candidates = sheet.HasAlpha ? PackedSprites.Cells(sheet, tile) : Grid(sheet, tile);
         int kept = 0, empty = 0, duplicate = 0;
+        foreach (var cell in candidates)
+        {
+            if (IsEmpty(cell.Rgba)) empty++;
+            else if (!cells.TryAdd(cell)) duplicate++;
+            else kept++;
+        }
+        return new SpriteSheetCut(candidates.Count, kept, empty, duplicate);
+    }
+
+    /// <summary>The whole cells of the grid, row by row (a strip at the right or bottom edge narrower than a cell is left out).</summary>
+    private static List<RgbaImage> Grid(RgbaImage sheet, int tile)
+    {
+        int columns = sheet.Width / tile, rows = sheet.Height / tile;
+        var result = new List<RgbaImage>(columns * rows);
         for (var row = 0; row < rows; row++)
             for (var column = 0; column < columns; column++)
             {
                 var cell = new byte[4 * tile * tile];
                 for (var y = 0; y < tile; y++)
                     Array.Copy(sheet.Rgba, 4 * ((row * tile + y) * sheet.Width + column * tile), cell, 4 * y * tile, 4 * tile);
-                if (IsEmpty(cell)) empty++;
-                else if (!cells.TryAdd(new RgbaImage(tile, tile, cell))) duplicate++;
-                else kept++;
+                result.Add(new RgbaImage(tile, tile, cell));
             }
-        return new SpriteSheetCut(columns * rows, kept, empty, duplicate);
+        return result;
     }
 
     /// <summary>True when <paramref name="image"/> is entirely clear, or every pixel has the same colour and alpha (nothing to learn from).</summary>
     public static bool IsEmpty(RgbaImage image) => IsEmpty(image.Rgba);
 
-    /// <summary>Entirely clear, or every pixel the same colour and alpha.</summary>
+    /// <summary>
+    /// Entirely clear, every pixel the same colour and alpha, or a speck: fewer than one pixel in
+    /// <see cref="MinVisibleShare"/> visible (a stray fragment of a packed sheet, not a sprite).
+    /// </summary>
     internal static bool IsEmpty(byte[] cell)
     {
+        var visible = 0;
+        for (var i = 3; i < cell.Length; i += 4)
+            if (cell[i] != 0) visible++;
+        if (visible * MinVisibleShare < cell.Length / 4) return true;
         var clear = true;
         var flat = true;
         for (var i = 0; i < cell.Length && (clear || flat); i += 4)

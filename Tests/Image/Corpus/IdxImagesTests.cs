@@ -7,7 +7,7 @@ namespace VaeCreative.Tests.Image.Corpus;
 
 public class IdxImagesTests
 {
-    private static byte[] Idx(int magic, int count, int rows, int columns, byte[] pixels)
+    internal static byte[] Idx(int magic, int count, int rows, int columns, byte[] pixels)
     {
         var bytes = new byte[16 + pixels.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, magic);

@@ -18,17 +18,18 @@ public class SpriteSheetTests
     }
 
     [Fact]
-    public void Cells_are_cut_row_by_row_and_empty_and_duplicate_cells_are_dropped()
+    public void Cells_of_an_opaque_sheet_are_cut_row_by_row_and_flat_and_duplicate_cells_are_dropped()
     {
-        // Row 0: a sprite, a clear cell, a flat red cell; row 1: the first sprite again, another sprite, a one-pixel sprite.
-        var sheet = Sheet(3, 2, (c, r, x, y) => (c, r) switch
+        // Row 0: a sprite, a flat black cell, a flat red cell; row 1: the first sprite again, another sprite, one pixel on
+        // black. Opaque throughout (the 3-pixel edge too), so the sheet is cut on its grid.
+        var sheet = Opaque(Sheet(3, 2, (c, r, x, y) => (c, r) switch
         {
             (0, _) => [(byte)(x * 60), (byte)(y * 60), 9, 255],
             (1, 0) => [0, 0, 0, 0],
             (2, 0) => [255, 0, 0, 255],
             (1, 1) => [(byte)(y * 60), (byte)(x * 60), 9, 255],
             _ => x == 1 && y == 2 ? [200, 200, 0, 255] : [0, 0, 0, 0],
-        }, extra: 3);
+        }, extra: 3));
         var cells = new SpriteCells();
         var cut = SpriteSheet.Cut(sheet, 4, cells);
         Assert.Equal(new SpriteSheetCut(Cells: 6, Kept: 3, Empty: 2, Duplicates: 1), cut);
@@ -37,6 +38,13 @@ public class SpriteSheetTests
         Assert.Equal(new byte[] { 200, 200, 0, 255 }, cells.Cells[2].Rgba.Skip(4 * (2 * 4 + 1)).Take(4));
         // A second sheet holding the same sprites adds nothing.
         Assert.Equal(new SpriteSheetCut(6, 0, 2, 4), SpriteSheet.Cut(sheet, 4, cells));
+    }
+
+    private static RgbaImage Opaque(RgbaImage image)
+    {
+        var rgba = (byte[])image.Rgba.Clone();
+        for (var i = 3; i < rgba.Length; i += 4) rgba[i] = 255;
+        return new RgbaImage(image.Width, image.Height, rgba);
     }
 
     [Fact]

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using VaeCreative.Image.Imaging;
+using VaeCreative.Tests.Image.Training;
+using VaeCreative.Tests.Support;
+
+namespace VaeCreative.Tests.Host.Cli;
+
+/// <summary>Image models through the same commands as every modality: vary (with its contact sheet), interpolate, sample, eval, train.</summary>
+public class ImageCliTests
+{
+    private static RgbaImage Read(string path) => ImageDecoder.Decode(File.ReadAllBytes(path), path);
+
+    [Fact]
+    public void Vary_writes_pngs_at_the_seed_size_and_a_contact_sheet_named_in_json()
+    {
+        using var dir = new TempDir();
+        var seed = Path.Combine(dir.Path, "slime.png");
+        File.WriteAllBytes(seed, ImageEncoder.Png(TinyImageRun.Sprite(8)));
+        var output = Path.Combine(dir.Path, "out");
+        var result = Support.Cli.Run("vary", "--model", TinyImageRun.SpriteModel, "--seed", seed, "--out", output, "--json", "--palette", "seed");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var outputs = json.RootElement.GetProperty("outputs").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => Path.Combine(output, $"slime-var{i:00}.png")), outputs);
+        Assert.All(outputs, p => Assert.Equal((16, 16), (Read(p).Width, Read(p).Height)));
+        var sheet = json.RootElement.GetProperty("sheet").GetString()!;
+        Assert.Equal(Path.Combine(output, "slime-sheet.png"), sheet);
+        var image = Read(sheet);
+        var cell = 16 + ContactSheet.Gap;
+        Assert.Equal((3 * cell + ContactSheet.Gap, 3 * cell + ContactSheet.Gap), (image.Width, image.Height));
+        // Written again without --force: refused before any model work, the sheet included.
+        var again = Support.Cli.Run("vary", "--model", TinyImageRun.SpriteModel, "--seed", seed, "--out", output);
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("--force", again.Stderr);
+    }
+
+    [Fact]
+    public void Interpolate_writes_frames_and_a_strip_and_sample_a_grid()
+    {
+        using var dir = new TempDir();
+        var a = Path.Combine(dir.Path, "a.png");
+        var b = Path.Combine(dir.Path, "b.png");
+        File.WriteAllBytes(a, ImageEncoder.Png(TinyImageRun.Sprite(1)));
+        File.WriteAllBytes(b, ImageEncoder.Png(TinyImageRun.Sprite(20)));
+        var interpolate = Support.Cli.Run("interpolate", "--model", TinyImageRun.SpriteModel, "--from", a, "--to", b, "--steps", "4", "--out", dir.Path);
+        Assert.True(interpolate.ExitCode == 0, interpolate.Stderr);
+        Assert.Equal(4, Directory.GetFiles(dir.Path, "interp0*.png").Length);
+        var strip = Read(Path.Combine(dir.Path, "interp-sheet.png"));
+        Assert.Equal(16 + 2 * ContactSheet.Gap, strip.Height);
+        var sample = Support.Cli.Run("sample", "--model", TinyImageRun.SpriteModel, "--count", "4", "--out", dir.Path, "--json");
+        Assert.True(sample.ExitCode == 0, sample.Stderr);
+        using var json = JsonDocument.Parse(sample.Stdout);
+        Assert.Equal(4, json.RootElement.GetProperty("outputs").GetArrayLength());
+        Assert.True(File.Exists(json.RootElement.GetProperty("sheet").GetString()));
+    }
+
+    [Fact]
+    public void Eval_reports_bits_per_dimension_and_a_bad_image_is_one_line()
+    {
+        var eval = Support.Cli.Run("eval", "--model", TinyImageRun.GreyModel, "--data", TinyImageRun.GreyFolder(), "--split", "test", "--json", "--importance-samples", "4");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        using var json = JsonDocument.Parse(eval.Stdout);
+        var root = json.RootElement;
+        var images = root.GetProperty("images").GetInt32();
+        Assert.InRange(images, 1, 72);
+        Assert.Equal(256, root.GetProperty("dimensions").GetInt32());
+        var nll = root.GetProperty("nll_nats").GetDouble();
+        Assert.Equal(nll / (256 * Math.Log(2)), root.GetProperty("bits_per_dim").GetDouble(), 9);
+        foreach (var key in new[] { "elbo_nats", "kl_nats" }) Assert.True(root.GetProperty(key).GetDouble() >= 0);
+        Assert.InRange(root.GetProperty("active_units").GetInt32(), 0, 4);
+        Assert.False(root.TryGetProperty("accuracy_teacher_forced", out _));
+        Assert.False(root.TryGetProperty("perplexity", out _));
+
+        using var dir = new TempDir();
+        var broken = Path.Combine(dir.Path, "broken.png");
+        File.WriteAllBytes(broken, ImageEncoder.Png(TinyImageRun.Sprite(3))[..50]);
+        var bad = Support.Cli.Run("vary", "--model", TinyImageRun.SpriteModel, "--seed", broken, "--out", dir.Path);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Single(bad.StderrLines);
+        Assert.Contains("broken.png", bad.Stderr);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*-var*.png"));
+    }
+
+    [Fact]
+    public void Train_cuts_tiles_and_writes_an_image_model()
+    {
+        using var dir = new TempDir();
+        var output = Path.Combine(dir.Path, "model");
+        var result = Support.Cli.Run("train", "--modality", "image", "--data", TinyImageRun.SpriteFolder(), "--tile", "8", "--flip", "true",
+            "--size", "small", "--latent", "3", "--steps", "6", "--batch", "8", "--out", output, "--threads", "1", "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "manifest.json"))).RootElement;
+        Assert.Equal("image", manifest.GetProperty("modality").GetString());
+        Assert.Equal(8, manifest.GetProperty("encoding").GetProperty("size").GetInt32());
+        Assert.Contains("8-pixel cells", result.Stderr);
+    }
+}

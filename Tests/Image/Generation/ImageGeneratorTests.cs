@@ -1,0 +1,114 @@
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Variation;
+using VaeCreative.Image.Generation;
+using VaeCreative.Image.Imaging;
+using VaeCreative.Tests.Image.Training;
+
+namespace VaeCreative.Tests.Image.Generation;
+
+public class ImageGeneratorTests
+{
+    private static RgbaImage Decode(Material m) => ImageDecoder.Decode(m.Data!, "output");
+
+    [Fact]
+    public void Variations_are_pngs_at_the_seed_size_distinct_and_never_the_seed()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
+        var seedImage = TinyImageRun.Sprite(4);
+        var seed = generator.Prepare(TinyImageRun.Png(seedImage), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 8, Similarity = 0.95, Temperature = 0, Rng = 3 })])[0];
+        Assert.Equal(8, outputs.Count);
+        var images = outputs.Select(Decode).ToList();
+        Assert.All(outputs, o => Assert.Equal(MediaTypes.Png, o.MediaType));
+        Assert.All(images, i => Assert.Equal((16, 16), (i.Width, i.Height)));
+        Assert.All(outputs, o => Assert.Equal(("16", "16"), (o.Properties[ImageGenerator.WidthProperty], o.Properties[ImageGenerator.HeightProperty])));
+        Assert.Equal(8, images.Select(i => Convert.ToHexString(i.Rgba)).Distinct().Count());
+        Assert.DoesNotContain(images, i => i.Rgba.AsSpan().SequenceEqual(seedImage.Rgba));
+        // A sprite stays a sprite: the model has alpha, and the clear background comes back clear somewhere.
+        Assert.All(images, i => Assert.True(i.HasAlpha));
+    }
+
+    [Fact]
+    public void Outputs_come_back_at_any_seed_size_in_the_seed_mode_family()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
+        // An opaque, wide, colour picture: outputs are opaque and 50 × 20.
+        var wide = ImageFit.Resize(Flatten(TinyImageRun.Sprite(7)), 50, 20, new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Nearest));
+        var opaque = generator.VaryMany([new MaterialVariation(generator.Prepare(TinyImageRun.Png(wide), "seed"), new VaryOptions { Count = 2, Rng = 1 })])[0].Select(Decode).ToList();
+        Assert.All(opaque, i => Assert.Equal((50, 20, false), (i.Width, i.Height, i.HasAlpha)));
+        // A grey seed (a large one, reduced to fit): grey outputs, written as grey PNGs.
+        var grey = new RgbaImage(64, 64, Enumerable.Range(0, 64 * 64).SelectMany(p => new[] { (byte)(p % 64 * 4), (byte)(p % 64 * 4), (byte)(p % 64 * 4), (byte)255 }).ToArray());
+        var greyOutputs = generator.VaryMany([new MaterialVariation(generator.Prepare(TinyImageRun.Png(grey), "seed"), new VaryOptions { Count = 2, Rng = 1 })])[0];
+        Assert.All(greyOutputs.Select(Decode), i => Assert.True(i.IsGrey && !i.HasAlpha && i.Width == 64));
+    }
+
+    [Fact]
+    public void Palette_seed_snaps_every_output_pixel_to_the_seed_colours()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
+        var seedImage = TinyImageRun.Sprite(10);
+        var colours = Colours(seedImage);
+        var properties = new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "seed" };
+        var seed = generator.Prepare(TinyImageRun.Png(seedImage, properties), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 6, Similarity = 0.5, Temperature = 0.5, Rng = 2 })])[0].Select(Decode).ToList();
+        Assert.All(outputs, o => Assert.Subset(colours, Colours(o)));
+        var bad = Assert.Throws<ImageReadException>(() => generator.Prepare(TinyImageRun.Png(seedImage, new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "web" }), "seed"));
+        Assert.Contains("'seed' or 'off'", bad.Message);
+    }
+
+    [Fact]
+    public void The_same_rng_gives_the_same_images_alone_and_batched()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
+        var a = new MaterialVariation(generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(1)), "seed"), new VaryOptions { Count = 3, Rng = 1, Temperature = 0.7 });
+        var b = new MaterialVariation(generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(30)), "seed"), new VaryOptions { Count = 2, Rng = 2, Similarity = 0.4 });
+        var together = generator.VaryMany([a, b]);
+        Assert.Equal(generator.VaryMany([a])[0].Select(m => Convert.ToHexString(m.Data!)), together[0].Select(m => Convert.ToHexString(m.Data!)));
+        Assert.Equal(generator.VaryMany([b])[0].Select(m => Convert.ToHexString(m.Data!)), together[1].Select(m => Convert.ToHexString(m.Data!)));
+        var other = generator.VaryMany([a with { Options = a.Options with { Rng = 9 } }])[0];
+        Assert.NotEqual(together[0].Select(m => Convert.ToHexString(m.Data!)), other.Select(m => Convert.ToHexString(m.Data!)));
+    }
+
+    [Fact]
+    public void Interpolations_start_near_one_end_and_samples_are_model_sized()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
+        var from = generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(0)), "from");
+        var to = generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(5)), "to");
+        var frames = generator.InterpolateMany([new MaterialInterpolation(from, to, new InterpolateOptions { Steps = 5 })])[0];
+        Assert.Equal(5, frames.Count);
+        Assert.All(frames.Select(Decode), f => Assert.Equal((16, 16), (f.Width, f.Height)));
+        var samples = generator.SampleMany([new SampleOptions { Count = 4, Rng = 3 }])[0].Select(Decode).ToList();
+        Assert.Equal(4, samples.Count);
+        Assert.All(samples, s => Assert.Equal((16, 16), (s.Width, s.Height)));
+    }
+
+    [Fact]
+    public void A_bernoulli_model_gives_grey_images_and_text_or_damaged_seeds_are_refused()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.GreyModel);
+        var seed = generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(2, grey: true)), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 3, Temperature = 0, Rng = 1 })])[0].Select(Decode).ToList();
+        Assert.All(outputs, o => Assert.True(o.IsGrey && !o.HasAlpha));
+        var text = Assert.Throws<ImageReadException>(() => generator.Prepare(Material.FromText("a fox"), "seed"));
+        Assert.Contains("takes an image", text.Message);
+        var png = ImageEncoder.Png(TinyImageRun.Sprite(2));
+        Assert.Throws<ImageReadException>(() => generator.Prepare(Material.FromBytes(MediaTypes.Png, png[..(png.Length / 2)]), "seed"));
+    }
+
+    private static RgbaImage Flatten(RgbaImage image) => ImageGenerator.InFamilyOf(image, new RgbaImage(1, 1, [1, 2, 3, 255]));
+
+    private static HashSet<uint> Colours(RgbaImage image)
+    {
+        var set = new HashSet<uint>();
+        for (var p = 0; p < image.Rgba.Length; p += 4)
+            set.Add(image.Rgba[p + 3] == 0 ? 0 : (uint)image.Rgba[p] << 24 | (uint)image.Rgba[p + 1] << 16 | (uint)image.Rgba[p + 2] << 8 | image.Rgba[p + 3]);
+        return set;
+    }
+}
