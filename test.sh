@@ -8,7 +8,10 @@ cd "$ROOT"
 dotnet build VaeCreative.sln -c Release -nologo -v quiet
 log="$(mktemp)"
 set +e
-dotnet test Tests/Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# --blame-crash: if the test host dies (a native crash), say which tests were running and keep a minidump under
+# Tests/TestResults, instead of only "Test host process crashed".
+dotnet test Tests/Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" \
+  --blame-crash --blame-crash-dump-type mini "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # dotnet test prints either "Failed: F, Passed: P, Skipped: S, Total: T" or a block of
