@@ -117,6 +117,45 @@ namespace VaeCreative.Client
             return response.Outputs.ConvertAll(TextOf);
         }
 
+        /// <summary>
+        /// Variations of an image (an image model): PNG bytes at the seed's size, in its mode family (grey, opaque, or with
+        /// alpha). <paramref name="keepPalette"/> snaps outputs to the seed's colours.
+        /// </summary>
+        public async Task<IReadOnlyList<byte[]>> VaryImageAsync(string modelId, byte[] image, int count = 8, double similarity = 0.75,
+            double temperature = 0.5, long rng = 0, bool keepPalette = false, CancellationToken cancellationToken = default)
+        {
+            var response = await VaryAsync(modelId, new VariationsRequest
+            {
+                Seed = Material.FromImage(image, keepPalette), Count = count, Similarity = similarity, Temperature = temperature, Rng = rng,
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Outputs.ConvertAll(ImageOf);
+        }
+
+        /// <summary>PNG frames on the way from one image to another (an image model), both ends included, at the first image's size.</summary>
+        public async Task<IReadOnlyList<byte[]>> InterpolateImageAsync(string modelId, byte[] from, byte[] to, int steps = 5, long rng = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var response = await InterpolateAsync(modelId, new InterpolationsRequest
+            {
+                From = Material.FromImage(from), To = Material.FromImage(to), Steps = steps, Rng = rng,
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Outputs.ConvertAll(ImageOf);
+        }
+
+        /// <summary>New PNG images from an image model's prior, at the model's size.</summary>
+        public async Task<IReadOnlyList<byte[]>> SampleImageAsync(string modelId, int count = 8, double temperature = 0, long rng = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var response = await SampleAsync(modelId, new SamplesRequest { Count = count, Temperature = temperature, Rng = rng }, cancellationToken)
+                .ConfigureAwait(false);
+            return response.Outputs.ConvertAll(ImageOf);
+        }
+
+        private static byte[] ImageOf(Material output) =>
+            output.MediaType == "image/png" && output.Data != null
+                ? System.Convert.FromBase64String(output.Data)
+                : throw new InvalidOperationException($"the model answered {output.MediaType ?? "text"} material, not an image; is it an image model?");
+
         private static string TextOf(Material output) =>
             output.Text ?? throw new InvalidOperationException($"the model answered {output.MediaType ?? "binary"} material, not text; is it a text model?");
 

@@ -29,6 +29,28 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Text material.</summary>
         public static Material FromText(string text) => new Material { MediaType = "text/plain", Text = text };
 
+        /// <summary>
+        /// An image (PNG, JPEG, BMP, GIF or WebP bytes; the type is told from the bytes), optionally with
+        /// <c>palette=seed</c> so outputs keep the seed's colours.
+        /// </summary>
+        public static Material FromImage(byte[] image, bool keepPalette = false) => new Material
+        {
+            MediaType = ImageMediaType(image),
+            Data = System.Convert.ToBase64String(image),
+            Properties = keepPalette ? new System.Collections.Generic.Dictionary<string, string> { ["palette"] = "seed" } : null,
+        };
+
+        /// <summary>The media type of image bytes from their signature (PNG when unknown: the host then says what is wrong).</summary>
+        private static string ImageMediaType(byte[] image)
+        {
+            if (image == null) throw new System.ArgumentNullException(nameof(image));
+            if (image.Length >= 3 && image[0] == 0xFF && image[1] == 0xD8 && image[2] == 0xFF) return "image/jpeg";
+            if (image.Length >= 2 && image[0] == (byte)'B' && image[1] == (byte)'M') return "image/bmp";
+            if (image.Length >= 4 && image[0] == (byte)'G' && image[1] == (byte)'I' && image[2] == (byte)'F') return "image/gif";
+            if (image.Length >= 12 && image[0] == (byte)'R' && image[1] == (byte)'I' && image[8] == (byte)'W' && image[9] == (byte)'E') return "image/webp";
+            return "image/png";
+        }
+
         /// <summary>Binary material of <paramref name="mediaType"/>.</summary>
         public static Material FromBytes(string mediaType, byte[] data) => new Material { MediaType = mediaType, Data = System.Convert.ToBase64String(data) };
 

@@ -18,7 +18,7 @@ public static class DemoCommand
     public static Command Create(IServiceProvider services)
     {
         var output = new Option<string>("--out") { Description = "Output folder (rewritten on each run).", DefaultValueFactory = _ => Path.Combine("out", "demo") };
-        var command = new Command("demo", "Vary the bundled seeds (a melody, a line of text) with the bundled models and say where the outputs went.") { output };
+        var command = new Command("demo", "Vary the bundled seeds (a melody, a line of text, a sprite) with the bundled models and say where the outputs went.") { output };
         command.SetAction(p =>
         {
             var outDir = Path.GetFullPath(p.GetValue(output)!);
@@ -47,10 +47,18 @@ public static class DemoCommand
                 Write(seedMaterial, Path.Combine(folder, "seed" + extension));
                 var paths = Enumerable.Range(1, variations.Count).Select(i => Path.Combine(folder, $"variation{i:00}{extension}")).ToList();
                 for (var i = 0; i < variations.Count; i++) Write(variations[i], paths[i]);
+                // A modality that shows outputs together (images: a contact sheet) writes that too.
+                string? sheet = null;
+                if (modality is IOutputOverview overview)
+                {
+                    sheet = Path.Combine(folder, "sheet" + extension);
+                    Write(overview.Compose(seedMaterial, variations, null), sheet);
+                }
                 terminal.Line($"{modality.Name}: seed {seedPath}{Describe(seedMaterial)}");
                 terminal.Line($"  model: {generator.Model.Directory}");
                 terminal.Line(string.Create(CultureInfo.InvariantCulture, $"  {variations.Count} variations at similarity {options.Similarity}, temperature {options.Temperature}:"));
                 for (var i = 0; i < variations.Count; i++) terminal.Line($"  {paths[i]}{Describe(variations[i])}");
+                if (sheet is not null) terminal.Line($"  seed and variations together: {sheet}");
                 shown++;
             }
             if (shown == 0) throw new CliException("no modality has a bundled model and seed in this build; rebuild the CLI.");
