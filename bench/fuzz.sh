@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Long fuzz campaign of every decoder (midi; text: the seed reader; text-tokenizer: the reader, then the tokenizer's
-# round trip): mutated inputs must decode or fail with the decoder's own exception, in bounded time and memory.
-#   ./bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W] [--target midi|text|text-tokenizer]
+# round trip; image: PNG, JPEG, BMP, GIF and WebP through SkiaSharp): mutated inputs must decode or fail with the decoder's own exception, in bounded time and memory.
+#   ./bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W] [--target midi|text|text-tokenizer|image]
 # N inputs per decoder (default 1,000,000), stopping early after S seconds per decoder if given; W workers
 # (default: all cores). Writes bench/results/fuzz-latest.json and the slowest input of each decoder
 # (bench/results/fuzz-slowest-<decoder>.<ext>); any input that ends in another exception is a bug, saved as

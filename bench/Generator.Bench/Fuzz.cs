@@ -3,6 +3,8 @@ using System.Text.Json;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Checkpoints;
+using VaeCreative.Image.Imaging;
+using VaeCreative.Tests.Image.Imaging;
 using VaeCreative.Tests.Audio.Midi;
 using VaeCreative.Tests.Text.Snippets;
 using VaeCreative.Text.Corpus;
@@ -30,6 +32,7 @@ public static class Fuzz
         new("midi", MidiSeeds, seeds => new MidiMutator(seeds).Next, DecodeMidi, ".mid"),
         new("text", _ => TextMutator.DefaultSeeds(), seeds => new TextMutator(seeds).Next, DecodeText, ".txt"),
         new("text-tokenizer", TokenizerSeeds, seeds => new TextMutator(seeds).Next, RoundTripText, ".txt"),
+        new("image", _ => ImageMutator.DefaultSeeds(), seeds => new ImageMutator(seeds).Next, DecodeImage, ".img"),
     ];
 
     /// <summary>The tokenizer the text-tokenizer target round-trips through (set up by <see cref="TokenizerSeeds"/>).</summary>
@@ -42,6 +45,7 @@ public static class Fuzz
         if (Value(args, "--text-corpus") is { } text)
             return TextCorpusFigures(text, int.Parse(Value(args, "--max-chars") ?? "400"), Value(args, "--vocab") is { } vocab ? int.Parse(vocab) : null);
         if (Value(args, "--write-bombs") is { } bombs) return WriteBombs(repo, bombs);
+        if (Value(args, "--image-files") is { } images) return ImageFiles(images);
         var replay = Array.IndexOf(args, "--replay");
         if (replay >= 0) return args.Skip(replay + 1).TakeWhile(a => !a.StartsWith("--")).Select(Replay).ToList();
 
@@ -264,6 +268,56 @@ public static class Fuzz
             return "ok";
         }
         catch (TextReadException e) { return "TextReadException/" + TextRefusal(e); }
+    }
+
+    /// <summary>
+    /// Every image file under <paramref name="folder"/> (by extension: PNG, JPEG, GIF, BMP, WebP, and SVG and XPM, which
+    /// must be refused) decoded three ways: whole, its first half, and with every 97th byte flipped. Reports outcomes by
+    /// kind; any exception other than <see cref="ImageReadException"/> is a bug, listed with its file.
+    /// </summary>
+    private static object ImageFiles(string folder)
+    {
+        string[] extensions = [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg", ".xpm"];
+        var files = Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
+        var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var bugs = new List<string>();
+        var clock = Stopwatch.StartNew();
+        foreach (var file in files)
+        {
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(file); } catch (IOException) { continue; }
+            var flipped = (byte[])bytes.Clone();
+            for (var i = 0; i < flipped.Length; i += 97) flipped[i] ^= 0xFF;
+            foreach (var (variant, input) in new[] { ("whole", bytes), ("half", bytes[..(bytes.Length / 2)]), ("flipped", flipped) })
+            {
+                string outcome;
+                try { outcome = DecodeImage(input); }
+                catch (Exception e) { outcome = "bug"; bugs.Add($"{file} ({variant}): {e.GetType().Name}: {e.Message}"); }
+                var key = $"{Path.GetExtension(file).ToLowerInvariant()} {variant}: {outcome}";
+                outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
+            }
+        }
+        return new { folder, files = files.Count, inputs = 3 * files.Count, wall_s = Math.Round(clock.Elapsed.TotalSeconds, 1), outcomes, bugs };
+    }
+
+    /// <summary>
+    /// The image decoder (PNG, JPEG, BMP, GIF, WebP by content): a decoded image must hold exactly its pixels; a refusal
+    /// is counted by its kind (the message without the field name).
+    /// </summary>
+    private static string DecodeImage(byte[] input)
+    {
+        try
+        {
+            var image = ImageDecoder.Decode(input, "fuzz");
+            if (image.Rgba.Length != 4L * image.Width * image.Height) throw new InvalidOperationException($"a {image.Width}×{image.Height} image with {image.Rgba.Length} bytes");
+            return "ok";
+        }
+        catch (ImageReadException e)
+        {
+            var kind = e.OverLimit ? "over the pixel limit" : e.Message.Replace("'fuzz' ", "").Split(':', '(')[0].Trim();
+            return "ImageReadException/" + (kind.Length > 48 ? kind[..48] : kind);
+        }
     }
 
     /// <summary>As <see cref="DecodeText"/>, then through the tokenizer: a round trip that differs is a bug (thrown).</summary>

@@ -46,7 +46,7 @@ internal static class PngBytes
         file.Write(crc);
     }
 
-    private static uint Crc32(byte[] bytes)
+    internal static uint Crc32(byte[] bytes)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var b in bytes)
