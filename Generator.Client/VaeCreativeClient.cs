@@ -122,7 +122,7 @@ namespace VaeCreative.Client
         /// alpha). <paramref name="keepPalette"/> snaps outputs to the seed's colours.
         /// </summary>
         public async Task<IReadOnlyList<byte[]>> VaryImageAsync(string modelId, byte[] image, int count = 8, double similarity = 0.75,
-            double temperature = 0.5, long rng = 0, bool keepPalette = false, CancellationToken cancellationToken = default)
+            double temperature = 0, long rng = 0, bool keepPalette = false, CancellationToken cancellationToken = default)
         {
             var response = await VaryAsync(modelId, new VariationsRequest
             {

@@ -62,6 +62,10 @@ public sealed class ImageModality : IModality, IOutputOverview
     public ITrainingRecipe Training { get; } = new ImageTrainingRecipe();
 
     /// <inheritdoc />
+    /// <remarks>0: each pixel value is the decoder's mode or mean; variety comes from z, not pixel noise.</remarks>
+    public double DefaultTemperature => 0;
+
+    /// <inheritdoc />
     /// <remarks>The file is one seed; its bytes are decoded when the generator prepares it. Takes <c>palette</c>.</remarks>
     public IReadOnlyList<Material> ReadSeedFile(string path, IReadOnlyDictionary<string, string> properties)
     {

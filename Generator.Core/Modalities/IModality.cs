@@ -36,4 +36,11 @@ public interface IModality
 
     /// <summary>How models of this modality are trained and evaluated.</summary>
     ITrainingRecipe Training { get; }
+
+    /// <summary>
+    /// The decoding temperature of <c>vary</c> and <c>sample</c> when a request gives none: Core's
+    /// <see cref="Variation.GenerationLimits.DefaultTemperature"/> unless the modality's outputs want another (images: 0,
+    /// since drawing every pixel value gives pixel noise, not variety).
+    /// </summary>
+    double DefaultTemperature => Variation.GenerationLimits.DefaultTemperature;
 }

@@ -38,7 +38,7 @@ public static class DemoCommand
                 var generator = registry.Generator(store.Get(modelDir));
                 var seedMaterial = modality.ReadSeedFile(seedPath, new Dictionary<string, string>())[0];
                 var seed = generator.Prepare(seedMaterial, seedPath);
-                var options = new VaryOptions { Count = 8, Rng = 1 };
+                var options = new VaryOptions { Count = 8, Rng = 1, Temperature = modality.DefaultTemperature };
                 var variations = generator.VaryMany([new MaterialVariation(seed, options)])[0];
                 var folder = Path.Combine(outDir, modality.Name);
                 Directory.CreateDirectory(folder);

@@ -24,7 +24,7 @@ public static class GenerateCommands
         var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
         var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
-        var o = GenerationCliOptions.Create(GenerationLimits.DefaultTemperature);
+        var o = GenerationCliOptions.Create(null);
         var command = o.AddTo(new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models, images for image models (plus a contact sheet, STEM-sheet.png).") { seed, text, count, similarity });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Vary);
         command.SetAction(p =>
@@ -36,7 +36,7 @@ public static class GenerateCommands
             {
                 Count = p.GetValue(count),
                 Similarity = p.GetValue(similarity),
-                Temperature = p.GetValue(o.Temperature),
+                Temperature = p.GetValue(o.Temperature) ?? modality.DefaultTemperature,
                 TopP = p.GetValue(o.TopP),
                 Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
@@ -71,7 +71,7 @@ public static class GenerateCommands
             var options = new InterpolateOptions
             {
                 Steps = p.GetValue(steps),
-                Temperature = p.GetValue(o.Temperature),
+                Temperature = p.GetValue(o.Temperature) ?? modality.DefaultTemperature,
                 TopP = p.GetValue(o.TopP),
                 Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
@@ -87,7 +87,7 @@ public static class GenerateCommands
     public static Command Sample(IServiceProvider services)
     {
         var count = new Option<int>("--count", "-n") { Description = $"Outputs (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
-        var o = GenerationCliOptions.Create(GenerationLimits.DefaultTemperature);
+        var o = GenerationCliOptions.Create(null);
         var command = o.AddTo(new Command("sample", "New material drawn from the model's prior (2-bar melodies, snippets of text, …).") { count });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Sample);
         command.SetAction(p =>
@@ -97,7 +97,7 @@ public static class GenerateCommands
             var options = new SampleOptions
             {
                 Count = p.GetValue(count),
-                Temperature = p.GetValue(o.Temperature),
+                Temperature = p.GetValue(o.Temperature) ?? modality.DefaultTemperature,
                 TopP = p.GetValue(o.TopP),
                 Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
@@ -173,7 +173,12 @@ public static class GenerateCommands
 
     internal static InferencePrecision Precision(string value) => value == "bf16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
 
-    internal static Option<double> TemperatureOption(double fallback) => new("--temperature") { Description = $"Decoding temperature: 0 is argmax, higher is wilder (0–{GenerationLimits.MaxTemperature}).", DefaultValueFactory = _ => fallback };
+    internal static Option<double?> TemperatureOption(double? fallback) => new("--temperature")
+    {
+        Description = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Decoding temperature: 0 is argmax (images: each pixel's mode or mean), higher is wilder (0–{GenerationLimits.MaxTemperature}). Default: {(fallback is { } f ? f.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{GenerationLimits.DefaultTemperature} (images: 0)")}."),
+        DefaultValueFactory = _ => fallback,
+    };
 
     internal static Option<double> TopPOption() => new("--top-p") { Description = "Nucleus sampling: draw only from the most likely tokens holding this much probability (0–1; 1 is off).", DefaultValueFactory = _ => GenerationLimits.DefaultTopP };
 

@@ -8,11 +8,11 @@ namespace VaeCreative.Host.Cli;
 /// to one command).
 /// </summary>
 internal sealed record GenerationCliOptions(
-    Option<string?> Model, Option<double> Temperature, Option<double> TopP, Option<long> Rng,
+    Option<string?> Model, Option<double?> Temperature, Option<double> TopP, Option<long> Rng,
     Option<string?> Out, Option<bool> Force, Option<bool> Json, Option<string> Precision)
 {
-    /// <summary>A fresh set whose temperature defaults to <paramref name="temperature"/>.</summary>
-    public static GenerationCliOptions Create(double temperature) => new(
+    /// <summary>A fresh set whose temperature, when not given, is <paramref name="temperature"/> (null: the modality's <c>DefaultTemperature</c>).</summary>
+    public static GenerationCliOptions Create(double? temperature) => new(
         GenerateCommands.ModelOption(), GenerateCommands.TemperatureOption(temperature), GenerateCommands.TopPOption(), GenerateCommands.RngOption(),
         GenerateCommands.OutOption(), GenerateCommands.ForceOption(), GenerateCommands.JsonOption(), GenerateCommands.PrecisionOption());
 

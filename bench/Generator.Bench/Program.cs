@@ -28,7 +28,7 @@ public static class Program
         {
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
                                     "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz,\n" +
-                                    "        text-export, text-equivalence, text-train, text-latency");
+                                    "        text-export, text-equivalence, text-train, text-latency, image-examples");
             return 2;
         }
         var phase = args[0];
@@ -54,6 +54,9 @@ public static class Program
             "text-equivalence" => TextBench.Equivalence(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "text-train" => TextBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
             "text-latency" => TextBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
+            "image-examples" => ImageExamples.Run(Arg(args, "--model") ?? throw new ArgumentException("--model is required"),
+                Arg(args, "--out") ?? throw new ArgumentException("--out is required"), int.Parse(Arg(args, "--count") ?? "5"),
+                double.Parse(Arg(args, "--temperature") ?? "0", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--palette")),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));

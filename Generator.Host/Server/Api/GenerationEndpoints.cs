@@ -32,7 +32,7 @@ public static class GenerationEndpoints
         {
             Count = body.Count ?? GenerationLimits.DefaultCount,
             Similarity = body.Similarity ?? GenerationLimits.DefaultSimilarity,
-            Temperature = body.Temperature ?? GenerationLimits.DefaultTemperature,
+            Temperature = body.Temperature ?? call.Modality.DefaultTemperature,
             TopP = body.TopP ?? GenerationLimits.DefaultTopP,
             Rng = body.Rng,
             Precision = host.Precision,
@@ -74,7 +74,7 @@ public static class GenerationEndpoints
         var options = new SampleOptions
         {
             Count = body.Count ?? GenerationLimits.DefaultCount,
-            Temperature = body.Temperature ?? GenerationLimits.DefaultTemperature,
+            Temperature = body.Temperature ?? call.Modality.DefaultTemperature,
             TopP = body.TopP ?? GenerationLimits.DefaultTopP,
             Rng = body.Rng,
             Precision = host.Precision,
@@ -113,6 +113,9 @@ public static class GenerationEndpoints
         /// <summary>The media type of data seeds that name none: the modality's first format.</summary>
         public string DefaultMediaType { get; private set; } = "";
 
+        /// <summary>The modality of the model asked for.</summary>
+        public IModality Modality { get; private set; } = null!;
+
         /// <summary>Reads the body, assigns the request id and opens the model's generator.</summary>
         public static async Task<Call<TBody>> Begin(string id, HttpContext context, ServerContext host, Func<TBody, string?> requestId)
         {
@@ -121,7 +124,8 @@ public static class GenerationEndpoints
             {
                 call.Body = await RequestBody.Read<TBody>(context, host.Options);
                 call.RequestId = RequestIds.Assign(context, requestId(call.Body));
-                (call.Generator, call.DefaultMediaType) = Open(host, id);
+                (call.Generator, call.Modality) = Open(host, id);
+                call.DefaultMediaType = call.Modality.Formats[0].MediaType;
                 return call;
             }
             catch
@@ -167,14 +171,14 @@ public static class GenerationEndpoints
         public void Dispose() => arrival.Dispose();
     }
 
-    /// <summary>The generator of model <paramref name="id"/> (loaded on first use) and the format its data seeds default to.</summary>
-    private static (IMaterialGenerator Generator, string DefaultMediaType) Open(ServerContext host, string id)
+    /// <summary>The generator of model <paramref name="id"/> (loaded on first use) and its modality.</summary>
+    private static (IMaterialGenerator Generator, IModality Modality) Open(ServerContext host, string id)
     {
         var entry = host.Catalog.Get(id);
         var modality = host.Modalities.All.FirstOrDefault(m => m.Name == entry.Manifest.Modality)
             ?? throw Problems.BadRequest($"model '{id}' is a {entry.Manifest.Modality} model; this host generates {host.Modalities.Names}.");
         var generator = host.Modalities.Generator(host.Store.Get(entry.Directory, host.Precision));
-        return (generator, modality.Formats[0].MediaType);
+        return (generator, modality);
     }
 
     private static PreparedSeed Prepare(IMaterialGenerator generator, Client.Contracts.Material? material, string field, string defaultMediaType)

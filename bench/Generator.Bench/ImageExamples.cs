@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+using VaeCreative.Image;
+using VaeCreative.Image.Corpus;
+using VaeCreative.Image.Generation;
+using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Training;
+
+namespace VaeCreative.Bench;
+
+/// <summary>
+/// The <c>image-examples</c> phase (scripts/image-examples.sh): the picture of an image model card. Takes
+/// <c>--count</c> held-out images of the model's own data (the manifest's data, split and tile; evenly spaced through
+/// the held-out list, so anyone gets the same ones), varies each eight times with fixed rngs, and writes one contact
+/// sheet: a row per image, the held-out image first. Also writes a grid of prior samples beside it.
+/// </summary>
+internal static class ImageExamples
+{
+    public static object Run(string modelDir, string outFile, int count, double temperature, bool palette)
+    {
+        modelDir = Path.GetFullPath(modelDir);
+        using var services = new ServiceCollection().AddVaeCreative(Path.GetDirectoryName(modelDir), b => b.AddImage()).BuildServiceProvider();
+        var loaded = services.GetRequiredService<ModelStore>().Get(modelDir);
+        var generator = (ImageGenerator)services.GetRequiredService<ModalityRegistry>().Generator(loaded);
+        var settings = loaded.Manifest.Training?["settings"] ?? throw new ArgumentException($"'{modelDir}' records no training settings.");
+        var data = settings["data"]!.GetValue<string>();
+        var fraction = settings["validationFraction"]?.GetValue<double>() ?? 0.1;
+        int? tile = loaded.Manifest.Training?["data"]?["tile"]?.GetValue<int>();
+        var corpus = ImageCorpus.Load(data, fraction, tile, Console.Error.WriteLine);
+        var held = corpus.Validation;
+        var picked = Enumerable.Range(0, count).Select(i => held[(int)((long)i * held.Count / count)]).ToList();
+        var encoding = ImageEncoding.Read(loaded.Manifest, ((VaeCreative.Core.Models.ConvVae)loaded.Model).Settings);
+        var rows = new List<RgbaImage>();
+        for (var i = 0; i < picked.Count; i++)
+        {
+            // The held-out image as the model sees it (fitted to its square; grey models see grey).
+            var seedImage = ImageFit.ToSquare(picked[i], encoding.Size).Fitted;
+            var properties = palette ? new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "seed" } : null;
+            var seed = Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(seedImage), properties);
+            var variations = generator.VaryMany([new MaterialVariation(generator.Prepare(seed, $"held-out image {i + 1}"),
+                new VaryOptions { Count = 8, Temperature = temperature, Rng = i + 1 })])[0];
+            rows.Add(ImageDecoder.Decode(seed.Data!, "seed"));
+            rows.AddRange(variations.Select(v => ImageDecoder.Decode(v.Data!, "variation")));
+        }
+        var sheet = ContactSheet.Compose(rows, 9);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outFile))!);
+        AtomicFile.WriteAllBytes(outFile, ImageEncoder.Png(sheet, grey: false));
+        var samples = generator.SampleMany([new SampleOptions { Count = 18, Temperature = temperature, Rng = 1 }])[0];
+        var samplesFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outFile))!, Path.GetFileNameWithoutExtension(outFile) + "-samples.png");
+        AtomicFile.WriteAllBytes(samplesFile, ImageEncoder.Png(ContactSheet.Compose(samples.Select(s => ImageDecoder.Decode(s.Data!, "sample")).ToList(), 9), grey: false));
+        return new { model = modelDir, heldOut = held.Count, picked = picked.Count, sheet = Path.GetFullPath(outFile), samples = samplesFile, temperature, palette };
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Draws the image model cards' pictures (README): five held-out images of each bundled image model's own data, each
+# with eight variations (fixed rngs), and a grid of prior samples, under docs/.
+#   ./scripts/image-examples.sh [MODEL_DIR OUT.png [extra options]]
+# Needs the models' training data on this machine (scripts/setup.sh --images).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+./scripts/setup.sh --quiet --images
+bench/build.sh bench/Generator.Bench/Generator.Bench.csproj
+BENCH=(dotnet bench/Generator.Bench/bin/Release/net10.0/vaecreative-bench.dll image-examples)
+if [[ $# -ge 2 ]]; then
+  "${BENCH[@]}" --model "$1" --out "$2" "${@:3}"
+  exit
+fi
+"${BENCH[@]}" --model models/sprites-32 --out docs/sprites-32-heldout.png --palette
+"${BENCH[@]}" --model models/fashion-28 --out docs/fashion-28-heldout.png
