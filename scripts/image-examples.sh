@@ -13,5 +13,5 @@ if [[ $# -ge 2 ]]; then
   "${BENCH[@]}" --model "$1" --out "$2" "${@:3}"
   exit
 fi
-"${BENCH[@]}" --model models/sprites-32 --out docs/sprites-32-heldout.png --palette
-"${BENCH[@]}" --model models/fashion-28 --out docs/fashion-28-heldout.png
+"${BENCH[@]}" --model models/sprites-32 --data models/sprites-32/data.txt --out docs/sprites-32-heldout.png --palette
+"${BENCH[@]}" --model models/fashion-28 --data /usr/share/datasets/fashion-mnist --out docs/fashion-28-heldout.png

@@ -33,7 +33,7 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
     };
 
     /// <inheritdoc />
-    public TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log)
+    public TrainingCorpus Load(string data, double validationFraction, bool augment, System.Text.Json.Nodes.JsonObject? settings, Action<string> log)
     {
         if (!Directory.Exists(data)) throw new TrainingDataException($"the training folder '{data}' does not exist (melody models train on a folder of MIDI files).");
         var corpus = MelodyCorpus.Load(data, validationFraction, augment ? MaxTransposition : 0);

@@ -28,10 +28,12 @@ public interface ITrainingRecipe
 
     /// <summary>
     /// Reads a training file or folder. <paramref name="validationFraction"/> of it is held out by a stable hash;
-    /// <paramref name="augment"/> turns on training-time augmentation where the modality has one. Throws
-    /// <see cref="TrainingDataException"/> when it gives nothing to train on.
+    /// <paramref name="augment"/> turns on training-time augmentation where the modality has one;
+    /// <paramref name="settings"/> are the run's modality settings (<see cref="TrainingConfig.Settings"/>: how the data
+    /// is read, e.g. images cut into tiles), null when none were given. Throws <see cref="TrainingDataException"/> when
+    /// it gives nothing to train on.
     /// </summary>
-    TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log);
+    TrainingCorpus Load(string data, double validationFraction, bool augment, JsonObject? settings, Action<string> log);
 
     /// <summary>
     /// Builds the untrained model for <paramref name="config"/> (seed torch's RNG first) and the tensors it trains on.

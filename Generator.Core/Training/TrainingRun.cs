@@ -59,7 +59,7 @@ public sealed class TrainingRun : IDisposable
         log($"reading {config.Data} …");
         if (!Directory.Exists(config.Data) && !File.Exists(config.Data))
             throw new TrainingDataException($"the training data '{config.Data}' does not exist.");
-        var corpus = recipe.Load(config.Data, config.ValidationFraction, augment: true, log);
+        var corpus = recipe.Load(config.Data, config.ValidationFraction, augment: true, config.Settings, log);
         log(corpus.Summary);
         return corpus;
     }

@@ -47,7 +47,9 @@ public static class EvalCommand
             var loaded = store.Get(store.Resolve(p.GetValue(model), implied.Name), GenerateCommands.Precision(p.GetValue(precision)!));
             var recipe = registry.Of(loaded).Training;
             TrainingCorpus corpus;
-            try { corpus = recipe.Load(folder, which == "all" ? 0 : p.GetValue(fraction), augment: false, _ => { }); }
+            // Read as the model's training run read its data (e.g. images cut into the same tiles).
+            var settings = loaded.Manifest.Training?["settings"]?["settings"] as JsonObject;
+            try { corpus = recipe.Load(folder, which == "all" ? 0 : p.GetValue(fraction), augment: false, settings, _ => { }); }
             catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or TrainingDataException) { throw new CliException(e.Message); }
             var (train, validation) = recipe.Encode(loaded, corpus);
             var dataset = which is "validation" or "test" ? validation : train;

@@ -81,23 +81,19 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     };
 
     /// <inheritdoc />
-    /// <remarks>The tile comes from the run's settings, so this overload reads whole images; training goes through <see cref="Load(string, double, int?, Action{string})"/>.</remarks>
-    public TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log) =>
-        ImageCorpus.Load(data, validationFraction, null, log);
-
-    /// <summary>Reads <paramref name="data"/>, cut into <paramref name="tile"/>-pixel cells when set.</summary>
-    public static ImageCorpus Load(string data, double validationFraction, int? tile, Action<string> log) =>
-        ImageCorpus.Load(data, validationFraction, tile, log);
+    /// <remarks>Images are cut into cells when <paramref name="settings"/> hold a tile; mirroring (a setting too) happens per batch.</remarks>
+    public TrainingCorpus Load(string data, double validationFraction, bool augment, JsonObject? settings, Action<string> log) =>
+        ImageCorpus.Load(data, validationFraction, ReadSettings(settings).Tile, log);
 
     /// <inheritdoc />
     public TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log)
     {
         if (config.ModelKind != ConvVae.KindName)
             throw new ArgumentException($"images train {ConvVae.KindName} models, not '{config.ModelKind}'.");
-        var settings = ReadSettings(config);
+        var settings = ReadSettings(config.Settings);
         var images = AsImages(corpus);
-        if (settings.Tile is { } tile && images.Describe()["tile"]?.GetValue<int>() != tile)
-            images = Load(config.Data, config.ValidationFraction, tile, log);
+        if (images.Describe()["tile"]?.GetValue<int>() != settings.Tile)
+            throw new ArgumentException("the corpus was not read with the run's tile setting (load it with the run's settings).", nameof(corpus));
         var options = ModelOptions(config, settings, images);
         var encoding = ImageEncoding.For(options);
         using var initialization = new TorchSharp.torch.Generator(unchecked((ulong)config.Seed));
@@ -118,24 +114,18 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
             ? conv.Settings
             : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; images need a {ConvVae.KindName}.");
         var encoding = ImageEncoding.Read(model.Manifest, options);
-        // A model trained on tiles evaluates on tiles of the same data.
-        if (model.Manifest.Training?["data"]?["tile"] is JsonValue tileValue && images.Describe()["tile"] is null)
-            images = Load(images.Source, ValidationFractionOf(model), tileValue.GetValue<int>(), _ => { });
         return (ImageDataset.Encode(images.Train, encoding), ImageDataset.Encode(images.Validation, encoding));
     }
-
-    private static double ValidationFractionOf(LoadedModel model) =>
-        model.Manifest.Training?["settings"]?["validationFraction"]?.GetValue<double>() ?? 0.1;
 
     /// <summary>The image settings a run was given.</summary>
     internal sealed record ImageSettings(int? Tile, int? ImageSize, string? Likelihood, bool Flip);
 
-    internal static ImageSettings ReadSettings(TrainingConfig config)
+    internal static ImageSettings ReadSettings(JsonObject? given)
     {
         int? tile = null, imageSize = null;
         string? likelihood = null;
         var flip = false;
-        if (config.Settings is { } settings)
+        if (given is { } settings)
         {
             foreach (var (key, value) in settings)
             {

@@ -95,7 +95,7 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
 
     /// <inheritdoc />
     /// <remarks>Text has no augmentation; <paramref name="augment"/> is ignored.</remarks>
-    public TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log) =>
+    public TrainingCorpus Load(string data, double validationFraction, bool augment, JsonObject? settings, Action<string> log) =>
         TextCorpus.Load(data, validationFraction, MaxSnippetChars, log);
 
     /// <inheritdoc />

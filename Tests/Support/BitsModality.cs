@@ -124,7 +124,7 @@ public sealed class BitsModality : IModality
             ? new(SequenceVae.KindName, ModelManifest.ToJsonObject(BitsModality.Shape))
             : throw new ArgumentException($"size must be 'default' or 'small'; got '{size}'.");
 
-        public TrainingCorpus Load(string data, double validationFraction, bool augment, Action<string> log)
+        public TrainingCorpus Load(string data, double validationFraction, bool augment, System.Text.Json.Nodes.JsonObject? settings, Action<string> log)
         {
             if (!File.Exists(data)) throw new TrainingDataException($"bits models train on one file of lines; '{data}' is not a file.");
             var rows = File.ReadAllLines(data).Where(l => l.Length > 0).Select((l, i) => Parse(System.Text.Encoding.ASCII.GetBytes(l), $"{data} line {i + 1}")).ToList();

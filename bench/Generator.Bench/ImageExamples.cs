@@ -15,18 +15,20 @@ namespace VaeCreative.Bench;
 /// The <c>image-examples</c> phase (scripts/image-examples.sh): the picture of an image model card. Takes
 /// <c>--count</c> held-out images of the model's own data (the manifest's data, split and tile; evenly spaced through
 /// the held-out list, so anyone gets the same ones), varies each eight times with fixed rngs, and writes one contact
-/// sheet: a row per image, the held-out image first. Also writes a grid of prior samples beside it.
+/// sheet: a row per image, the held-out image first. Also writes a grid of prior samples beside it. <c>--data</c> gives
+/// the training data's path on this machine when it differs from the manifest's.
 /// </summary>
 internal static class ImageExamples
 {
-    public static object Run(string modelDir, string outFile, int count, double temperature, bool palette)
+    public static object Run(string modelDir, string outFile, int count, double temperature, bool palette, string? dataOverride)
     {
         modelDir = Path.GetFullPath(modelDir);
         using var services = new ServiceCollection().AddVaeCreative(Path.GetDirectoryName(modelDir), b => b.AddImage()).BuildServiceProvider();
         var loaded = services.GetRequiredService<ModelStore>().Get(modelDir);
         var generator = (ImageGenerator)services.GetRequiredService<ModalityRegistry>().Generator(loaded);
         var settings = loaded.Manifest.Training?["settings"] ?? throw new ArgumentException($"'{modelDir}' records no training settings.");
-        var data = settings["data"]!.GetValue<string>();
+        // The manifest records where the data was; --data says where it is here (a list file inside a clone, say).
+        var data = dataOverride ?? settings["data"]!.GetValue<string>();
         var fraction = settings["validationFraction"]?.GetValue<double>() ?? 0.1;
         int? tile = loaded.Manifest.Training?["data"]?["tile"]?.GetValue<int>();
         var corpus = ImageCorpus.Load(data, fraction, tile, Console.Error.WriteLine);

@@ -56,7 +56,7 @@ public static class Program
             "text-latency" => TextBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
             "image-examples" => ImageExamples.Run(Arg(args, "--model") ?? throw new ArgumentException("--model is required"),
                 Arg(args, "--out") ?? throw new ArgumentException("--out is required"), int.Parse(Arg(args, "--count") ?? "5"),
-                double.Parse(Arg(args, "--temperature") ?? "0", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--palette")),
+                double.Parse(Arg(args, "--temperature") ?? "0", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--palette"), Arg(args, "--data")),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));

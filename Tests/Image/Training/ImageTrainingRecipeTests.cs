@@ -11,10 +11,7 @@ namespace VaeCreative.Tests.Image.Training;
 public class ImageTrainingRecipeTests
 {
     private static ImageTrainingRecipe.ImageSettings Settings(params (string Key, string Value)[] settings) =>
-        ImageTrainingRecipe.ReadSettings(TinyImageRun.Config("unused") with
-        {
-            Settings = settings.Length == 0 ? null : new JsonObject(settings.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
-        });
+        ImageTrainingRecipe.ReadSettings(settings.Length == 0 ? null : new JsonObject(settings.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))));
 
     [Fact]
     public void Channels_likelihood_and_layers_follow_the_data()

@@ -130,7 +130,7 @@ public class TextTrainingRecipeTests
         using var services = TinyTextRun.Services();
         var model = services.GetRequiredService<ModelStore>().Get(dir);
         Assert.IsType<SentenceLm>(model.Model);
-        var (_, validation) = recipe.Encode(model, recipe.Load(TinyTextRun.Corpus(), 0.1, augment: false, _ => { }));
+        var (_, validation) = recipe.Encode(model, recipe.Load(TinyTextRun.Corpus(), 0.1, augment: false, null, _ => { }));
         var result = LatentEvaluation.Run(model.Model, validation, model.Engine.Device, new LatentEvaluationOptions { ImportanceSamples = 3 });
         Assert.Equal(0.0, result.KlNats);
         Assert.Equal(0, result.ActiveUnits);
@@ -142,7 +142,7 @@ public class TextTrainingRecipeTests
     {
         using var temp = new TempDir();
         var config = TinyTextRun.LanguageModelConfig(TinyTextRun.Corpus());
-        var corpus = recipe.Load(config.Data, 0.1, augment: false, _ => { });
+        var corpus = recipe.Load(config.Data, 0.1, augment: false, null, _ => { });
         var latent = config with { Model = (JsonObject)config.Model.DeepClone() };
         latent.Model["latentSize"] = 4;
         Assert.Contains("has no latent code; its latent size (of the uninformative posterior eval sees) must be 1, not 4",
@@ -157,7 +157,7 @@ public class TextTrainingRecipeTests
     {
         using var services = TinyTextRun.Services();
         var model = services.GetRequiredService<ModelStore>().Get(TinyTextRun.ModelDirectory);
-        var corpus = recipe.Load(TinyTextRun.Corpus(), 0.1, augment: false, _ => { });
+        var corpus = recipe.Load(TinyTextRun.Corpus(), 0.1, augment: false, null, _ => { });
         var (train, validation) = recipe.Encode(model, corpus);
         Assert.True(train.Count > 0 && validation.Count > 0);
         var evaluation = Trainer.Evaluate(model.Model, validation, 16, 10, model.Engine.Device);
