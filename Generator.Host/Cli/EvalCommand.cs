@@ -93,6 +93,9 @@ public static class EvalCommand
                 var latent = LatentEvaluation.Run(loaded.Model, dataset, loaded.Engine.Device, new LatentEvaluationOptions { ImportanceSamples = k }, progress);
                 output["importance_samples"] = latent.ImportanceSamples; // 1 for a model that ignores z (exact)
                 output["nll_nats"] = latent.NllNats;
+                // The ELBO proper (−log p(x|z) over the same samples, plus KL): a bound the NLL sits under, unlike
+                // elbo_nats above, which reconstructs at z = μ as training's validation does.
+                output["elbo_sampled_nats"] = latent.ElboNats;
                 if (latent.Elements is { } elements)
                 {
                     output["tokens"] = elements;
