@@ -66,6 +66,7 @@ public class ImageCliTests
         Assert.Equal(256, root.GetProperty("dimensions").GetInt32());
         var nll = root.GetProperty("nll_nats").GetDouble();
         Assert.Equal(nll / (256 * Math.Log(2)), root.GetProperty("bits_per_dim").GetDouble(), 9);
+        Assert.True(root.GetProperty("elbo_sampled_nats").GetDouble() >= nll - 1e-9, "the importance-weighted NLL sits under the ELBO");
         foreach (var key in new[] { "elbo_nats", "kl_nats" }) Assert.True(root.GetProperty(key).GetDouble() >= 0);
         Assert.InRange(root.GetProperty("active_units").GetInt32(), 0, 4);
         Assert.False(root.TryGetProperty("accuracy_teacher_forced", out _));

@@ -23,9 +23,10 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Contains("variations", info.Capabilities);
         Assert.Equal("cpu", info.Devices.Single().Type);
         Assert.True(info.Queue.Batching);
-        Assert.Equal(["melody", "text"], info.Modalities.Select(m => m.Name));
+        Assert.Equal(["melody", "text", "image"], info.Modalities.Select(m => m.Name));
         Assert.Equal("audio/midi", info.Modalities[0].MediaTypes[0]);
         Assert.Equal("text-fortunes", info.Modalities[1].DefaultModel);
+        Assert.Equal(["image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"], info.Modalities[2].MediaTypes);
         var models = await Host.Client.ListModelsAsync();
         var melody = models.Single(m => m.Id == Model);
         Assert.True(melody.Default);
