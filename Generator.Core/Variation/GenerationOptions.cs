@@ -132,4 +132,16 @@ public sealed record SampleOptions
         GenerationLimits.CheckTopP(TopP);
         return this;
     }
+
+    /// <summary>
+    /// <see cref="Validate"/>, and an <see cref="ArgumentException"/> when properties are given to a modality whose samples
+    /// take none (<paramref name="modality"/> names it in the message).
+    /// </summary>
+    public SampleOptions ValidateWithoutProperties(string modality)
+    {
+        Validate();
+        if (Properties.Count > 0)
+            throw new ArgumentException($"{modality} samples take no properties; got '{Properties.Keys.First()}'.");
+        return this;
+    }
 }

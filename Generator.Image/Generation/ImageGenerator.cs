@@ -121,12 +121,7 @@ public sealed class ImageGenerator : IMaterialGenerator
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
-        foreach (var r in requests)
-        {
-            r.Validate();
-            if (r.Properties.Count > 0)
-                throw new ArgumentException($"image samples take no properties; got '{r.Properties.Keys.First()}'.");
-        }
+        foreach (var r in requests) r.ValidateWithoutProperties("image");
         using var scope = NewDisposeScope();
         var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng)).ToArray());
         return outputs.Select(o => (IReadOnlyList<Material>)Images(o, null).Select(ToMaterial).ToList()).ToList();

@@ -176,12 +176,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
-        foreach (var r in requests)
-        {
-            r.Validate();
-            if (r.Properties.Count > 0)
-                throw new ArgumentException($"text samples take no properties; got '{r.Properties.Keys.First()}'.");
-        }
+        foreach (var r in requests) r.ValidateWithoutProperties("text");
         // An empty sample (EOS drawn first) is drawn again with fresh noise; repeats are kept.
         var results = DistinctDraws.Draw(requests.Select(r => r.Count).ToArray(), new string?[requests.Count], Draw, key: null, d => d.HasEmptyPiece);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
