@@ -5,7 +5,8 @@ namespace VaeCreative.Image.Imaging;
 
 /// <summary>
 /// Writes <see cref="RgbaImage"/>s as PNG in the seed's mode family: an opaque grey image as 8-bit grey (a quarter of
-/// the bytes, and what grey tools expect back), anything else as 8-bit RGBA with its alpha. Lossless both ways:
+/// the bytes, and what grey tools expect back), an opaque colour image as 8-bit RGB, anything else as 8-bit RGBA with
+/// its alpha. Lossless both ways:
 /// decoding the PNG gives the same pixels (colour of fully clear pixels included).
 /// </summary>
 public static class ImageEncoder
@@ -17,7 +18,7 @@ public static class ImageEncoder
         var asGrey = grey ?? (image.IsGrey && !image.HasAlpha);
         var info = asGrey
             ? new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque)
-            : new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            : new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, image.HasAlpha ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
         var pixels = asGrey ? GreyOf(image) : image.Rgba;
         var handle = GCHandle.Alloc(pixels, GCHandleType.Pinned);
         try

@@ -26,6 +26,19 @@ public class ImageEncoderTests
         var grey = ImageEncoder.Png(image);
         Assert.Equal(0, grey[25]); // IHDR colour type: 0, grey
         Assert.Equal(rgba, ImageDecoder.Decode(grey, "out").Rgba);
-        Assert.Equal(6, ImageEncoder.Png(image, grey: false)[25]); // RGBA when asked
+        Assert.Equal(2, ImageEncoder.Png(image, grey: false)[25]); // RGB when asked for colour: it is opaque
+    }
+
+    [Fact]
+    public void Opaque_colour_is_written_as_rgb_and_anything_with_alpha_as_rgba()
+    {
+        byte[] opaque = [200, 10, 30, 255, 0, 90, 40, 255];
+        var rgb = ImageEncoder.Png(new RgbaImage(2, 1, opaque));
+        Assert.Equal(2, rgb[25]); // IHDR colour type: 2, RGB
+        Assert.Equal(opaque, ImageDecoder.Decode(rgb, "out").Rgba);
+        byte[] faint = [200, 10, 30, 255, 0, 90, 40, 254];
+        var rgba = ImageEncoder.Png(new RgbaImage(2, 1, faint));
+        Assert.Equal(6, rgba[25]); // RGBA
+        Assert.Equal(faint, ImageDecoder.Decode(rgba, "out").Rgba);
     }
 }
