@@ -59,8 +59,9 @@ public sealed class TrainingRun : IDisposable
         log($"reading {config.Data} …");
         if (!Directory.Exists(config.Data) && !File.Exists(config.Data))
             throw new TrainingDataException($"the training data '{config.Data}' does not exist.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var corpus = recipe.Load(config.Data, config.ValidationFraction, augment: true, config.Settings, log);
-        log(corpus.Summary);
+        log(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{corpus.Summary} (read in {clock.Elapsed.TotalSeconds:F2} s)"));
         return corpus;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using VaeCreative.Core.Training;
 using VaeCreative.Image.Imaging;
@@ -87,7 +86,6 @@ public sealed class ImageCorpus : TrainingCorpus
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "the validation fraction must be at least 0 and below 1.");
         if (tile is { } t && (t < SpriteSheet.MinTile || t > SpriteSheet.MaxTile))
             throw new ArgumentOutOfRangeException(nameof(tile), t, $"--tile must be between {SpriteSheet.MinTile} and {SpriteSheet.MaxTile}; got {t}.");
-        var clock = Stopwatch.StartNew();
         var source = Path.GetFullPath(path);
         ImageCorpus corpus;
         if (Directory.Exists(path))
@@ -112,7 +110,6 @@ public sealed class ImageCorpus : TrainingCorpus
         {
             throw new TrainingDataException($"training data '{path}' does not exist (pass an image file, a folder of images or sprite sheets, or a folder of idx files).");
         }
-        log($"{corpus.Summary} in {clock.Elapsed.TotalSeconds:F2} s");
         return corpus;
     }
 

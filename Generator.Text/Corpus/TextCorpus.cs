@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using VaeCreative.Core.Training;
@@ -130,7 +129,6 @@ public sealed class TextCorpus : TrainingCorpus
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "the validation fraction must be at least 0 and below 1.");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSnippetChars, MinSnippetChars);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxSnippetChars, SnippetText.MaxChars);
-        var clock = Stopwatch.StartNew();
         var skipped = new List<SkippedFile>();
         IReadOnlyList<string> paths;
         var single = File.Exists(path);
@@ -174,7 +172,6 @@ public sealed class TextCorpus : TrainingCorpus
             throw new TrainingDataException($"'{path}' has no text snippets to train on: {why}.");
         }
         var corpus = new TextCorpus(train, validation, files, skipped, validationFraction, maxSnippetChars, split) { Source = Path.GetFullPath(path) };
-        log($"{corpus.Summary} in {clock.Elapsed.TotalSeconds:F2} s");
         return corpus;
     }
 
