@@ -113,7 +113,7 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     public DiagonalGaussian Encode(Tensor images)
     {
         CheckImages(images);
-        var h = encoder.forward(images).flatten(1);
+        var h = encoder.forward(InWeightType(images)).flatten(1);
         return new DiagonalGaussian(toMean.forward(h), toLogVariance.forward(h));
     }
 
@@ -132,6 +132,7 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
     {
         CheckImages(images);
         var output = Decode(z);
+        images = InWeightType(images);
         if (Settings.Likelihood == ConvVaeOptions.Logistic)
         {
             var (mean, logScale) = Split(output);
@@ -179,6 +180,9 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
         var parts = output.split(Settings.Channels, 1);
         return (parts[0], parts[1]);
     }
+
+    /// <summary>Images in the weights' type: float32 data meets bfloat16 weights when the model serves in bfloat16.</summary>
+    private Tensor InWeightType(Tensor images) => images.dtype == toMean.weight!.dtype ? images : images.to(toMean.weight!.dtype);
 
     private void CheckImages(Tensor images)
     {

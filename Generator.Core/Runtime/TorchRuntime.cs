@@ -60,11 +60,17 @@ public static class TorchRuntime
     }
 
     /// <summary>True when <paramref name="e"/> (or an inner exception) is a native-library load failure.</summary>
+    /// <remarks>
+    /// libtorch's own runtime errors arrive as <see cref="ExternalException"/>s whose backtraces name libtorch's
+    /// files; they are errors of a loaded library, not load failures (a bfloat16 model given float32 input was once
+    /// reported as "cannot load its native library").
+    /// </remarks>
     public static bool IsLoadFailure(Exception e) =>
         Chain(e).Any(x => x is DllNotFoundException or BadImageFormatException ||
-                          x.Message.Contains("GLIBCXX", StringComparison.Ordinal) ||
-                          x.Message.Contains("libtorch", StringComparison.OrdinalIgnoreCase) ||
-                          x.Message.Contains("LibTorchSharp", StringComparison.Ordinal));
+                          (x is not ExternalException &&
+                           (x.Message.Contains("GLIBCXX", StringComparison.Ordinal) ||
+                            x.Message.Contains("libtorch", StringComparison.OrdinalIgnoreCase) ||
+                            x.Message.Contains("LibTorchSharp", StringComparison.Ordinal))));
 
     /// <summary>One paragraph saying what is missing and how to fix it.</summary>
     public static string Explain(Exception e)

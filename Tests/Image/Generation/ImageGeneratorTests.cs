@@ -89,6 +89,17 @@ public class ImageGeneratorTests
     }
 
     [Fact]
+    public void Bfloat16_inference_varies_images_too()
+    {
+        // The seed is float32 data and the weights bfloat16: the model casts it (it once failed with a type mismatch).
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel, VaeCreative.Core.Serving.InferencePrecision.BFloat16);
+        var seed = generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(6)), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 3, Rng = 1 })])[0];
+        Assert.Equal(3, outputs.Select(o => Convert.ToHexString(o.Data!)).Distinct().Count());
+    }
+
+    [Fact]
     public void A_bernoulli_model_gives_grey_images_and_text_or_damaged_seeds_are_refused()
     {
         using var services = TinyImageRun.Services();

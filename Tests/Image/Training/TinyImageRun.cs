@@ -118,9 +118,9 @@ public static class TinyImageRun
         new ServiceCollection().AddVaeCreative(Folder.Value.Path, b => b.AddImage()).BuildServiceProvider();
 
     /// <summary>The generator of the model in <paramref name="directory"/>, from <paramref name="services"/>.</summary>
-    public static IMaterialGenerator Generator(ServiceProvider services, string directory)
+    public static IMaterialGenerator Generator(ServiceProvider services, string directory, InferencePrecision precision = InferencePrecision.Float32)
     {
-        var model = services.GetRequiredService<ModelStore>().Get(directory);
+        var model = services.GetRequiredService<ModelStore>().Get(directory, precision);
         return services.GetRequiredService<ModalityRegistry>().Generator(model);
     }
 
