@@ -13,6 +13,9 @@ public static class ContactSheet
     /// <summary>Largest cell side, in pixels.</summary>
     public const int MaxCell = 512;
 
+    /// <summary>Most pixels the cells of one sheet take together (16 megapixels): many large images get smaller cells.</summary>
+    public const long MaxSheetPixels = 16L << 20;
+
     /// <summary>Gap between cells and around the sheet, in pixels.</summary>
     public const int Gap = 2;
 
@@ -32,7 +35,10 @@ public static class ContactSheet
         var perRow = columns ?? (int)Math.Ceiling(Math.Sqrt(images.Count));
         ArgumentOutOfRangeException.ThrowIfLessThan(perRow, 1, nameof(columns));
         perRow = Math.Min(perRow, images.Count);
-        var cells = images.Select(Shrink).ToList();
+        // Cells of at most MaxCell pixels a side, smaller still when there are so many that the sheet would pass
+        // MaxSheetPixels (1,025 large variations would otherwise make a gigabyte sheet).
+        var maxCell = (int)Math.Clamp(Math.Floor(Math.Sqrt((double)MaxSheetPixels / images.Count)), 16, MaxCell);
+        var cells = images.Select(i => Shrink(i, maxCell)).ToList();
         int cellWidth = cells.Max(c => c.Width), cellHeight = cells.Max(c => c.Height);
         var rows = (images.Count + perRow - 1) / perRow;
         int width = perRow * (cellWidth + Gap) + Gap, height = rows * (cellHeight + Gap) + Gap;
@@ -64,10 +70,10 @@ public static class ContactSheet
         return new RgbaImage(width, height, sheet);
     }
 
-    private static RgbaImage Shrink(RgbaImage image)
+    private static RgbaImage Shrink(RgbaImage image, int maxCell)
     {
-        if (image.Width <= MaxCell && image.Height <= MaxCell) return image;
-        var scale = Math.Min((double)MaxCell / image.Width, (double)MaxCell / image.Height);
+        if (image.Width <= maxCell && image.Height <= maxCell) return image;
+        var scale = Math.Min((double)maxCell / image.Width, (double)maxCell / image.Height);
         return ImageFit.Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)),
             new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
     }

@@ -53,4 +53,15 @@ public class ContactSheetTests
         Assert.Equal((0, 0, 255, 255), ((int, int, int, int))At(sheet, middle, 2 + 128)); // the small image, centred in its cell
         Assert.Throws<ArgumentException>(() => ContactSheet.Compose([]));
     }
+
+    [Fact]
+    public void Many_large_images_get_smaller_cells_so_the_sheet_stays_bounded()
+    {
+        // 1,025 images of 600 × 600 (a seed and 1,024 variations): cells shrink from 512 to 127 pixels.
+        var image = Solid(600, 600, 9, 9, 9, 255);
+        var sheet = ContactSheet.Compose(Enumerable.Repeat(image, 1025).ToList());
+        var cell = (int)Math.Floor(Math.Sqrt((double)ContactSheet.MaxSheetPixels / 1025));
+        Assert.Equal(33 * (cell + ContactSheet.Gap) + ContactSheet.Gap, sheet.Width);
+        Assert.True((long)sheet.Width * sheet.Height < 2 * ContactSheet.MaxSheetPixels);
+    }
 }
