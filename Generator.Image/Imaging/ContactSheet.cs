@@ -73,8 +73,7 @@ public static class ContactSheet
     private static RgbaImage Shrink(RgbaImage image, int maxCell)
     {
         if (image.Width <= maxCell && image.Height <= maxCell) return image;
-        var scale = Math.Min((double)maxCell / image.Width, (double)maxCell / image.Height);
-        return ImageFit.Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)),
-            new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        var (width, height) = ImageFit.Within(image.Width, image.Height, maxCell);
+        return ImageFit.Resize(image, width, height, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
     }
 }

@@ -17,15 +17,20 @@ public static class ImageFit
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var pixelArt = image.Width <= size && image.Height <= size;
-        var scale = Math.Min((double)size / image.Width, (double)size / image.Height);
-        var width = Math.Clamp((int)Math.Round(image.Width * scale), 1, size);
-        var height = Math.Clamp((int)Math.Round(image.Height * scale), 1, size);
+        var (width, height) = Within(image.Width, image.Height, size);
         var placement = new ImagePlacement(image.Width, image.Height, size, (size - width) / 2, (size - height) / 2, width, height, pixelArt);
         var scaled = pixelArt ? ResizeNearest(image, width, height) : Resize(image, width, height, Area);
         var square = new byte[4 * size * size]; // clear
         for (var row = 0; row < height; row++)
             Array.Copy(scaled.Rgba, 4 * row * width, square, 4 * ((placement.Y + row) * size + placement.X), 4 * width);
         return (new RgbaImage(size, size, square), placement);
+    }
+
+    /// <summary>The size of a <paramref name="width"/> × <paramref name="height"/> image scaled, aspect kept, to just fit a <paramref name="side"/>-pixel square (at least 1 × 1).</summary>
+    internal static (int Width, int Height) Within(int width, int height, int side)
+    {
+        var scale = Math.Min((double)side / width, (double)side / height);
+        return (Math.Clamp((int)Math.Round(width * scale), 1, side), Math.Clamp((int)Math.Round(height * scale), 1, side));
     }
 
     /// <summary>An output of the model (a <see cref="ImagePlacement.Size"/>-pixel square) cut to the seed's rectangle and scaled back to the seed's size.</summary>
