@@ -159,10 +159,10 @@ public sealed class ImageGenerator : IMaterialGenerator
             int r = rgba[p], g = rgba[p + 1], b = rgba[p + 2], a = rgba[p + 3];
             if (opaque && a != 255)
             {
-                (r, g, b) = ((r * a + 127) / 255, (g * a + 127) / 255, (b * a + 127) / 255);
+                (r, g, b) = (RgbaImage.OverBlack(r, a), RgbaImage.OverBlack(g, a), RgbaImage.OverBlack(b, a));
                 a = 255;
             }
-            if (grey && !(r == g && g == b)) r = g = b = (299 * r + 587 * g + 114 * b + 500) / 1000;
+            if (grey) r = g = b = RgbaImage.Luma(r, g, b);
             (rgba[p], rgba[p + 1], rgba[p + 2], rgba[p + 3]) = ((byte)r, (byte)g, (byte)b, (byte)a);
         }
         return new RgbaImage(image.Width, image.Height, rgba);

@@ -41,7 +41,7 @@ public static class ImageEncoder
         for (var p = 0; p < grey.Length; p++)
         {
             var (r, g, b) = (image.Rgba[4 * p], image.Rgba[4 * p + 1], image.Rgba[4 * p + 2]);
-            grey[p] = r == g && g == b ? r : (byte)Math.Round(0.299 * r + 0.587 * g + 0.114 * b);
+            grey[p] = (byte)RgbaImage.Luma(r, g, b);
         }
         return grey;
     }

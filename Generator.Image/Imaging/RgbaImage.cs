@@ -49,4 +49,10 @@ public sealed class RgbaImage
             return true;
         }
     }
+
+    /// <summary>The grey level of a colour: itself when R = G = B, else its Rec. 601 luma (0.299 R + 0.587 G + 0.114 B, rounded).</summary>
+    public static int Luma(int r, int g, int b) => r == g && g == b ? r : (299 * r + 587 * g + 114 * b + 500) / 1000;
+
+    /// <summary>A channel value seen over black at opacity <paramref name="alpha"/> (0–255), rounded.</summary>
+    public static int OverBlack(int value, int alpha) => (value * alpha + 127) / 255;
 }

@@ -67,15 +67,4 @@ public sealed class ImageDataset : ITrainingData
         }
         return tensor(values, [indices.Count, Encoding.Channels, side, side]);
     }
-
-    /// <summary>Image <paramref name="index"/> as the model sees it, back as an image (for contact sheets of held-out images).</summary>
-    public RgbaImage Image(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var size = Encoding.Dimensions;
-        var values = new float[size];
-        for (var i = 0; i < size; i++) values[i] = bytes[index * size + i] / 255f;
-        return Encoding.ToImage(values);
-    }
 }

@@ -69,13 +69,12 @@ public sealed record ImageEncoding
             switch (Channels)
             {
                 case 1:
-                    var grey = r == g && g == b ? r : (299 * r + 587 * g + 114 * b + 500) / 1000;
-                    target[offset + p] = (byte)((grey * a + 127) / 255);
+                    target[offset + p] = (byte)RgbaImage.OverBlack(RgbaImage.Luma(r, g, b), a);
                     break;
                 case 3:
-                    target[offset + p] = (byte)((r * a + 127) / 255);
-                    target[offset + plane + p] = (byte)((g * a + 127) / 255);
-                    target[offset + 2 * plane + p] = (byte)((b * a + 127) / 255);
+                    target[offset + p] = (byte)RgbaImage.OverBlack(r, a);
+                    target[offset + plane + p] = (byte)RgbaImage.OverBlack(g, a);
+                    target[offset + 2 * plane + p] = (byte)RgbaImage.OverBlack(b, a);
                     break;
                 default:
                     var visible = a > 0;
