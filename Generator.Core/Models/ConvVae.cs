@@ -62,27 +62,34 @@ public sealed class ConvVae : nn.Module<Tensor, Tensor>, IVaeModel
 
     /// <summary>
     /// PyTorch's default initialisation (uniform ±1/√fan-in for weights and biases, which is kaiming_uniform with
-    /// a = √5), from <paramref name="generator"/> in module order. A transposed convolution's fan-in is taken from its
-    /// weight's second dimension, as PyTorch does.
+    /// a = √5), from <paramref name="generator"/>, weight then bias, layer by layer in <see cref="InitializationOrder"/>.
+    /// A transposed convolution's fan-in is taken from its weight's second dimension, as PyTorch does.
     /// </summary>
     private void Initialize(Generator generator)
     {
         using var noGrad = no_grad();
-        foreach (var module in modules())
+        foreach (var (weight, bias) in InitializationOrder())
         {
-            var (weight, bias) = module switch
-            {
-                Conv2d c => (c.weight, c.bias),
-                ConvTranspose2d t => (t.weight, t.bias),
-                Linear l => (l.weight, l.bias),
-                _ => (null, null),
-            };
-            if (weight is null) continue;
             var fanIn = weight.shape[1] * (weight.dim() > 2 ? weight.shape[2] * weight.shape[3] : 1);
             var bound = 1.0 / Math.Sqrt(fanIn);
             weight.uniform_(-bound, bound, generator);
-            bias?.uniform_(-bound, bound, generator);
+            bias.uniform_(-bound, bound, generator);
         }
+    }
+
+    /// <summary>
+    /// The layers in the order their initial weights are drawn: the dense layers (μ, log σ², then the decoder's input),
+    /// the encoder's convolutions, then the decoder's transposed convolutions. This is the order TorchSharp's
+    /// <c>modules()</c> listed them in when the bundled models were trained; it is spelled out so that a seeded run
+    /// keeps drawing the same weights (bench/reference/image_vae.py follows it).
+    /// </summary>
+    private IEnumerable<(Tensor Weight, Tensor Bias)> InitializationOrder()
+    {
+        yield return (toMean.weight!, toMean.bias!);
+        yield return (toLogVariance.weight!, toLogVariance.bias!);
+        yield return (fromLatent.weight!, fromLatent.bias!);
+        foreach (var layer in encoder.children().OfType<Conv2d>()) yield return (layer.weight!, layer.bias!);
+        foreach (var layer in decoder.children().OfType<ConvTranspose2d>()) yield return (layer.weight!, layer.bias!);
     }
 
     /// <summary>The model's sizes.</summary>

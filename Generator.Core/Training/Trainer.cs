@@ -21,7 +21,6 @@ public sealed class Trainer
     private readonly IVaeModel model;
     private readonly TrainerOptions options;
     private readonly Device device;
-    private readonly Dictionary<long, int[]> permutations = new();
 
     /// <summary>Creates a trainer for <paramref name="model"/> (already on <paramref name="device"/>).</summary>
     public Trainer(IVaeModel model, TrainerOptions options, Device device)
@@ -69,6 +68,7 @@ public sealed class Trainer
         if (resume && metricsPath is not null) KeepMetricsUpTo(metricsPath, startStep);
         using var metrics = metricsPath is null ? null : new StreamWriter(metricsPath, append: resume);
         using var generator = new Generator(0, device);
+        var order = new BatchOrder(options.Seed, options.BatchSize, train.Count);
         var clock = Stopwatch.StartNew();
         var trainingTime = Stopwatch.StartNew(); // excludes validation, for an honest examples/s
         long examplesSeen = 0;
@@ -86,7 +86,7 @@ public sealed class Trainer
             double? accuracy;
             using (var scope = NewDisposeScope())
             {
-                var indices = BatchIndices(step, train.Count);
+                var indices = order.Indices(step);
                 var augmentation = new Random(StableSeed.DeriveInt32(options.Seed, StableSeed.Augmentation, step));
                 generator.manual_seed(StableSeed.Derive(options.Seed, StableSeed.Sampling, step));
                 var batch = train.Batch(indices, augmentation).to(device);
@@ -195,28 +195,6 @@ public sealed class Trainer
         return new EvaluationResult(examples, elbo / examples, recon / examples, kl / examples,
             hasAccuracy && total > 0 ? (double)correct / total : null,
             sampledTotal > 0 ? (double)sampledCorrect / sampledTotal : null);
-    }
-
-    private int[] BatchIndices(long step, int count)
-    {
-        var result = new int[options.BatchSize];
-        for (var i = 0; i < result.Length; i++)
-        {
-            var position = step * options.BatchSize + i;
-            var epoch = position / count;
-            result[i] = Permutation(epoch, count)[position % count];
-        }
-        return result;
-    }
-
-    private int[] Permutation(long epoch, int count)
-    {
-        if (permutations.TryGetValue(epoch, out var p)) return p;
-        if (permutations.Count > 4) permutations.Clear();
-        p = Enumerable.Range(0, count).ToArray();
-        new Random(StableSeed.DeriveInt32(options.Seed, StableSeed.DataOrder, epoch)).Shuffle(p);
-        permutations[epoch] = p;
-        return p;
     }
 
     /// <summary>The figures of <paramref name="step"/> from the metrics log (for checkpoints that predate <see cref="CheckpointState.Last"/>), or null.</summary>

@@ -28,7 +28,8 @@ public static class Program
         {
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
                                     "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz,\n" +
-                                    "        text-export, text-equivalence, text-train, text-latency, image-examples");
+                                    "        text-export, text-equivalence, text-train, text-latency, image-examples,\n" +
+                                    "        image-export, image-train, image-latency");
             return 2;
         }
         var phase = args[0];
@@ -57,6 +58,9 @@ public static class Program
             "image-examples" => ImageExamples.Run(Arg(args, "--model") ?? throw new ArgumentException("--model is required"),
                 Arg(args, "--out") ?? throw new ArgumentException("--out is required"), int.Parse(Arg(args, "--count") ?? "5"),
                 double.Parse(Arg(args, "--temperature") ?? "0", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--palette"), Arg(args, "--data")),
+            "image-export" => ImageBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--model"), Arg(args, "--data")),
+            "image-train" => ImageBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "128"), quick),
+            "image-latency" => ImageBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));

@@ -7,6 +7,7 @@ bench/reference/text_vae.py, the twin of the C# SentenceVae, with the shape and 
 """
 import argparse
 import json
+import math
 import os
 import resource
 import sys
@@ -18,6 +19,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from melody_vae import MelodyVae, elbo_loss, kl, load_safetensors, vary  # noqa: E402
 import text_vae  # noqa: E402
+import image_vae  # noqa: E402
 
 
 def peak_rss_mb():
@@ -359,6 +361,194 @@ def text_latency(args):
     return {"runs": runs, "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "generated_tokens": generated}
 
 
+MASK = (1 << 64) - 1
+
+
+def _mix(state):
+    z = (state + 0x9E3779B97F4A7C15) & MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return z ^ (z >> 31)
+
+
+def stable_seed(seed, stream, index):
+    """Core's StableSeed.Derive (SplitMix64 over seed, stream and index), as the unsigned seed a generator takes."""
+    return _mix(_mix(_mix(seed & MASK) ^ (stream & MASK)) ^ (index & MASK))
+
+
+def image_spec(d):
+    with open(os.path.join(d, "image.json")) as f:
+        return json.load(f)
+
+
+def image_data(d, name, spec, count=None):
+    """Exported images (one byte k per value) as float32 k / 255, [n, C, H, W]."""
+    m = spec["model"]
+    per = m["channels"] * m["height"] * m["width"]
+    raw = np.fromfile(os.path.join(d, name), dtype=np.uint8)
+    n = raw.size // per if count is None else count
+    return torch.from_numpy(raw[: n * per].copy()).view(n, m["channels"], m["height"], m["width"]).float().div_(255.0)
+
+
+def load_image_model(spec, path):
+    model = image_vae.ConvVae.from_spec(spec["model"])
+    state = load_safetensors(path)
+    differ = set(model.state_dict()) ^ set(state)
+    if differ:
+        raise SystemExit(f"parameter names differ between C# and PyTorch: {sorted(differ)}")
+    model.load_state_dict(state)
+    return model
+
+
+def held_out_figures(model, images, batch=1000):
+    """-ELBO, reconstruction and KL per image at z = mu (the C# trainer's validation: no sampling), means."""
+    model.eval()
+    recon = kl_sum = 0.0
+    with torch.inference_mode():
+        for s in range(0, images.shape[0], batch):
+            x = images[s : s + batch]
+            mean, logvar = model.encode(x)
+            recon += float(model.reconstruction_nll(x, mean).double().sum())
+            kl_sum += float(image_vae.kl(mean, logvar).double().sum())
+    n = images.shape[0]
+    return {"elbo_nats": (recon + kl_sum) / n, "reconstruction_nats": recon / n, "kl_nats": kl_sum / n}
+
+
+def importance_weighted(model, images, samples, seed, dims):
+    """The importance-weighted NLL of every image (Burda et al.), with its mean, bits/dim and the sampled -ELBO."""
+    model.eval()
+    g = torch.Generator().manual_seed(seed)
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        nll = torch.cat([image_vae.importance_weighted_nll(model, images[s : s + 100], samples, g)
+                         for s in range(0, images.shape[0], 100)])
+    mean = float(nll.mean())
+    return {"importance_samples": samples, "nll_nats": mean, "bits_per_dim": mean / (dims * math.log(2)),
+            "seconds": time.perf_counter() - t0}
+
+
+def image_twin(args):
+    """Trains the PyTorch twin as the C# run trained: from the exported initial weights, on the exported batches,
+    with the C# trainer's reparameterisation noise (a generator seeded with StableSeed(seed, sampling, step)),
+    learning-rate schedule, beta, free bits and clipping; then evaluates the twin and the C# model's exported weights
+    with the same importance-weighted estimator on the held-out images."""
+    d, out = args.dir, args.out
+    os.makedirs(out, exist_ok=True)
+    spec = image_spec(d)
+    t, m = spec["training"], spec["model"]
+    steps = args.steps or t["steps"]
+    model = load_image_model(spec, os.path.join(d, "init.safetensors"))
+    params = [dict(model.named_parameters())[n] for n in spec["parameter_order"]]
+    train_images = image_data(d, "train.u8", spec)
+    held = image_data(d, "test.u8", spec)
+    order = np.memmap(os.path.join(d, "order.i32"), dtype=np.int32, mode="r").reshape(-1, t["batch"])
+    if order.shape[0] < steps:
+        raise SystemExit(f"order.i32 holds {order.shape[0]} steps; asked for {steps}")
+    opt = torch.optim.Adam(params, lr=t["learning_rate"])
+    curve = open(os.path.join(out, "twin-metrics.jsonl"), "w")
+    model.train()
+    t0 = time.perf_counter()
+    window = []
+    for step in range(steps):
+        lr = max(t["min_learning_rate"], t["learning_rate"] * t["learning_rate_decay"] ** step)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        x = train_images.index_select(0, torch.from_numpy(order[step].astype(np.int64)))
+        g = torch.Generator().manual_seed(stable_seed(t["seed"], t["sampling_stream"], step))
+        opt.zero_grad()
+        mean, logvar = model.encode(x)
+        z = mean + logvar.mul(0.5).exp() * torch.randn(mean.shape, generator=g)
+        rec = model.reconstruction_nll(x, z)
+        kl_per = image_vae.kl(mean, logvar)
+        loss = image_vae.elbo_loss(rec, kl_per, t["beta"], t["free_bits"])
+        loss.backward()
+        if t["clip"] > 0:
+            torch.nn.utils.clip_grad_norm_(params, t["clip"])
+        opt.step()
+        window.append(loss.item())
+        done = step + 1
+        line = None
+        if done <= 10 or done % 100 == 0:
+            line = {"step": done, "loss": window[-1] if done <= 10 else sum(window) / len(window), "learning_rate": lr,
+                    "examples_per_s": done * t["batch"] / (time.perf_counter() - t0)}
+            window = []
+        if done % t["validate_every"] == 0 or done == steps:
+            line = dict(line or {"step": done}, split="validation", **held_out_figures(model, held))
+            model.train()
+        if line:
+            curve.write(json.dumps(line) + "\n")
+            curve.flush()
+            if done % 1000 == 0 or done == steps:
+                print(json.dumps(line), file=sys.stderr, flush=True)
+    elapsed = time.perf_counter() - t0
+    curve.close()
+    torch.save(model.state_dict(), os.path.join(out, "twin.pt"))
+    dims = spec["dimensions"]
+    twin = dict(held_out_figures(model, held), **importance_weighted(model, held, args.samples, 1, dims))
+    csharp_model = load_image_model(spec, os.path.join(d, "model.safetensors"))
+    csharp = dict(held_out_figures(csharp_model, held), **importance_weighted(csharp_model, held, args.samples, 1, dims))
+    return {"steps": steps, "batch": t["batch"], "train_seconds": elapsed, "held_out_images": held.shape[0],
+            "dimensions": dims, "twin": twin, "csharp_weights": csharp,
+            "nll_relative_difference": (csharp["nll_nats"] - twin["nll_nats"]) / twin["nll_nats"]}
+
+
+def image_eval(args):
+    """The importance-weighted held-out NLL of the exported trained C# weights (or --weights) with the twin's estimator."""
+    spec = image_spec(args.dir)
+    model = load_image_model(spec, args.weights or os.path.join(args.dir, "model.safetensors"))
+    held = image_data(args.dir, "test.u8", spec)
+    return dict(held_out_figures(model, held), **importance_weighted(model, held, args.samples, 1, spec["dimensions"]))
+
+
+def image_train(args):
+    spec = image_spec(args.dir)
+    t = spec["training"]
+    batch = args.batch
+    warmup, timed = (2, 10) if args.quick else (5, 60)
+    images = image_data(args.dir, "train.u8", spec, batch * 8)
+    model = image_vae.ConvVae.from_spec(spec["model"], torch.Generator().manual_seed(1))
+    params = [dict(model.named_parameters())[n] for n in spec["parameter_order"]]
+    opt = torch.optim.Adam(params, lr=t["learning_rate"])
+    g = torch.Generator().manual_seed(3)
+    model.train()
+    start = None
+    for s in range(warmup + timed):
+        if s == warmup:
+            start = time.perf_counter()
+        x = images[(s % 8) * batch : (s % 8 + 1) * batch]
+        opt.zero_grad()
+        mean, logvar = model.encode(x)
+        z = mean + logvar.mul(0.5).exp() * torch.randn(mean.shape, generator=g)
+        loss = image_vae.elbo_loss(model.reconstruction_nll(x, z), image_vae.kl(mean, logvar), t["beta"], t["free_bits"])
+        loss.backward()
+        if t["clip"] > 0:
+            torch.nn.utils.clip_grad_norm_(params, t["clip"])
+        opt.step()
+        loss.item()
+    elapsed = time.perf_counter() - start
+    return {"batch": batch, "steps": timed, "examples_per_s": timed * batch / elapsed, "peak_rss_mb": peak_rss_mb()}
+
+
+def image_latency(args):
+    """8 variations of the first held-out image with the trained weights: encode, slerp, decode."""
+    spec = image_spec(args.dir)
+    lat = spec["latency"]
+    model = load_image_model(spec, os.path.join(args.dir, "model.safetensors"))
+    model.eval()
+    seed = image_data(args.dir, "test.u8", spec, 1)
+    runs = lat["quick_runs"] if args.quick else lat["runs"]
+    times = []
+    with torch.inference_mode():
+        for i in range(lat["warmup"] + runs):
+            g = torch.Generator().manual_seed(i)
+            t0 = time.perf_counter()
+            image_vae.vary(model, seed, lat["count"], lat["similarity"], lat["temperature"], g)
+            if i >= lat["warmup"]:
+                times.append((time.perf_counter() - t0) * 1000)
+    p50, p95, p99 = percentiles(times, 0.5, 0.95, 0.99)
+    return {"runs": runs, "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "peak_rss_mb": peak_rss_mb()}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("phase")
@@ -366,11 +556,16 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--dir")
+    p.add_argument("--out")
+    p.add_argument("--steps", type=int, default=0)
+    p.add_argument("--samples", type=int, default=500)
+    p.add_argument("--weights")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     phases = {"equivalence": equivalence, "train": train, "latency": latency, "generation": generation,
               "serve": serve, "cold": cold, "blas": blas,
-              "text-equivalence": text_equivalence, "text-train": text_train, "text-latency": text_latency}
+              "text-equivalence": text_equivalence, "text-train": text_train, "text-latency": text_latency,
+              "image-twin": image_twin, "image-eval": image_eval, "image-train": image_train, "image-latency": image_latency}
     print(json.dumps(phases[args.phase](args)))
 
 
