@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Merges the phase results of bench/run.sh into latest.json and latest.md (and prints the table).
 
-    report.py RESULTS_DIR --full|--quick OUT_DIR [--text-only]
+    report.py RESULTS_DIR --full|--quick OUT_DIR [--text-only | --image-only]
 
 With --text-only (bench/run.sh --text-only) only the text phases ran: a full run replaces the "text" object of
-OUT_DIR/latest.json and the text section of latest.md, keeping the melody figures as they were measured; a quick run
-writes OUT_DIR/text-quick.{json,md}.
+OUT_DIR/latest.json and the text section of latest.md, keeping the other figures as they were measured; a quick run
+writes OUT_DIR/text-quick.{json,md}. --image-only does the same for the "image" object and section (image-quick.*).
 """
 import datetime
 import json
@@ -42,6 +42,7 @@ def cpu_model():
 
 
 TEXT_HEADING = "## Text"
+IMAGE_HEADING = "## Images"
 # Relative, on each step's loss. Text is held tighter than the melody's 1e-4: its KL term is about 1e-4 of the loss
 # at initialisation, so a twin without free bits still came within 1e-4 (9.6e-5); last-bit differences give 6.5e-8.
 TEXT_EQUIVALENCE_TOLERANCE = 1e-6
@@ -165,6 +166,58 @@ def text_section(d, mode, blas):
     return result, lines, passed
 
 
+def image_section(d, mode, blas):
+    """The image model (models/fashion-28) beside its PyTorch twin: (result object, markdown lines, passed)."""
+    export = load(d, "cs_image_export")
+    tr_cs, tr_py = load(d, "cs_image_train_b128"), load(d, "py_image_train_b128")
+    lat_cs, lat_py = load(d, "cs_image_latency"), load(d, "py_image_latency")
+    figures = [
+        figure("image_train_images_per_s_b128", "images/s", tr_cs["examples_per_s"], tr_py["examples_per_s"], True),
+        figure("image_vary8_latency_ms_p50", "ms", lat_cs["p50_ms"], lat_py["p50_ms"], False),
+        figure("image_vary8_latency_ms_p95", "ms", lat_cs["p95_ms"], lat_py["p95_ms"], False),
+        figure("image_vary8_latency_ms_p99", "ms", lat_cs["p99_ms"], lat_py["p99_ms"], False),
+        # C# only: the whole image path (decode the seed PNG, fit, vary, redraw copies, encode 8 PNGs).
+        figure("image_vary8_png_in_out_ms_p50", "ms", lat_cs["image_p50_ms"], None, False),
+        figure("image_vary8_png_in_out_ms_p95", "ms", lat_cs["image_p95_ms"], None, False),
+        figure("peak_rss_mb_image_train", "MB", tr_cs["peak_rss_mb"], tr_py["peak_rss_mb"], False),
+        figure("peak_rss_mb_image_vary", "MB", lat_cs["peak_rss_mb"], lat_py["peak_rss_mb"], False),
+    ]
+    load_avg = load(d, "image_load") if os.path.exists(os.path.join(d, "image_load.json")) else None
+    commit, date = commit_and_date()
+    result = {
+        "mode": mode.lstrip("-"),
+        "commit": commit,
+        "date": date,
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "threads_used": blas["threads"],
+        "pytorch": blas["torch"],
+        "pytorch_blas": blas["blas"],
+        "pytorch_env": "OMP_WAIT_POLICY=PASSIVE",
+        "load_average_1min": load_avg,
+        "model": export,
+        "figures": figures,
+        "latency_runs": lat_cs["runs"],
+    }
+    lines = [
+        IMAGE_HEADING,
+        "",
+        f"The image model (`ConvVae`, models/fashion-28: {export['parameters']:,} parameters) beside its PyTorch twin "
+        f"(`bench/reference/image_vae.py`); mode: {result['mode']}; commit {commit}; {date}; {result['cpu']}, {result['threads_used']} threads"
+        + (f"; 1-minute load average {load_avg['start']} when the image phases began, {load_avg['end']} when they ended." if load_avg else "."),
+        "",
+        *figure_table(figures),
+        "",
+        f"Training: 8 batches of 128 of the exported training images (28×28, binarised at 128) in turn, the recipe's step "
+        f"(Bernoulli ELBO, β 1, clipping, Adam), from a fresh model. Latency: 8 variations of the first held-out image at the "
+        f"image defaults (similarity 0.75, temperature 0: the decoder's probabilities), {lat_cs['runs']} runs after 10 warm-up, no "
+        f"posterior-mean cache. PyTorch runs with OMP_WAIT_POLICY=PASSIVE (without it, OpenMP's spinning threads starve "
+        f"OpenBLAS's on 2 cores and the twin trains at about a third of this speed). The twin's held-out likelihood after the "
+        f"full 40,000-step run is in bench/results/image-twin.json (scripts/image-twin.sh).",
+    ]
+    return result, lines, True
+
+
 def write_atomically(out, files):
     os.makedirs(out, exist_ok=True)
     for name, text in files:
@@ -174,22 +227,33 @@ def write_atomically(out, files):
         os.replace(tmp, os.path.join(out, name))
 
 
-def text_only(d, mode, out):
+def section_only(d, mode, out, key, heading, section, quick_name):
+    """Writes one section's figures: a quick run to QUICK_NAME.{json,md}; a full run into latest.{json,md}, replacing
+    that section and keeping the others as they were measured."""
     blas = load(d, "py_blas")
-    text, lines, passed = text_section(d, mode, blas)
+    result, lines, passed = section(d, mode, blas)
     table = "\n".join(lines) + "\n"
     if mode == "--quick":
-        write_atomically(out, (("text-quick.json", json.dumps(text, indent=2) + "\n"), ("text-quick.md", table)))
+        write_atomically(out, ((f"{quick_name}.json", json.dumps(result, indent=2) + "\n"), (f"{quick_name}.md", table)))
     else:
         latest_json, latest_md = os.path.join(out, "latest.json"), os.path.join(out, "latest.md")
-        result = json.load(open(latest_json)) if os.path.exists(latest_json) else {}
-        result["text"] = text
+        whole = json.load(open(latest_json)) if os.path.exists(latest_json) else {}
+        whole[key] = result
         md = open(latest_md).read() if os.path.exists(latest_md) else ""
-        cut = md.find("\n" + TEXT_HEADING + "\n")
-        md = (md if cut < 0 else md[: cut + 1]).rstrip("\n")
+        start = md.find("\n" + heading + "\n")
+        if start >= 0:
+            # The section runs to the next "## " heading (or the end).
+            end = md.find("\n## ", start + 1)
+            md = md[: start + 1] + (md[end + 1 :] if end >= 0 else "")
+        md = md.rstrip("\n")
         md = (md + "\n\n" if md else "") + table
-        write_atomically(out, (("latest.json", json.dumps(result, indent=2) + "\n"), ("latest.md", md)))
+        write_atomically(out, (("latest.json", json.dumps(whole, indent=2) + "\n"), ("latest.md", md)))
     print(table)
+    return result, passed
+
+
+def text_only(d, mode, out):
+    text, passed = section_only(d, mode, out, "text", TEXT_HEADING, text_section, "text-quick")
     if not text["equivalence"]["vary_tokens_identical"]:
         print("bench: the text twin decoded other tokens than the C# engine from the same noise", file=sys.stderr)
     if not passed:
@@ -201,6 +265,9 @@ def main():
     d, mode, out = sys.argv[1], sys.argv[2], sys.argv[3]
     if "--text-only" in sys.argv[4:]:
         text_only(d, mode, out)
+        return
+    if "--image-only" in sys.argv[4:]:
+        section_only(d, mode, out, "image", IMAGE_HEADING, image_section, "image-quick")
         return
     eq_cs, eq_py = load(d, "cs_equivalence"), load(d, "py_equivalence")
     blas, matmul, flops = load(d, "py_blas"), load(d, "cs_matmul"), load(d, "cs_flops")
@@ -248,6 +315,7 @@ def main():
     batching_gain = by[(True, 64)]["requests_per_s"] / by[(False, 64)]["requests_per_s"]
     commit, date = commit_and_date()
     text, text_lines, text_passed = text_section(d, mode, blas)
+    image, image_lines, _ = image_section(d, mode, blas)
     result = {
         "machine": {
             "cpu": cpu_model(),
@@ -273,6 +341,7 @@ def main():
         "host": {"results": host, "batching_speedup_64_clients": batching_gain,
                  "targets": "batching >= 5x throughput of batching off at 64 clients; p99 < 250 ms at 64 clients"},
         "text": text,
+        "image": image,
     }
 
     lines = figure_table(figures)
@@ -298,6 +367,8 @@ def main():
         f"p99 {by[(True, 64)]['p99_ms']:.0f} ms (target < 250 ms).",
         "",
         *text_lines,
+        "",
+        *image_lines,
     ]
     table = "\n".join(lines) + "\n"
     write_atomically(out, (("latest.json", json.dumps(result, indent=2) + "\n"), ("latest.md", table)))

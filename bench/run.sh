@@ -1,45 +1,54 @@
 #!/usr/bin/env bash
-# Benchmark suite: the C# melody and text models and their identical PyTorch twins, side by side, on this machine.
-#   ./bench/run.sh [--quick] [--text-only] [--text-model DIR]
+# Benchmark suite: the C# melody, text and image models and their identical PyTorch twins, side by side, on this machine.
+#   ./bench/run.sh [--quick] [--text-only | --image-only] [--text-model DIR]
 # Writes bench/results/latest.json and bench/results/latest.md and prints the table.
 # --text-only runs the text phases alone: a full run replaces the text section of latest.{json,md} (the melody figures
 # stay as they were measured); with --quick it writes bench/results/text-quick.{json,md} instead.
 # The text phases use --text-model DIR, else models/text-fortunes, else an untrained model of the default shape.
+# --image-only runs the image phases alone (models/fashion-28 and its twin) in the same way: a full run replaces the
+# image section of latest.{json,md}; with --quick it writes bench/results/image-quick.{json,md}.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 QUICK=""
 TEXT_ONLY=""
+IMAGE_ONLY=""
 TEXT_MODEL=()
-usage() { echo "usage: bench/run.sh [--quick] [--text-only] [--text-model DIR]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--quick] [--text-only | --image-only] [--text-model DIR]" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK="--quick" ;;
     --text-only) TEXT_ONLY="--text-only" ;;
+    --image-only) IMAGE_ONLY="--image-only" ;;
     --text-model) [[ $# -ge 2 ]] || usage; TEXT_MODEL=(--model "$(cd "$2" && pwd)"); shift ;;
     *) usage ;;
   esac
   shift
 done
+[[ -z "$TEXT_ONLY" || -z "$IMAGE_ONLY" ]] || usage
+ONLY="$TEXT_ONLY$IMAGE_ONLY"
 THREADS=2
 
-./scripts/setup.sh --quiet --fortunes
+./scripts/setup.sh --quiet --fortunes --images
 bench/setup.sh
 echo "bench: building (Release) …" >&2
 PROJECTS=(bench/Generator.Bench/Generator.Bench.csproj)
-[[ -n "$TEXT_ONLY" ]] || PROJECTS+=(Generator.Host/Generator.Host.csproj) # the host phases are melody phases
+[[ -n "$ONLY" ]] || PROJECTS+=(Generator.Host/Generator.Host.csproj) # the host phases are melody phases
 bench/build.sh "${PROJECTS[@]}"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 CS=(dotnet bench/Generator.Bench/bin/Release/net10.0/vaecreative-bench.dll)
 PY=(/usr/bin/python3 bench/reference/bench.py)
+# Debian's torch runs OpenMP and OpenBLAS thread pools side by side; for the convolutional image model OpenMP's
+# spinning threads starve OpenBLAS's (a third of the training speed on 2 cores), so its phases let them sleep.
+PY_IMAGE=(env OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/reference/bench.py)
 R="$WORK/r"; mkdir -p "$R"
 
 step() { echo "bench: $*" >&2; }
 step "BLAS"
 "${PY[@]}" blas --threads $THREADS > "$R/py_blas.json"
-if [[ -z "$TEXT_ONLY" ]]; then
+if [[ -z "$ONLY" ]]; then
   step "exporting weights, windows and seed"
   "${CS[@]}" export --out "$WORK/shared" --threads $THREADS > "$R/export.json"
   step "numerical equivalence (same initial weights, batches and noise; 3 Adam steps)"
@@ -80,19 +89,35 @@ if [[ -z "$TEXT_ONLY" ]]; then
   printf '{"csharp_ms": [%s], "pytorch_ms": [%s]}\n' "$(IFS=,; echo "${cs_cold[*]}")" "$(IFS=,; echo "${py_cold[*]}")" > "$R/cold.json"
 fi
 
-T="$WORK/text"
-load_start="$(cut -d' ' -f1 /proc/loadavg)"
-step "text: exporting the text model, fortune snippets, seed and noise"
-"${CS[@]}" text-export --out "$T" "${TEXT_MODEL[@]}" --threads $THREADS > "$R/cs_text_export.json"
-step "text: numerical equivalence (same initial weights, batches, noise and word-dropout draws; 3 Adam steps; one vary)"
-"${CS[@]}" text-equivalence --dir "$T" --out "$WORK/text-eq" --threads $THREADS > "$R/cs_text_equivalence.json"
-"${PY[@]}" text-equivalence --dir "$WORK/text-eq" --threads $THREADS > "$R/py_text_equivalence.json"
-step "text: training throughput, batch 64"
-"${CS[@]}" text-train --batch 64 --dir "$T" $QUICK --threads $THREADS > "$R/cs_text_train_b64.json"
-"${PY[@]}" text-train --batch 64 --dir "$T" $QUICK --threads $THREADS > "$R/py_text_train_b64.json"
-step "text: variation latency (8 variations of samples/seed-text.txt)"
-"${CS[@]}" text-latency --dir "$T" $QUICK --threads $THREADS > "$R/cs_text_latency.json"
-"${PY[@]}" text-latency --dir "$T" $QUICK --threads $THREADS > "$R/py_text_latency.json"
-printf '{"start": %s, "end": %s}\n' "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" > "$R/text_load.json"
+if [[ -z "$IMAGE_ONLY" ]]; then
+  T="$WORK/text"
+  load_start="$(cut -d' ' -f1 /proc/loadavg)"
+  step "text: exporting the text model, fortune snippets, seed and noise"
+  "${CS[@]}" text-export --out "$T" "${TEXT_MODEL[@]}" --threads $THREADS > "$R/cs_text_export.json"
+  step "text: numerical equivalence (same initial weights, batches, noise and word-dropout draws; 3 Adam steps; one vary)"
+  "${CS[@]}" text-equivalence --dir "$T" --out "$WORK/text-eq" --threads $THREADS > "$R/cs_text_equivalence.json"
+  "${PY[@]}" text-equivalence --dir "$WORK/text-eq" --threads $THREADS > "$R/py_text_equivalence.json"
+  step "text: training throughput, batch 64"
+  "${CS[@]}" text-train --batch 64 --dir "$T" $QUICK --threads $THREADS > "$R/cs_text_train_b64.json"
+  "${PY[@]}" text-train --batch 64 --dir "$T" $QUICK --threads $THREADS > "$R/py_text_train_b64.json"
+  step "text: variation latency (8 variations of samples/seed-text.txt)"
+  "${CS[@]}" text-latency --dir "$T" $QUICK --threads $THREADS > "$R/cs_text_latency.json"
+  "${PY[@]}" text-latency --dir "$T" $QUICK --threads $THREADS > "$R/py_text_latency.json"
+  printf '{"start": %s, "end": %s}\n' "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" > "$R/text_load.json"
+fi
 
-/usr/bin/python3 bench/report.py "$R" "${QUICK:---full}" bench/results $TEXT_ONLY
+if [[ -z "$TEXT_ONLY" ]]; then
+  I="$WORK/image"
+  load_start="$(cut -d' ' -f1 /proc/loadavg)"
+  step "image: exporting models/fashion-28's run (initial and trained weights, images, batch order)"
+  "${CS[@]}" image-export --out "$I" --threads $THREADS > "$R/cs_image_export.json"
+  step "image: training throughput, batch 128"
+  "${CS[@]}" image-train --batch 128 --dir "$I" $QUICK --threads $THREADS > "$R/cs_image_train_b128.json"
+  "${PY_IMAGE[@]}" image-train --batch 128 --dir "$I" $QUICK --threads $THREADS > "$R/py_image_train_b128.json"
+  step "image: variation latency (8 variations of the first held-out image)"
+  "${CS[@]}" image-latency --dir "$I" $QUICK --threads $THREADS > "$R/cs_image_latency.json"
+  "${PY_IMAGE[@]}" image-latency --dir "$I" $QUICK --threads $THREADS > "$R/py_image_latency.json"
+  printf '{"start": %s, "end": %s}\n' "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" > "$R/image_load.json"
+fi
+
+/usr/bin/python3 bench/report.py "$R" "${QUICK:---full}" bench/results $ONLY

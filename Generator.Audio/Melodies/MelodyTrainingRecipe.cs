@@ -33,6 +33,13 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
     };
 
     /// <inheritdoc />
+    public void CheckSettings(TrainingConfig config)
+    {
+        if (config.Settings is { Count: > 0 } settings)
+            throw new ArgumentException($"melody training takes no modality settings; got {string.Join(", ", settings.Select(kv => kv.Key))}.");
+    }
+
+    /// <inheritdoc />
     public TrainingCorpus Load(string data, double validationFraction, bool augment, System.Text.Json.Nodes.JsonObject? settings, Action<string> log)
     {
         if (!Directory.Exists(data)) throw new TrainingDataException($"the training folder '{data}' does not exist (melody models train on a folder of MIDI files).");

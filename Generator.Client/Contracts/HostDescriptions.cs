@@ -162,6 +162,13 @@ namespace VaeCreative.Client.Contracts
         /// own (text: lm, the language-model baseline). Default "default".
         /// </summary>
         public string Size { get; set; } = "default";
+
+        /// <summary>
+        /// The modality's own training settings by key, as its <c>train</c> options take them (image: <c>tile</c>,
+        /// <c>imageSize</c>, <c>likelihood</c>, <c>flip</c>; text: <c>vocabularySize</c>, <c>maxTokens</c>, <c>wordDropout</c>).
+        /// Absent: none. An unknown key or a value out of range is a 400 naming it.
+        /// </summary>
+        public Dictionary<string, string>? Settings { get; set; }
     }
 
     /// <summary>State of a training job.</summary>

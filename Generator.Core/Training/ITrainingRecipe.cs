@@ -27,6 +27,13 @@ public interface ITrainingRecipe
     ModelShape Shape(string size);
 
     /// <summary>
+    /// Throws <see cref="ArgumentException"/> (naming the option) when <paramref name="config"/>'s model or modality
+    /// settings (<see cref="TrainingConfig.Settings"/>) are unknown or out of range — before any data is read, so the
+    /// host can refuse a training job with a 400 rather than start one that fails.
+    /// </summary>
+    void CheckSettings(TrainingConfig config);
+
+    /// <summary>
     /// Reads a training file or folder. <paramref name="validationFraction"/> of it is held out by a stable hash;
     /// <paramref name="augment"/> turns on training-time augmentation where the modality has one;
     /// <paramref name="settings"/> are the run's modality settings (<see cref="TrainingConfig.Settings"/>: how the data

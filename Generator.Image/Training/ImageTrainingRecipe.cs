@@ -81,6 +81,13 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     };
 
     /// <inheritdoc />
+    public void CheckSettings(TrainingConfig config)
+    {
+        ReadSettings(config.Settings);
+        Preset(config);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Images are cut into cells when <paramref name="settings"/> hold a tile; mirroring (a setting too) happens per batch.</remarks>
     public TrainingCorpus Load(string data, double validationFraction, bool augment, JsonObject? settings, Action<string> log) =>
         ImageCorpus.Load(data, validationFraction, ReadSettings(settings).Tile, log);
@@ -159,18 +166,7 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     /// <summary>The model's settings: the preset's (with --latent and the like), then channels, size and likelihood from the data and settings.</summary>
     internal static ConvVaeOptions ModelOptions(TrainingConfig config, ImageSettings settings, ImageCorpus images)
     {
-        ConvVaeOptions preset;
-        try
-        {
-            foreach (var (key, _) in config.Model)
-                if (key is not ("channels" or "height" or "width" or "convChannels" or "latentSize" or "likelihood"))
-                    throw new ArgumentException($"image models take no '{key}' setting (they take --latent and --size).");
-            preset = ModelManifest.FromJsonObject<ConvVaeOptions>(config.Model);
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"the image model settings are invalid: {e.Message.Split('\n')[0]}", e);
-        }
+        var preset = Preset(config);
         var size = settings.Tile ?? settings.ImageSize ?? CommonSquareSize(images) ?? DefaultImageSize;
         var channels = images.AllGreyAndOpaque ? 1 : images.AnyAlpha ? 4 : 3;
         var likelihood = settings.Likelihood ?? (channels == 1 ? ConvVaeOptions.Bernoulli : ConvVaeOptions.Logistic);
@@ -178,6 +174,22 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
         if (layers.Length == 0)
             throw new ArgumentException($"an image side of {size} pixels cannot be halved by a stride-2 layer down to at least 4 pixels; use a side divisible by 8 (or 4 for 28-style sizes).");
         return (preset with { Channels = channels, Height = size, Width = size, ConvChannels = layers, Likelihood = likelihood }).Validate();
+    }
+
+    /// <summary>The run's model settings (the size preset with --latent and the like), before the data decides channels and size.</summary>
+    private static ConvVaeOptions Preset(TrainingConfig config)
+    {
+        try
+        {
+            foreach (var (key, _) in config.Model)
+                if (key is not ("channels" or "height" or "width" or "convChannels" or "latentSize" or "likelihood"))
+                    throw new ArgumentException($"image models take no '{key}' setting (they take --latent and --size).");
+            return ModelManifest.FromJsonObject<ConvVaeOptions>(config.Model);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"the image model settings are invalid: {e.Message.Split('\n')[0]}", e);
+        }
     }
 
     /// <summary>The side shared by every image when all are the same square, else null.</summary>

@@ -94,6 +94,9 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     };
 
     /// <inheritdoc />
+    public void CheckSettings(TrainingConfig config) => VocabularySize(config, ModelOptions(config));
+
+    /// <inheritdoc />
     /// <remarks>Text has no augmentation; <paramref name="augment"/> is ignored.</remarks>
     public TrainingCorpus Load(string data, double validationFraction, bool augment, JsonObject? settings, Action<string> log) =>
         TextCorpus.Load(data, validationFraction, MaxSnippetChars, log);

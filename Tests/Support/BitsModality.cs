@@ -124,6 +124,11 @@ public sealed class BitsModality : IModality
             ? new(SequenceVae.KindName, ModelManifest.ToJsonObject(BitsModality.Shape))
             : throw new ArgumentException($"size must be 'default' or 'small'; got '{size}'.");
 
+        public void CheckSettings(TrainingConfig config)
+        {
+            if (config.Settings is { Count: > 0 }) throw new ArgumentException("bits models take no settings.");
+        }
+
         public TrainingCorpus Load(string data, double validationFraction, bool augment, System.Text.Json.Nodes.JsonObject? settings, Action<string> log)
         {
             if (!File.Exists(data)) throw new TrainingDataException($"bits models train on one file of lines; '{data}' is not a file.");

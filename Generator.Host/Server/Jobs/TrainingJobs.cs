@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Training;
@@ -47,7 +48,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             throw Problems.BadRequest($"size must be one of {string.Join(", ", recipe.Sizes)} for {modality.Name} models; got {(request.Size is null ? "null" : $"'{request.Size}'")}.");
         ModelShape shape;
         try { shape = recipe.Shape(size); }
-        catch (ArgumentException e) { throw Problems.BadRequest(e.Message); }
+        catch (ArgumentException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
         var outDir = Path.Combine(modelsDirectory, id);
         if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
             throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
@@ -60,12 +61,28 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             BatchSize = batch,
             Seed = request.Rng,
             ValidateEvery = Math.Min(recipe.Defaults.ValidateEvery, steps),
+            Settings = Settings(request.Settings, modality),
         };
+        try { recipe.CheckSettings(config); }
+        catch (ArgumentException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
         var job = new Job(Guid.NewGuid().ToString("N")[..12], id);
         jobs[job.Id] = job;
         job.Thread = new Thread(() => Run(job, config, recipe, outDir)) { IsBackground = true, Name = $"vaecreative-training-{job.Id}" };
         job.Thread.Start();
         return job.Snapshot();
+    }
+
+    /// <summary>The request's modality settings as the run records them; a 400 for a key the modality's <c>train</c> does not take.</summary>
+    private static JsonObject? Settings(Dictionary<string, string>? given, IModality modality)
+    {
+        if (given is not { Count: > 0 }) return null;
+        var keys = modality.Options.Where(o => o.Commands.HasFlag(ModalityCommands.Train)).Select(o => o.Key).ToList();
+        foreach (var key in given.Keys)
+            if (!keys.Contains(key, StringComparer.Ordinal))
+                throw Problems.BadRequest(keys.Count == 0
+                    ? $"{modality.Name} training takes no settings; got '{key}'."
+                    : $"{modality.Name} training takes no setting '{key}'; its settings are {string.Join(", ", keys)}.");
+        return new JsonObject(given.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
     }
 
     /// <summary>The job's state; 404 problem when unknown.</summary>

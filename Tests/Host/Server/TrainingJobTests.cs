@@ -2,6 +2,8 @@ using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Image.Imaging;
+using VaeCreative.Tests.Image.Training;
 using VaeCreative.Tests.Support;
 
 namespace VaeCreative.Tests.Host.Server;
@@ -165,6 +167,54 @@ public class TrainingJobTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task An_image_job_takes_the_modality_settings_and_bad_ones_are_refused_before_it_starts()
+    {
+        await using var host = await RunningHost.Start();
+        // One sprite sheet of 72 16-pixel sprites, 8 to a row: trainable only when cut into tiles.
+        var data = Directory.CreateDirectory(Path.Combine(host.Folder, "sheets")).FullName;
+        const int side = 16, columns = 8, rows = 9;
+        var sheet = new byte[4 * columns * side * rows * side];
+        for (var i = 0; i < columns * rows; i++)
+        {
+            var sprite = TinyImageRun.Sprite(i);
+            for (var y = 0; y < side; y++)
+                Array.Copy(sprite.Rgba, 4 * y * side, sheet, 4 * (((i / columns) * side + y) * columns * side + (i % columns) * side), 4 * side);
+        }
+        File.WriteAllBytes(Path.Combine(data, "sheet.png"), ImageEncoder.Png(new RgbaImage(columns * side, rows * side, sheet)));
+
+        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest
+        {
+            Modality = "image", Data = data, ModelId = "sprites", Steps = 3, Batch = 8, Size = "small",
+            Settings = new() { ["tile"] = "16", ["flip"] = "true" },
+        });
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 60_000);
+        var done = await host.Client.GetJobAsync(job.Id);
+        Assert.True(done.State == "succeeded", $"job ended {done.State}: {done.Error}");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(host.ModelsFolder, "sprites", "manifest.json")))!;
+        Assert.Equal(16, manifest["model"]!["height"]!.GetValue<int>());
+        Assert.Equal("16", manifest["training"]!["settings"]!["settings"]!["tile"]!.GetValue<string>());
+        var outputs = await host.Client.VaryImageAsync("sprites", ImageEncoder.Png(TinyImageRun.Sprite(5)), count: 2);
+        Assert.Equal(2, outputs.Count);
+
+        async Task<string> Refused(string modality, Dictionary<string, string> settings)
+        {
+            var e = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartTrainingAsync(new TrainingJobRequest
+            {
+                Modality = modality, Data = data, ModelId = "refused", Steps = 1, Settings = settings,
+            }));
+            Assert.Equal(400, e.Status);
+            Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
+            return e.Problem!.Detail!;
+        }
+        Assert.Equal("--tile must be between 4 and 512; got 3.", await Refused("image", new() { ["tile"] = "3" }));
+        Assert.Equal("--flip must be true or false; got 'yes'.", await Refused("image", new() { ["flip"] = "yes" }));
+        Assert.Equal("image training takes no setting 'tiles'; its settings are tile, imageSize, likelihood, flip.",
+            await Refused("image", new() { ["tiles"] = "16" }));
+        Assert.Equal("melody training takes no settings; got 'tile'.", await Refused("melody", new() { ["tile"] = "16" }));
+        Assert.False(Directory.Exists(Path.Combine(host.ModelsFolder, "refused")));
     }
 
     /// <summary>A job far too long to finish during a test.</summary>
