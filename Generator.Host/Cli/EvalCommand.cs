@@ -52,7 +52,13 @@ public static class EvalCommand
             try { corpus = recipe.Load(folder, which == "all" ? 0 : p.GetValue(fraction), augment: false, settings, _ => { }); }
             catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or TrainingDataException) { throw new CliException(e.Message); }
             var (train, validation) = recipe.Encode(loaded, corpus);
-            var dataset = which is "validation" or "test" ? validation : train;
+            // "all" reads with nothing held out by hash, but data with a held-out part of its own keeps it apart: join them.
+            var dataset = which switch
+            {
+                "validation" or "test" => validation,
+                "all" when validation.Count > 0 => new JoinedExamples(train, validation),
+                _ => train,
+            };
             if (p.GetValue(maxExamples) is { } max)
             {
                 if (max < 1) throw new CliException("--max-examples must be at least 1.", 2);

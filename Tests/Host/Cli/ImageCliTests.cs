@@ -83,6 +83,28 @@ public class ImageCliTests
     }
 
     [Fact]
+    public void Eval_of_all_takes_both_parts_of_a_data_set_with_its_own_split()
+    {
+        // An MNIST-style idx folder of the grey model's 16-pixel shapes: 10 training images, 6 held out (t10k).
+        using var dir = new TempDir();
+        byte[] Pixels(int from, int count) => Enumerable.Range(from, count)
+            .SelectMany(i => { var rgba = TinyImageRun.Sprite(i, grey: true).Rgba; return Enumerable.Range(0, 256).Select(p => rgba[4 * p] == 255 ? (byte)255 : (byte)(2 * i)); })
+            .ToArray(); // a background level of its own per image: no two alike (repeats would be left out)
+        File.WriteAllBytes(Path.Combine(dir.Path, "train-images-idx3-ubyte"), VaeCreative.Tests.Image.Corpus.IdxImagesTests.Idx(VaeCreative.Image.Corpus.IdxImages.ImagesMagic, 10, 16, 16, Pixels(0, 10)));
+        File.WriteAllBytes(Path.Combine(dir.Path, "t10k-images-idx3-ubyte"), VaeCreative.Tests.Image.Corpus.IdxImagesTests.Idx(VaeCreative.Image.Corpus.IdxImages.ImagesMagic, 6, 16, 16, Pixels(10, 6)));
+        int Images(string split)
+        {
+            var eval = Support.Cli.Run("eval", "--model", TinyImageRun.GreyModel, "--data", dir.Path, "--split", split, "--json", "--importance-samples", "2", "--batch", "4");
+            Assert.True(eval.ExitCode == 0, eval.Stderr);
+            using var json = JsonDocument.Parse(eval.Stdout);
+            return json.RootElement.GetProperty("images").GetInt32();
+        }
+        Assert.Equal(10, Images("train"));
+        Assert.Equal(6, Images("test"));
+        Assert.Equal(16, Images("all")); // batches of 4 cross from one part into the other
+    }
+
+    [Fact]
     public void Train_cuts_tiles_and_writes_an_image_model()
     {
         using var dir = new TempDir();
