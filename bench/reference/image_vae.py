@@ -15,6 +15,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from latent import elbo_loss, kl, slerp  # noqa: F401 (kl and elbo_loss are used through this module too)
+
 MIN_LOG_SCALE = -7.0
 
 
@@ -131,17 +133,6 @@ def discretized_logistic_sample(mean, log_scale, uniform, temperatures):
     return x.add(1.0).mul(0.5).mul(255.0).round().div(255.0)
 
 
-def kl(mean, logvar):
-    """KL(q || N(0, I)) per row, in the C# DiagonalGaussian's operation order."""
-    return logvar.exp().add(mean.pow(2)).sub(1.0).sub(logvar).sum(-1).mul(0.5)
-
-
-def elbo_loss(recon, kl_per, beta, free_bits):
-    """Core's ElboTerms: mean over rows of reconstruction + beta * max(KL - free nats, 0)."""
-    free_nats = free_bits * math.log(2.0)
-    return recon.add(kl_per.sub(free_nats).clamp_min(0.0).mul(beta)).mean()
-
-
 def importance_weighted_nll(model, images, samples, generator, chunk=500):
     """-log p(x) per image [batch], estimated with `samples` draws from q(z | x) (Burda et al. 2016):
     -(logsumexp_k [log p(x | z_k) + log p(z_k) - log q(z_k | x)] - log K). Done in float64 after the decoder."""
@@ -163,21 +154,6 @@ def importance_weighted_nll(model, images, samples, generator, chunk=500):
         w = torch.cat(terms)
         out.append(-(torch.logsumexp(w, 0) - math.log(samples)))
     return torch.stack(out)
-
-
-def slerp(a, b, t):
-    """Core's Slerp.Interpolate with one t per row ([n, 1]), operation for operation."""
-    a_unit = a / a.norm(dim=1, keepdim=True).clamp_min(1e-12)
-    b_unit = b / b.norm(dim=1, keepdim=True).clamp_min(1e-12)
-    cos = (a_unit * b_unit).sum(1, keepdim=True).clamp(-1.0, 1.0)
-    omega = cos.acos()
-    sin_omega = omega.sin()
-    nearly_parallel = sin_omega.abs().lt(1e-6)
-    safe_sin = torch.where(nearly_parallel, torch.ones_like(sin_omega), sin_omega)
-    one_minus_t = t.neg().add(1.0)
-    wa = torch.where(nearly_parallel, one_minus_t, (one_minus_t * omega).sin() / safe_sin)
-    wb = torch.where(nearly_parallel, t, (t * omega).sin() / safe_sin)
-    return (wa * a).add(wb * b)
 
 
 def vary(model, seed, count, similarity, temperature, generator):

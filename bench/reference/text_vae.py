@@ -9,12 +9,13 @@ summed over each row's real targets (tokens and EOS), padding masked out. Genera
 with one caller-supplied uniform per row and step, sampled by inverse CDF (Core's TokenSampler); PAD and BOS are
 never drawn, and the last position is reserved for EOS.
 """
-import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
+
+from latent import elbo_loss, kl, slerp  # noqa: F401 (kl and elbo_loss are used through this module too)
 
 
 class SentenceVae(nn.Module):
@@ -150,32 +151,6 @@ def sample(logits, uniform, temperatures, top_p=None):
         in_nucleus = indices.gather(1, _inverse_cdf(nucleus, u, last).unsqueeze(1)).squeeze(1)
         sampled = torch.where(p.ge(1.0), sampled, in_nucleus)
     return torch.where(t.le(0.0), greedy, sampled)
-
-
-def kl(mean, logvar):
-    """KL(q || N(0, I)) per row, in the C# DiagonalGaussian's operation order."""
-    return logvar.exp().add(mean.pow(2)).sub(1.0).sub(logvar).sum(-1).mul(0.5)
-
-
-def elbo_loss(recon, kl_per, beta, free_bits):
-    """Core's ElboTerms: mean over rows of reconstruction + beta * max(KL - free nats, 0)."""
-    free_nats = free_bits * math.log(2.0)
-    return recon.add(kl_per.sub(free_nats).clamp_min(0.0).mul(beta)).mean()
-
-
-def slerp(a, b, t):
-    """Core's Slerp.Interpolate with one t per row ([n, 1]), operation for operation."""
-    a_unit = a / a.norm(dim=1, keepdim=True).clamp_min(1e-12)
-    b_unit = b / b.norm(dim=1, keepdim=True).clamp_min(1e-12)
-    cos = (a_unit * b_unit).sum(1, keepdim=True).clamp(-1.0, 1.0)
-    omega = cos.acos()
-    sin_omega = omega.sin()
-    nearly_parallel = sin_omega.abs().lt(1e-6)
-    safe_sin = torch.where(nearly_parallel, torch.ones_like(sin_omega), sin_omega)
-    one_minus_t = t.neg().add(1.0)
-    wa = torch.where(nearly_parallel, one_minus_t, (one_minus_t * omega).sin() / safe_sin)
-    wb = torch.where(nearly_parallel, t, (t * omega).sin() / safe_sin)
-    return (wa * a).add(wb * b)
 
 
 def vary_codes(model, seed_tokens, count, similarity, noise):
