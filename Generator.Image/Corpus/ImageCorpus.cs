@@ -8,8 +8,8 @@ namespace VaeCreative.Image.Corpus;
 /// Training images, split into training and held-out images. Three sources:
 /// <list type="bullet">
 /// <item>a folder holding MNIST-style idx files (<c>train-images-idx3-ubyte[.gz]</c> and
-/// <c>t10k-images-idx3-ubyte[.gz]</c>): the data set's own split, train and test (the validation fraction does not
-/// apply);</item>
+/// <c>t10k-images-idx3-ubyte[.gz]</c>): the data set's own split, train and test, every image kept (the validation
+/// fraction does not apply);</item>
 /// <item>one idx file: split by hash;</item>
 /// <item>a list file (<c>.txt</c>): the image files it names, one per line (relative to the list's folder; blank
 /// lines and lines starting with <c>#</c> ignored), to train on chosen files of a folder;</item>
@@ -133,8 +133,11 @@ public sealed class ImageCorpus : TrainingCorpus
 
     private static ImageCorpus FromStandardSplit(string source, string trainFile, string testFile, int? tile)
     {
-        var train = Prepare(IdxImages.Read(trainFile), tile, out var trainDropped);
-        var test = Prepare(IdxImages.Read(testFile), tile, out var testDropped);
+        // A data set's own split is kept whole (blank and repeated images too), so held-out figures compare with
+        // the literature's; only cells cut with --tile are sifted.
+        int trainDropped = 0, testDropped = 0;
+        var train = tile is null ? IdxImages.Read(trainFile).ToList() : Prepare(IdxImages.Read(trainFile), tile, out trainDropped);
+        var test = tile is null ? IdxImages.Read(testFile).ToList() : Prepare(IdxImages.Read(testFile), tile, out testDropped);
         if (train.Count == 0) throw new TrainingDataException($"'{trainFile}' holds no images to train on.");
         var description = new JsonObject
         {
