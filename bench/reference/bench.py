@@ -167,7 +167,8 @@ def blas(args):
     for _ in range(3):
         a @ b
     ms = (time.perf_counter() - t0) / 3 * 1000
-    return {"torch": torch.__version__, "blas": target, "matmul_1024_ms": ms, "threads": torch.get_num_threads()}
+    return {"torch": torch.__version__, "blas": target, "matmul_1024_ms": ms, "threads": torch.get_num_threads(),
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
 
 
 def percentiles(times, *ps):
