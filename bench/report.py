@@ -289,6 +289,8 @@ def main():
         figure("train_examples_per_s_b512", "examples/s", tr[512][0]["examples_per_s"], tr[512][1]["examples_per_s"], True, ">= 3x PyTorch"),
         figure("vary8_latency_ms_p50", "ms", lat_cs["p50_ms"], lat_py["p50_ms"], False, "<= 5 ms and <= 0.25x PyTorch"),
         figure("vary8_latency_ms_p99", "ms", lat_cs["p99_ms"], lat_py["p99_ms"], False),
+        # C# only: the same 8 variations through MelodyGenerator (copies redrawn, windows stitched), as the CLI and host run them.
+        figure("vary8_melody_generator_ms_p50", "ms", lat_cs.get("melody_p50_ms"), None, False),
     ]
     for b in (1, 8, 64, 256):
         figures.append(figure(f"gen_variations_per_s_b{b}", "variations/s", gen_cs[f"b{b}"], gen_py[f"b{b}"], True))
