@@ -88,20 +88,9 @@ def text_section(d, mode, blas):
     passed = eq_py["max_relative_difference"] <= TEXT_EQUIVALENCE_TOLERANCE
     same_tokens = eq_py["vary_positions_differing"] == 0
     load_avg = load(d, "text_load") if os.path.exists(os.path.join(d, "text_load.json")) else None
-    commit, date = commit_and_date()
-    result = {
-        "mode": mode.lstrip("-"),
-        "commit": commit,
-        "date": date,
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "threads_used": blas["threads"],
-        "pytorch": blas["torch"],
-        "pytorch_blas": blas["blas"],
-        "pytorch_omp_wait_policy": blas.get("omp_wait_policy", "default"),
-        "load_average_1min": load_avg,
-        "model": export,
-        "figures": figures,
+    result = dict(section_header(mode, blas, load_avg), model=export, figures=figures)
+    commit, date = result["commit"], result["date"]
+    result.update({
         "latency": {"runs": lat_cs["runs"], "generated_tokens": {"csharp": lat_cs["generated_tokens"], "pytorch": lat_py["generated_tokens"]},
                     "same_work": same_work},
         "equivalence": {
@@ -124,7 +113,7 @@ def text_section(d, mode, blas):
             "passed": passed,
             "vary_tokens_identical": same_tokens,
         },
-    }
+    })
     e = result["equivalence"]
     grads = e["first_step_gradient_max_abs_difference"]
     losses = lambda xs: ", ".join(f"{x:.6f}" for x in xs)
@@ -184,22 +173,9 @@ def image_section(d, mode, blas):
         figure("peak_rss_mb_image_vary", "MB", lat_cs["peak_rss_mb"], lat_py["peak_rss_mb"], False),
     ]
     load_avg = load(d, "image_load") if os.path.exists(os.path.join(d, "image_load.json")) else None
-    commit, date = commit_and_date()
-    result = {
-        "mode": mode.lstrip("-"),
-        "commit": commit,
-        "date": date,
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "threads_used": blas["threads"],
-        "pytorch": blas["torch"],
-        "pytorch_blas": blas["blas"],
-        "pytorch_omp_wait_policy": blas.get("omp_wait_policy", "default"),
-        "load_average_1min": load_avg,
-        "model": export,
-        "figures": figures,
-        "latency_runs": lat_cs["runs"],
-    }
+    result = dict(section_header(mode, blas, load_avg), model=export, figures=figures)
+    commit, date = result["commit"], result["date"]
+    result["latency_runs"] = lat_cs["runs"]
     lines = [
         IMAGE_HEADING,
         "",
@@ -216,6 +192,23 @@ def image_section(d, mode, blas):
         f"bench/results/image-twin.json (scripts/image-twin.sh).",
     ]
     return result, lines, True
+
+
+def section_header(mode, blas, load_avg):
+    """What every twin section records about its run: mode, commit, date, machine and PyTorch's setup."""
+    commit, date = commit_and_date()
+    return {
+        "mode": mode.lstrip("-"),
+        "commit": commit,
+        "date": date,
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "threads_used": blas["threads"],
+        "pytorch": blas["torch"],
+        "pytorch_blas": blas["blas"],
+        "pytorch_omp_wait_policy": blas.get("omp_wait_policy", "default"),
+        "load_average_1min": load_avg,
+    }
 
 
 def write_atomically(out, files):
