@@ -270,7 +270,8 @@ def main():
     gen_cs, gen_py = load(d, "cs_generation"), load(d, "py_generation")
     srv_cs, srv_py = load(d, "cs_serve"), load(d, "py_serve")
     cold = load(d, "cold")
-    host = load(d, "cs_concurrency")["results"]
+    conc = load(d, "cs_concurrency")
+    host = conc["results"]
 
     peak = matmul["gflops"]
     fpe = flops["flops_per_training_example"]
@@ -355,7 +356,8 @@ def main():
     ]
     lines += [
         "",
-        "Generator host (`vaecreative serve`, 8 variations of a 2-bar seed per request, 24 distinct seeds, client and host on the same 2 cores):",
+        f"Generator host (`vaecreative serve` with its defaults: {conc.get('precision', '?')}, {conc.get('host_threads', '?')} libtorch thread(s); "
+        "8 variations of a 2-bar seed per request, 24 distinct seeds, client and host on the same 2 cores):",
         "",
         *host_table,
         "",

@@ -29,7 +29,7 @@ public static class ServeCommand
             DefaultValueFactory = _ => "auto",
         };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: one fewer than the machine's cores, at least 1, leaving a core for the HTTP stack).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("serve", "Run the generator host: a local HTTP API that creative tools call for variations.")
         {

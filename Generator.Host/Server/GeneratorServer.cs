@@ -53,7 +53,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         string? tokenWarning = null;
         var token = HostTokenFile.LoadOrCreate(tokenFile, w => tokenWarning = w);
         TorchRuntime.EnsureLoaded();
-        TorchRuntime.SetThreads(options.Threads);
+        TorchRuntime.SetThreads(options.ServingThreads);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "vaecreative" });
         builder.Logging.ClearProviders();

@@ -10,11 +10,12 @@ namespace VaeCreative.Bench;
 /// Host throughput and latency at 1, 8 and 64 concurrent clients, batching on and off: starts the real
 /// <c>vaecreative serve</c> process on a free loopback port and drives it with the client library
 /// (8 variations of a 2-bar seed per request; 24 distinct seeds, client c re-sending seed c mod 24). Client and
-/// host share this machine's cores, as they would in use.
+/// host share this machine's cores, as they would in use. The host runs with its default settings (precision and
+/// libtorch threads: the bench's --threads is not passed on).
 /// </summary>
 public static class Concurrency
 {
-    public static object Run(string repo, string hostDll, bool quick, int threads, string[] hostArgs)
+    public static object Run(string repo, string hostDll, bool quick, string[] hostArgs)
     {
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
         // 24 distinct 2-bar seeds: both halves of the demo seed in 12 transpositions (−6…+5 semitones).
@@ -24,12 +25,14 @@ public static class Concurrency
                          melody.Tokens.Skip(half).Take(32).Select(t => MelodyEncoding.IsNoteOn(t) ? MelodyEncoding.NoteOn(MelodyEncoding.PitchOf(t) + shift) : t).ToArray())))).ToArray();
         var results = new List<object>();
         var precision = "";
+        var hostThreads = 0;
         foreach (var batching in new[] { true, false })
         {
-            using var host = HostProcess.Start(hostDll, threads, batching ? hostArgs : ["--no-batching", .. hostArgs]);
+            using var host = HostProcess.Start(hostDll, 0, batching ? hostArgs : ["--no-batching", .. hostArgs]);
             using var client = new VaeCreativeClient(host.Url, host.Token, options: new VaeCreativeClientOptions { MaxRetries = 0 });
             Drive(client, seeds, clients: 8, perClient: quick ? 4 : 10); // warm-up: model load, first passes
-            precision = client.InfoAsync().GetAwaiter().GetResult().Devices[0].Precision;
+            var device = client.InfoAsync().GetAwaiter().GetResult().Devices[0];
+            (precision, hostThreads) = (device.Precision, device.Threads);
             foreach (var clients in new[] { 1, 8, 64 })
             {
                 var total = quick
@@ -39,7 +42,7 @@ public static class Concurrency
                 results.Add(new { batching, clients, r.Requests, r.Errors, requests_per_s = r.RequestsPerSecond, variations_per_s = r.RequestsPerSecond * 8, p50_ms = r.P50, p99_ms = r.P99 });
             }
         }
-        return new { precision, host_args = hostArgs, results };
+        return new { precision, host_threads = hostThreads, host_args = hostArgs, results };
     }
 
     private sealed record Load(int Requests, int Errors, double RequestsPerSecond, double P50, double P99);

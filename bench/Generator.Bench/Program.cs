@@ -46,7 +46,7 @@ public static class Program
             "latency" => Latency(repo, quick, args.Contains("--bf16")),
             "generation" => Generation(repo, quick, args.Contains("--bf16")),
             "serve" => Serve(repo),
-            "concurrency" => Concurrency.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), quick, threads,
+            "concurrency" => Concurrency.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), quick,
                 (Arg(args, "--host-args") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)),
             "soak" => Soak.Run(repo, Arg(args, "--host-dll") ?? throw new ArgumentException("--host-dll is required"), int.Parse(Arg(args, "--clients") ?? "64"), double.Parse(Arg(args, "--minutes") ?? "10", System.Globalization.CultureInfo.InvariantCulture), threads),
             "matmul" => Matmul(quick),
