@@ -186,7 +186,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         catch (BadHttpRequestException e) { await Answer(context, Problems.FromUnreadableBody(e, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)); }
         catch (MaterialException e) { await Answer(context, e.OverLimit ? Problems.LimitExceeded(e.Message) : Problems.BadSeed(e.Message)); }
         catch (ModelLoadException e) { await Answer(context, new ProblemException(500, ProblemTypes.Internal, "Model failed to load", e.Message)); }
-        catch (ArgumentException e) { await Answer(context, Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0])); }
+        catch (ArgumentException e) { await Answer(context, Problems.BadRequest(e)); }
         catch (Exception e)
         {
             var id = RequestIds.Current(context);

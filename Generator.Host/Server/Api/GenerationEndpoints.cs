@@ -202,6 +202,6 @@ public static class GenerationEndpoints
     private static void Validate(Action check)
     {
         try { check(); }
-        catch (ArgumentOutOfRangeException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
+        catch (ArgumentOutOfRangeException e) { throw Problems.BadRequest(e); }
     }
 }

@@ -42,6 +42,9 @@ public static class Problems
     /// <summary>400 for a missing or out-of-range parameter or malformed JSON (415 for a body that is not JSON).</summary>
     public static ProblemException BadRequest(string detail, int status = 400) => new(status, ProblemTypes.BadRequest, "Bad request", detail);
 
+    /// <summary>400 for an argument check that failed: its message's first line, without .NET's "(Parameter …)" suffix.</summary>
+    public static ProblemException BadRequest(ArgumentException e) => BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]);
+
     /// <summary>A limit exceeded: 413 for the body, 400 otherwise.</summary>
     public static ProblemException LimitExceeded(string detail, int status = 400) => new(status, ProblemTypes.LimitExceeded, "Limit exceeded", detail);
 

@@ -48,7 +48,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             throw Problems.BadRequest($"size must be one of {string.Join(", ", recipe.Sizes)} for {modality.Name} models; got {(request.Size is null ? "null" : $"'{request.Size}'")}.");
         ModelShape shape;
         try { shape = recipe.Shape(size); }
-        catch (ArgumentException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
+        catch (ArgumentException e) { throw Problems.BadRequest(e); }
         var outDir = Path.Combine(modelsDirectory, id);
         if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
             throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
@@ -64,7 +64,7 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             Settings = Settings(request.Settings, modality),
         };
         try { recipe.CheckSettings(config); }
-        catch (ArgumentException e) { throw Problems.BadRequest(e.Message.Split('\n')[0].Split(" (Parameter")[0]); }
+        catch (ArgumentException e) { throw Problems.BadRequest(e); }
         var job = new Job(Guid.NewGuid().ToString("N")[..12], id);
         jobs[job.Id] = job;
         job.Thread = new Thread(() => Run(job, config, recipe, outDir)) { IsBackground = true, Name = $"vaecreative-training-{job.Id}" };
