@@ -144,30 +144,10 @@ internal static class ImageBench
         var images = ReadImages(Path.Combine(dir, TrainImages), batch * 8, o);
         using var initialization = new Generator(1);
         using var model = new ConvVae(o, initialization);
-        var parameters = model.parameters().ToArray();
-        var optimizer = new AdamOptimizer(parameters, t["learning_rate"]!.GetValue<double>());
-        var (beta, freeBits, clip) = (t["beta"]!.GetValue<double>(), t["free_bits"]!.GetValue<double>(), t["clip"]!.GetValue<double>());
-        using var g = new Generator(3);
-        model.train();
-        var clock = new Stopwatch();
-        for (var s = 0; s < warmup + timed; s++)
-        {
-            if (s == warmup) clock.Start();
-            using var scope = NewDisposeScope();
-            var x = images.narrow(0, (s % 8) * batch, batch);
-            optimizer.zero_grad();
-            var posterior = model.Encode(x);
-            var z = posterior.Reparameterize(g);
-            var rec = model.Reconstruct(x, z, ReconstructionSettings.TeacherForced);
-            var terms = ElboTerms.Compute(rec.Nll, posterior.KlToStandardNormal(), beta, freeBits);
-            terms.Loss.backward();
-            if (clip > 0) nn.utils.clip_grad_norm_(parameters, clip);
-            optimizer.step();
-            terms.Loss.item<float>();
-        }
-        clock.Stop();
+        var seconds = Program.TimeTrainingSteps(model, k => images.narrow(0, k * batch, batch), warmup, timed,
+            t["learning_rate"]!.GetValue<double>(), t["beta"]!.GetValue<double>(), t["free_bits"]!.GetValue<double>(), t["clip"]!.GetValue<double>());
         images.Dispose();
-        return new { batch, steps = timed, examples_per_s = timed * batch / clock.Elapsed.TotalSeconds, peak_rss_mb = Program.PeakRssMb() };
+        return new { batch, steps = timed, examples_per_s = timed * batch / seconds, peak_rss_mb = Program.PeakRssMb() };
     }
 
     /// <summary>
