@@ -3,17 +3,19 @@ using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
+using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Audio.Melodies;
 
-/// <summary>One request of <see cref="MelodyGenerator.VaryMany(IReadOnlyList{MelodyVariationRequest})"/>.</summary>
+/// <summary>One request of <see cref="MelodyGenerator.VaryMany(IReadOnlyList{MelodyVariationRequest}, IProgress{double})"/>.</summary>
 /// <param name="Seed">The melody to vary.</param>
 /// <param name="Options">How many variations and how.</param>
-public sealed record MelodyVariationRequest(Melody Seed, VaryOptions Options);
+/// <param name="Bars">Vary only these bars and keep the rest as it is (null: the whole melody).</param>
+public sealed record MelodyVariationRequest(Melody Seed, VaryOptions Options, BarRange? Bars = null);
 
-/// <summary>One request of <see cref="MelodyGenerator.InterpolateMany(IReadOnlyList{MelodyInterpolationRequest})"/>.</summary>
+/// <summary>One request of <see cref="MelodyGenerator.InterpolateMany(IReadOnlyList{MelodyInterpolationRequest}, IProgress{double})"/>.</summary>
 /// <param name="From">Start melody.</param>
 /// <param name="To">End melody.</param>
 /// <param name="Options">Steps, temperature, rng.</param>
@@ -25,17 +27,19 @@ public sealed record MelodyInterpolationRequest(Melody From, Melody To, Interpol
 public sealed record MelodySampleRequest(SampleOptions Options, double TempoQpm = Melody.DefaultTempoQpm);
 
 /// <summary>
-/// Melody variations, interpolations and samples on one loaded model: turns melodies into 2-bar windows, runs the
-/// modality-free <see cref="VariationEngine"/>, and stitches the windows back into melodies. Typed methods for .NET
-/// callers; the <see cref="IMaterialGenerator"/> methods (MIDI bytes in and out) for the host and the CLI.
+/// Melody variations, interpolations and samples on one loaded model: turns melodies of any length into model windows
+/// that follow their bars, runs the modality-free <see cref="VariationEngine"/>, and stitches the windows back into
+/// melodies (or back into the seed's own file, arrangement kept). Typed methods for .NET callers; the
+/// <see cref="IMaterialGenerator"/> methods (MIDI bytes in and out) for the host and the CLI.
 /// </summary>
 public sealed class MelodyGenerator : IMaterialGenerator
 {
-    /// <summary>Longest seed varied (in 4/4 bars).</summary>
-    public const int MaxSeedBars = 64;
-
-    /// <summary><see cref="MaxSeedBars"/> in steps: what readers pass as their limit, so a longer seed is refused before it is built.</summary>
-    public const int MaxSeedSteps = MaxSeedBars * MelodyEncoding.StepsPerBar;
+    /// <summary>
+    /// Windows of one seed decoded per model pass. Long songs go through in passes of this many windows (32 bars of
+    /// 4/4), which bounds memory and lets callers show progress; each pass's noise comes from the request's rng and the
+    /// pass number alone, so a song's variations do not depend on what it was batched with.
+    /// </summary>
+    public const int WindowsPerPass = 16;
 
     /// <summary>Wraps <paramref name="model"/> (a melody model: see <see cref="MelodyModality.CheckCompatible"/>).</summary>
     public MelodyGenerator(LoadedModel model)
@@ -62,21 +66,43 @@ public sealed class MelodyGenerator : IMaterialGenerator
         if (material.Data is not { } bytes)
             throw new MaterialException($"a melody model takes a MIDI file; '{field}' is {material.MediaType} text.");
         var track = MelodyModality.IntProperty(material.Properties, MelodyModality.TrackProperty, field);
-        var melody = MidiMelodyReader.Read(bytes, field, track, MaxSeedSteps);
+        var keep = MelodyModality.BoolProperty(material.Properties, MelodyModality.KeepArrangementProperty, field) ?? false;
+        var (melody, source) = MidiMelodyReader.ReadWithSource(bytes, field, track);
         if (melody.NoteCount == 0) throw new MaterialException($"{field}: the MIDI file has no notes.");
-        return new MelodySeed(melody);
+        BarRange? bars = null;
+        try
+        {
+            if (material.Properties.TryGetValue(MelodyModality.BarsProperty, out var text)) bars = BarRange.Parse(text);
+            return new MelodySeed(melody, bars, keep ? new MelodyArrangement(bytes, source) : null);
+        }
+        catch (FormatException e)
+        {
+            throw new MaterialException($"{field}: {e.Message}");
+        }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests) =>
-        ToMaterial(VaryMany(requests.Select(r => new MelodyVariationRequest(Seed(r.Seed).Melody, r.Options)).ToList()));
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+    {
+        var seeds = requests.Select(r => Seed(r.Seed)).ToList();
+        var results = Vary(seeds.Zip(requests, (s, r) => (s, r.Options)).ToList(), progress);
+        return results.Select((melodies, i) => (IReadOnlyList<Material>)melodies.Select(m => ToMaterial(m, seeds[i].Arrangement, seeds[i].From, seeds[i].To)).ToList()).ToList();
+    }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests) =>
-        ToMaterial(InterpolateMany(requests.Select(r => new MelodyInterpolationRequest(Seed(r.From).Melody, Seed(r.To).Melody, r.Options)).ToList()));
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
+    {
+        var seeds = requests.Select(r => (From: Seed(r.From), To: Seed(r.To))).ToList();
+        foreach (var (from, to) in seeds)
+            if (from.Bars is not null || to.Bars is not null)
+                throw new MaterialException("bars applies to variations; an interpolation runs from one whole melody to another.");
+        var results = InterpolateMany(requests.Select(r => new MelodyInterpolationRequest(Seed(r.From).Melody, Seed(r.To).Melody, r.Options)).ToList(), progress);
+        return results.Select((melodies, i) => (IReadOnlyList<Material>)melodies
+            .Select(m => ToMaterial(m, seeds[i].From.Arrangement, 0, m.Steps)).ToList()).ToList();
+    }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests) =>
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null) =>
         ToMaterial(SampleMany(requests.Select(r => new MelodySampleRequest(r, Tempo(r))).ToList()));
 
     /// <summary>Variations of <paramref name="seed"/>, each as long as the seed, varied window by window.</summary>
@@ -84,50 +110,91 @@ public sealed class MelodyGenerator : IMaterialGenerator
 
     /// <summary>
     /// Variations for several requests, encoded and decoded together (what a server does with requests that arrive at
-    /// the same time). Each request's result is the same as <see cref="Vary"/> gives it alone.
+    /// the same time). Each request's result is the same as <see cref="Vary(Melody, VaryOptions)"/> gives it alone.
+    /// <paramref name="progress"/> hears the share of windows done (0–1) after each pass.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<Melody>> VaryMany(IReadOnlyList<MelodyVariationRequest> requests)
+    public IReadOnlyList<IReadOnlyList<Melody>> VaryMany(IReadOnlyList<MelodyVariationRequest> requests, IProgress<double>? progress = null)
     {
-        if (requests.Count == 0) return [];
+        var seeds = new List<(MelodySeed, VaryOptions)>();
         foreach (var r in requests)
         {
-            r.Options.Validate();
             CheckSeed(r.Seed);
+            seeds.Add((new MelodySeed(r.Seed, r.Bars), r.Options));
         }
-        var chunks = requests.Select(r => MelodyWindows.Chunks(r.Seed)).ToArray();
+        return Vary(seeds, progress);
+    }
+
+    private IReadOnlyList<IReadOnlyList<Melody>> Vary(IReadOnlyList<(MelodySeed Seed, VaryOptions Options)> requests, IProgress<double>? progress)
+    {
+        if (requests.Count == 0) return [];
+        foreach (var (seed, options) in requests)
+        {
+            options.Validate();
+            CheckSeed(seed.Melody);
+        }
         using var scope = NewDisposeScope();
-        var seeds = chunks.Select(ToTensor).ToArray();
-        // Copies are judged on the stitched melodies (two outputs can differ only in the padding cut away).
-        return DistinctDraws.Draw(requests.Select(r => r.Options.Count).ToArray(), requests.Select(r => Key(r.Seed.Tokens)).ToArray(), (counts, attempt) =>
+        var total = requests.Sum(r => (long)r.Seed.Rows * r.Options.Count);
+        // Copies are judged on the whole melodies (two outputs can differ only in the padding cut away).
+        return DistinctDraws.Draw(requests.Select(r => r.Options.Count).ToArray(), requests.Select(r => Key(r.Seed.Melody.Tokens)).ToArray(), (counts, attempt) =>
+        {
+            var windows = Passes(requests.Select((r, i) => (r.Seed.Windows, counts[i])).ToList(), (i, pass, chunk) =>
+                new VariationRequest(chunk, counts[i], requests[i].Options.Similarity, requests[i].Options.Temperature,
+                    PassRng(DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), pass), requests[i].Options.TopP),
+                batch => Engine.VaryBatch(batch.Cast<VariationRequest>().ToArray(), rejectCopies: false),
+                attempt == 0 ? progress : null, total);
+            return requests.Select((r, i) => windows[i]
+                .Select(w => r.Seed.Splice(MelodyWindows.Stitch(w, r.Seed.Spans))).ToList()).ToArray();
+        }, m => Key(m.Tokens));
+    }
+
+    /// <summary>
+    /// Runs seeds' windows through the model in passes of <see cref="WindowsPerPass"/> windows per seed (all seeds that
+    /// still have windows share a pass). <paramref name="request"/> makes seed i's engine request for pass p from its
+    /// windows there; <paramref name="run"/> runs one pass's requests in one batch and returns [outputs × windows, steps]
+    /// tensors. Returns, per seed, <c>outputs</c> lists of its windows' tokens.
+    /// </summary>
+    private static List<int[][]>[] Passes<TRequest>(IReadOnlyList<(int[][] Windows, int Outputs)> seeds, Func<int, int, Tensor, TRequest> request,
+        Func<IReadOnlyList<TRequest>, Tensor[]> run, IProgress<double>? progress, long totalRows)
+    {
+        var results = seeds.Select(s => Enumerable.Range(0, s.Outputs).Select(_ => new int[s.Windows.Length][]).ToList()).ToArray();
+        var passes = seeds.Where(s => s.Outputs > 0).Select(s => (s.Windows.Length + WindowsPerPass - 1) / WindowsPerPass).DefaultIfEmpty(0).Max();
+        long done = 0;
+        for (var pass = 0; pass < passes; pass++)
         {
             using var inner = NewDisposeScope();
-            var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
-            var batch = active.Select(i => new VariationRequest(seeds[i], counts[i], requests[i].Options.Similarity,
-                requests[i].Options.Temperature, DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), requests[i].Options.TopP)).ToArray();
-            var outputs = Engine.VaryBatch(batch, rejectCopies: false);
-            var drawn = new List<Melody>[requests.Count];
-            for (var i = 0; i < requests.Count; i++) drawn[i] = [];
+            var active = Enumerable.Range(0, seeds.Count).Where(i => seeds[i].Outputs > 0 && seeds[i].Windows.Length > pass * WindowsPerPass).ToArray();
+            var starts = active.Select(i => pass * WindowsPerPass).ToArray();
+            var lengths = active.Select(i => Math.Min(WindowsPerPass, seeds[i].Windows.Length - pass * WindowsPerPass)).ToArray();
+            var batch = active.Select((i, k) => request(i, pass, ToTensor(seeds[i].Windows.Skip(starts[k]).Take(lengths[k]).ToArray()))).ToList();
+            var outputs = run(batch);
             for (var k = 0; k < active.Length; k++)
             {
                 var i = active[k];
-                var seed = requests[i].Seed;
-                drawn[i] = Split(outputs[k], chunks[i].Length, counts[i]).Select(w => seed.WithTokens(MelodyWindows.Stitch(w, seed.Steps))).ToList();
+                var split = Split(outputs[k], lengths[k], seeds[i].Outputs);
+                for (var o = 0; o < seeds[i].Outputs; o++)
+                    Array.Copy(split[o], 0, results[i][o], starts[k], lengths[k]);
+                done += (long)lengths[k] * seeds[i].Outputs;
             }
-            return drawn;
-        }, m => Key(m.Tokens));
+            progress?.Report(totalRows == 0 ? 1 : Math.Min(1, (double)done / totalRows));
+        }
+        return results;
     }
+
+    /// <summary>The rng of pass <paramref name="pass"/>: the request's own for the first (so short seeds vary as they always did), derived for later ones.</summary>
+    private static long PassRng(long rng, int pass) => pass == 0 ? rng : StableSeed.Derive(rng, 0x6D656C6F /* "melo" */, pass);
 
     private static string Key(IReadOnlyList<int> tokens) => string.Join(',', tokens);
 
     /// <summary>
     /// <see cref="InterpolateOptions.Steps"/> melodies from <paramref name="from"/> to <paramref name="to"/> (inclusive), by slerp
-    /// between posterior means; the ends are cut to the shorter melody's length.
+    /// between posterior means, window by window along <paramref name="from"/>'s bars; the ends are cut to the shorter
+    /// melody's length.
     /// </summary>
     public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, InterpolateOptions options) =>
         InterpolateMany([new MelodyInterpolationRequest(from, to, options)])[0];
 
-    /// <summary>Interpolations for several requests in one encode and one decode pass.</summary>
-    public IReadOnlyList<IReadOnlyList<Melody>> InterpolateMany(IReadOnlyList<MelodyInterpolationRequest> requests)
+    /// <summary>Interpolations for several requests, passes of <see cref="WindowsPerPass"/> windows at a time (see <see cref="VaryMany(IReadOnlyList{MelodyVariationRequest}, IProgress{double})"/>).</summary>
+    public IReadOnlyList<IReadOnlyList<Melody>> InterpolateMany(IReadOnlyList<MelodyInterpolationRequest> requests, IProgress<double>? progress = null)
     {
         if (requests.Count == 0) return [];
         foreach (var r in requests)
@@ -137,14 +204,26 @@ public sealed class MelodyGenerator : IMaterialGenerator
             CheckSeed(r.To);
         }
         using var scope = NewDisposeScope();
-        var lengths = requests.Select(r => Math.Min(r.From.Steps, r.To.Steps)).ToArray();
-        var ends = requests.Select((r, i) => (
-            A: MelodyWindows.Chunks(r.From.WithTokens(r.From.Tokens.Take(lengths[i]).ToArray())),
-            B: MelodyWindows.Chunks(r.To.WithTokens(r.To.Tokens.Take(lengths[i]).ToArray())))).ToArray();
-        var outputs = Engine.InterpolateBatch(requests.Select((r, i) =>
-            new InterpolationRequest(ToTensor(ends[i].A), ToTensor(ends[i].B), r.Options.Steps, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
-        return requests.Select((r, i) => (IReadOnlyList<Melody>)Split(outputs[i], ends[i].A.Length, r.Options.Steps)
-            .Select(w => r.From.WithTokens(MelodyWindows.Stitch(w, lengths[i]))).ToList()).ToList();
+        var ends = requests.Select(r =>
+        {
+            var length = Math.Min(r.From.Steps, r.To.Steps);
+            var from = r.From.WithTokens(r.From.Tokens.Take(length).ToArray());
+            var spans = MelodyWindows.Spans(from);
+            // Both ends are cut along the start's bars, so window k of one meets window k of the other.
+            var to = new Melody(r.To.Tokens.Take(length).ToArray(), from.Tempi, from.Metre);
+            return (From: from, Spans: spans, A: MelodyWindows.Chunks(from, spans), B: MelodyWindows.Chunks(to, spans));
+        }).ToArray();
+        var total = requests.Select((r, i) => (long)ends[i].A.Length * r.Options.Steps).Sum();
+        var windows = Passes(ends.Select((e, i) => (e.A, requests[i].Options.Steps)).ToList(), (i, pass, chunk) =>
+            {
+                var start = pass * WindowsPerPass;
+                var b = ToTensor(ends[i].B.Skip(start).Take((int)chunk.shape[0]).ToArray());
+                var r = requests[i].Options;
+                return new InterpolationRequest(chunk, b, r.Steps, r.Temperature, PassRng(r.Rng, pass), r.TopP);
+            },
+            batch => Engine.InterpolateBatch(batch.ToArray()), progress, total);
+        return requests.Select((r, i) => (IReadOnlyList<Melody>)windows[i]
+            .Select(w => ends[i].From.WithTokens(MelodyWindows.Stitch(w, ends[i].Spans))).ToList()).ToList();
     }
 
     /// <summary>New 2-bar melodies from the prior.</summary>
@@ -166,12 +245,24 @@ public sealed class MelodyGenerator : IMaterialGenerator
     }
 
     /// <summary>A melody as output material: MIDI bytes with its note count and length in bars.</summary>
-    public static Material ToMaterial(Melody melody) =>
-        Material.FromBytes(MediaTypes.Midi, MidiMelodyWriter.ToBytes(melody), new Dictionary<string, string>
+    public static Material ToMaterial(Melody melody) => ToMaterial(melody, null, 0, melody.Steps);
+
+    /// <summary>
+    /// A melody as output material: a MIDI file of the melody alone, or, with <paramref name="arrangement"/>, the seed
+    /// file with its melody notes in steps <paramref name="from"/>–<paramref name="to"/> replaced by this melody's.
+    /// </summary>
+    public static Material ToMaterial(Melody melody, MelodyArrangement? arrangement, int from, int to)
+    {
+        var bytes = arrangement is null ? MidiMelodyWriter.ToBytes(melody) : MidiArrangement.Replace(arrangement.File, arrangement.Source, melody, from, to);
+        var properties = new Dictionary<string, string>
         {
             ["notes"] = melody.NoteCount.ToString(CultureInfo.InvariantCulture),
-            ["bars"] = Math.Round(melody.Steps / (double)MelodyEncoding.StepsPerBar, 3).ToString(CultureInfo.InvariantCulture),
-        });
+            ["bars"] = melody.BarStarts().Count.ToString(CultureInfo.InvariantCulture),
+        };
+        // The line to read back as the melody (previews, a further variation): the seed's, in a kept arrangement.
+        if (arrangement is not null) properties[MelodyModality.TrackProperty] = arrangement.Source.Track.ToString(CultureInfo.InvariantCulture);
+        return Material.FromBytes(MediaTypes.Midi, bytes, properties);
+    }
 
     private static IReadOnlyList<IReadOnlyList<Material>> ToMaterial(IReadOnlyList<IReadOnlyList<Melody>> results) =>
         results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
@@ -198,18 +289,15 @@ public sealed class MelodyGenerator : IMaterialGenerator
     private static void CheckSeed(Melody seed)
     {
         if (seed.NoteCount == 0) throw new MaterialException("the seed melody has no notes.");
-        var bars = (seed.Steps + MelodyEncoding.StepsPerBar - 1) / MelodyEncoding.StepsPerBar;
-        if (bars > MaxSeedBars)
-            throw new MaterialException($"the seed melody is {bars} bars long (4/4 bars of 16 steps); the limit is {MaxSeedBars}.", overLimit: true);
     }
 
-    private static Tensor ToTensor(int[][] chunks)
+    private static Tensor ToTensor(IReadOnlyList<int[]> chunks)
     {
         var w = MelodyEncoding.WindowSteps;
-        var data = new long[chunks.Length * w];
-        for (var c = 0; c < chunks.Length; c++)
+        var data = new long[chunks.Count * w];
+        for (var c = 0; c < chunks.Count; c++)
             for (var t = 0; t < w; t++) data[c * w + t] = chunks[c][t];
-        return tensor(data, new long[] { chunks.Length, w });
+        return tensor(data, new long[] { chunks.Count, w });
     }
 
     /// <summary>Splits [groups × chunks, steps] token output into groups of windows.</summary>

@@ -9,7 +9,7 @@ using VaeCreative.Core.Training;
 
 namespace VaeCreative.Audio.Melodies;
 
-/// <summary>The melody modality: MIDI files in and out, 2-bar sequence VAEs, the Nottingham-style corpus.</summary>
+/// <summary>The melody modality: MIDI files in and out (whole songs, arrangements kept on request), 2-bar sequence VAEs, the Nottingham-style corpus.</summary>
 public sealed class MelodyModality : IModality
 {
     /// <summary>Modality name in manifests and on the command line.</summary>
@@ -20,6 +20,12 @@ public sealed class MelodyModality : IModality
 
     /// <summary>The <c>--track</c> property: which track (0-based) holds the melody.</summary>
     public const string TrackProperty = "track";
+
+    /// <summary>The <c>--bars</c> property: vary only these bars (<see cref="BarRange"/>), keep the rest.</summary>
+    public const string BarsProperty = "bars";
+
+    /// <summary>The <c>--keep-arrangement</c> property: output the seed file with only its melody replaced.</summary>
+    public const string KeepArrangementProperty = "keepArrangement";
 
     /// <summary>The <c>--tempo</c> sample property: tempo written into sampled melodies.</summary>
     public const string TempoProperty = "tempoQpm";
@@ -47,8 +53,12 @@ public sealed class MelodyModality : IModality
     /// <inheritdoc />
     public IReadOnlyList<ModalityOption> Options { get; } =
     [
-        new("--track", TrackProperty, "Melody models: take the melody from this track (0-based) instead of choosing automatically.",
+        new("--track", TrackProperty, "Melody models: take the melody from this track (0-based) instead of choosing automatically (the non-drum track and channel with the most single-note onsets).",
             ModalityCommands.Vary | ModalityCommands.Interpolate),
+        new("--bars", BarsProperty, "Melody models: vary only these bars (FIRST-LAST, FIRST or FIRST-, counted from 1 along the seed's time signatures) and keep the rest as it is.",
+            ModalityCommands.Vary),
+        new("--keep-arrangement", KeepArrangementProperty, "Melody models: write the seed file itself (its tracks, instruments, tempo and time signatures) with only the melody line's notes replaced (default: the melody alone).",
+            ModalityCommands.Vary | ModalityCommands.Interpolate, IsFlag: true),
         new("--tempo", TempoProperty, $"Melody models: tempo of sampled melodies, quarter notes per minute (default {Melody.DefaultTempoQpm}, {Melody.MinSampleTempoQpm}–{Melody.MaxSampleTempoQpm}).",
             ModalityCommands.Sample),
     ];
@@ -83,6 +93,18 @@ public sealed class MelodyModality : IModality
         var window = manifest.Encoding["windowSteps"]?.GetValue<int>();
         if (classes != MelodyEncoding.Classes || window != MelodyEncoding.WindowSteps)
             throw new ModelLoadException($"the melody model in '{directory}' uses another encoding ({classes} classes, {window}-step windows); this build reads {MelodyEncoding.Classes} classes, {MelodyEncoding.WindowSteps}-step windows.");
+    }
+
+    /// <summary>Parses a true/false property; a clear error naming the option otherwise.</summary>
+    internal static bool? BoolProperty(IReadOnlyDictionary<string, string> properties, string key, string field)
+    {
+        if (!properties.TryGetValue(key, out var text)) return null;
+        return text.Trim().ToLowerInvariant() switch
+        {
+            "true" or "yes" or "1" => true,
+            "false" or "no" or "0" => false,
+            _ => throw new MaterialException($"{field}: '{key}' must be true or false; got '{text}'."),
+        };
     }
 
     /// <summary>Parses an integer property; a clear error naming the option otherwise.</summary>

@@ -19,35 +19,120 @@ public static class MelodyWindows
     }
 
     /// <summary>
-    /// The consecutive, non-overlapping windows covering the whole melody (the last one padded with silence),
-    /// as used for variation seeds. A note sounding across a window boundary is re-struck in the next window
-    /// so that each window stands on its own.
+    /// Where the model windows of a seed lie: consecutive spans covering steps <paramref name="from"/> to
+    /// <paramref name="to"/> (default: the whole melody), each holding as many whole bars of the melody's metre as fit
+    /// in <see cref="MelodyEncoding.WindowSteps"/> steps (two bars of 4/4, two of 3/4 or 6/8 in 24 steps, one of 5/4
+    /// in 20, four of 2/4). A bar longer than a window is cut into equal pieces of at most a window. A span shorter than a window
+    /// is padded with silence for the model and only its own steps are kept from the output, so every window starts
+    /// on a bar line. <paramref name="from"/> should be a bar start; the spans start there whatever it is.
     /// </summary>
-    public static int[][] Chunks(Melody melody)
+    public static IReadOnlyList<WindowSpan> Spans(Melody melody, int from = 0, int? to = null)
+    {
+        var end = to ?? melody.Steps;
+        if (from < 0 || end > melody.Steps || from > end)
+            throw new ArgumentOutOfRangeException(nameof(from), $"steps {from}–{end} are not within the melody's {melody.Steps} steps.");
+        if (from == end) return [new WindowSpan(from, 0)];
+        var w = MelodyEncoding.WindowSteps;
+        // Bar lines inside the range, then the range's end: each consecutive pair is one bar (or the part of one in range).
+        var lines = melody.BarStarts().Where(b => b > from && b < end).Prepend(from).Append(end).ToList();
+        var spans = new List<WindowSpan>();
+        var start = from;
+        for (var i = 1; i < lines.Count; i++)
+        {
+            var barStart = lines[i - 1];
+            var barEnd = lines[i];
+            if (barEnd - start <= w) continue; // this bar still fits in the window begun at start
+            if (barStart > start)
+            {
+                spans.Add(new WindowSpan(start, barStart - start));
+                start = barStart;
+            }
+            // A bar longer than a window is cut into equal pieces, none shared with the next bar.
+            var length = barEnd - barStart;
+            if (length <= w) continue;
+            var pieces = (length + w - 1) / w;
+            for (var k = 0; k < pieces; k++)
+            {
+                var pieceEnd = barStart + (int)((long)length * (k + 1) / pieces);
+                spans.Add(new WindowSpan(start, pieceEnd - start));
+                start = pieceEnd;
+            }
+        }
+        if (start < end || spans.Count == 0) spans.Add(new WindowSpan(start, end - start));
+        return spans;
+    }
+
+    /// <summary>The model windows of the whole melody (see <see cref="Chunks(Melody, IReadOnlyList{WindowSpan})"/>).</summary>
+    public static int[][] Chunks(Melody melody) => Chunks(melody, Spans(melody));
+
+    /// <summary>
+    /// The tokens of each span as a model window of <see cref="MelodyEncoding.WindowSteps"/> steps. Each window stands
+    /// on its own: a note sounding into it from before is struck again at its first step, and a note still sounding at
+    /// the end of a short span is stopped there, before the silence that pads it.
+    /// </summary>
+    public static int[][] Chunks(Melody melody, IReadOnlyList<WindowSpan> spans)
     {
         var w = MelodyEncoding.WindowSteps;
-        var padded = Pad(melody.Tokens, Math.Max(w, RoundUp(melody.Steps, w)));
-        var chunks = new int[padded.Length / w][];
-        var sounding = -1;
-        for (var c = 0; c < chunks.Length; c++)
+        var tokens = melody.Tokens;
+        var chunks = new int[spans.Count][];
+        for (var c = 0; c < spans.Count; c++)
         {
-            chunks[c] = padded.AsSpan(c * w, w).ToArray();
-            if (sounding >= 0 && chunks[c][0] == MelodyEncoding.NoEvent) chunks[c][0] = MelodyEncoding.NoteOn(sounding);
-            foreach (var token in chunks[c])
-            {
-                if (MelodyEncoding.IsNoteOn(token)) sounding = MelodyEncoding.PitchOf(token);
-                else if (token == MelodyEncoding.NoteOff) sounding = -1;
-            }
+            var (start, length) = (spans[c].Start, spans[c].Length);
+            if (length > w) throw new ArgumentException($"span {c} is {length} steps; a window holds {w}.", nameof(spans));
+            var chunk = new int[w];
+            for (var t = 0; t < length; t++) chunk[t] = tokens[start + t];
+            var before = SoundingAt(tokens, start);
+            if (before >= 0 && length > 0 && chunk[0] == MelodyEncoding.NoEvent) chunk[0] = MelodyEncoding.NoteOn(before);
+            if (length < w && SoundingAt(chunk, length) >= 0) chunk[length] = MelodyEncoding.NoteOff;
+            chunks[c] = chunk;
         }
         return chunks;
     }
 
-    /// <summary>Joins windows back into one token list cut to <paramref name="steps"/>.</summary>
-    public static int[] Stitch(IEnumerable<int[]> windows, int steps)
+    /// <summary>Joins generated windows back into one token list: the first <see cref="WindowSpan.Length"/> steps of each, in order.</summary>
+    public static int[] Stitch(IReadOnlyList<int[]> windows, IReadOnlyList<WindowSpan> spans)
     {
-        var all = windows.SelectMany(x => x).Take(steps).ToArray();
-        if (all.Length < steps) Array.Resize(ref all, steps);
+        if (windows.Count != spans.Count) throw new ArgumentException($"{windows.Count} windows for {spans.Count} spans.", nameof(windows));
+        var all = new int[spans.Sum(s => s.Length)];
+        var at = 0;
+        for (var c = 0; c < spans.Count; c++)
+        {
+            Array.Copy(windows[c], 0, all, at, spans[c].Length);
+            at += spans[c].Length;
+        }
         return all;
+    }
+
+    /// <summary>
+    /// <paramref name="seed"/>'s tokens with steps <paramref name="from"/> to <paramref name="to"/> replaced by
+    /// <paramref name="replacement"/>, and the two seams made explicit so that each side sounds as it did: at the
+    /// start, a note held from before stops unless the replacement strikes one; at the end, what the seed was doing
+    /// there (a held note: struck again; a rest: a note-off) is restored.
+    /// </summary>
+    public static int[] Splice(IReadOnlyList<int> seed, int from, int to, IReadOnlyList<int> replacement)
+    {
+        if (replacement.Count != to - from) throw new ArgumentException($"{replacement.Count} tokens for steps {from}–{to}.", nameof(replacement));
+        var result = seed.ToArray();
+        for (var t = from; t < to; t++) result[t] = replacement[t - from];
+        if (from > 0 && from < to && result[from] == MelodyEncoding.NoEvent && SoundingAt(seed, from) >= 0) result[from] = MelodyEncoding.NoteOff;
+        if (to < seed.Count && to > from && seed[to] == MelodyEncoding.NoEvent)
+        {
+            var held = SoundingAt(seed, to);
+            if (held >= 0) result[to] = MelodyEncoding.NoteOn(held);
+            else if (SoundingAt(result, to) >= 0) result[to] = MelodyEncoding.NoteOff;
+        }
+        return result;
+    }
+
+    /// <summary>The pitch sounding just before step <paramref name="step"/> (after steps 0 to step − 1), or −1 in a rest.</summary>
+    public static int SoundingAt(IReadOnlyList<int> tokens, int step)
+    {
+        for (var t = Math.Min(step, tokens.Count) - 1; t >= 0; t--)
+        {
+            if (MelodyEncoding.IsNoteOn(tokens[t])) return MelodyEncoding.PitchOf(tokens[t]);
+            if (tokens[t] == MelodyEncoding.NoteOff) return -1;
+        }
+        return -1;
     }
 
     /// <summary>

@@ -49,7 +49,14 @@ public static class MidiMelodyReader
     /// longer than <paramref name="maxSteps"/> (at most <see cref="MaxSteps"/>) is refused with
     /// <see cref="MidiReadFailure.TooLong"/> before it is built; time and memory are bounded by the file's size.
     /// </summary>
-    public static Melody Read(byte[] bytes, string name, int? track = null, int maxSteps = MaxSteps)
+    public static Melody Read(byte[] bytes, string name, int? track = null, int maxSteps = MaxSteps) =>
+        ReadWithSource(bytes, name, track, maxSteps).Melody;
+
+    /// <summary>
+    /// <see cref="Read(byte[], string, int?, int)"/>, and where the melody came from in the file (its track, channel
+    /// and the notes it was reduced from), which <see cref="MidiArrangement"/> needs to put a variation in its place.
+    /// </summary>
+    public static (Melody Melody, MidiMelodySource Source) ReadWithSource(byte[] bytes, string name, int? track = null, int maxSteps = MaxSteps)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (maxSteps is < 1 or > MaxSteps) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"must be between 1 and {MaxSteps}.");
@@ -63,40 +70,44 @@ public static class MidiMelodyReader
         if (track is { } t && (t < 0 || t >= file.Tracks.Count))
             throw new MidiReadException(name, MidiReadFailure.Unsupported, $"has no track {t} (tracks are numbered 0 to {file.Tracks.Count - 1})");
 
-        var tempo = 120.0;
-        var timeSignature = TimeSignature.Common;
-        long tempoTime = long.MaxValue, signatureTime = long.MaxValue;
+        // Tempo and metre changes from every track (type 1 files keep them in the first; others anywhere).
+        var tempi = new List<(long Time, int Order, double Qpm)>();
+        var signatures = new List<(long Time, int Order, TimeSignature Signature)>();
         var sources = new Dictionary<(int Track, int Channel), List<RawNote>>();
         var drumNotes = 0;
         for (var tr = 0; tr < file.Tracks.Count; tr++)
         {
-            var open = new Dictionary<(int Channel, int Pitch), Stack<long>>();
+            var open = new Dictionary<(int Channel, int Pitch), Stack<(long Time, int Velocity)>>();
             foreach (var e in file.Tracks[tr].Events)
             {
                 switch (e.Kind)
                 {
-                    case StandardMidiFile.EventKind.Tempo when e.Time < tempoTime && e.Data1 > 0:
-                        tempoTime = e.Time;
-                        tempo = 60_000_000.0 / e.Data1;
+                    case StandardMidiFile.EventKind.Tempo when e.Data1 > 0:
+                        tempi.Add((e.Time, tempi.Count, 60_000_000.0 / e.Data1));
                         break;
-                    case StandardMidiFile.EventKind.TimeSignature when e.Time < signatureTime && e.Data1 > 0 && e.Data2 is >= 0 and < 8:
-                        signatureTime = e.Time;
-                        timeSignature = new TimeSignature(e.Data1, 1 << e.Data2);
+                    case StandardMidiFile.EventKind.TimeSignature when e.Data1 > 0 && e.Data2 is >= 0 and < 8:
+                        signatures.Add((e.Time, signatures.Count, new TimeSignature(e.Data1, 1 << e.Data2)));
                         break;
                     case StandardMidiFile.EventKind.NoteOn:
                         if (!open.TryGetValue((e.Channel, e.Data1), out var stack)) open[(e.Channel, e.Data1)] = stack = new();
-                        stack.Push(e.Time);
+                        stack.Push((e.Time, e.Data2));
                         break;
                     case StandardMidiFile.EventKind.NoteOff:
                         if (open.TryGetValue((e.Channel, e.Data1), out var sounding) && sounding.Count > 0)
-                            AddNote(sources, tr, e.Channel, sounding.Pop(), e.Time, e.Data1, ref drumNotes);
+                        {
+                            var (start, velocity) = sounding.Pop();
+                            AddNote(sources, tr, e.Channel, start, e.Time, e.Data1, velocity, ref drumNotes);
+                        }
                         break;
                 }
             }
             // Notes never switched off end with their track.
             foreach (var ((channel, pitch), stack) in open)
                 while (stack.Count > 0)
-                    AddNote(sources, tr, channel, stack.Pop(), file.Tracks[tr].End, pitch, ref drumNotes);
+                {
+                    var (start, velocity) = stack.Pop();
+                    AddNote(sources, tr, channel, start, file.Tracks[tr].End, pitch, velocity, ref drumNotes);
+                }
         }
 
         // Every source holds at least one note, so its reduction has at least one note-on: choose by score
@@ -122,7 +133,18 @@ public static class MidiMelodyReader
             throw new MidiReadException(name, MidiReadFailure.TooLong,
                 $"the melody is {bars:N0} bars long (4/4 bars of {MelodyEncoding.StepsPerBar} steps); the limit is {maxSteps / MelodyEncoding.StepsPerBar:N0} bars");
         }
-        return new Melody(Reduce(chosen.Notes, ticksPerQuarter, trackEnd), tempo, timeSignature);
+        var kept = new List<int>();
+        var tokens = Reduce(chosen.Notes, ticksPerQuarter, trackEnd, kept);
+        // The earliest event wins at the start (a file may declare its tempo in several tracks); later ones are changes.
+        var tempoMap = new TempoMap(tempi.OrderBy(x => x.Time).ThenBy(x => x.Order)
+            .Select(x => new TempoChange((int)Math.Min(steps, Quantise(x.Time, ticksPerQuarter)), x.Qpm))
+            .GroupBy(x => x.Step).Select(g => g.Key == 0 ? g.First() : g.Last()));
+        var metre = new MetreMap(signatures.OrderBy(x => x.Time).ThenBy(x => x.Order)
+            .Select(x => new MetreChange((int)Math.Min(steps, Quantise(x.Time, ticksPerQuarter)), x.Signature))
+            .GroupBy(x => x.Step).Select(g => g.Key == 0 ? g.First() : g.Last()));
+        var melody = new Melody(tokens, tempoMap.Before(tokens.Length), metre.Before(tokens.Length));
+        var source = new MidiMelodySource(chosen.Key.Track, chosen.Key.Channel, ticksPerQuarter, kept.Select(i => chosen.Notes[i]).ToList());
+        return (melody, source);
     }
 
     /// <summary>The length in steps that <see cref="Reduce"/> builds, from the notes' and the track's declared times alone.</summary>
@@ -134,7 +156,7 @@ public static class MidiMelodyReader
         return steps;
     }
 
-    private static void AddNote(Dictionary<(int, int), List<RawNote>> sources, int track, int channel, long start, long end, int pitch, ref int drumNotes)
+    private static void AddNote(Dictionary<(int, int), List<RawNote>> sources, int track, int channel, long start, long end, int pitch, int velocity, ref int drumNotes)
     {
         if (channel == DrumChannel)
         {
@@ -142,7 +164,7 @@ public static class MidiMelodyReader
             return;
         }
         if (!sources.TryGetValue((track, channel), out var list)) sources[(track, channel)] = list = new();
-        list.Add(new RawNote(start, Math.Max(end, start), pitch));
+        list.Add(new RawNote(start, Math.Max(end, start), pitch, velocity));
     }
 
     /// <summary>Onsets that survive the highest-pitch reduction, weighted by how monophonic the source is.</summary>
@@ -155,9 +177,10 @@ public static class MidiMelodyReader
 
     /// <summary>
     /// Quantises notes to the step grid and keeps, at each onset, the highest pitch; a note starting
-    /// under a higher sounding note is dropped, a higher one cuts the sounding note.
+    /// under a higher sounding note is dropped, a higher one cuts the sounding note. The indices of the notes kept
+    /// are added to <paramref name="kept"/> when given.
     /// </summary>
-    internal static int[] Reduce(IReadOnlyList<RawNote> notes, int ticksPerQuarter, long trackEnd = 0)
+    internal static int[] Reduce(IReadOnlyList<RawNote> notes, int ticksPerQuarter, long trackEnd = 0, List<int>? kept = null)
     {
         if (notes.Count == 0) return [];
         // The melody lasts until its last note ends or its track ends (trailing rests), whichever is later.
@@ -165,11 +188,11 @@ public static class MidiMelodyReader
         if (declared > MaxSteps) throw new ArgumentOutOfRangeException(nameof(notes), declared, $"the notes last over {MaxSteps} steps; check the length first.");
         var length = (int)declared;
         var quantised = notes
-            .Select(n =>
+            .Select((n, index) =>
             {
                 var start = (int)Quantise(n.Start, ticksPerQuarter);
                 var end = (int)Math.Max(start + 1, Quantise(n.End, ticksPerQuarter));
-                return (Start: start, End: end, Pitch: FoldIntoRange(n.Pitch));
+                return (Start: start, End: end, Pitch: FoldIntoRange(n.Pitch), Index: index);
             })
             .ToList();
         var tokens = new int[length];
@@ -186,6 +209,7 @@ public static class MidiMelodyReader
             {
                 tokens[t] = MelodyEncoding.NoteOn(note.Pitch);
                 current = (note.End, note.Pitch);
+                kept?.Add(note.Index);
             }
         }
         return tokens;
@@ -204,5 +228,6 @@ public static class MidiMelodyReader
 
     private static string OneLine(string s) => s.Split('\n')[0].Trim();
 
-    internal readonly record struct RawNote(long Start, long End, int Pitch);
+    /// <summary>A note as the file declares it: ticks, MIDI pitch and note-on velocity.</summary>
+    public readonly record struct RawNote(long Start, long End, int Pitch, int Velocity = 80);
 }

@@ -4,7 +4,7 @@ using VaeCreative.Core.Checkpoints;
 
 namespace VaeCreative.Audio.Midi;
 
-/// <summary>Writes melodies as type-1 MIDI files: a conductor track (tempo, metre) and one melody track.</summary>
+/// <summary>Writes melodies as type-1 MIDI files: a conductor track (the tempo and time-signature maps) and one melody track.</summary>
 public static class MidiMelodyWriter
 {
     /// <summary>Resolution of written files.</summary>
@@ -29,9 +29,13 @@ public static class MidiMelodyWriter
         var end = (long)melody.Steps * TicksPerStep;
 
         var conductor = events.AddTrack();
-        conductor.Add(new TempoEvent((int)Math.Round(60_000_000.0 / melody.TempoQpm), 0));
-        var ts = melody.TimeSignature;
-        conductor.Add(new TimeSignatureEvent(0, ts.Numerator, (int)Math.Log2(ts.Denominator), 24, 8));
+        foreach (var change in melody.Tempi.Changes.Where(c => c.Step == 0 || c.Step < melody.Steps))
+            conductor.Add(new TempoEvent(Math.Clamp((int)Math.Round(60_000_000.0 / change.QuarterNotesPerMinute), 1, 0xFFFFFF), (long)change.Step * TicksPerStep));
+        foreach (var change in melody.Metre.Changes.Where(c => c.Step == 0 || c.Step < melody.Steps))
+        {
+            var ts = change.TimeSignature;
+            conductor.Add(new TimeSignatureEvent((long)change.Step * TicksPerStep, ts.Numerator, (int)Math.Log2(ts.Denominator), 24, 8));
+        }
         conductor.Add(new MetaEvent(MetaEventType.EndTrack, 0, end));
 
         var track = events.AddTrack();

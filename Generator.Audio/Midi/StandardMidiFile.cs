@@ -56,14 +56,16 @@ internal sealed class StandardMidiFile
             {
                 // Format 0 is one stream: a second track (if any) continues the first one's clock, as NAudio did.
                 if (format != 0) time = 0;
-                tracks.Add(ReadTrack(bytes, (int)start, (int)(start + length), tracks.Count, ref time, name));
+                var startTime = time;
+                var events = ReadTrack(bytes, (int)start, (int)(start + length), tracks.Count, ref time, name);
+                tracks.Add(new Track(events, time, (int)position, (int)(start + length), startTime));
             }
             position = start + length;
         }
         return new StandardMidiFile(format, division, tracks);
     }
 
-    private static Track ReadTrack(byte[] bytes, int start, int end, int index, ref long time, string name)
+    private static List<Event> ReadTrack(byte[] bytes, int start, int end, int index, ref long time, string name)
     {
         var events = new List<Event>();
         var running = 0;
@@ -114,7 +116,7 @@ internal sealed class StandardMidiFile
                     throw Damaged(name, $"track {index} has status byte 0x{status:X2}, which a MIDI file cannot hold");
             }
         }
-        return new Track(events, time);
+        return events;
     }
 
     /// <summary>A variable-length quantity: at most 4 bytes, so at most 0x0FFFFFFF.</summary>
@@ -145,8 +147,12 @@ internal sealed class StandardMidiFile
     private static MidiReadException Damaged(string name, string detail) =>
         new(name, MidiReadFailure.Damaged, $"damaged MIDI file ({detail})");
 
-    /// <summary>The events kept from one track, and the time of its last event (of any kind).</summary>
-    internal sealed record Track(IReadOnlyList<Event> Events, long End);
+    /// <summary>
+    /// The events kept from one track, the time of its last event (of any kind), where its chunk lies in the file
+    /// (from its <c>MTrk</c> id to its last byte, exclusive) and the time its first delta counts from (0, except for
+    /// the later tracks of a format-0 file).
+    /// </summary>
+    internal sealed record Track(IReadOnlyList<Event> Events, long End, int ChunkStart, int ChunkEnd, long StartTime);
 
     /// <summary>What an <see cref="Event"/> is.</summary>
     internal enum EventKind

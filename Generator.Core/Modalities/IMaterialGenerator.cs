@@ -26,12 +26,15 @@ public interface IMaterialGenerator
     /// </summary>
     PreparedSeed Prepare(Material material, string field);
 
-    /// <summary>Variations for each request, in order.</summary>
-    IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests);
+    /// <summary>
+    /// Variations for each request, in order. <paramref name="progress"/> (optional) hears the share done, 0–1, as
+    /// long work (a whole song) goes through the model in passes; a generator that runs in one pass may say nothing.
+    /// </summary>
+    IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null);
 
-    /// <summary>Interpolations for each request, in order (both ends included).</summary>
-    IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests);
+    /// <summary>Interpolations for each request, in order (both ends included); progress as for <see cref="VaryMany"/>.</summary>
+    IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null);
 
-    /// <summary>Prior samples for each request, in order.</summary>
-    IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests);
+    /// <summary>Prior samples for each request, in order; progress as for <see cref="VaryMany"/>.</summary>
+    IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null);
 }

@@ -26,4 +26,5 @@ public enum ModalityCommands
 /// <param name="Key">Property or setting name the value is passed under, e.g. <c>track</c>.</param>
 /// <param name="Description">Help text (say the default and the range).</param>
 /// <param name="Commands">Where it appears.</param>
-public sealed record ModalityOption(string Name, string Key, string Description, ModalityCommands Commands);
+/// <param name="IsFlag">A switch without a value (<c>--keep-arrangement</c>): given, it passes <c>true</c>.</param>
+public sealed record ModalityOption(string Name, string Key, string Description, ModalityCommands Commands, bool IsFlag = false);

@@ -8,4 +8,7 @@ public abstract class PreparedSeed
 {
     /// <summary>Model rows one output of this seed takes (a long melody spans several windows; a snippet is one row).</summary>
     public abstract int Rows { get; }
+
+    /// <summary>What <see cref="Rows"/> counts, in the modality's words (e.g. <c>120 bars in 60 model windows</c>), for limit messages.</summary>
+    public virtual string Extent => $"{Rows} model row{(Rows == 1 ? "" : "s")}";
 }

@@ -20,7 +20,7 @@ public static class GenerateCommands
     /// <summary><c>vaecreative vary</c>.</summary>
     public static Command Vary(IServiceProvider services)
     {
-        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models; longer than 2 bars is varied 2 bars at a time, up to 64 bars), a text file (text models; each non-empty line is varied) or an image (image models: PNG, JPEG, BMP, GIF, WebP, any size)." };
+        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models: any length, varied a window of whole bars at a time), a text file (text models; each non-empty line is varied) or an image (image models: PNG, JPEG, BMP, GIF, WebP, any size)." };
         var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
         var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
@@ -44,7 +44,8 @@ public static class GenerateCommands
             var prepared = seeds.Select(s => generator.Prepare(s.Material, s.Field)).ToList();
             var stem = p.GetValue(seed) is { } path ? Path.GetFileNameWithoutExtension(path) : "text";
             var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), stem + "-var", seeds.Count * options.Count, stem + "-sheet");
-            var results = generator.VaryMany(prepared.Select(s => new MaterialVariation(s, options)).ToList());
+            var results = GenerationProgressView.Run(Terminal.Error, "varying", prepared.Sum(s => (long)s.Rows) * options.Count,
+                progress => generator.VaryMany(prepared.Select(s => new MaterialVariation(s, options)).ToList(), progress));
             return plan.Write(seeds.Select(s => s.Material).ToList(), results, p.GetValue(o.Json), "variation");
         });
         return command;
@@ -78,7 +79,9 @@ public static class GenerateCommands
             }.Validate();
             var request = new MaterialInterpolation(generator.Prepare(a.Material, a.Field), generator.Prepare(b.Material, b.Field), options);
             var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "interp", options.Steps, "interp-sheet", sheetColumns: options.Steps);
-            return plan.Write([], generator.InterpolateMany([request]), p.GetValue(o.Json), "interpolation");
+            var results = GenerationProgressView.Run(Terminal.Error, "interpolating", (long)Math.Min(request.From.Rows, request.To.Rows) * options.Steps,
+                progress => generator.InterpolateMany([request], progress));
+            return plan.Write([], results, p.GetValue(o.Json), "interpolation");
         });
         return command;
     }

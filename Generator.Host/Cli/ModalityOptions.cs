@@ -9,7 +9,7 @@ namespace VaeCreative.Host.Cli;
 /// </summary>
 public sealed class ModalityOptions
 {
-    private readonly List<(Option<string?> Option, List<(IModality Modality, ModalityOption Spec)> Owners)> options = [];
+    private readonly List<(Option Option, List<(IModality Modality, ModalityOption Spec)> Owners)> options = [];
 
     private ModalityOptions() { }
 
@@ -21,7 +21,10 @@ public sealed class ModalityOptions
                      .GroupBy(x => x.Spec.Name, StringComparer.Ordinal))
         {
             var owners = group.ToList();
-            var option = new Option<string?>(group.Key) { Description = string.Join(" ", owners.Select(o => o.Spec.Description).Distinct()) };
+            var description = string.Join(" ", owners.Select(o => o.Spec.Description).Distinct());
+            Option option = owners.All(o => o.Spec.IsFlag)
+                ? new Option<bool>(group.Key) { Description = description }
+                : new Option<string?>(group.Key) { Description = description };
             command.Add(option);
             result.options.Add((option, owners));
         }
@@ -37,7 +40,13 @@ public sealed class ModalityOptions
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (option, owners) in options)
         {
-            if (parse.GetValue(option) is not { } value) continue;
+            var value = option switch
+            {
+                Option<bool> flag => parse.GetValue(flag) ? "true" : null,
+                Option<string?> text => parse.GetValue(text),
+                _ => null,
+            };
+            if (value is null) continue;
             var mine = owners.FirstOrDefault(o => o.Modality == modality);
             if (mine.Spec is null)
                 throw new CliException($"{option.Name} applies to {string.Join(" and ", owners.Select(o => o.Modality.Name).Distinct())} models; {what} is a {modality.Name} model.", 2);

@@ -22,6 +22,7 @@ public static class ServeCommand
         var maxWait = new Option<double>("--max-batch-wait-ms") { Description = "How long a pass waits for more requests to join.", DefaultValueFactory = _ => defaults.MaxBatchWait.TotalMilliseconds };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body.", DefaultValueFactory = _ => defaults.MaxBodyBytes };
         var maxCount = new Option<int>("--max-count") { Description = "Most outputs per request.", DefaultValueFactory = _ => defaults.MaxCount };
+        var maxSeedRows = new Option<int>("--max-seed-rows") { Description = "Largest seed in model rows (a melody's 2-bar windows; 1 for text and images): longer songs get 413.", DefaultValueFactory = _ => defaults.MaxSeedRows };
         var timeout = new Option<int>("--timeout-ms") { Description = "Deadline for a request to reach the model when it names none.", DefaultValueFactory = _ => (int)defaults.DefaultTimeout.TotalMilliseconds };
         var precision = new Option<string>("--precision")
         {
@@ -33,7 +34,7 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the generator host: a local HTTP API that creative tools call for variations.")
         {
-            urls, allowRemote, tokenFile, models, queue, noBatching, maxRows, maxWait, maxBody, maxCount, timeout, precision, threads,
+            urls, allowRemote, tokenFile, models, queue, noBatching, maxRows, maxWait, maxBody, maxCount, maxSeedRows, timeout, precision, threads,
         };
         command.SetAction(async (p, ct) =>
         {
@@ -49,6 +50,7 @@ public static class ServeCommand
                 MaxBatchWait = TimeSpan.FromMilliseconds(p.GetValue(maxWait)),
                 MaxBodyBytes = p.GetValue(maxBody),
                 MaxCount = p.GetValue(maxCount),
+                MaxSeedRows = p.GetValue(maxSeedRows),
                 DefaultTimeout = TimeSpan.FromMilliseconds(p.GetValue(timeout)),
                 Precision = p.GetValue(precision) == "auto"
                     ? (CpuFeatures.HasNativeBFloat16 && !TorchRuntime.DefaultDevice.type.Equals(TorchSharp.DeviceType.CUDA) ? InferencePrecision.BFloat16 : InferencePrecision.Float32)

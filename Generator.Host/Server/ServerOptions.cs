@@ -39,6 +39,12 @@ public sealed record ServerOptions
     /// <summary>Most outputs per request (variations, samples, interpolation steps). Default 64; range 1–1,024.</summary>
     public int MaxCount { get; init; } = 64;
 
+    /// <summary>
+    /// Largest seed, in model rows (<see cref="Core.Modalities.PreparedSeed.Rows"/>: a melody's windows — two bars of 4/4
+    /// each — or 1 for a snippet or an image). Default 32 (64 bars of 4/4); range 1–4,096. The CLI has no such limit.
+    /// </summary>
+    public int MaxSeedRows { get; init; } = 32;
+
     /// <summary>Deadline for a request to reach the model when it names none. Default 30 s; range 1 ms–10 min.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -100,6 +106,7 @@ public sealed record ServerOptions
         Check(MaxBatchWait.TotalMilliseconds, 0, 1000, "--max-batch-wait-ms");
         Check(MaxBodyBytes, 1024, 64 << 20, "--max-body-bytes");
         Check(MaxCount, 1, Core.Variation.GenerationLimits.MaxCount, "--max-count");
+        Check(MaxSeedRows, 1, 4096, "--max-seed-rows");
         Check(DefaultTimeout.TotalMilliseconds, 1, 600_000, "--timeout-ms");
         Check(Threads, 0, 1024, "--threads");
         Check(RequestHeadersTimeout.TotalSeconds, 1, 300, "RequestHeadersTimeout (s)");

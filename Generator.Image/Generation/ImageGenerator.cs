@@ -78,7 +78,7 @@ public sealed class ImageGenerator : IMaterialGenerator
     /// An output equal (pixel for pixel, after fitting back and any palette snapping) to the seed or to an earlier
     /// variation is drawn again (<see cref="DistinctDraws"/>).
     /// </remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
@@ -103,7 +103,7 @@ public sealed class ImageGenerator : IMaterialGenerator
 
     /// <inheritdoc />
     /// <remarks>Every frame comes back at the first seed's size and mode family (and palette, when it asks for one).</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests)
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
@@ -117,7 +117,7 @@ public sealed class ImageGenerator : IMaterialGenerator
 
     /// <inheritdoc />
     /// <remarks>Samples are the model's size, in its own channels (grey, RGB or RGBA).</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests)
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];

@@ -102,7 +102,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     /// equal to the seed or to an earlier variation, or with an empty piece, is redrawn (<see cref="DistinctDraws"/>).
     /// A seed of several pieces gives variations whose pieces are joined with the seed's own separators.
     /// </remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests)
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         RequireLatentSpace();
@@ -156,7 +156,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
 
     /// <inheritdoc />
     /// <remarks>Ends of several pieces are interpolated piece by piece, over as many pieces as the shorter end has (like melodies, cut to the shorter).</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests)
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         RequireLatentSpace();
@@ -172,7 +172,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
 
     /// <inheritdoc />
     /// <remarks>A sample that decodes to nothing is drawn again (like an empty variation); repeats are kept, as for melodies.</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests)
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];

@@ -39,10 +39,10 @@ public static class GenerationEndpoints
         };
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
-        var seed = Prepare(generator, body.Seed, "seed", format);
+        var seed = Prepare(host, generator, body.Seed, "seed", format);
         return await call.Execute(body.TimeoutMs, ct =>
             new MaterialWork<MaterialVariation>(call.RequestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
-                new MaterialVariation(seed, options), generator.VaryMany));
+                new MaterialVariation(seed, options), requests => generator.VaryMany(requests)));
     }
 
     private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
@@ -60,11 +60,11 @@ public static class GenerationEndpoints
         if (options.Steps < GenerationLimits.MinSteps) throw Problems.BadRequest($"steps must be at least {GenerationLimits.MinSteps}; got {options.Steps}.");
         CheckCount(options.Steps, host.Options.MaxCount, "steps");
         Validate(() => options.Validate());
-        var from = Prepare(generator, body.From, "from", format);
-        var to = Prepare(generator, body.To, "to", format);
+        var from = Prepare(host, generator, body.From, "from", format);
+        var to = Prepare(host, generator, body.To, "to", format);
         return await call.Execute(body.TimeoutMs, ct =>
             new MaterialWork<MaterialInterpolation>(call.RequestId, ct, Key("interpolate", host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
-                new MaterialInterpolation(from, to, options), generator.InterpolateMany));
+                new MaterialInterpolation(from, to, options), requests => generator.InterpolateMany(requests)));
     }
 
     private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
@@ -83,7 +83,7 @@ public static class GenerationEndpoints
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
         return await call.Execute(body.TimeoutMs, ct =>
-            new MaterialWork<SampleOptions>(call.RequestId, ct, Key("sample", host, generator), options.Count, options, generator.SampleMany));
+            new MaterialWork<SampleOptions>(call.RequestId, ct, Key("sample", host, generator), options.Count, options, requests => generator.SampleMany(requests)));
     }
 
     /// <summary>
@@ -181,12 +181,16 @@ public static class GenerationEndpoints
         return (generator, modality);
     }
 
-    private static PreparedSeed Prepare(IMaterialGenerator generator, Client.Contracts.Material? material, string field, string defaultMediaType)
+    private static PreparedSeed Prepare(ServerContext host, IMaterialGenerator generator, Client.Contracts.Material? material, string field, string defaultMediaType)
     {
         var seed = MaterialMapping.FromContract(material, field, defaultMediaType);
-        try { return generator.Prepare(seed, field); }
+        PreparedSeed prepared;
+        try { prepared = generator.Prepare(seed, field); }
         catch (MaterialException e) when (e.OverLimit) { throw Problems.LimitExceeded($"{e.Message} (this host's limit)."); }
         catch (MaterialException e) { throw Problems.BadSeed(e.Message); }
+        if (prepared.Rows > host.Options.MaxSeedRows)
+            throw Problems.LimitExceeded($"'{field}' is {prepared.Extent}; this host takes seeds of at most {host.Options.MaxSeedRows} model rows (serve --max-seed-rows; the CLI takes any length).");
+        return prepared;
     }
 
     /// <summary>Requests of one operation on one loaded model (directory and precision) can share a pass.</summary>
