@@ -52,6 +52,7 @@ public class TrainCommandTests
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.Equal(6, TrainingRuns.Losses(a.Path).Count);
         TrainingRuns.AssertSameRun(a.Path, b.Path);
+        Assert.True(File.Exists(Path.Combine(a.Path, "curves.png")), "train draws the curves beside the model");
     }
 
     [Fact]
