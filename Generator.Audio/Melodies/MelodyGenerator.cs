@@ -132,6 +132,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
             options.Validate();
             CheckSeed(seed.Melody);
         }
+        var shifts = requests.Select(r => Model.AttributeShift(r.Options.Attributes)).ToArray();
         using var scope = NewDisposeScope();
         var total = requests.Sum(r => (long)r.Seed.Rows * r.Options.Count);
         // Copies are judged on the whole melodies (two outputs can differ only in the padding cut away).
@@ -139,7 +140,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
         {
             var windows = Passes(requests.Select((r, i) => (r.Seed.Windows, counts[i])).ToList(), (i, pass, chunk) =>
                 new VariationRequest(chunk, counts[i], requests[i].Options.Similarity, requests[i].Options.Temperature,
-                    PassRng(DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), pass), requests[i].Options.TopP),
+                    PassRng(DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), pass), requests[i].Options.TopP, shifts[i]),
                 batch => Engine.VaryBatch(batch.Cast<VariationRequest>().ToArray(), rejectCopies: false),
                 attempt == 0 ? progress : null, total);
             return requests.Select((r, i) => windows[i]

@@ -64,6 +64,13 @@ public sealed record VaryOptions
     /// <summary>Inference precision. Default float32.</summary>
     public InferencePrecision Precision { get; init; }
 
+    /// <summary>
+    /// Attribute steering: name → strength, in multiples of the model's attribute vector (+1 moves every code by one
+    /// whole vector towards the attribute's top quarter; −0.5 half a vector towards its bottom). Default none. Range
+    /// ±<see cref="Attributes.AttributeDirections.MaxStrength"/>; the names are the model's (see its attributes.json).
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Attributes { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a setting is out of range.</summary>
     public VaryOptions Validate()
     {
@@ -71,6 +78,7 @@ public sealed record VaryOptions
         Preconditions.InRange(Similarity, 0, 1, "similarity");
         GenerationLimits.CheckTemperature(Temperature);
         GenerationLimits.CheckTopP(TopP);
+        foreach (var (name, strength) in Attributes) Core.Attributes.AttributeDirections.CheckStrength(name, strength);
         return this;
     }
 }

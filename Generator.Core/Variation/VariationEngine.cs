@@ -14,7 +14,8 @@ namespace VaeCreative.Core.Variation;
 /// <param name="Temperature">Decoding temperature (0 is argmax).</param>
 /// <param name="Rng">Seed of this request's own random generator.</param>
 /// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
-public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng, double TopP = 1.0);
+/// <param name="Shift">Added to every code before decoding (attribute vectors, <see cref="Attributes.AttributeDirections.Shift"/>); null for none.</param>
+public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng, double TopP = 1.0, float[]? Shift = null);
 
 /// <summary>One request of <see cref="VariationEngine.SampleBatch"/>.</summary>
 /// <param name="Count">Samples wanted.</param>
@@ -184,6 +185,8 @@ public sealed class VariationEngine : IDisposable
             GenerationLimits.CheckCount(r.Count);
             Preconditions.InRange(r.Similarity, 0, 1, "similarity");
             CheckDecoding(r.Temperature, r.TopP);
+            if (r.Shift is { } shift && shift.Length != Model.LatentSize)
+                throw new ArgumentException($"the shift has {shift.Length} entries; the latent space has {Model.LatentSize}.");
         }
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
@@ -200,6 +203,7 @@ public sealed class VariationEngine : IDisposable
                     var m = means[i].repeat(counts[i], 1);
                     var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
                     codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
+                    if (requests[i].Shift is { } shift) codes[i] = codes[i]! + InModelType(tensor(shift).to(Device));
                 }
                 return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
             }

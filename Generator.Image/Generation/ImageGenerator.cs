@@ -91,7 +91,7 @@ public sealed class ImageGenerator : IMaterialGenerator
             var outputs = Model.Engine.VaryBatch(active.Select(i =>
             {
                 var o = requests[i].Options;
-                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt));
+                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), Shift: Model.AttributeShift(o.Attributes));
             }).ToArray(), rejectCopies: false);
             var drawn = new List<RgbaImage>[requests.Count];
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];

@@ -116,7 +116,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             var batch = active.Select(i =>
             {
                 var o = requests[i].Options;
-                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), o.TopP);
+                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), o.TopP, Model.AttributeShift(o.Attributes));
             }).ToArray();
             var outputs = Model.Engine.VaryBatch(batch, rejectCopies: false);
             var drawn = new List<Decoded>[requests.Count];
