@@ -16,6 +16,9 @@ public static class PianoRoll
     /// <summary>Widest picture in pixels; longer melodies get narrower steps (down to a fraction of a pixel).</summary>
     public const int MaxWidth = 8192;
 
+    /// <summary>Fewest pixels between two bar lines; a bar start closer than this to the last line drawn gets none.</summary>
+    private const int MinBarLineGap = 4;
+
     /// <summary>
     /// The PNG bytes of a piano roll of <paramref name="variation"/> over <paramref name="seed"/>. The picture is as
     /// wide as the longer melody (<see cref="PixelsPerStep"/> a step, at most <see cref="MaxWidth"/>) and as tall
@@ -26,7 +29,8 @@ public static class PianoRoll
     /// <param name="variation">The melody made from the seed.</param>
     /// <param name="barStarts">
     /// The step of each bar's first sixteenth, in increasing order (the metre may change, so they are not derived
-    /// here); starts past the picture's last step are left out.
+    /// here); starts past the picture's last step are left out, and so are lines that would fall within a few pixels
+    /// of the previous one (only when a very long melody is squeezed into <see cref="MaxWidth"/>).
     /// </param>
     /// <exception cref="ArgumentException">A bar start is negative or not after the one before it.</exception>
     public static byte[] Render(Melody? seed, Melody variation, IReadOnlyList<int> barStarts)
@@ -81,10 +85,15 @@ public static class PianoRoll
     private static void DrawBarLines(SKCanvas canvas, PianoRollLayout layout, IReadOnlyList<int> barStarts)
     {
         using var line = Fill(PianoRollPalette.BarLine);
+        int? last = null;
         foreach (var start in barStarts)
         {
             if (start > layout.Steps) break;
-            canvas.DrawRect(layout.X(start), PianoRollLayout.Top, 1, layout.PlotBottom - PianoRollLayout.Top, line);
+            var x = layout.X(start);
+            // In a melody squeezed to the maximum width, bars only a few pixels apart would paint the plot grey.
+            if (last is { } previous && x - previous < MinBarLineGap) continue;
+            canvas.DrawRect(x, PianoRollLayout.Top, 1, layout.PlotBottom - PianoRollLayout.Top, line);
+            last = x;
         }
     }
 

@@ -86,6 +86,24 @@ public class PianoRollTests
     }
 
     [Fact]
+    public void Bar_lines_squeezed_closer_than_a_few_pixels_are_thinned()
+    {
+        const int steps = 20_000; // 2.4 steps a pixel at the maximum width, so a 4/4 bar is under 7 pixels
+        var melody = Notes(steps, (0, 4, 60));
+        var bars = Enumerable.Range(0, steps / 16).Select(b => b * 16).ToArray();
+        var everyStep = Enumerable.Range(0, steps).ToArray();
+        var layout = PianoRollLayout.For(null, melody);
+        var y = Middle(layout, 62);
+        var picture = Picture.Of(PianoRoll.Render(null, melody, bars));
+        var barColumns = Enumerable.Range(0, picture.Width).Count(x => picture.IsBarLine(x, y));
+        Assert.Equal(bars.Length, barColumns); // 6.5 pixels apart: every bar keeps its line
+        var dense = Picture.Of(PianoRoll.Render(null, melody, everyStep));
+        var denseColumns = Enumerable.Range(0, dense.Width).Where(x => dense.IsBarLine(x, y)).ToList();
+        Assert.InRange(denseColumns.Count, layout.PlotWidth / 5, layout.PlotWidth / 4 + 1);
+        Assert.All(denseColumns.Zip(denseColumns.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 4));
+    }
+
+    [Fact]
     public void The_same_melodies_give_the_same_bytes() =>
         Assert.Equal(PianoRoll.Render(Seed, Variation, [0, 16]), PianoRoll.Render(Seed, Variation, [0, 16]));
 
