@@ -3,7 +3,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
-./scripts/setup.sh --test-tools
+# --preview: fluidsynth and a soundfont, which the WAV preview tests run (they fail, not skip, without them).
+./scripts/setup.sh --test-tools --preview
 
 dotnet build VaeCreative.sln -c Release -nologo -v quiet
 log="$(mktemp)"

@@ -8,9 +8,11 @@
 # upgraded from it) and install libstdc++6 from it.
 #
 # Text training runs sentencepiece's spm_train (Debian package `sentencepiece`): installed when missing.
-# --test-tools adds python3-mido (the independent MIDI parser the tests check outputs with); --fortunes adds
-# Debian's `fortunes` (the text the bundled text model is trained on); --images adds `dataset-fashion-mnist` and
-# `crawl-tiles-data` (the image models' training data, issue 10).
+# --test-tools adds python3-mido and python3-pil (the independent MIDI and PNG readers the tests check outputs with);
+# --fortunes adds Debian's `fortunes` (the text the bundled text model is trained on); --images adds
+# `dataset-fashion-mnist` and `crawl-tiles-data` (the image models' training data, issue 10); --preview adds
+# `fluidsynth` and `timgm6mb-soundfont` (a 6 MB General MIDI soundfont) for WAV previews of melodies, without
+# their recommended packages (qsynth would bring Qt).
 #
 # Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
@@ -19,13 +21,15 @@ quiet=0
 test_tools=0
 fortunes=0
 images=0
+preview=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
     --test-tools) test_tools=1 ;; # also python3-mido, the independent MIDI parser the tests check outputs with
     --fortunes) fortunes=1 ;;     # also Debian's fortunes, the bundled text model's training data
     --images) images=1 ;;         # also Fashion-MNIST and Crawl's tiles, the image models' training data
-    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images)" >&2; exit 2 ;;
+    --preview) preview=1 ;;       # also fluidsynth and a General MIDI soundfont, for WAV previews
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
@@ -33,24 +37,41 @@ say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
 if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 
-# Installs, in one apt-get run, the packages that are missing: sentencepiece (spm_train, for text training)
-# always, python3-mido with --test-tools, fortunes with --fortunes, the image data with --images. Without apt-get or root it says what is
-# missing and goes on: melodies work without them, and text training says what to install.
+# Any General MIDI soundfont WAV previews find without being told (SoundfontSynthOptions.WellKnownSoundfonts).
+has_gm_soundfont() {
+  local f
+  for f in /usr/share/sounds/sf2/default-GM.sf2 /usr/share/sounds/sf2/FluidR3_GM.sf2 /usr/share/sounds/sf2/TimGM6mb.sf2 \
+           /usr/share/sounds/sf3/default-GM.sf3 /usr/share/sounds/sf3/MuseScore_General.sf3 \
+           /usr/share/soundfonts/default.sf2 /usr/share/soundfonts/FluidR3_GM.sf2; do
+    [[ -f "$f" ]] && return 0
+  done
+  return 1
+}
+
+# Installs the packages that are missing: sentencepiece (spm_train, for text training) always, python3-mido and
+# python3-pil with --test-tools, fortunes with --fortunes, the image data with --images, in one apt-get run; then
+# fluidsynth and a soundfont with --preview, in a second run without recommended packages. Without apt-get or root
+# it says what is missing and goes on: melodies work without them, text training and WAV previews say what to install.
 install_packages() {
-  local missing=()
+  local missing=() lean=()
   command -v spm_train >/dev/null 2>&1 || missing+=(sentencepiece)
   if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then missing+=(python3-mido); fi
+  if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import PIL' >/dev/null 2>&1; then missing+=(python3-pil); fi
   if [[ $fortunes == 1 && ! -f /usr/share/games/fortunes/fortunes ]]; then missing+=(fortunes); fi
   if [[ $images == 1 && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then missing+=(dataset-fashion-mnist); fi
   if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi
-  [[ ${#missing[@]} -gt 0 ]] || return 0
+  if [[ $preview == 1 ]] && ! command -v fluidsynth >/dev/null 2>&1; then lean+=(fluidsynth); fi
+  if [[ $preview == 1 ]] && ! has_gm_soundfont; then lean+=(timgm6mb-soundfont); fi
+  local all=("${missing[@]}" "${lean[@]}")
+  [[ ${#all[@]} -gt 0 ]] || return 0
   if ! command -v apt-get >/dev/null || { [[ -n "$SUDO" ]] && ! command -v sudo >/dev/null; }; then
-    say "not installed: ${missing[*]} (no apt-get, or no root/sudo); text training needs sentencepiece, and the independent MIDI check is skipped without python3-mido."
+    say "not installed: ${all[*]} (no apt-get, or no root/sudo); text training needs sentencepiece, WAV previews need fluidsynth and a soundfont, and the independent MIDI check is skipped without python3-mido."
     return 0
   fi
-  say "installing ${missing[*]}."
+  say "installing ${all[*]}."
   $SUDO apt-get update -qq -o Dpkg::Use-Pty=0 >/dev/null
-  $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null
+  if [[ ${#missing[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null; fi
+  if [[ ${#lean[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${lean[@]}" >/dev/null; fi
 }
 
 find_libstdcxx() {
