@@ -47,6 +47,7 @@ public static class Program
             GenerateCommands.Sample(services),
             TrainCommand.Create(services),
             EvalCommand.Create(services),
+            AttributesCommand.Create(services),
             CurvesCommand.Create(services),
             ServeCommand.Create(),
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Audio.Rendering;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Models;
@@ -10,7 +11,7 @@ using VaeCreative.Core.Training;
 namespace VaeCreative.Audio.Melodies;
 
 /// <summary>The melody modality: MIDI files in and out (whole songs, arrangements kept on request), 2-bar sequence VAEs, the Nottingham-style corpus.</summary>
-public sealed class MelodyModality : IModality
+public sealed class MelodyModality : IModality, IOutputPreview
 {
     /// <summary>Modality name in manifests and on the command line.</summary>
     public const string ModalityName = "melody";
@@ -65,6 +66,12 @@ public sealed class MelodyModality : IModality
 
     /// <inheritdoc />
     public ITrainingRecipe Training { get; } = new MelodyTrainingRecipe();
+
+    /// <inheritdoc />
+    public IReadOnlyList<MaterialFormat> PreviewFormats => MelodyPreview.Formats;
+
+    /// <inheritdoc />
+    public IReadOnlyList<Material> Preview(Material? seed, Material output) => MelodyPreview.Render(seed, output);
 
     /// <summary>The manifest's <c>encoding</c> object.</summary>
     public static JsonObject EncodingJson() => ModelManifest.ToJsonObject(MelodyEncoding.Describe());

@@ -1,3 +1,4 @@
+using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
@@ -17,6 +18,9 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
 
     /// <inheritdoc />
     public string ExampleNoun => "windows";
+
+    /// <inheritdoc />
+    public IAttributeMeasures? AttributeMeasures { get; } = new MelodyAttributes();
 
     /// <inheritdoc />
     public IReadOnlyList<string> Sizes { get; } = ["default", "small"];

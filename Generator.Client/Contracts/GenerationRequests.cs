@@ -12,6 +12,12 @@ namespace VaeCreative.Client.Contracts
         /// <summary>1 keeps the seed's latent code, 0 ignores it. Absent: 0.75; range 0–1.</summary>
         public double? Similarity { get; set; }
 
+        /// <summary>
+        /// Attribute steering, name → strength in multiples of the model's attribute vector (e.g. <c>{"density": 1, "register": -0.5}</c>).
+        /// Absent: none; strengths ±8; names are the model's (melody models: density, register, range, syncopation, stepwise, rests).
+        /// </summary>
+        public System.Collections.Generic.Dictionary<string, double>? Attributes { get; set; }
+
         /// <summary>Decoding temperature, 0 = most likely output. Absent: 0.5; range 0–10.</summary>
         public double? Temperature { get; set; }
 

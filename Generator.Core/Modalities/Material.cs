@@ -70,6 +70,9 @@ public static class MediaTypes
     /// <summary>Plain UTF-8 text.</summary>
     public const string PlainText = "text/plain";
 
-    /// <summary>PNG image (what image models write).</summary>
+    /// <summary>PNG image (what image models write; piano-roll previews).</summary>
     public const string Png = "image/png";
+
+    /// <summary>WAV audio (melody previews).</summary>
+    public const string Wav = "audio/wav";
 }

@@ -17,6 +17,13 @@ public interface ITrainingRecipe
     string ExampleNoun { get; }
 
     /// <summary>
+    /// The attributes of this modality's examples that attribute vectors can steer (a melody's density, register, …),
+    /// measured on the rows <see cref="Encode"/> gives and the model decodes; null for a modality that measures none.
+    /// A training run computes their vectors into the model directory.
+    /// </summary>
+    Attributes.IAttributeMeasures? AttributeMeasures => null;
+
+    /// <summary>
     /// Names of the model shapes <see cref="Shape"/> knows, in the order to list them: <c>default</c> (the bundled
     /// model's) and <c>small</c> (quick trials), then any of the modality's own (text's <c>lm</c>). <c>train --size</c>
     /// and the host's training jobs accept these.

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TorchSharp;
+using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Runtime;
+using VaeCreative.Core.Variation;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Training;
@@ -139,6 +141,7 @@ public sealed class TrainingRun : IDisposable
         };
         ModelDirectory.Save(OutputDirectory, plan.Model, manifest);
         DrawCurves(log);
+        ComputeAttributes(log);
         log(evaluation is null
             ? $"model written to {OutputDirectory}"
             : $"model written to {OutputDirectory}: held-out "
@@ -156,6 +159,24 @@ public sealed class TrainingRun : IDisposable
         // Any failure, not only TrainingCurvesException: SkiaSharp's natives can fail to load (DllNotFoundException,
         // TypeInitializationException) on a machine that trains fine, and the weights are already written.
         catch (Exception e) { log($"warning: could not draw {TrainingCurves.FileName}: {e.Message}"); }
+    }
+
+    /// <summary>
+    /// Writes the attribute vectors (<see cref="AttributeDirections.FileName"/>) of a modality that measures attributes,
+    /// from the training examples; like the curves, a failure is a warning.
+    /// </summary>
+    private void ComputeAttributes(Action<string> log)
+    {
+        if (Recipe.AttributeMeasures is not { } measures || plan.Train.Count < 8) return;
+        try
+        {
+            plan.Model.Module.eval();
+            using var engine = new VariationEngine(plan.Model, device, meanCacheCapacity: 0);
+            var directions = AttributeDirections.Compute(engine, plan.Train, measures);
+            directions.Save(OutputDirectory);
+            log($"attribute vectors ({directions.Names}) written to {Path.Combine(OutputDirectory, AttributeDirections.FileName)}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) { log($"warning: could not compute {AttributeDirections.FileName}: {e.Message}"); }
     }
 
     /// <inheritdoc />

@@ -24,8 +24,13 @@ public static class GenerateCommands
         var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
         var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
+        var attribute = new Option<string[]>("--attribute")
+        {
+            Description = $"Steer along one of the model's attribute vectors, NAME=STRENGTH (repeatable): e.g. density=+1 (busier), register=-0.5 (lower). Strength in vectors, ±{Core.Attributes.AttributeDirections.MaxStrength}; melody attributes: density, register, range, syncopation, stepwise, rests.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var o = GenerationCliOptions.Create(null);
-        var command = o.AddTo(new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models, images for image models (plus a contact sheet, STEM-sheet.png).") { seed, text, count, similarity });
+        var command = o.AddTo(new Command("vary", "Variations of seed material: MIDI files for melody models, lines of text for text models, images for image models (plus a contact sheet, STEM-sheet.png).") { seed, text, count, similarity, attribute });
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Vary);
         command.SetAction(p =>
         {
@@ -40,10 +45,13 @@ public static class GenerateCommands
                 TopP = p.GetValue(o.TopP),
                 Rng = p.GetValue(o.Rng),
                 Precision = generator.Model.Precision,
+                Attributes = Attributes(p.GetValue(attribute) ?? []),
             }.Validate();
+            generator.Model.AttributeShift(options.Attributes); // an unknown name, or a model without vectors, before any work
             var prepared = seeds.Select(s => generator.Prepare(s.Material, s.Field)).ToList();
             var stem = p.GetValue(seed) is { } path ? Path.GetFileNameWithoutExtension(path) : "text";
-            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), stem + "-var", seeds.Count * options.Count, stem + "-sheet");
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), stem + "-var", seeds.Count * options.Count, stem + "-sheet",
+                withPreviews: p.GetValue(o.Preview));
             var results = GenerationProgressView.Run(Terminal.Error, "varying", prepared.Sum(s => (long)s.Rows) * options.Count,
                 progress => generator.VaryMany(prepared.Select(s => new MaterialVariation(s, options)).ToList(), progress));
             return plan.Write(seeds.Select(s => s.Material).ToList(), results, p.GetValue(o.Json), "variation");
@@ -78,7 +86,8 @@ public static class GenerateCommands
                 Precision = generator.Model.Precision,
             }.Validate();
             var request = new MaterialInterpolation(generator.Prepare(a.Material, a.Field), generator.Prepare(b.Material, b.Field), options);
-            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "interp", options.Steps, "interp-sheet", sheetColumns: options.Steps);
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "interp", options.Steps, "interp-sheet", sheetColumns: options.Steps,
+                withPreviews: p.GetValue(o.Preview));
             var results = GenerationProgressView.Run(Terminal.Error, "interpolating", (long)Math.Min(request.From.Rows, request.To.Rows) * options.Steps,
                 progress => generator.InterpolateMany([request], progress));
             return plan.Write([], results, p.GetValue(o.Json), "interpolation");
@@ -106,7 +115,7 @@ public static class GenerateCommands
                 Precision = generator.Model.Precision,
                 Properties = extra.Values(p, modality, ModelName(generator)),
             }.Validate();
-            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "sample", options.Count, "sample-sheet");
+            var plan = OutputPlan.For(modality, p.GetValue(o.Out), p.GetValue(o.Force), "sample", options.Count, "sample-sheet", withPreviews: p.GetValue(o.Preview));
             var results = generator.SampleMany([options]);
             (int Copies, int Outputs)? copies = generator is ITrainingCopyCheck check && check.CountCopies(results[0]) is { } n ? (n, results[0].Count) : null;
             if (generator is ITrainingCopyCheck && copies is null && !json)
@@ -162,6 +171,20 @@ public static class GenerateCommands
         }
         if (text is not null) return [(Material.FromText(text, properties), textOption)];
         throw new CliException($"{fileOption} FILE{(textOption.Length > 0 ? $" or {textOption} TEXT" : "")} is required.", 2);
+    }
+
+    /// <summary>The --attribute values as name → strength; a usage error for anything but NAME=NUMBER or a name given twice.</summary>
+    internal static Dictionary<string, double> Attributes(IEnumerable<string> values)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var at = value.IndexOf('=');
+            if (at <= 0 || !double.TryParse(value[(at + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var strength) || !double.IsFinite(strength))
+                throw new CliException($"--attribute takes NAME=STRENGTH (e.g. density=+1); got '{value}'.", 2);
+            if (!result.TryAdd(value[..at].Trim(), strength)) throw new CliException($"--attribute names '{value[..at].Trim()}' twice.", 2);
+        }
+        return result;
     }
 
     private static ModalityRegistry Registry(IServiceProvider services) => services.GetRequiredService<ModalityRegistry>();

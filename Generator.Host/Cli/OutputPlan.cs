@@ -19,15 +19,21 @@ public sealed class OutputPlan
     private readonly IReadOnlyList<string> paths;
     private readonly string? sheetPath;
     private readonly int? sheetColumns;
+    private readonly IOutputPreview? preview;
 
-    private OutputPlan(IModality modality, string? textFile, IReadOnlyList<string> paths, string? sheetPath = null, int? sheetColumns = null)
+    private OutputPlan(IModality modality, string? textFile, IReadOnlyList<string> paths, string? sheetPath = null, int? sheetColumns = null, IOutputPreview? preview = null)
     {
         this.modality = modality;
         this.textFile = textFile;
         this.paths = paths;
         this.sheetPath = sheetPath;
         this.sheetColumns = sheetColumns;
+        this.preview = preview;
     }
+
+    /// <summary>The preview files of output file <paramref name="path"/>: its name with each preview format's extension.</summary>
+    private static IEnumerable<string> PreviewPaths(string path, IOutputPreview preview) =>
+        preview.PreviewFormats.Select(f => Path.ChangeExtension(path, f.Extensions[0]));
 
     private bool Text => modality.Formats[0].MediaType.StartsWith("text/", StringComparison.Ordinal);
 
@@ -35,11 +41,17 @@ public sealed class OutputPlan
     /// The plan for <paramref name="total"/> outputs of <paramref name="modality"/>; files are named
     /// <c>{prefix}{NN}{extension}</c>, and the overview (for modalities that make one) <c>{sheet}{extension}</c> in
     /// <paramref name="sheetColumns"/> columns (null: a square grid). Throws <see cref="CliException"/> when --out is
-    /// missing for files, or names files that exist and <paramref name="force"/> is not set.
+    /// missing for files, or names files that exist and <paramref name="force"/> is not set. With
+    /// <paramref name="withPreviews"/>, each output also gets the modality's previews (<see cref="IOutputPreview"/>)
+    /// beside it, under the same name with their own extensions.
     /// </summary>
-    public static OutputPlan For(IModality modality, string? output, bool force, string prefix, int total, string? sheet = null, int? sheetColumns = null)
+    public static OutputPlan For(IModality modality, string? output, bool force, string prefix, int total, string? sheet = null, int? sheetColumns = null,
+        bool withPreviews = false)
     {
         var format = modality.Formats[0];
+        IOutputPreview? preview = null;
+        if (withPreviews)
+            preview = modality as IOutputPreview ?? throw new CliException($"--preview: {modality.Name} models have no previews (their outputs are {format.MediaType} already).", 2);
         if (format.MediaType.StartsWith("text/", StringComparison.Ordinal))
         {
             if (output is not null)
@@ -52,11 +64,12 @@ public sealed class OutputPlan
         if (output is null) throw new CliException($"--out FOLDER is required: {modality.Name} outputs are {format.MediaType} files.", 2);
         var paths = Enumerable.Range(1, Math.Max(0, total)).Select(i => Path.Combine(output, $"{prefix}{i:00}{format.Extensions[0]}")).ToList();
         var sheetPath = modality is IOutputOverview && sheet is not null ? Path.Combine(output, sheet + format.Extensions[0]) : null;
-        OutputFiles.EnsureWritable(sheetPath is null ? paths : [.. paths, sheetPath], force);
-        return new OutputPlan(modality, null, paths, sheetPath, sheetColumns);
+        var previews = preview is null ? [] : paths.SelectMany(p => PreviewPaths(p, preview)).ToList();
+        OutputFiles.EnsureWritable([.. paths, .. previews, .. sheetPath is null ? Array.Empty<string>() : [sheetPath]], force);
+        return new OutputPlan(modality, null, paths, sheetPath, sheetColumns, preview);
     }
 
-    /// <summary>Writes or prints <paramref name="results"/> (one list per seed); returns the exit code.</summary>
+    /// <summary>Writes or prints <paramref name="results"/> (one list per seed: <paramref name="seeds"/> when they are shown against their outputs); returns the exit code.</summary>
     public int Write(IReadOnlyList<Material> seeds, IReadOnlyList<IReadOnlyList<Material>> results, bool json, string what, (int Copies, int Outputs)? copies = null)
     {
         var outputs = results.SelectMany(r => r).ToList();
@@ -89,6 +102,25 @@ public sealed class OutputPlan
             AtomicFile.Write(paths[i], temp => File.WriteAllBytes(temp, bytes));
         }
         var full = paths.Take(outputs.Count).Select(Path.GetFullPath).ToList();
+        List<List<string>>? previewFiles = null;
+        if (preview is not null)
+        {
+            previewFiles = [];
+            var index = 0;
+            for (var group = 0; group < results.Count; group++)
+                foreach (var output in results[group])
+                {
+                    var seed = seeds.Count == results.Count ? seeds[group] : null;
+                    var made = preview.Preview(seed, output);
+                    var files = PreviewPaths(full[index++], preview).ToList();
+                    for (var k = 0; k < made.Count; k++)
+                    {
+                        var bytes = made[k].Data!;
+                        AtomicFile.Write(files[k], temp => File.WriteAllBytes(temp, bytes));
+                    }
+                    previewFiles.Add(files);
+                }
+        }
         string? sheet = null;
         if (sheetPath is not null && modality is IOutputOverview overview && outputs.Count > 0)
         {
@@ -99,13 +131,16 @@ public sealed class OutputPlan
         }
         if (json)
         {
-            Console.Out.WriteLine(sheet is null
-                ? JsonSerializer.Serialize(new { outputs = full })
-                : JsonSerializer.Serialize(new { outputs = full, sheet }));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { outputs = full, sheet, previews = previewFiles },
+                new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
         }
         else
         {
-            foreach (var path in full) Console.Out.WriteLine(path);
+            for (var i = 0; i < full.Count; i++)
+            {
+                Console.Out.WriteLine(full[i]);
+                foreach (var file in previewFiles?[i] ?? []) Console.Out.WriteLine(file);
+            }
             if (sheet is not null) Console.Out.WriteLine(sheet);
             Terminal.Error.Line(string.Create(CultureInfo.InvariantCulture, $"wrote {full.Count} {what} file(s) to {Path.GetDirectoryName(full[0])}")
                 + (sheet is null ? "" : $", and {Path.GetFileName(sheet)} showing them together"));

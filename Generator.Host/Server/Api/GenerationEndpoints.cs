@@ -36,9 +36,11 @@ public static class GenerationEndpoints
             TopP = body.TopP ?? GenerationLimits.DefaultTopP,
             Rng = body.Rng,
             Precision = host.Precision,
+            Attributes = body.Attributes is { } a ? new Dictionary<string, double>(a, StringComparer.Ordinal) : new Dictionary<string, double>(StringComparer.Ordinal),
         };
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
+        Validate(() => generator.Model.AttributeShift(options.Attributes));
         var seed = Prepare(host, generator, body.Seed, "seed", format);
         return await call.Execute(body.TimeoutMs, ct =>
             new MaterialWork<MaterialVariation>(call.RequestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
@@ -206,6 +208,6 @@ public static class GenerationEndpoints
     private static void Validate(Action check)
     {
         try { check(); }
-        catch (ArgumentOutOfRangeException e) { throw Problems.BadRequest(e); }
+        catch (ArgumentException e) { throw Problems.BadRequest(e); }
     }
 }
