@@ -71,6 +71,9 @@ public sealed class MelodyModality : IModality, IOutputPreview
     public IReadOnlyList<MaterialFormat> PreviewFormats => MelodyPreview.Formats;
 
     /// <inheritdoc />
+    public void CheckAvailable() => SoundfontSynth.CheckAvailable();
+
+    /// <inheritdoc />
     public IReadOnlyList<Material> Preview(Material? seed, Material output) => MelodyPreview.Render(seed, output);
 
     /// <summary>The manifest's <c>encoding</c> object.</summary>

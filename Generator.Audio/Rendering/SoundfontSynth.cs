@@ -21,6 +21,17 @@ public static class SoundfontSynth
     internal static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Throws <see cref="PreviewUnavailableException"/> (saying what is missing and how to install it) unless fluidsynth
+    /// and a soundfont are found: callers check before long work, so nothing is generated for previews that cannot be made.
+    /// </summary>
+    public static void CheckAvailable(SoundfontSynthOptions? options = null)
+    {
+        var o = options ?? new SoundfontSynthOptions();
+        o.Validate();
+        SynthTools.Locate(o, Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>
     /// The WAV bytes (16-bit stereo PCM at <see cref="SoundfontSynthOptions.SampleRate"/>) of <paramref name="midi"/>
     /// played through fluidsynth. The audio runs as long as the MIDI plus the last notes' release and reverb (a
     /// few seconds). It blocks while fluidsynth works: well under a second for a 64-bar melody.

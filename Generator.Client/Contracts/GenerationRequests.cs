@@ -32,6 +32,12 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Give up (HTTP 504) when the work has not started within this many milliseconds. Default: the host's limit.</summary>
         public int? TimeoutMs { get; set; }
+
+        /// <summary>
+        /// Also return each output's previews under its <c>previews</c> (melody models: a WAV rendering and a piano-roll
+        /// PNG). Absent: false. A host without a synthesiser answers 503 <c>preview-unavailable</c>.
+        /// </summary>
+        public bool? Preview { get; set; }
     }
 
     /// <summary>Body of <c>POST /v1/models/{id}/interpolations</c>.</summary>
@@ -60,6 +66,12 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Give up when the work has not started within this many milliseconds.</summary>
         public int? TimeoutMs { get; set; }
+
+        /// <summary>
+        /// Also return each output's previews under its <c>previews</c> (melody models: a WAV rendering and a piano-roll
+        /// PNG). Absent: false. A host without a synthesiser answers 503 <c>preview-unavailable</c>.
+        /// </summary>
+        public bool? Preview { get; set; }
     }
 
     /// <summary>Body of <c>POST /v1/models/{id}/samples</c>.</summary>
@@ -85,6 +97,12 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Give up when the work has not started within this many milliseconds.</summary>
         public int? TimeoutMs { get; set; }
+
+        /// <summary>
+        /// Also return each output's previews under its <c>previews</c> (melody models: a WAV rendering and a piano-roll
+        /// PNG). Absent: false. A host without a synthesiser answers 503 <c>preview-unavailable</c>.
+        /// </summary>
+        public bool? Preview { get; set; }
     }
 
     /// <summary>Answer to a generation request.</summary>

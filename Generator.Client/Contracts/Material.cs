@@ -23,6 +23,12 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Properties of an output, or reading hints for a seed (values are strings).</summary>
         public System.Collections.Generic.Dictionary<string, string>? Properties { get; set; }
 
+        /// <summary>
+        /// Outputs only, when the request asked for <c>preview</c>: the output in other forms (melodies: a WAV rendering
+        /// and a piano-roll PNG over the seed), each with its media type and base64 data.
+        /// </summary>
+        public System.Collections.Generic.List<Material>? Previews { get; set; }
+
         /// <summary>Material from the bytes of a MIDI file.</summary>
         public static Material FromMidi(byte[] midiFile) => new Material { MediaType = "audio/midi", Data = System.Convert.ToBase64String(midiFile) };
 

@@ -32,6 +32,9 @@ namespace VaeCreative.Client.Contracts
         /// <summary>429: the queue is full; retry after the Retry-After header's seconds.</summary>
         public const string Overloaded = Prefix + "overloaded";
 
+        /// <summary>503: previews were asked for and this host cannot make them (no synthesiser or soundfont installed).</summary>
+        public const string PreviewUnavailable = Prefix + "preview-unavailable";
+
         /// <summary>503: the host is shutting down.</summary>
         public const string Unavailable = Prefix + "unavailable";
 

@@ -10,6 +10,9 @@ public interface IOutputPreview
     /// <summary>What <see cref="Preview"/> makes, in order: one material of each format per output.</summary>
     IReadOnlyList<MaterialFormat> PreviewFormats { get; }
 
+    /// <summary>Throws a <see cref="MaterialException"/> saying what to install when previews cannot be made here (checked before any generation).</summary>
+    void CheckAvailable();
+
     /// <summary>
     /// The previews of <paramref name="output"/>, drawn against <paramref name="seed"/> when there is one (variations);
     /// a <see cref="MaterialException"/> when one cannot be made (a synthesiser missing: the message says what to install).

@@ -51,7 +51,10 @@ public sealed class OutputPlan
         var format = modality.Formats[0];
         IOutputPreview? preview = null;
         if (withPreviews)
+        {
             preview = modality as IOutputPreview ?? throw new CliException($"--preview: {modality.Name} models have no previews (their outputs are {format.MediaType} already).", 2);
+            preview.CheckAvailable();
+        }
         if (format.MediaType.StartsWith("text/", StringComparison.Ordinal))
         {
             if (output is not null)

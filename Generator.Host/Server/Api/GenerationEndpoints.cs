@@ -41,8 +41,8 @@ public static class GenerationEndpoints
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
         Validate(() => generator.Model.AttributeShift(options.Attributes));
-        var seed = Prepare(host, generator, body.Seed, "seed", format);
-        return await call.Execute(body.TimeoutMs, ct =>
+        var (seedMaterial, seed) = Prepare(host, generator, body.Seed, "seed", format);
+        return await call.Execute(body.TimeoutMs, body.Preview == true, seedMaterial, ct =>
             new MaterialWork<MaterialVariation>(call.RequestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
                 new MaterialVariation(seed, options), requests => generator.VaryMany(requests)));
     }
@@ -62,9 +62,9 @@ public static class GenerationEndpoints
         if (options.Steps < GenerationLimits.MinSteps) throw Problems.BadRequest($"steps must be at least {GenerationLimits.MinSteps}; got {options.Steps}.");
         CheckCount(options.Steps, host.Options.MaxCount, "steps");
         Validate(() => options.Validate());
-        var from = Prepare(host, generator, body.From, "from", format);
-        var to = Prepare(host, generator, body.To, "to", format);
-        return await call.Execute(body.TimeoutMs, ct =>
+        var (_, from) = Prepare(host, generator, body.From, "from", format);
+        var (_, to) = Prepare(host, generator, body.To, "to", format);
+        return await call.Execute(body.TimeoutMs, body.Preview == true, null, ct =>
             new MaterialWork<MaterialInterpolation>(call.RequestId, ct, Key("interpolate", host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
                 new MaterialInterpolation(from, to, options), requests => generator.InterpolateMany(requests)));
     }
@@ -84,7 +84,7 @@ public static class GenerationEndpoints
         };
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
-        return await call.Execute(body.TimeoutMs, ct =>
+        return await call.Execute(body.TimeoutMs, body.Preview == true, null, ct =>
             new MaterialWork<SampleOptions>(call.RequestId, ct, Key("sample", host, generator), options.Count, options, requests => generator.SampleMany(requests)));
     }
 
@@ -137,10 +137,19 @@ public static class GenerationEndpoints
             }
         }
 
-        /// <summary>Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer.</summary>
-        public async Task<GenerationResponse?> Execute<TRequest>(int? timeoutMs, Func<CancellationToken, MaterialWork<TRequest>> create)
+        /// <summary>
+        /// Queues the work, waits for it (or for the client to leave / the deadline), and shapes the answer; with
+        /// <paramref name="preview"/>, each output's previews (drawn against <paramref name="seed"/>) are made off the
+        /// model's thread and returned under it.
+        /// </summary>
+        public async Task<GenerationResponse?> Execute<TRequest>(int? timeoutMs, bool preview, Core.Modalities.Material? seed, Func<CancellationToken, MaterialWork<TRequest>> create)
         {
             if (timeoutMs is < 1 or > 600_000) throw Problems.BadRequest($"timeoutMs must be between 1 and 600000; got {timeoutMs}.");
+            var previewer = preview
+                ? Modality as IOutputPreview ?? throw Problems.BadRequest($"preview: {Modality.Name} models have no previews.")
+                : null;
+            try { previewer?.CheckAvailable(); }
+            catch (MaterialException e) { throw Problems.PreviewUnavailable(e.Message); }
             var timeout = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : host.Options.DefaultTimeout;
             using var deadline = new CancellationTokenSource(timeout);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
@@ -160,11 +169,22 @@ public static class GenerationEndpoints
                 if (context.RequestAborted.IsCancellationRequested) return null; // nobody to answer
                 throw Problems.DeadlineExceeded(timeout);
             }
+            var outputs = work.Result.Select(MaterialMapping.ToContract).ToList();
+            if (previewer is not null)
+            {
+                // A synthesiser run takes a fraction of a second per output: on the thread pool, never the model's thread.
+                var previews = await Task.Run(() =>
+                {
+                    try { return work.Result.Select(o => previewer.Preview(seed, o)).ToList(); }
+                    catch (MaterialException e) { throw Problems.PreviewUnavailable(e.Message); }
+                }, context.RequestAborted);
+                for (var i = 0; i < outputs.Count; i++) outputs[i].Previews = previews[i].Select(MaterialMapping.ToContract).ToList();
+            }
             return new GenerationResponse
             {
                 RequestId = RequestId,
                 Model = modelId,
-                Outputs = work.Result.Select(MaterialMapping.ToContract).ToList(),
+                Outputs = outputs,
                 BatchedRequests = batched,
                 ElapsedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
             };
@@ -183,7 +203,7 @@ public static class GenerationEndpoints
         return (generator, modality);
     }
 
-    private static PreparedSeed Prepare(ServerContext host, IMaterialGenerator generator, Client.Contracts.Material? material, string field, string defaultMediaType)
+    private static (Core.Modalities.Material Material, PreparedSeed Seed) Prepare(ServerContext host, IMaterialGenerator generator, Client.Contracts.Material? material, string field, string defaultMediaType)
     {
         var seed = MaterialMapping.FromContract(material, field, defaultMediaType);
         PreparedSeed prepared;
@@ -192,7 +212,7 @@ public static class GenerationEndpoints
         catch (MaterialException e) { throw Problems.BadSeed(e.Message); }
         if (prepared.Rows > host.Options.MaxSeedRows)
             throw Problems.LimitExceeded($"'{field}' is {prepared.Extent}; this host takes seeds of at most {host.Options.MaxSeedRows} model rows (serve --max-seed-rows; the CLI takes any length).");
-        return prepared;
+        return (seed, prepared);
     }
 
     /// <summary>Requests of one operation on one loaded model (directory and precision) can share a pass.</summary>

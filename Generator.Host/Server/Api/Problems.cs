@@ -78,6 +78,9 @@ public static class Problems
     /// <summary>409.</summary>
     public static ProblemException Conflict(string detail) => new(409, ProblemTypes.Conflict, "Conflict", detail);
 
+    /// <summary>503: the request asked for previews this host cannot make.</summary>
+    public static ProblemException PreviewUnavailable(string detail) => new(503, ProblemTypes.PreviewUnavailable, "Preview unavailable", detail);
+
     /// <summary>
     /// Writes <paramref name="problem"/> as the response (status, Retry-After, problem+json body); does nothing when the
     /// response has started or the client has left.

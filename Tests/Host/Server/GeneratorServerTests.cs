@@ -92,6 +92,42 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Fact]
+    public async Task Songs_keep_their_arrangement_steer_by_attribute_and_come_with_previews()
+    {
+        var song = TestSongs.Arrangement(1, 120, bars: 8, 3, 4);
+        var seed = Material.FromMidi(song);
+        seed.Properties = new Dictionary<string, string> { ["keepArrangement"] = "true", ["bars"] = "3-6" };
+        var response = await Host.Client.VaryAsync(Model, new VariationsRequest
+        {
+            Seed = seed, Count = 2, Preview = true, Attributes = new Dictionary<string, double> { ["register"] = 1.5 },
+        });
+        Assert.Equal(2, response.Outputs.Count);
+        foreach (var output in response.Outputs)
+        {
+            var after = TestSongs.Mido(output.MidiBytes());
+            Assert.Equal(4, after.Tracks.Count);
+            Assert.Equal(TestSongs.Mido(song).Tracks[2], after.Tracks[2]);
+            Assert.Equal(["audio/wav", "image/png"], output.Previews!.Select(p => p.MediaType));
+            var wav = Convert.FromBase64String(output.Previews![0].Data!);
+            Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
+            var png = Convert.FromBase64String(output.Previews[1].Data!);
+            Assert.Equal(0x89, png[0]);
+        }
+
+        var unknown = await Assert.ThrowsAsync<VaeCreativeException>(() => Host.Client.VaryAsync(Model, new VariationsRequest
+        {
+            Seed = Material.FromMidi(Seed), Attributes = new Dictionary<string, double> { ["loudness"] = 1 },
+        }));
+        Assert.Equal(ProblemTypes.BadRequest, unknown.ProblemType);
+        Assert.Equal("this model has no attribute 'loudness'; it has density, register, range, syncopation, stepwise, rests.", unknown.Problem!.Detail);
+        var text = await Assert.ThrowsAsync<VaeCreativeException>(() => Host.Client.VaryAsync(Model, new VariationsRequest
+        {
+            Seed = Material.FromMidi(Seed), Attributes = new Dictionary<string, double> { ["density"] = 12 },
+        }));
+        Assert.Equal(400, text.Status);
+    }
+
+    [Fact]
     public async Task Interpolations_and_samples_answer_with_midi()
     {
         var interpolation = await Host.Client.InterpolateAsync(Model, new InterpolationsRequest
