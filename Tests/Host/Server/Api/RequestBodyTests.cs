@@ -18,7 +18,7 @@ public class RequestBodyTests(SharedHost shared) : IClassFixture<SharedHost>
         { Variations, """{"count": "three"}""", "`count` must be a whole number" },
         { Variations, """{"similarity": "high"}""", "`similarity` must be a number or null; got \"high\"" },
         { Variations, """{"rng": 1.5}""", "`rng` must be a whole number" },
-        { Variations, """{"seed": 5}""", "`seed` must be an object with the fields mediaType, data, text, midi, properties or null; got 5" },
+        { Variations, """{"seed": 5}""", "`seed` must be an object with the fields mediaType, data, text, midi, properties, previews or null; got 5" },
         { Variations, """{"seed": {"midi": 5}}""", "`seed.midi` must be a string or null; got 5" },
         { Variations, """{"seed": {"midy": "AA=="}}""", "unknown field 'seed.midy'; the fields of 'seed' are mediaType, data, text, midi, properties" },
         { Variations, """{"seed": {"properties": {"track": 2}}}""", "`seed.properties.track` must be a string" },
@@ -39,7 +39,7 @@ public class RequestBodyTests(SharedHost shared) : IClassFixture<SharedHost>
         { Samples, """{"temperature": 1e999}""", "temperature must be between 0 and 10" },
         { Jobs, """{"steps": 123456789012345678901234567890}""", "`steps` must be a whole number" },
         // not a JSON object
-        { Variations, "[]", "the body must be a JSON object with the fields seed, count, similarity, temperature, topP, rng, requestId, timeoutMs; got an array" },
+        { Variations, "[]", "the body must be a JSON object with the fields seed, count, similarity, attributes, temperature, topP, rng, requestId, timeoutMs, preview; got an array" },
         { Interpolations, "\"hello\"", "the body must be a JSON object with the fields from, to, steps" },
         { Samples, "null", "the body must be a JSON object" },
         { Jobs, "42", "the body must be a JSON object with the fields data, modelId" },
