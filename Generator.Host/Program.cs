@@ -49,6 +49,7 @@ public static class Program
             EvalCommand.Create(services),
             AttributesCommand.Create(services),
             CurvesCommand.Create(services),
+            SurveyCommand.Create(services),
             ServeCommand.Create(),
         };
     }

@@ -11,6 +11,7 @@ public sealed class MidiReadException : MaterialException
     {
         Path = path;
         Failure = failure;
+        Kind = failure.ToString();
         Reason = reason;
     }
 

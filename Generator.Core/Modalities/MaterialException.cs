@@ -15,4 +15,10 @@ public class MaterialException : Exception
 
     /// <summary>True when the material is over a size limit (the host answers <c>limit-exceeded</c>).</summary>
     public bool OverLimit { get; }
+
+    /// <summary>
+    /// A short machine-readable kind of refusal (e.g. <c>NoMelody</c>, <c>Damaged</c>), so tallies such as
+    /// <c>vaecreative survey</c> can group refusals without knowing the modality's types; null where a modality gives none.
+    /// </summary>
+    public string? Kind { get; protected init; }
 }
