@@ -23,7 +23,7 @@ public sealed class MelodyModality : IModality, IOutputPreview
     public const string TrackProperty = "track";
 
     /// <summary>The <c>--bars</c> property: vary only these bars (<see cref="BarRange"/>), keep the rest.</summary>
-    public const string BarsProperty = "bars";
+    public const string BarsProperty = "barRange";
 
     /// <summary>The <c>--keep-arrangement</c> property: output the seed file with only its melody replaced.</summary>
     public const string KeepArrangementProperty = "keepArrangement";

@@ -97,6 +97,18 @@ public sealed class MelodyGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void An_output_fed_back_with_its_properties_is_varied_whole()
+    {
+        var file = TestSongs.Arrangement(1, 96, bars: 12);
+        var seed = Generator.Prepare(Material.FromBytes(MediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" }), "song.mid");
+        var output = Generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 1 })])[0][0];
+        Assert.Equal("12", output.Properties["bars"]); // a count, not a range to vary
+        var again = (MelodySeed)Generator.Prepare(output, "output");
+        Assert.Equal(seed.Rows, again.Rows);
+        Assert.Null(again.Bars);
+    }
+
+    [Fact]
     public void A_bad_range_or_flag_names_the_seed()
     {
         var file = TestSongs.Arrangement(1, 96, bars: 4);

@@ -96,7 +96,7 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
     {
         var song = TestSongs.Arrangement(1, 120, bars: 8, 3, 4);
         var seed = Material.FromMidi(song);
-        seed.Properties = new Dictionary<string, string> { ["keepArrangement"] = "true", ["bars"] = "3-6" };
+        seed.Properties = new Dictionary<string, string> { ["keepArrangement"] = "true", ["barRange"] = "3-6" };
         var response = await Host.Client.VaryAsync(Model, new VariationsRequest
         {
             Seed = seed, Count = 2, Preview = true, Attributes = new Dictionary<string, double> { ["register"] = 1.5 },
