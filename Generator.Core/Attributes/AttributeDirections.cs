@@ -9,10 +9,10 @@ using static TorchSharp.torch;
 namespace VaeCreative.Core.Attributes;
 
 /// <summary>
-/// Attribute vectors (MusicVAE, Roberts et al. 2018, §5.4): for each attribute, the mean latent code of training rows
-/// in its top quarter minus that of its bottom quarter. Adding a multiple of one to a seed's code moves the decoded
-/// material along that attribute (busier, higher, more leaps) while keeping the rest of the seed. Stored beside the
-/// model as <see cref="FileName"/>. Immutable.
+/// Attribute vectors: directions in latent space along which decoded material gets busier, higher, more leaping.
+/// Adding a multiple of one to a seed's code moves the output along that attribute while keeping the rest of the seed.
+/// Computed from training rows by <see cref="AttributeMethod"/>; stored beside the model as <see cref="FileName"/>.
+/// Immutable.
 /// </summary>
 public sealed class AttributeDirections
 {
@@ -23,8 +23,9 @@ public sealed class AttributeDirections
     public const double MaxStrength = 8;
 
     /// <summary>Wraps computed or loaded directions; every vector must have <paramref name="latentSize"/> entries.</summary>
-    public AttributeDirections(int latentSize, IReadOnlyList<AttributeDirection> directions)
+    public AttributeDirections(int latentSize, IReadOnlyList<AttributeDirection> directions, AttributeMethod method = AttributeMethod.Regression)
     {
+        Method = method;
         if (latentSize < 1) throw new ArgumentOutOfRangeException(nameof(latentSize), latentSize, "latent size must be at least 1.");
         foreach (var d in directions)
             if (d.Vector.Length != latentSize)
@@ -35,6 +36,9 @@ public sealed class AttributeDirections
 
     /// <summary>The model's latent size.</summary>
     public int LatentSize { get; }
+
+    /// <summary>How the vectors were computed.</summary>
+    public AttributeMethod Method { get; }
 
     /// <summary>The directions, one per attribute.</summary>
     public IReadOnlyList<AttributeDirection> Directions { get; }
@@ -80,11 +84,11 @@ public sealed class AttributeDirections
 
     /// <summary>
     /// Computes the directions on (up to <paramref name="maxExamples"/> of) <paramref name="data"/>: encodes every row to
-    /// its posterior mean, measures it, and for each attribute averages the codes of the rows ranked in its top and
-    /// bottom quarters (ties broken by row order, so the split is deterministic). Rows without a value are left out.
+    /// its posterior mean, measures it, and derives one vector per attribute by <paramref name="method"/>. Each vector
+    /// spans the attribute's bottom-quarter mean to its top-quarter mean, so strength 1 asks for that much change.
     /// </summary>
     public static AttributeDirections Compute(VariationEngine engine, ITrainingData data, IAttributeMeasures measures, int maxExamples = 50_000,
-        Action<string>? log = null, int batchSize = 512)
+        Action<string>? log = null, int batchSize = 512, AttributeMethod method = AttributeMethod.Regression)
     {
         var rows = Math.Min(data.Count, maxExamples);
         if (rows < 8) throw new TrainingDataException($"attribute directions need at least 8 examples; the data has {rows}.");
@@ -107,8 +111,19 @@ public sealed class AttributeDirections
             }
             log?.Invoke($"attributes: encoded {start + indices.Length}/{rows} examples");
         }
+        return FromCodes(codes, values, attributes, method);
+    }
+
+    /// <summary>
+    /// The directions from rows already encoded (<paramref name="codes"/>, [rows][latent]) and measured
+    /// (<paramref name="values"/>, [rows][attributes], NaN where undefined); see <see cref="Compute"/>.
+    /// </summary>
+    public static AttributeDirections FromCodes(float[][] codes, double[][] values, IReadOnlyList<LatentAttribute> attributes, AttributeMethod method = AttributeMethod.Regression)
+    {
+        var rows = codes.Length;
+        if (rows < 8 || values.Length != rows) throw new TrainingDataException($"attribute directions need at least 8 encoded and measured examples; got {rows}.");
         var latent = codes[0].Length;
-        var directions = new List<AttributeDirection>();
+        var stats = new List<(double Low, double High, double Mean, double StdDev, int Examples, float[] Quartile)>();
         for (var a = 0; a < attributes.Count; a++)
         {
             var measuredRows = Enumerable.Range(0, rows).Where(r => !double.IsNaN(values[r][a])).OrderBy(r => values[r][a]).ThenBy(r => r).ToList();
@@ -122,9 +137,72 @@ public sealed class AttributeDirections
             var all = measuredRows.Select(r => values[r][a]).ToList();
             var mean = all.Average();
             var sd = Math.Sqrt(all.Sum(v => (v - mean) * (v - mean)) / all.Count);
-            directions.Add(new AttributeDirection(attributes[a], vector, low.Average(r => values[r][a]), high.Average(r => values[r][a]), mean, sd, all.Count));
+            stats.Add((low.Average(r => values[r][a]), high.Average(r => values[r][a]), mean, sd, all.Count, vector));
         }
-        return new AttributeDirections(latent, directions);
+        var vectors = method == AttributeMethod.Quartiles ? stats.Select(x => x.Quartile).ToList() : Regression(codes, values, stats.Select(x => (x.Mean, x.StdDev, x.High - x.Low)).ToList());
+        return new AttributeDirections(latent, attributes.Select((a, i) =>
+            new AttributeDirection(a, vectors[i], stats[i].Low, stats[i].High, stats[i].Mean, stats[i].StdDev, stats[i].Examples)).ToList(), method);
+    }
+
+    /// <summary>
+    /// The least-squares fit z ≈ c + Σ_k b_k · (a_k − mean_k) / sd_k over all rows (a missing value counts as the mean):
+    /// b_k is how the code moves with attribute k while the others stay put, which separates attributes that go
+    /// together in the data (busier melodies are also more syncopated). Scaled to the bottom-to-top-quarter span.
+    /// </summary>
+    private static List<float[]> Regression(float[][] codes, double[][] values, IReadOnlyList<(double Mean, double StdDev, double Span)> stats)
+    {
+        var k = stats.Count;
+        var n = k + 1; // attributes and the intercept
+        var xtx = new double[n, n];
+        var xtz = new double[n, codes[0].Length];
+        var x = new double[n];
+        for (var r = 0; r < codes.Length; r++)
+        {
+            for (var a = 0; a < k; a++)
+                x[a] = double.IsNaN(values[r][a]) || stats[a].StdDev == 0 ? 0 : (values[r][a] - stats[a].Mean) / stats[a].StdDev;
+            x[k] = 1;
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++) xtx[i, j] += x[i] * x[j];
+                for (var j = 0; j < codes[r].Length; j++) xtz[i, j] += x[i] * codes[r][j];
+            }
+        }
+        var b = Solve(xtx, xtz);
+        return Enumerable.Range(0, k).Select(a =>
+        {
+            var scale = stats[a].StdDev == 0 ? 0 : stats[a].Span / stats[a].StdDev;
+            return Enumerable.Range(0, codes[0].Length).Select(j => (float)(b[a, j] * scale)).ToArray();
+        }).ToList();
+    }
+
+    /// <summary>Solves A·X = B (A small and symmetric positive definite here) by Gaussian elimination with partial pivoting.</summary>
+    private static double[,] Solve(double[,] a, double[,] b)
+    {
+        var n = a.GetLength(0);
+        var m = b.GetLength(1);
+        a = (double[,])a.Clone();
+        b = (double[,])b.Clone();
+        for (var col = 0; col < n; col++)
+        {
+            var pivot = Enumerable.Range(col, n - col).MaxBy(r => Math.Abs(a[r, col]));
+            if (Math.Abs(a[pivot, col]) < 1e-12) throw new TrainingDataException("the attributes are linearly dependent on these examples; attribute vectors cannot separate them.");
+            if (pivot != col)
+            {
+                for (var j = 0; j < n; j++) (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
+                for (var j = 0; j < m; j++) (b[col, j], b[pivot, j]) = (b[pivot, j], b[col, j]);
+            }
+            for (var r = 0; r < n; r++)
+            {
+                if (r == col) continue;
+                var f = a[r, col] / a[col, col];
+                if (f == 0) continue;
+                for (var j = col; j < n; j++) a[r, j] -= f * a[col, j];
+                for (var j = 0; j < m; j++) b[r, j] -= f * b[col, j];
+            }
+        }
+        for (var r = 0; r < n; r++)
+            for (var j = 0; j < m; j++) b[r, j] /= a[r, r];
+        return b;
     }
 
     /// <summary>The directions stored in <paramref name="modelDirectory"/>, or null when it has none; a <see cref="ModelLoadException"/> when the file is damaged.</summary>
@@ -136,12 +214,13 @@ public sealed class AttributeDirections
         {
             var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             var latent = root["latentSize"]!.GetValue<int>();
+            var method = root["method"]?.GetValue<string>() == "quartiles" ? AttributeMethod.Quartiles : AttributeMethod.Regression;
             var directions = root["attributes"]!.AsArray().Select(n => new AttributeDirection(
                 new LatentAttribute(n!["name"]!.GetValue<string>(), n["description"]?.GetValue<string>() ?? ""),
                 n["vector"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(),
                 n["low"]!.GetValue<double>(), n["high"]!.GetValue<double>(), n["mean"]!.GetValue<double>(), n["stdDev"]!.GetValue<double>(),
                 n["examples"]!.GetValue<int>())).ToList();
-            return new AttributeDirections(latent, directions);
+            return new AttributeDirections(latent, directions, method);
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -155,7 +234,7 @@ public sealed class AttributeDirections
         var root = new JsonObject
         {
             ["latentSize"] = LatentSize,
-            ["method"] = "mean posterior mean of the top quarter minus that of the bottom quarter (MusicVAE attribute vectors)",
+            ["method"] = Method == AttributeMethod.Quartiles ? "quartiles" : "regression",
             ["attributes"] = new JsonArray(Directions.Select(d => (JsonNode)new JsonObject
             {
                 ["name"] = d.Attribute.Name,

@@ -83,6 +83,9 @@ public sealed record AttributeEvaluationResult(IReadOnlyList<string> Attributes,
     /// <summary>Whether the intended attribute swings more than any other (in absolute standard deviations).</summary>
     public bool MovesMost(int a) => Enumerable.Range(0, Attributes.Count).Where(b => b != a).All(b => Math.Abs(Swing(a, b)) < Math.Abs(Swing(a, a)));
 
+    /// <summary>"+1.23", "-0.40", "0.00": rounded first, so a tiny negative is not printed as "-0.00".</summary>
+    private static string Signed(double value) => Math.Round(value, 2).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
+
     /// <summary>The table README shows: per attribute, its own change at each strength, the largest other swing, and the two checks.</summary>
     public string ToMarkdown()
     {
@@ -94,7 +97,7 @@ public sealed record AttributeEvaluationResult(IReadOnlyList<string> Attributes,
         {
             var others = Enumerable.Range(0, Attributes.Count).Where(b => b != a).OrderByDescending(b => Math.Abs(Swing(a, b))).First();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {Attributes[a]} | {string.Join(" | ", Enumerable.Range(0, Strengths.Count).Select(k => Changes[a][k][a].ToString("+0.00;-0.00", CultureInfo.InvariantCulture)))} | {Attributes[others]} {Swing(a, others):+0.00;-0.00} (own {Swing(a, a):+0.00;-0.00}) | {(Monotonic(a) ? "yes" : "no")} | {(MovesMost(a) ? "yes" : "no")} |"));
+                $"| {Attributes[a]} | {string.Join(" | ", Enumerable.Range(0, Strengths.Count).Select(k => Signed(Changes[a][k][a])))} | {Attributes[others]} {Signed(Swing(a, others))} (own {Signed(Swing(a, a))}) | {(Monotonic(a) ? "yes" : "no")} | {(MovesMost(a) ? "yes" : "no")} |"));
         }
         return text.ToString();
     }

@@ -29,9 +29,15 @@ public static class AttributesCommand
         var examples = new Option<int>("--examples") { Description = "Training examples the vectors are computed from (1–1,000,000).", DefaultValueFactory = _ => 50_000 };
         var heldOut = new Option<int>("--held-out") { Description = "Held-out examples the table is measured on (0 skips it; up to 100,000).", DefaultValueFactory = _ => 1000 };
         var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
+        var method = new Option<string>("--method")
+        {
+            Description = "regression (default: each attribute's vector holds the others still) or quartiles (MusicVAE's: top-quarter mean code minus bottom-quarter mean code).",
+            DefaultValueFactory = _ => "regression",
+        };
+        method.AcceptOnlyFromAmong("regression", "quartiles");
         var command = new Command("attributes",
             $"Compute a model's attribute vectors ({AttributeDirections.FileName}: note density, register, … for melodies) from its training data, and measure on held-out data how far each moves its attribute and the others ({EvaluationFile}).")
-            { data, model, fraction, examples, heldOut, json };
+            { data, model, fraction, examples, heldOut, method, json };
         command.SetAction(p =>
         {
             if (p.GetValue(examples) is < 8 or > 1_000_000) throw new CliException("--examples must be between 8 and 1000000.", 2);
@@ -49,13 +55,15 @@ public static class AttributesCommand
             catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or TrainingDataException) { throw new CliException(e.Message); }
             var (train, validation) = recipe.Encode(loaded, corpus);
             var terminal = Terminal.Error;
-            var directions = AttributeDirections.Compute(loaded.Engine, train, measures, p.GetValue(examples), terminal.Line);
+            var directions = AttributeDirections.Compute(loaded.Engine, train, measures, p.GetValue(examples), terminal.Line,
+                method: p.GetValue(method) == "quartiles" ? AttributeMethod.Quartiles : AttributeMethod.Regression);
             directions.Save(loaded.Directory);
             terminal.Line($"wrote {Path.Combine(loaded.Directory, AttributeDirections.FileName)} ({directions.Names}; from {directions.Directions[0].Examples:N0} {recipe.ExampleNoun})");
             var output = new JsonObject
             {
                 ["model"] = loaded.Directory,
                 ["data"] = Path.GetFullPath(folder),
+                ["method"] = p.GetValue(method),
                 ["attributes"] = new JsonArray(directions.Directions.Select(d => (JsonNode)new JsonObject
                 {
                     ["name"] = d.Attribute.Name,

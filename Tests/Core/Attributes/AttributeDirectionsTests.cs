@@ -41,4 +41,27 @@ public class AttributeDirectionsTests
         Assert.Contains("recompute it with vaecreative attributes", e.Message);
         Assert.Null(AttributeDirections.Load(Path.Combine(dir.Path, "nowhere")));
     }
+
+    [Fact]
+    public void Regression_separates_attributes_that_go_together_where_quartiles_do_not()
+    {
+        // Two attributes: "busy" is latent 0; "offbeat" is latent 1 plus most of "busy" (they go together in the data).
+        var random = new Random(3);
+        var codes = new float[4000][];
+        var values = new double[4000][];
+        for (var r = 0; r < codes.Length; r++)
+        {
+            var (a, b) = (random.NextDouble() * 2 - 1, random.NextDouble() * 2 - 1);
+            codes[r] = [(float)a, (float)b, (float)(random.NextDouble() - 0.5)];
+            values[r] = [a, 0.8 * a + 0.5 * b];
+        }
+        LatentAttribute[] attributes = [new("busy", ""), new("offbeat", "")];
+        var quartiles = AttributeDirections.FromCodes(codes, values, attributes, AttributeMethod.Quartiles).Directions[1].Vector;
+        var regression = AttributeDirections.FromCodes(codes, values, attributes).Directions[1].Vector;
+        // The quartile vector for "offbeat" drags "busy" (latent 0) along; the regression vector holds it still.
+        Assert.True(quartiles[0] > 0.5, $"quartiles: {string.Join(", ", quartiles)}");
+        Assert.True(Math.Abs(regression[0]) < 0.05, $"regression: {string.Join(", ", regression)}");
+        Assert.True(regression[1] > 0.5, $"regression: {string.Join(", ", regression)}");
+        Assert.True(Math.Abs(regression[2]) < 0.05);
+    }
 }
