@@ -37,7 +37,7 @@ public sealed class MelodySeed : PreparedSeed
     /// <summary>Where the windows lie.</summary>
     public IReadOnlyList<WindowSpan> Spans { get; }
 
-    /// <summary>The model windows (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan})"/>).</summary>
+    /// <summary>The model windows (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool)"/>).</summary>
     public int[][] Windows { get; }
 
     /// <summary>The seed's file and melody line, when outputs keep the arrangement; null for bare melodies.</summary>

@@ -31,7 +31,7 @@ public static class Program
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
                                     "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz,\n" +
                                     "        text-export, text-equivalence, text-train, text-latency, image-examples,\n" +
-                                    "        image-export, image-train, image-latency");
+                                    "        image-export, image-train, image-latency, metre-windows");
             return 2;
         }
         var phase = args[0];
@@ -63,6 +63,7 @@ public static class Program
             "image-export" => ImageBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--model"), Arg(args, "--data")),
             "image-train" => ImageBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "128"), quick),
             "image-latency" => ImageBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
+            "metre-windows" => MetreWindows.Run(repo, Arg(args, "--data")),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));
