@@ -97,6 +97,32 @@ public sealed class MelodyGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void An_interpolation_keeps_the_start_files_arrangement()
+    {
+        var from = TestSongs.Arrangement(1, 120, bars: 8, 3, 4, seed: 1);
+        var to = TestSongs.Arrangement(1, 96, bars: 6, 3, 4, seed: 2);
+        var keep = new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" };
+        var outputs = Generator.InterpolateMany([new MaterialInterpolation(
+            Generator.Prepare(Material.FromBytes(MediaTypes.Midi, from, keep), "from.mid"),
+            Generator.Prepare(Material.FromBytes(MediaTypes.Midi, to), "to.mid"),
+            new InterpolateOptions { Steps = 3 })])[0];
+        Assert.Equal(3, outputs.Count);
+        var before = TestSongs.Mido(from);
+        foreach (var output in outputs)
+        {
+            var after = TestSongs.Mido(output.Data!);
+            Assert.Equal(120, after.TicksPerBeat);
+            Assert.Equal(before.Tracks[0], after.Tracks[0]);
+            Assert.Equal(before.Tracks[2], after.Tracks[2]);
+            Assert.Equal(before.Tracks[3], after.Tracks[3]);
+        }
+        // Each point's melody, read back from the kept arrangement, is the interpolation's (6 bars: the shorter end's length).
+        var melodies = Generator.Interpolate(MidiMelodyReader.Read(from, "from"), MidiMelodyReader.Read(to, "to"), new InterpolateOptions { Steps = 3 });
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(melodies[i].Tokens, MidiMelodyReader.Read(outputs[i].Data!, "point").Tokens.Take(6 * 12));
+    }
+
+    [Fact]
     public void An_output_fed_back_with_its_properties_is_varied_whole()
     {
         var file = TestSongs.Arrangement(1, 96, bars: 12);
