@@ -35,25 +35,10 @@ public static class Cli
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>Checks files with python3-mido, an independent MIDI parser; returns null when it is not installed.</summary>
-    public static string? MidoCheck(IEnumerable<string> paths)
-    {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) return null;
-        var probe = Process.Start(new ProcessStartInfo(python, "-c \"import mido\"") { RedirectStandardError = true, UseShellExecute = false })!;
-        probe.WaitForExit();
-        if (probe.ExitCode != 0) return null;
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("import sys, mido\nfor p in sys.argv[1:]:\n    m = mido.MidiFile(p)\n    n = sum(1 for t in m.tracks for msg in t if msg.type == 'note_on' and msg.velocity > 0)\n    print(p, m.type, len(m.tracks), n)\n");
-        foreach (var p in paths) start.ArgumentList.Add(p);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "mido could not parse the files: " + error);
-        return output;
-    }
+    /// <summary>Checks files with python3-mido, an independent MIDI parser (scripts/setup.sh --test-tools installs it): one line per file.</summary>
+    public static string? MidoCheck(IEnumerable<string> paths) =>
+        Python.Run("import sys, mido\nfor p in sys.argv[1:]:\n    m = mido.MidiFile(p)\n    n = sum(1 for t in m.tracks for msg in t if msg.type == 'note_on' and msg.velocity > 0)\n    print(p, m.type, len(m.tracks), n)\n",
+            paths.ToArray());
 
     /// <summary>Whether CI should insist on the independent parser.</summary>
     public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace VaeCreative.Tests.Support;
@@ -125,15 +124,7 @@ public static class TestSongs
                     tracks.append(out)
                 print(json.dumps({'type': m.type, 'tpb': m.ticks_per_beat, 'tracks': tracks}))
                 """;
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(path);
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, "python3-mido could not read the file: " + error);
+            var output = Python.Run(script, path);
             using var json = JsonDocument.Parse(output);
             var root = json.RootElement;
             var parsed = root.GetProperty("tracks").EnumerateArray()
