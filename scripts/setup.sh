@@ -8,7 +8,8 @@
 # upgraded from it) and install libstdc++6 from it.
 #
 # Text training runs sentencepiece's spm_train (Debian package `sentencepiece`): installed when missing.
-# --test-tools adds python3-mido and python3-pil (the independent MIDI and PNG readers the tests check outputs with);
+# --test-tools adds python3-mido and python3-pil (the independent MIDI and PNG readers the tests check outputs with)
+# and mma (which renders the drums model's training grooves; a test renders a tiny one);
 # --fortunes adds Debian's `fortunes` (the text the bundled text model is trained on); --images adds
 # `dataset-fashion-mnist` and `crawl-tiles-data` (the image models' training data, issue 10); --preview adds
 # `fluidsynth` and `timgm6mb-soundfont` (a 6 MB General MIDI soundfont) for WAV previews of melodies, without
@@ -57,6 +58,7 @@ install_packages() {
   command -v spm_train >/dev/null 2>&1 || missing+=(sentencepiece)
   if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then missing+=(python3-mido); fi
   if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import PIL' >/dev/null 2>&1; then missing+=(python3-pil); fi
+  if [[ $test_tools == 1 ]] && ! command -v mma >/dev/null 2>&1; then missing+=(mma); fi
   if [[ $fortunes == 1 && ! -f /usr/share/games/fortunes/fortunes ]]; then missing+=(fortunes); fi
   if [[ $images == 1 && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then missing+=(dataset-fashion-mnist); fi
   if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi

@@ -34,13 +34,6 @@ public sealed record MelodySampleRequest(SampleOptions Options, double TempoQpm 
 /// </summary>
 public sealed class MelodyGenerator : IMaterialGenerator
 {
-    /// <summary>
-    /// Windows of one seed decoded per model pass. Long songs go through in passes of this many windows (32 bars of
-    /// 4/4), which bounds memory and lets callers show progress; each pass's noise comes from the request's rng and the
-    /// pass number alone, so a song's variations do not depend on what it was batched with.
-    /// </summary>
-    public const int WindowsPerPass = 16;
-
     /// <summary>Wraps <paramref name="model"/> (a melody model: see <see cref="MelodyModality.CheckCompatible"/>).</summary>
     public MelodyGenerator(LoadedModel model)
     {
@@ -138,51 +131,15 @@ public sealed class MelodyGenerator : IMaterialGenerator
         // Copies are judged on the whole melodies (two outputs can differ only in the padding cut away).
         return DistinctDraws.Draw(requests.Select(r => r.Options.Count).ToArray(), requests.Select(r => Key(r.Seed.Melody.Tokens)).ToArray(), (counts, attempt) =>
         {
-            var windows = Passes(requests.Select((r, i) => (r.Seed.Windows, counts[i])).ToList(), (i, pass, chunk) =>
+            var windows = WindowPasses.Run(requests.Select((r, i) => (r.Seed.Windows, counts[i])).ToList(), (i, pass, chunk) =>
                 new VariationRequest(chunk, counts[i], requests[i].Options.Similarity, requests[i].Options.Temperature,
-                    PassRng(DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), pass), requests[i].Options.TopP, shifts[i]),
+                    WindowPasses.Rng(DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), pass), requests[i].Options.TopP, shifts[i]),
                 batch => Engine.VaryBatch(batch.Cast<VariationRequest>().ToArray(), rejectCopies: false),
                 attempt == 0 ? progress : null, total);
             return requests.Select((r, i) => windows[i]
                 .Select(w => r.Seed.Splice(MelodyWindows.Stitch(w, r.Seed.Spans))).ToList()).ToArray();
         }, m => Key(m.Tokens));
     }
-
-    /// <summary>
-    /// Runs seeds' windows through the model in passes of <see cref="WindowsPerPass"/> windows per seed (all seeds that
-    /// still have windows share a pass). <paramref name="request"/> makes seed i's engine request for pass p from its
-    /// windows there; <paramref name="run"/> runs one pass's requests in one batch and returns [outputs × windows, steps]
-    /// tensors. Returns, per seed, <c>outputs</c> lists of its windows' tokens.
-    /// </summary>
-    private static List<int[][]>[] Passes<TRequest>(IReadOnlyList<(int[][] Windows, int Outputs)> seeds, Func<int, int, Tensor, TRequest> request,
-        Func<IReadOnlyList<TRequest>, Tensor[]> run, IProgress<double>? progress, long totalRows)
-    {
-        var results = seeds.Select(s => Enumerable.Range(0, s.Outputs).Select(_ => new int[s.Windows.Length][]).ToList()).ToArray();
-        var passes = seeds.Where(s => s.Outputs > 0).Select(s => (s.Windows.Length + WindowsPerPass - 1) / WindowsPerPass).DefaultIfEmpty(0).Max();
-        long done = 0;
-        for (var pass = 0; pass < passes; pass++)
-        {
-            using var inner = NewDisposeScope();
-            var active = Enumerable.Range(0, seeds.Count).Where(i => seeds[i].Outputs > 0 && seeds[i].Windows.Length > pass * WindowsPerPass).ToArray();
-            var starts = active.Select(i => pass * WindowsPerPass).ToArray();
-            var lengths = active.Select(i => Math.Min(WindowsPerPass, seeds[i].Windows.Length - pass * WindowsPerPass)).ToArray();
-            var batch = active.Select((i, k) => request(i, pass, ToTensor(seeds[i].Windows.Skip(starts[k]).Take(lengths[k]).ToArray()))).ToList();
-            var outputs = run(batch);
-            for (var k = 0; k < active.Length; k++)
-            {
-                var i = active[k];
-                var split = Split(outputs[k], lengths[k], seeds[i].Outputs);
-                for (var o = 0; o < seeds[i].Outputs; o++)
-                    Array.Copy(split[o], 0, results[i][o], starts[k], lengths[k]);
-                done += (long)lengths[k] * seeds[i].Outputs;
-            }
-            progress?.Report(totalRows == 0 ? 1 : Math.Min(1, (double)done / totalRows));
-        }
-        return results;
-    }
-
-    /// <summary>The rng of pass <paramref name="pass"/>: the request's own for the first (so short seeds vary as they always did), derived for later ones.</summary>
-    private static long PassRng(long rng, int pass) => pass == 0 ? rng : StableSeed.Derive(rng, 0x6D656C6F /* "melo" */, pass);
 
     private static string Key(IReadOnlyList<int> tokens) => string.Join(',', tokens);
 
@@ -194,7 +151,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
     public IReadOnlyList<Melody> Interpolate(Melody from, Melody to, InterpolateOptions options) =>
         InterpolateMany([new MelodyInterpolationRequest(from, to, options)])[0];
 
-    /// <summary>Interpolations for several requests, passes of <see cref="WindowsPerPass"/> windows at a time (see <see cref="VaryMany(IReadOnlyList{MelodyVariationRequest}, IProgress{double})"/>).</summary>
+    /// <summary>Interpolations for several requests, passes of <see cref="WindowPasses.WindowsPerPass"/> windows at a time (see <see cref="VaryMany(IReadOnlyList{MelodyVariationRequest}, IProgress{double})"/>).</summary>
     public IReadOnlyList<IReadOnlyList<Melody>> InterpolateMany(IReadOnlyList<MelodyInterpolationRequest> requests, IProgress<double>? progress = null)
     {
         if (requests.Count == 0) return [];
@@ -215,12 +172,12 @@ public sealed class MelodyGenerator : IMaterialGenerator
             return (From: from, Spans: spans, A: MelodyWindows.Chunks(from, spans), B: MelodyWindows.Chunks(to, spans));
         }).ToArray();
         var total = requests.Select((r, i) => (long)ends[i].A.Length * r.Options.Steps).Sum();
-        var windows = Passes(ends.Select((e, i) => (e.A, requests[i].Options.Steps)).ToList(), (i, pass, chunk) =>
+        var windows = WindowPasses.Run(ends.Select((e, i) => (e.A, requests[i].Options.Steps)).ToList(), (i, pass, chunk) =>
             {
-                var start = pass * WindowsPerPass;
-                var b = ToTensor(ends[i].B.Skip(start).Take((int)chunk.shape[0]).ToArray());
+                var start = pass * WindowPasses.WindowsPerPass;
+                var b = WindowPasses.ToTensor(ends[i].B.Skip(start).Take((int)chunk.shape[0]).ToArray());
                 var r = requests[i].Options;
-                return new InterpolationRequest(chunk, b, r.Steps, r.Temperature, PassRng(r.Rng, pass), r.TopP);
+                return new InterpolationRequest(chunk, b, r.Steps, r.Temperature, WindowPasses.Rng(r.Rng, pass), r.TopP);
             },
             batch => Engine.InterpolateBatch(batch.ToArray()), progress, total);
         return requests.Select((r, i) => (IReadOnlyList<Melody>)windows[i]
@@ -242,7 +199,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
         }
         using var scope = NewDisposeScope();
         var outputs = Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Options.Count, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
-        return requests.Select((r, i) => (IReadOnlyList<Melody>)Split(outputs[i], 1, r.Options.Count).Select(w => new Melody(w[0], r.TempoQpm)).ToList()).ToList();
+        return requests.Select((r, i) => (IReadOnlyList<Melody>)WindowPasses.Split(outputs[i], 1, r.Options.Count).Select(w => new Melody(w[0], r.TempoQpm)).ToList()).ToList();
     }
 
     /// <summary>A melody as output material: MIDI bytes with its note count and length in bars.</summary>
@@ -290,33 +247,5 @@ public sealed class MelodyGenerator : IMaterialGenerator
     private static void CheckSeed(Melody seed)
     {
         if (seed.NoteCount == 0) throw new MaterialException("the seed melody has no notes.");
-    }
-
-    private static Tensor ToTensor(IReadOnlyList<int[]> chunks)
-    {
-        var w = MelodyEncoding.WindowSteps;
-        var data = new long[chunks.Count * w];
-        for (var c = 0; c < chunks.Count; c++)
-            for (var t = 0; t < w; t++) data[c * w + t] = chunks[c][t];
-        return tensor(data, new long[] { chunks.Count, w });
-    }
-
-    /// <summary>Splits [groups × chunks, steps] token output into groups of windows.</summary>
-    private static List<int[][]> Split(Tensor output, int chunks, int groups)
-    {
-        var flat = output.to(ScalarType.Int64).data<long>().ToArray();
-        var w = (int)output.shape[1];
-        var result = new List<int[][]>(groups);
-        for (var g = 0; g < groups; g++)
-        {
-            var windows = new int[chunks][];
-            for (var c = 0; c < chunks; c++)
-            {
-                windows[c] = new int[w];
-                for (var t = 0; t < w; t++) windows[c][t] = (int)flat[((g * chunks) + c) * w + t];
-            }
-            result.Add(windows);
-        }
-        return result;
     }
 }

@@ -26,15 +26,21 @@ public static class MelodyWindows
     /// steps are kept from the model's output, so every window starts on a bar line. <paramref name="from"/> should be a
     /// bar start; the spans start there whatever it is.
     /// </summary>
-    public static IReadOnlyList<WindowSpan> Spans(Melody melody, int from = 0, int? to = null)
+    public static IReadOnlyList<WindowSpan> Spans(Melody melody, int from = 0, int? to = null) => Spans(melody.Metre, melody.Steps, from, to);
+
+    /// <summary>
+    /// <see cref="Spans(Melody, int, int?)"/> for any step sequence of <paramref name="steps"/> steps in
+    /// <paramref name="metre"/> (drum patterns too).
+    /// </summary>
+    public static IReadOnlyList<WindowSpan> Spans(MetreMap metre, int steps, int from = 0, int? to = null)
     {
-        var end = to ?? melody.Steps;
-        if (from < 0 || end > melody.Steps || from > end)
-            throw new ArgumentOutOfRangeException(nameof(from), $"steps {from}–{end} are not within the melody's {melody.Steps} steps.");
+        var end = to ?? steps;
+        if (from < 0 || end > steps || from > end)
+            throw new ArgumentOutOfRangeException(nameof(from), $"steps {from}–{end} are not within the {steps} steps.");
         if (from == end) return [new WindowSpan(from, 0)];
         var w = MelodyEncoding.WindowSteps;
         // Bar lines inside the range, then the range's end: each consecutive pair is one bar (or the part of one in range).
-        var lines = melody.BarStarts().Where(b => b > from && b < end).Prepend(from).Append(end).ToList();
+        var lines = metre.BarStarts(steps).Where(b => b > from && b < end).Prepend(from).Append(end).ToList();
         var spans = new List<WindowSpan>();
         var start = from;
         for (var i = 1; i < lines.Count; i++)

@@ -70,9 +70,6 @@ public static class MidiMelodyReader
         if (track is { } t && (t < 0 || t >= file.Tracks.Count))
             throw new MidiReadException(name, MidiReadFailure.Unsupported, $"has no track {t} (tracks are numbered 0 to {file.Tracks.Count - 1})");
 
-        // Tempo and metre changes from every track (type 1 files keep them in the first; others anywhere).
-        var tempi = new List<(long Time, int Order, double Qpm)>();
-        var signatures = new List<(long Time, int Order, TimeSignature Signature)>();
         var sources = new Dictionary<(int Track, int Channel), List<RawNote>>();
         var drumNotes = 0;
         for (var tr = 0; tr < file.Tracks.Count; tr++)
@@ -82,12 +79,6 @@ public static class MidiMelodyReader
             {
                 switch (e.Kind)
                 {
-                    case StandardMidiFile.EventKind.Tempo when e.Data1 > 0:
-                        tempi.Add((e.Time, tempi.Count, 60_000_000.0 / e.Data1));
-                        break;
-                    case StandardMidiFile.EventKind.TimeSignature when e.Data1 > 0 && e.Data2 is >= 0 and < 8:
-                        signatures.Add((e.Time, signatures.Count, new TimeSignature(e.Data1, 1 << e.Data2)));
-                        break;
                     case StandardMidiFile.EventKind.NoteOn:
                         if (!open.TryGetValue((e.Channel, e.Data1), out var stack)) open[(e.Channel, e.Data1)] = stack = new();
                         stack.Push((e.Time, e.Data2));
@@ -135,14 +126,8 @@ public static class MidiMelodyReader
         }
         var kept = new List<int>();
         var tokens = Reduce(chosen.Notes, ticksPerQuarter, trackEnd, kept);
-        // The earliest event wins at the start (a file may declare its tempo in several tracks); later ones are changes.
-        var tempoMap = new TempoMap(tempi.OrderBy(x => x.Time).ThenBy(x => x.Order)
-            .Select(x => new TempoChange((int)Math.Min(steps, Quantise(x.Time, ticksPerQuarter)), x.Qpm))
-            .GroupBy(x => x.Step).Select(g => g.Key == 0 ? g.First() : g.Last()));
-        var metre = new MetreMap(signatures.OrderBy(x => x.Time).ThenBy(x => x.Order)
-            .Select(x => new MetreChange((int)Math.Min(steps, Quantise(x.Time, ticksPerQuarter)), x.Signature))
-            .GroupBy(x => x.Step).Select(g => g.Key == 0 ? g.First() : g.Last()));
-        var melody = new Melody(tokens, tempoMap.Before(tokens.Length), metre.Before(tokens.Length));
+        var (tempoMap, metre) = MidiTimeline.Maps(file, ticksPerQuarter, tokens.Length);
+        var melody = new Melody(tokens, tempoMap, metre);
         var source = new MidiMelodySource(chosen.Key.Track, chosen.Key.Channel, ticksPerQuarter, kept.Select(i => chosen.Notes[i]).ToList());
         return (melody, source);
     }
@@ -215,9 +200,7 @@ public static class MidiMelodyReader
         return tokens;
     }
 
-    /// <summary>Ticks to steps, rounded half away from zero; exact for any tick count a file can declare (under 2^53).</summary>
-    private static long Quantise(long ticks, int ticksPerQuarter) =>
-        (long)Math.Round((double)ticks * MelodyEncoding.StepsPerQuarter / ticksPerQuarter, MidpointRounding.AwayFromZero);
+    private static long Quantise(long ticks, int ticksPerQuarter) => MidiTimeline.Quantise(ticks, ticksPerQuarter);
 
     private static int FoldIntoRange(int pitch)
     {

@@ -26,4 +26,7 @@ public enum MidiReadFailure
 
     /// <summary>The file has no notes outside the drum channel.</summary>
     NoMelody,
+
+    /// <summary>No drum hits: nothing on channel 10 that the drum classes hold.</summary>
+    NoDrums,
 }

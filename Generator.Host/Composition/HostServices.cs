@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Audio.Drums;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Core.Serving;
 using VaeCreative.Image;
@@ -16,7 +17,7 @@ public static class HostServices
     public static string BundledModelsDirectory => CoreServiceCollectionExtensions.BundledModelsDirectory;
 
     /// <summary>Every modality of this build: what the CLI and the host serve unless told otherwise.</summary>
-    public static void AddBuiltInModalities(VaeCreativeBuilder builder) => builder.AddMelody().AddText().AddImage();
+    public static void AddBuiltInModalities(VaeCreativeBuilder builder) => builder.AddMelody().AddDrums().AddText().AddImage();
 
     /// <summary>Adds the generator services with <paramref name="modalities"/> (default: <see cref="AddBuiltInModalities"/>).</summary>
     public static IServiceCollection AddGenerator(IServiceCollection services, string? modelsDirectory, Action<VaeCreativeBuilder>? modalities = null) =>
