@@ -30,12 +30,26 @@ public sealed class DrumGenerator : IMaterialGenerator
     {
         if (material.Data is not { } bytes)
             throw new MaterialException($"a drums model takes a MIDI file; '{field}' is {material.MediaType} text.");
-        return new DrumSeed(MidiDrumReader.Read(bytes, field));
+        var pattern = MidiDrumReader.Read(bytes, field);
+        var keep = MelodyModality.BoolProperty(material.Properties, MelodyModality.KeepArrangementProperty, field) ?? false;
+        try
+        {
+            var bars = material.Properties.TryGetValue(MelodyModality.BarsProperty, out var text) ? BarRange.Parse(text) : (BarRange?)null;
+            return new DrumSeed(pattern, bars, keep ? bytes : null);
+        }
+        catch (FormatException e)
+        {
+            throw new MaterialException($"{field}: {e.Message}");
+        }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null) =>
-        ToMaterial(Vary(requests.Select(r => (Seed(r.Seed), r.Options)).ToList(), progress));
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+    {
+        var seeds = requests.Select(r => Seed(r.Seed)).ToList();
+        var results = Vary(seeds.Zip(requests, (s, r) => (s, r.Options)).ToList(), progress);
+        return results.Select((patterns, i) => (IReadOnlyList<Material>)patterns.Select(p => ToMaterial(p, seeds[i].Arrangement, seeds[i].From, seeds[i].To)).ToList()).ToList();
+    }
 
     /// <summary>Variations of <paramref name="seed"/>, each as long as the seed.</summary>
     public IReadOnlyList<DrumPattern> Vary(DrumPattern seed, VaryOptions options) => Vary([(new DrumSeed(seed), options)], null)[0];
@@ -54,7 +68,7 @@ public sealed class DrumGenerator : IMaterialGenerator
                     WindowPasses.Rng(DistinctDraws.AttemptRng(requests[i].Options.Rng, attempt), pass), requests[i].Options.TopP, shifts[i]),
                 batch => Model.Engine.VaryBatch(batch.ToArray(), rejectCopies: false),
                 attempt == 0 ? progress : null, total);
-            return requests.Select((r, i) => windows[i].Select(w => r.Seed.Pattern.WithTokens(MelodyWindows.Stitch(w, r.Seed.Spans))).ToList()).ToArray();
+            return requests.Select((r, i) => windows[i].Select(w => r.Seed.Splice(MelodyWindows.Stitch(w, r.Seed.Spans))).ToList()).ToArray();
         }, p => Key(p.Tokens));
     }
 
@@ -62,7 +76,12 @@ public sealed class DrumGenerator : IMaterialGenerator
     public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
     {
         if (requests.Count == 0) return [];
-        foreach (var r in requests) r.Options.Validate();
+        foreach (var r in requests)
+        {
+            r.Options.Validate();
+            if (Seed(r.From).Bars is not null || Seed(r.To).Bars is not null)
+                throw new MaterialException("bars applies to variations; an interpolation runs from one whole drum part to another.");
+        }
         using var scope = NewDisposeScope();
         var ends = requests.Select(r =>
         {
@@ -80,8 +99,9 @@ public sealed class DrumGenerator : IMaterialGenerator
                 return new InterpolationRequest(chunk, b, o.Steps, o.Temperature, WindowPasses.Rng(o.Rng, pass), o.TopP);
             },
             batch => Model.Engine.InterpolateBatch(batch.ToArray()), progress, total);
-        return ToMaterial(requests.Select((r, i) => (IReadOnlyList<DrumPattern>)windows[i]
-            .Select(w => ends[i].From.WithTokens(MelodyWindows.Stitch(w, ends[i].Spans))).ToList()).ToList());
+        return requests.Select((r, i) => (IReadOnlyList<Material>)windows[i]
+            .Select(w => ends[i].From.WithTokens(MelodyWindows.Stitch(w, ends[i].Spans)))
+            .Select(p => ToMaterial(p, Seed(r.From).Arrangement, 0, p.Steps)).ToList()).ToList();
     }
 
     /// <inheritdoc />
@@ -96,8 +116,14 @@ public sealed class DrumGenerator : IMaterialGenerator
     }
 
     /// <summary>A drum pattern as output material: MIDI bytes with its hit count and length in bars.</summary>
-    public static Material ToMaterial(DrumPattern pattern) =>
-        Material.FromBytes(MediaTypes.Midi, MidiDrumWriter.ToBytes(pattern), new Dictionary<string, string>
+    public static Material ToMaterial(DrumPattern pattern) => ToMaterial(pattern, null, 0, pattern.Steps);
+
+    /// <summary>
+    /// A drum pattern as output material: a MIDI file of the drums alone, or, with <paramref name="arrangement"/> (the
+    /// seed file), that file with its drum hits in steps <paramref name="from"/>–<paramref name="to"/> replaced.
+    /// </summary>
+    public static Material ToMaterial(DrumPattern pattern, byte[]? arrangement, int from, int to) =>
+        Material.FromBytes(MediaTypes.Midi, arrangement is null ? MidiDrumWriter.ToBytes(pattern) : MidiDrumArrangement.Replace(arrangement, pattern, from, to), new Dictionary<string, string>
         {
             ["hits"] = pattern.HitCount.ToString(CultureInfo.InvariantCulture),
             ["bars"] = pattern.BarStarts().Count.ToString(CultureInfo.InvariantCulture),

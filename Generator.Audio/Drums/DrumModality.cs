@@ -44,7 +44,12 @@ public sealed class DrumModality : IModality
     public IReadOnlyList<MaterialFormat> Formats { get; } = [new(MediaTypes.Midi, [".mid", ".midi"])];
 
     /// <inheritdoc />
-    public IReadOnlyList<ModalityOption> Options { get; } = [];
+    public IReadOnlyList<ModalityOption> Options { get; } =
+    [
+        new("--bars", Melodies.MelodyModality.BarsProperty, "Drums models: vary only these bars (as for melodies) and keep the rest as it is.", ModalityCommands.Vary),
+        new("--keep-arrangement", Melodies.MelodyModality.KeepArrangementProperty, "Drums models: write the seed file itself with only its drum hits (channel 10, the kit's pitches) replaced.",
+            ModalityCommands.Vary | ModalityCommands.Interpolate, IsFlag: true),
+    ];
 
     /// <inheritdoc />
     public ITrainingRecipe Training { get; } = new DrumTrainingRecipe();

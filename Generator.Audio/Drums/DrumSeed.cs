@@ -4,16 +4,38 @@ using VaeCreative.Core.Modalities;
 
 namespace VaeCreative.Audio.Drums;
 
-/// <summary>A seed drum part read and checked, with its model windows (whole bars, as melodies' are).</summary>
+/// <summary>
+/// A seed drum part read and checked: the steps to vary (all, or a range of bars), its model windows (whole bars, as
+/// melodies' are) and, when outputs keep the arrangement, the seed file's bytes.
+/// </summary>
 public sealed class DrumSeed : PreparedSeed
 {
-    /// <summary>Wraps <paramref name="pattern"/>.</summary>
-    public DrumSeed(DrumPattern pattern)
+    /// <summary>Wraps <paramref name="pattern"/>; <paramref name="bars"/> limits variation to those bars; <paramref name="arrangement"/> is the seed file when outputs keep it.</summary>
+    public DrumSeed(DrumPattern pattern, BarRange? bars = null, byte[]? arrangement = null)
     {
         Pattern = pattern;
-        Spans = MelodyWindows.Spans(pattern.Metre, pattern.Steps);
+        Bars = bars;
+        (From, To) = bars is { } b ? b.Steps(pattern.Metre, pattern.Steps, "drum part") : (0, pattern.Steps);
+        Spans = MelodyWindows.Spans(pattern.Metre, pattern.Steps, From, To);
         Windows = Chunks(pattern.Tokens, Spans);
+        Arrangement = arrangement;
     }
+
+    /// <summary>The bars varied, or null for the whole part.</summary>
+    public BarRange? Bars { get; }
+
+    /// <summary>First step varied.</summary>
+    public int From { get; }
+
+    /// <summary>The step after the last one varied.</summary>
+    public int To { get; }
+
+    /// <summary>The seed file, when outputs keep its arrangement; null for a drum track alone.</summary>
+    public byte[]? Arrangement { get; }
+
+    /// <summary>The whole part with steps <see cref="From"/>–<see cref="To"/> replaced by <paramref name="varied"/> (their tokens).</summary>
+    public DrumPattern Splice(IReadOnlyList<int> varied) =>
+        Pattern.WithTokens(Pattern.Tokens.Take(From).Concat(varied).Concat(Pattern.Tokens.Skip(To)).ToArray());
 
     /// <summary>The drum part.</summary>
     public DrumPattern Pattern { get; }
@@ -28,7 +50,7 @@ public sealed class DrumSeed : PreparedSeed
     public override int Rows => Windows.Length;
 
     /// <inheritdoc />
-    public override string Extent => string.Create(CultureInfo.InvariantCulture, $"{Pattern.BarStarts().Count} bars in {Rows} model windows");
+    public override string Extent => string.Create(CultureInfo.InvariantCulture, $"{Pattern.BarStarts().Count(b => b >= From && b < To)} bars in {Rows} model windows");
 
     /// <summary>The model windows of <paramref name="tokens"/> over <paramref name="spans"/> (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool)"/>: the same look-ahead).</summary>
     public static int[][] Chunks(IReadOnlyList<int> tokens, IReadOnlyList<WindowSpan> spans) =>

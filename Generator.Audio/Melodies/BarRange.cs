@@ -33,13 +33,16 @@ public readonly record struct BarRange(int First, int? Last)
     /// The steps the bars cover in <paramref name="melody"/> (start inclusive, end exclusive); a
     /// <see cref="FormatException"/> when the melody has fewer bars than the range names.
     /// </summary>
-    public (int From, int To) Steps(Melody melody)
+    public (int From, int To) Steps(Melody melody) => Steps(melody.Metre, melody.Steps, "melody");
+
+    /// <summary>The steps the bars cover in a step sequence of <paramref name="steps"/> steps in <paramref name="metre"/> (<paramref name="what"/> names it in the message).</summary>
+    public (int From, int To) Steps(MetreMap metre, int steps, string what)
     {
-        var starts = melody.BarStarts();
+        var starts = metre.BarStarts(steps);
         if (First > starts.Count || Last > starts.Count)
-            throw new FormatException($"bars {this}: the melody has {starts.Count} bar{(starts.Count == 1 ? "" : "s")} ({melody.Metre}).");
+            throw new FormatException($"bars {this}: the {what} has {starts.Count} bar{(starts.Count == 1 ? "" : "s")} ({metre}).");
         var last = Last ?? starts.Count;
-        return (starts[First - 1], last < starts.Count ? starts[last] : melody.Steps);
+        return (starts[First - 1], last < starts.Count ? starts[last] : steps);
     }
 
     /// <inheritdoc />

@@ -80,6 +80,12 @@ public static class MidiArrangement
             .Concat(added.Select((e, i) => (e.Time, Rank: 1 + e.Order, Index: i, e.Bytes)))
             .OrderBy(e => e.Time).ThenBy(e => e.Rank).ThenBy(e => e.Index).ToList();
 
+        return WithTracks(seedFile, new Dictionary<StandardMidiFile.Track, byte[]> { [track] = Chunk(track, events.Select(e => (e.Time, e.Bytes))) });
+    }
+
+    /// <summary>An <c>MTrk</c> chunk of <paramref name="events"/> (sorted, absolute ticks) for <paramref name="track"/>'s place: its start time and end.</summary>
+    internal static byte[] Chunk(StandardMidiFile.Track track, IEnumerable<(long Time, byte[] Bytes)> events)
+    {
         using var chunk = new MemoryStream();
         var time = track.StartTime;
         foreach (var e in events)
@@ -90,16 +96,26 @@ public static class MidiArrangement
         }
         WriteVarLength(chunk, Math.Max(0, track.End - time));
         chunk.Write([0xFF, 0x2F, 0x00]);
+        var body = chunk.ToArray();
+        var result = new byte[8 + body.Length];
+        "MTrk"u8.CopyTo(result);
+        BinaryPrimitives.WriteUInt32BigEndian(result.AsSpan(4), (uint)body.Length);
+        body.CopyTo(result, 8);
+        return result;
+    }
 
-        using var output = new MemoryStream(seedFile.Length + added.Count * 4);
-        output.Write(seedFile, 0, track.ChunkStart);
-        output.Write("MTrk"u8);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)chunk.Length);
-        output.Write(length);
-        chunk.Position = 0;
-        chunk.CopyTo(output);
-        output.Write(seedFile, track.ChunkEnd, seedFile.Length - track.ChunkEnd);
+    /// <summary><paramref name="seedFile"/> with the chunks of the given tracks replaced, everything else byte for byte.</summary>
+    internal static byte[] WithTracks(byte[] seedFile, IReadOnlyDictionary<StandardMidiFile.Track, byte[]> chunks)
+    {
+        using var output = new MemoryStream(seedFile.Length + 1024);
+        var at = 0;
+        foreach (var (track, chunk) in chunks.OrderBy(kv => kv.Key.ChunkStart))
+        {
+            output.Write(seedFile, at, track.ChunkStart - at);
+            output.Write(chunk);
+            at = track.ChunkEnd;
+        }
+        output.Write(seedFile, at, seedFile.Length - at);
         return output.ToArray();
     }
 
@@ -113,10 +129,11 @@ public static class MidiArrangement
         return Math.Clamp(best.Velocity, 1, 127);
     }
 
-    private readonly record struct RawEvent(long Time, byte[] Bytes, int Channel, bool? NoteOn, int Pitch, bool IsEndOfTrack);
+    /// <summary>One event of a track as written: absolute time, bytes with status, and what a rewrite needs to know of a note.</summary>
+    internal readonly record struct RawEvent(long Time, byte[] Bytes, int Channel, bool? NoteOn, int Pitch, bool IsEndOfTrack);
 
     /// <summary>Every event of <paramref name="track"/>'s chunk with its absolute time, written out with its status byte (running status undone).</summary>
-    private static IEnumerable<RawEvent> RawEvents(byte[] bytes, StandardMidiFile.Track track)
+    internal static IEnumerable<RawEvent> RawEvents(byte[] bytes, StandardMidiFile.Track track)
     {
         var p = track.ChunkStart + 8;
         var end = track.ChunkEnd;

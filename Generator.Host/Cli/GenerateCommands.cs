@@ -164,7 +164,8 @@ public static class GenerateCommands
         {
             // A missing file is missing, whatever its extension says it would hold.
             if (!File.Exists(file)) throw new MaterialException($"'{file}': file not found.");
-            if (Registry(services).ForFile(file) is { } other && other != modality)
+            // Several modalities may read one format (melody and drums models both read MIDI): refuse only a file the model's cannot read.
+            if (!modality.Formats.Any(f => f.Matches(file)) && Registry(services).ForFile(file) is { } other)
                 throw new MaterialException($"'{file}' is {other.Formats[0].MediaType} material for {other.Name} models; this is a {modality.Name} model.");
             var seeds = modality.ReadSeedFile(file, properties);
             return seeds.Count == 1 ? [(seeds[0], file)] : seeds.Select((s, i) => (s, $"{file} line {i + 1}")).ToList();

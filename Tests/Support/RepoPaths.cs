@@ -13,6 +13,8 @@ public static class RepoPaths
 
     public static string SeedMelody => Path.Combine(Root, "samples", "seed-melody.mid");
 
+    public static string SeedDrums => Path.Combine(Root, "samples", "seed-drums.mid");
+
     /// <summary>The CLI built next to the tests (the Tests project references Generator.Host).</summary>
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "vaecreative.dll");
 
