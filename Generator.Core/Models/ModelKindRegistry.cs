@@ -16,6 +16,7 @@ public sealed class ModelKindRegistry
     {
         Add(SequenceVae.KindName, s => new SequenceVae(ModelManifest.FromJsonObject<SequenceVaeOptions>(s)));
         Add(ConvVae.KindName, s => new ConvVae(ModelManifest.FromJsonObject<ConvVaeOptions>(s)));
+        Add(HierarchicalSequenceVae.KindName, s => new HierarchicalSequenceVae(ModelManifest.FromJsonObject<HierarchicalSequenceVaeOptions>(s)));
     }
 
     /// <summary>The registry with Core's kinds only (what code outside a service provider uses).</summary>

@@ -57,6 +57,31 @@ public class SongCliTests
     }
 
     [Fact]
+    public void The_drums_model_varies_a_songs_drum_part_and_puts_it_back()
+    {
+        using var dir = new TempDir();
+        var song = Path.Combine(dir.Path, "song.mid");
+        File.WriteAllBytes(song, TestSongs.Arrangement(1, 480, bars: 24));
+        var outDir = Path.Combine(dir.Path, "out");
+        var result = Support.Cli.Run("vary", "--model", "drums-2bar", "--seed", song, "-n", "2", "--keep-arrangement", "--out", outDir, "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var before = TestSongs.Mido(File.ReadAllBytes(song));
+        foreach (var output in json.RootElement.GetProperty("outputs").EnumerateArray().Select(e => e.GetString()!))
+        {
+            var after = TestSongs.Mido(File.ReadAllBytes(output));
+            Assert.Equal(before.Tracks[0], after.Tracks[0]); // tempo and metre
+            Assert.Equal(before.Tracks[1], after.Tracks[1]); // melody
+            Assert.Equal(before.Tracks[2], after.Tracks[2]); // bass
+            Assert.NotEqual(before.Tracks[3], after.Tracks[3]); // the drums, varied
+            Assert.Equal(24 * 16, VaeCreative.Audio.Midi.MidiDrumReader.Read(output).Steps);
+        }
+        var melodyOption = Support.Cli.Run("vary", "--model", "drums-2bar", "--seed", song, "--track", "1", "--out", outDir);
+        Assert.Equal(2, melodyOption.ExitCode);
+        Assert.Contains("--track applies to melody models", melodyOption.Stderr);
+    }
+
+    [Fact]
     public void Bad_song_options_are_one_clear_line_and_nothing_is_written()
     {
         using var dir = new TempDir();
