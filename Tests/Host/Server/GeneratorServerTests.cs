@@ -23,10 +23,11 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Contains("variations", info.Capabilities);
         Assert.Equal("cpu", info.Devices.Single().Type);
         Assert.True(info.Queue.Batching);
-        Assert.Equal(["melody", "text", "image"], info.Modalities.Select(m => m.Name));
+        Assert.Equal(["melody", "drums", "text", "image"], info.Modalities.Select(m => m.Name));
         Assert.Equal("audio/midi", info.Modalities[0].MediaTypes[0]);
-        Assert.Equal("text-fortunes", info.Modalities[1].DefaultModel);
-        Assert.Equal(["image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"], info.Modalities[2].MediaTypes);
+        Assert.Equal("drums-2bar", info.Modalities[1].DefaultModel);
+        Assert.Equal("text-fortunes", info.Modalities[2].DefaultModel);
+        Assert.Equal(["image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"], info.Modalities[3].MediaTypes);
         var models = await Host.Client.ListModelsAsync();
         var melody = models.Single(m => m.Id == Model);
         Assert.True(melody.Default);
@@ -125,6 +126,23 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
             Seed = Material.FromMidi(Seed), Attributes = new Dictionary<string, double> { ["density"] = 12 },
         }));
         Assert.Equal(400, text.Status);
+    }
+
+    [Fact]
+    public async Task The_drums_model_varies_a_songs_drum_part_through_the_host()
+    {
+        var song = TestSongs.Arrangement(1, 96, bars: 8);
+        var response = await Host.Client.VaryAsync("drums-2bar", new VariationsRequest { Seed = Material.FromMidi(song), Count = 2, Rng = 1 });
+        Assert.Equal(2, response.Outputs.Count);
+        foreach (var output in response.Outputs)
+        {
+            var drums = VaeCreative.Audio.Midi.MidiDrumReader.Read(output.MidiBytes(), "out.mid");
+            Assert.Equal(8 * 16, drums.Steps);
+            Assert.Equal("8", output.Property("bars"));
+        }
+        var noDrums = await Assert.ThrowsAsync<VaeCreativeException>(() => Host.Client.VaryAsync("drums-2bar", new VariationsRequest { Seed = Material.FromMidi(Seed) }));
+        Assert.Equal(ProblemTypes.BadSeed, noDrums.ProblemType);
+        Assert.Contains("has no drums", noDrums.Problem!.Detail);
     }
 
     [Fact]
