@@ -69,15 +69,6 @@ public sealed class DrumModality : IModality
     }
 
     /// <summary>Throws unless <paramref name="manifest"/> describes a drums sequence model this build can drive.</summary>
-    public static void CheckCompatible(ModelManifest manifest, string directory)
-    {
-        if (manifest.Modality != ModalityName)
-            throw new ModelLoadException($"the model in '{directory}' is a {manifest.Modality} model; this needs a {ModalityName} model.");
-        if (manifest.ModelKind != SequenceVae.KindName)
-            throw new ModelLoadException($"the drums model in '{directory}' is a {manifest.ModelKind}; drums need a {SequenceVae.KindName}.");
-        var classes = manifest.Encoding["classes"]?.GetValue<int>();
-        var window = manifest.Encoding["windowSteps"]?.GetValue<int>();
-        if (classes != DrumEncoding.Classes || window != DrumEncoding.WindowSteps)
-            throw new ModelLoadException($"the drums model in '{directory}' uses another encoding ({classes} classes, {window}-step windows); this build reads {DrumEncoding.Classes} classes, {DrumEncoding.WindowSteps}-step windows.");
-    }
+    public static void CheckCompatible(ModelManifest manifest, string directory) =>
+        Melodies.SequenceModelCheck.Require(manifest, directory, ModalityName, DrumEncoding.Classes, DrumEncoding.WindowSteps);
 }

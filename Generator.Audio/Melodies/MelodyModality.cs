@@ -93,17 +93,8 @@ public sealed class MelodyModality : IModality, IOutputPreview
     }
 
     /// <summary>Throws unless <paramref name="manifest"/> describes a melody sequence model this build can drive.</summary>
-    public static void CheckCompatible(ModelManifest manifest, string directory)
-    {
-        if (manifest.Modality != ModalityName)
-            throw new ModelLoadException($"the model in '{directory}' is a {manifest.Modality} model; this needs a {ModalityName} model.");
-        if (manifest.ModelKind != SequenceVae.KindName)
-            throw new ModelLoadException($"the melody model in '{directory}' is a {manifest.ModelKind}; melodies need a {SequenceVae.KindName}.");
-        var classes = manifest.Encoding["classes"]?.GetValue<int>();
-        var window = manifest.Encoding["windowSteps"]?.GetValue<int>();
-        if (classes != MelodyEncoding.Classes || window != MelodyEncoding.WindowSteps)
-            throw new ModelLoadException($"the melody model in '{directory}' uses another encoding ({classes} classes, {window}-step windows); this build reads {MelodyEncoding.Classes} classes, {MelodyEncoding.WindowSteps}-step windows.");
-    }
+    public static void CheckCompatible(ModelManifest manifest, string directory) =>
+        SequenceModelCheck.Require(manifest, directory, ModalityName, MelodyEncoding.Classes, MelodyEncoding.WindowSteps);
 
     /// <summary>Parses a true/false property; a clear error naming the option otherwise.</summary>
     internal static bool? BoolProperty(IReadOnlyDictionary<string, string> properties, string key, string field)
