@@ -31,7 +31,8 @@ public static class Program
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
                                     "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz,\n" +
                                     "        text-export, text-equivalence, text-train, text-latency, image-examples,\n" +
-                                    "        image-export, image-train, image-latency, metre-windows");
+                                    "        image-export, image-train, image-latency, metre-windows, drums-export, drums-equivalence,\n" +
+                                    "        drums-train, drums-latency");
             return 2;
         }
         var phase = args[0];
@@ -64,6 +65,10 @@ public static class Program
             "image-train" => ImageBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "128"), quick),
             "image-latency" => ImageBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
             "metre-windows" => MetreWindows.Run(repo, Arg(args, "--data")),
+            "drums-export" => DrumsBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--data") ?? throw new ArgumentException("--data is required")),
+            "drums-equivalence" => DrumsBench.Equivalence(Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--data") ?? throw new ArgumentException("--data is required")),
+            "drums-train" => DrumsBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
+            "drums-latency" => DrumsBench.Latency(repo, quick),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));

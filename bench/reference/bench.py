@@ -39,10 +39,19 @@ def windows(path, count):
     return torch.from_numpy(data[: count * 32].copy()).view(count, 32)
 
 
+def make_model(directory):
+    """The twin at the shape the C# side wrote into the folder (shape.json: the drums model), else the melody model's."""
+    path = os.path.join(directory, "shape.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            return MelodyVae(**json.load(f))
+    return MelodyVae()
+
+
 def equivalence(args):
     spec = json.load(open(os.path.join(args.dir, "spec.json")))
     steps, batch, latent = spec["steps"], spec["batch"], spec["latent"]
-    model = MelodyVae()
+    model = make_model(args.dir)
     state = load_safetensors(os.path.join(args.dir, "init.safetensors"))
     missing = set(model.state_dict()) ^ set(state)
     if missing:
@@ -68,7 +77,7 @@ def equivalence(args):
 
 
 def load_model(args):
-    model = MelodyVae()
+    model = make_model(args.dir)
     model.load_state_dict(load_safetensors(os.path.join(args.dir, "model.safetensors")))
     model.eval()
     return model
@@ -85,7 +94,7 @@ def train(args):
     timed = (2 if batch >= 512 else 8) if args.quick else (8 if batch >= 512 else 40)
     tokens = windows(os.path.join(args.dir, "tokens.i64"), batch * 8)
     torch.manual_seed(1)
-    model = MelodyVae()
+    model = make_model(args.dir)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     g = torch.Generator().manual_seed(3)
     model.train()
