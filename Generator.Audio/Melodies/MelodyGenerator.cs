@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
-using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
 using static TorchSharp.torch;
 

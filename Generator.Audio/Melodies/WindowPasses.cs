@@ -52,9 +52,10 @@ internal static class WindowPasses
     /// <summary>The rng of pass <paramref name="pass"/>: the request's own for the first (so short seeds vary as they always did), derived for later ones.</summary>
     public static long Rng(long rng, int pass) => pass == 0 ? rng : StableSeed.Derive(rng, 0x6D656C6F /* "melo" */, pass);
 
+    /// <summary>Windows of tokens as one [windows, steps] int64 tensor (the windows' own length: 32 steps for 2-bar models).</summary>
     public static Tensor ToTensor(IReadOnlyList<int[]> chunks)
     {
-        var w = MelodyEncoding.WindowSteps;
+        var w = chunks.Count == 0 ? MelodyEncoding.WindowSteps : chunks[0].Length;
         var data = new long[chunks.Count * w];
         for (var c = 0; c < chunks.Count; c++)
             for (var t = 0; t < w; t++) data[c * w + t] = chunks[c][t];
