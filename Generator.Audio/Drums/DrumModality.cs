@@ -69,6 +69,6 @@ public sealed class DrumModality : IModality
     }
 
     /// <summary>Throws unless <paramref name="manifest"/> describes a drums sequence model this build can drive.</summary>
-    public static void CheckCompatible(ModelManifest manifest, string directory) =>
-        Melodies.SequenceModelCheck.Require(manifest, directory, ModalityName, DrumEncoding.Classes, DrumEncoding.WindowSteps);
+    public static void CheckCompatible(ModelManifest manifest, string directory) => _ =
+        Melodies.SequenceModelCheck.Require(manifest, directory, ModalityName, DrumEncoding.Classes, [DrumEncoding.WindowSteps]);
 }

@@ -52,7 +52,7 @@ public sealed class DrumSeed : PreparedSeed
     /// <inheritdoc />
     public override string Extent => string.Create(CultureInfo.InvariantCulture, $"{Pattern.BarStarts().Count(b => b >= From && b < To)} bars in {Rows} model windows");
 
-    /// <summary>The model windows of <paramref name="tokens"/> over <paramref name="spans"/> (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool)"/>: the same look-ahead).</summary>
+    /// <summary>The model windows of <paramref name="tokens"/> over <paramref name="spans"/> (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool, int)"/>: the same look-ahead).</summary>
     public static int[][] Chunks(IReadOnlyList<int> tokens, IReadOnlyList<WindowSpan> spans) =>
         spans.Select(span =>
         {

@@ -23,9 +23,13 @@ public sealed class MelodyCorpus : TrainingCorpus
     /// </summary>
     public const int MaxEntries = 250_000;
 
+    private readonly IReadOnlyList<Melody> melodies;
+
     private MelodyCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
-        IReadOnlyList<string> skippedFolders, MelodyDataset train, MelodyDataset validation)
+        IReadOnlyList<string> skippedFolders, MelodyDataset train, MelodyDataset validation, IReadOnlyList<Melody> melodies, int windowSteps)
     {
+        this.melodies = melodies;
+        WindowSteps = windowSteps;
         Root = root;
         Source = root;
         Files = files;
@@ -47,6 +51,9 @@ public sealed class MelodyCorpus : TrainingCorpus
     /// <summary>Subfolders that could not be listed (permissions, removed while listing); their files are not in the corpus.</summary>
     public IReadOnlyList<string> SkippedFolders { get; }
 
+    /// <summary>Steps per window of <see cref="Train"/> and <see cref="Validation"/> (32: two bars of 4/4; 256: sixteen).</summary>
+    public int WindowSteps { get; }
+
     /// <summary>Training windows.</summary>
     public MelodyDataset Train { get; }
 
@@ -63,6 +70,7 @@ public sealed class MelodyCorpus : TrainingCorpus
         ["folder"] = Root,
         ["files"] = Files.Count,
         ["skippedFiles"] = Failures.Count,
+        ["windowSteps"] = WindowSteps,
         ["trainWindows"] = Train.Count,
         ["validationWindows"] = Validation.Count,
         ["validationFiles"] = new JsonArray(Files.Where(f => f.Validation).Select(f => (JsonNode)Path.GetRelativePath(Root, f.Path)).ToArray()),
@@ -95,7 +103,7 @@ public sealed class MelodyCorpus : TrainingCorpus
     /// <see cref="ListFiles"/> does for a folder that is missing or not a plausible corpus.
     /// </summary>
     public static MelodyCorpus Load(string folder, double validationFraction = 0.1, int maxTransposition = 5,
-        IProgress<(int Done, int Total)>? progress = null)
+        IProgress<(int Done, int Total)>? progress = null, int windowSteps = MelodyEncoding.WindowSteps)
     {
         var (paths, skipped) = Scan(folder, MaxFiles, MaxEntries);
         var files = new List<(string, bool, int)>();
@@ -103,6 +111,7 @@ public sealed class MelodyCorpus : TrainingCorpus
         var train = new List<int[]>();
         var validation = new List<int[]>();
         var results = new (Melody? Melody, MidiReadException? Error)[paths.Count];
+        var kept = new List<Melody>();
         var done = 0;
         Parallel.For(0, paths.Count, i =>
         {
@@ -119,12 +128,34 @@ public sealed class MelodyCorpus : TrainingCorpus
                 continue;
             }
             var heldOut = IsHeldOut(Path.GetRelativePath(folder, paths[i]), validationFraction);
-            var windows = MelodyWindows.Training(melody!).ToList();
+            var windows = MelodyWindows.Training(melody!, windowSteps: windowSteps).ToList();
             (heldOut ? validation : train).AddRange(windows);
             files.Add((paths[i], heldOut, windows.Count));
+            kept.Add(melody!);
         }
         return new MelodyCorpus(Path.GetFullPath(folder), files, failures, skipped,
-            MelodyDataset.FromWindows(train, maxTransposition), MelodyDataset.FromWindows(validation, 0));
+            MelodyDataset.FromWindows(train, maxTransposition), MelodyDataset.FromWindows(validation, 0), kept, windowSteps);
+    }
+
+    /// <summary>
+    /// The same files and split cut into windows of <paramref name="windowSteps"/> steps (a 16-bar model's 256),
+    /// every 4/4 bar as the 2-bar windows are; this corpus when it already has that length.
+    /// </summary>
+    public MelodyCorpus WithWindows(int windowSteps)
+    {
+        if (windowSteps == WindowSteps) return this;
+        if (windowSteps < 1) throw new ArgumentOutOfRangeException(nameof(windowSteps), windowSteps, "a window holds at least one step.");
+        var files = new List<(string, bool, int)>();
+        var train = new List<int[]>();
+        var validation = new List<int[]>();
+        for (var i = 0; i < Files.Count; i++)
+        {
+            var windows = MelodyWindows.Training(melodies[i], windowSteps: windowSteps).ToList();
+            (Files[i].Validation ? validation : train).AddRange(windows);
+            files.Add((Files[i].Path, Files[i].Validation, windows.Count));
+        }
+        return new MelodyCorpus(Root, files, Failures.ToList(), SkippedFolders,
+            MelodyDataset.FromWindows(train, Train.MaxTransposition), MelodyDataset.FromWindows(validation, 0), melodies, windowSteps);
     }
 
     /// <summary>Lists the MIDI files under <paramref name="folder"/> within the limits (tests pass small ones).</summary>

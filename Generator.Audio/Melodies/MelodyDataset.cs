@@ -34,7 +34,7 @@ public sealed class MelodyDataset : ITrainingData
     /// <inheritdoc />
     public Tensor Batch(IReadOnlyList<int> indices, Random? augmentation)
     {
-        var w = MelodyEncoding.WindowSteps;
+        var w = windows.Length == 0 ? MelodyEncoding.WindowSteps : windows[0].Length;
         var data = new long[indices.Count * w];
         for (var i = 0; i < indices.Count; i++)
         {

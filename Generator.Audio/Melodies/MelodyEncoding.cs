@@ -48,8 +48,8 @@ public static class MelodyEncoding
         return token - 2 + MinPitch;
     }
 
-    /// <summary>A description of the encoding for model manifests.</summary>
-    public static object Describe() => new
+    /// <summary>A description of the encoding for model manifests, for models of <paramref name="windowSteps"/>-step windows.</summary>
+    public static object Describe(int windowSteps = WindowSteps) => new
     {
         name = "melody-onehot-90",
         classes = Classes,
@@ -58,7 +58,7 @@ public static class MelodyEncoding
         noteOnFirstPitch = MinPitch,
         noteOnLastPitch = MaxPitch,
         stepsPerQuarter = StepsPerQuarter,
-        windowSteps = WindowSteps,
+        windowSteps,
         polyphony = "highest pitch kept",
     };
 }

@@ -36,9 +36,12 @@ public sealed class MelodyGenerator : IMaterialGenerator
     /// <summary>Wraps <paramref name="model"/> (a melody model: see <see cref="MelodyModality.CheckCompatible"/>).</summary>
     public MelodyGenerator(LoadedModel model)
     {
-        MelodyModality.CheckCompatible(model.Manifest, model.Directory);
+        WindowSteps = MelodyModality.WindowSteps(model.Manifest, model.Directory);
         Model = model;
     }
+
+    /// <summary>Steps per model window: 32 (two bars of 4/4) for 2-bar models, 256 for 16-bar ones.</summary>
+    public int WindowSteps { get; }
 
     /// <summary>The generator for <paramref name="model"/> (a bundled id, a directory, or null for the default melody model) from a provider set up with <c>AddMelody()</c>.</summary>
     public static MelodyGenerator Open(IServiceProvider services, string? model = null, InferencePrecision precision = InferencePrecision.Float32)
@@ -65,7 +68,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
         try
         {
             if (material.Properties.TryGetValue(MelodyModality.BarsProperty, out var text)) bars = BarRange.Parse(text);
-            return new MelodySeed(melody, bars, keep ? new MelodyArrangement(bytes, source) : null);
+            return new MelodySeed(melody, bars, keep ? new MelodyArrangement(bytes, source) : null, WindowSteps);
         }
         catch (FormatException e)
         {
@@ -111,7 +114,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
         foreach (var r in requests)
         {
             CheckSeed(r.Seed);
-            seeds.Add((new MelodySeed(r.Seed, r.Bars), r.Options));
+            seeds.Add((new MelodySeed(r.Seed, r.Bars, windowSteps: WindowSteps), r.Options));
         }
         return Vary(seeds, progress);
     }
@@ -165,10 +168,10 @@ public sealed class MelodyGenerator : IMaterialGenerator
         {
             var length = Math.Min(r.From.Steps, r.To.Steps);
             var from = r.From.WithTokens(r.From.Tokens.Take(length).ToArray());
-            var spans = MelodyWindows.Spans(from);
+            var spans = MelodyWindows.Spans(from, windowSteps: WindowSteps);
             // Both ends are cut along the start's bars, so window k of one meets window k of the other.
             var to = new Melody(r.To.Tokens.Take(length).ToArray(), from.Tempi, from.Metre);
-            return (From: from, Spans: spans, A: MelodyWindows.Chunks(from, spans), B: MelodyWindows.Chunks(to, spans));
+            return (From: from, Spans: spans, A: MelodyWindows.Chunks(from, spans, windowSteps: WindowSteps), B: MelodyWindows.Chunks(to, spans, windowSteps: WindowSteps));
         }).ToArray();
         var total = requests.Select((r, i) => (long)ends[i].A.Length * r.Options.Steps).Sum();
         var windows = WindowPasses.Run(ends.Select((e, i) => (e.A, requests[i].Options.Steps)).ToList(), (i, pass, chunk) =>
@@ -183,7 +186,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
             .Select(w => ends[i].From.WithTokens(MelodyWindows.Stitch(w, ends[i].Spans))).ToList()).ToList();
     }
 
-    /// <summary>New 2-bar melodies from the prior.</summary>
+    /// <summary>New melodies from the prior, one model window long (2 or 16 bars).</summary>
     public IReadOnlyList<Melody> Sample(SampleOptions options, double tempoQpm = Melody.DefaultTempoQpm) =>
         SampleMany([new MelodySampleRequest(options, tempoQpm)])[0];
 

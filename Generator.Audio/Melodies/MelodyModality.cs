@@ -76,8 +76,8 @@ public sealed class MelodyModality : IModality, IOutputPreview
     /// <inheritdoc />
     public IReadOnlyList<Material> Preview(Material? seed, Material output) => MelodyPreview.Render(seed, output);
 
-    /// <summary>The manifest's <c>encoding</c> object.</summary>
-    public static JsonObject EncodingJson() => ModelManifest.ToJsonObject(MelodyEncoding.Describe());
+    /// <summary>The manifest's <c>encoding</c> object for models of <paramref name="windowSteps"/>-step windows.</summary>
+    public static JsonObject EncodingJson(int windowSteps = MelodyEncoding.WindowSteps) => ModelManifest.ToJsonObject(MelodyEncoding.Describe(windowSteps));
 
     /// <inheritdoc />
     public IReadOnlyList<Material> ReadSeedFile(string path, IReadOnlyDictionary<string, string> properties)
@@ -93,8 +93,23 @@ public sealed class MelodyModality : IModality, IOutputPreview
     }
 
     /// <summary>Throws unless <paramref name="manifest"/> describes a melody sequence model this build can drive.</summary>
-    public static void CheckCompatible(ModelManifest manifest, string directory) =>
-        SequenceModelCheck.Require(manifest, directory, ModalityName, MelodyEncoding.Classes, MelodyEncoding.WindowSteps);
+    public static void CheckCompatible(ModelManifest manifest, string directory) => WindowSteps(manifest, directory);
+
+    /// <summary>Steps per window of a 16-bar model (16 bars of 4/4).</summary>
+    public const int SixteenBarWindowSteps = 16 * MelodyEncoding.StepsPerBar;
+
+    /// <summary>
+    /// The window length of the melody model <paramref name="manifest"/> describes (32 steps for 2-bar models, 256 for
+    /// 16-bar ones, flat or hierarchical); <see cref="ModelLoadException"/> for a model this build cannot drive.
+    /// </summary>
+    public static int WindowSteps(ModelManifest manifest, string directory)
+    {
+        var steps = SequenceModelCheck.Require(manifest, directory, ModalityName, MelodyEncoding.Classes,
+            [MelodyEncoding.WindowSteps, SixteenBarWindowSteps], [SequenceVae.KindName, HierarchicalSequenceVae.KindName]);
+        if (manifest.ModelKind == HierarchicalSequenceVae.KindName && steps != SixteenBarWindowSteps)
+            throw new ModelLoadException($"the hierarchical melody model in '{directory}' reads {steps}-step windows; hierarchical melody models read {SixteenBarWindowSteps}.");
+        return steps;
+    }
 
     /// <summary>Parses a true/false property; a clear error naming the option otherwise.</summary>
     internal static bool? BoolProperty(IReadOnlyDictionary<string, string> properties, string key, string field)

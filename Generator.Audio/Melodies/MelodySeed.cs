@@ -10,15 +10,18 @@ namespace VaeCreative.Audio.Melodies;
 /// </summary>
 public sealed class MelodySeed : PreparedSeed
 {
-    /// <summary>Wraps <paramref name="melody"/>; <paramref name="bars"/> limits variation to those bars (null: all).</summary>
-    public MelodySeed(Melody melody, BarRange? bars = null, MelodyArrangement? arrangement = null)
+    /// <summary>
+    /// Wraps <paramref name="melody"/>; <paramref name="bars"/> limits variation to those bars (null: all);
+    /// <paramref name="windowSteps"/> is the model's window (32 for 2-bar models, 256 for 16-bar ones).
+    /// </summary>
+    public MelodySeed(Melody melody, BarRange? bars = null, MelodyArrangement? arrangement = null, int windowSteps = MelodyEncoding.WindowSteps)
     {
         ArgumentNullException.ThrowIfNull(melody);
         Melody = melody;
         Bars = bars;
         (From, To) = bars is { } b ? b.Steps(melody) : (0, melody.Steps);
-        Spans = MelodyWindows.Spans(melody, From, To);
-        Windows = MelodyWindows.Chunks(melody, Spans);
+        Spans = MelodyWindows.Spans(melody, From, To, windowSteps);
+        Windows = MelodyWindows.Chunks(melody, Spans, windowSteps: windowSteps);
         Arrangement = arrangement;
     }
 
@@ -37,7 +40,7 @@ public sealed class MelodySeed : PreparedSeed
     /// <summary>Where the windows lie.</summary>
     public IReadOnlyList<WindowSpan> Spans { get; }
 
-    /// <summary>The model windows (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool)"/>).</summary>
+    /// <summary>The model windows (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool, int)"/>).</summary>
     public int[][] Windows { get; }
 
     /// <summary>The seed's file and melody line, when outputs keep the arrangement; null for bare melodies.</summary>

@@ -23,7 +23,12 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
     public IAttributeMeasures? AttributeMeasures { get; } = new MelodyAttributes();
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Sizes { get; } = ["default", "small"];
+    /// <remarks>
+    /// <c>flat16</c> and <c>hier16</c> are 16-bar models of about the same size (4.6 million parameters): a flat
+    /// sequence VAE over 256 steps, and a hierarchical one whose conductor gives each bar an embedding (MusicVAE's
+    /// flat and hierdec 16-bar melody models, sized for this machine).
+    /// </remarks>
+    public IReadOnlyList<string> Sizes { get; } = ["default", "small", "flat16", "hier16"];
 
     /// <inheritdoc />
     public ModelShape Shape(string size) => size switch
@@ -33,7 +38,15 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
         {
             EncoderHidden = 128, DecoderHidden = 128, DecoderLayers = 1, LatentSize = 32,
         })),
-        _ => throw new ArgumentException($"size must be 'default' or 'small'; got '{size}'."),
+        "flat16" => new(SequenceVae.KindName, Core.Checkpoints.ModelManifest.ToJsonObject(MelodyModality.DefaultModelOptions with
+        {
+            SequenceLength = MelodyModality.SixteenBarWindowSteps, EncoderHidden = 384, DecoderHidden = 384,
+        })),
+        "hier16" => new(HierarchicalSequenceVae.KindName, Core.Checkpoints.ModelManifest.ToJsonObject(new HierarchicalSequenceVaeOptions
+        {
+            VocabularySize = MelodyEncoding.Classes, Segments = 16, SegmentLength = MelodyEncoding.StepsPerBar,
+        })),
+        _ => throw new ArgumentException($"size must be one of {string.Join(", ", Sizes)}; got '{size}'."),
     };
 
     /// <inheritdoc />
@@ -62,18 +75,31 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
     /// <inheritdoc />
     public TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log)
     {
-        var melodies = (MelodyCorpus)corpus;
-        var options = Core.Checkpoints.ModelManifest.FromJsonObject<SequenceVaeOptions>(config.Model).Validate();
-        if (options.VocabularySize != MelodyEncoding.Classes || options.SequenceLength != MelodyEncoding.WindowSteps)
-            throw new ArgumentException($"melody models read {MelodyEncoding.Classes} classes in {MelodyEncoding.WindowSteps}-step windows.");
-        return new TrainingPlan(new SequenceVae(options), melodies.Train, melodies.Validation, MelodyModality.EncodingJson());
+        IVaeModel model;
+        int windowSteps;
+        if (config.ModelKind == HierarchicalSequenceVae.KindName)
+        {
+            var options = Core.Checkpoints.ModelManifest.FromJsonObject<HierarchicalSequenceVaeOptions>(config.Model).Validate();
+            if (options.VocabularySize != MelodyEncoding.Classes || options.SequenceLength != MelodyModality.SixteenBarWindowSteps)
+                throw new ArgumentException($"hierarchical melody models read {MelodyEncoding.Classes} classes in {MelodyModality.SixteenBarWindowSteps}-step windows.");
+            (model, windowSteps) = (new HierarchicalSequenceVae(options), options.SequenceLength);
+        }
+        else
+        {
+            var options = Core.Checkpoints.ModelManifest.FromJsonObject<SequenceVaeOptions>(config.Model).Validate();
+            if (options.VocabularySize != MelodyEncoding.Classes || options.SequenceLength is not (MelodyEncoding.WindowSteps or MelodyModality.SixteenBarWindowSteps))
+                throw new ArgumentException($"melody models read {MelodyEncoding.Classes} classes in {MelodyEncoding.WindowSteps}- or {MelodyModality.SixteenBarWindowSteps}-step windows.");
+            (model, windowSteps) = (new SequenceVae(options), options.SequenceLength);
+        }
+        var melodies = ((MelodyCorpus)corpus).WithWindows(windowSteps);
+        if (windowSteps != MelodyEncoding.WindowSteps) log($"{windowSteps}-step windows: {melodies.Summary}");
+        return new TrainingPlan(model, melodies.Train, melodies.Validation, MelodyModality.EncodingJson(windowSteps), melodies);
     }
 
     /// <inheritdoc />
     public (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus)
     {
-        MelodyModality.CheckCompatible(model.Manifest, model.Directory);
-        var melodies = (MelodyCorpus)corpus;
+        var melodies = ((MelodyCorpus)corpus).WithWindows(MelodyModality.WindowSteps(model.Manifest, model.Directory));
         return (melodies.Train, melodies.Validation);
     }
 }

@@ -4,16 +4,16 @@ namespace VaeCreative.Audio.Melodies;
 public static class MelodyWindows
 {
     /// <summary>
-    /// Training windows of <see cref="MelodyEncoding.WindowSteps"/> steps every <paramref name="hopSteps"/> steps
+    /// Training windows of <paramref name="windowSteps"/> steps every <paramref name="hopSteps"/> steps
     /// (default one 4/4 bar); windows without any note-on are skipped.
     /// </summary>
-    public static IEnumerable<int[]> Training(Melody melody, int hopSteps = MelodyEncoding.StepsPerBar)
+    public static IEnumerable<int[]> Training(Melody melody, int hopSteps = MelodyEncoding.StepsPerBar, int windowSteps = MelodyEncoding.WindowSteps)
     {
         if (hopSteps < 1) throw new ArgumentOutOfRangeException(nameof(hopSteps), "hop must be at least one step.");
         var padded = Pad(melody.Tokens, RoundUp(melody.Steps, MelodyEncoding.StepsPerBar));
-        for (var start = 0; start + MelodyEncoding.WindowSteps <= padded.Length; start += hopSteps)
+        for (var start = 0; start + windowSteps <= padded.Length; start += hopSteps)
         {
-            var window = padded.AsSpan(start, MelodyEncoding.WindowSteps).ToArray();
+            var window = padded.AsSpan(start, windowSteps).ToArray();
             if (window.Any(MelodyEncoding.IsNoteOn)) yield return window;
         }
     }
@@ -21,24 +21,27 @@ public static class MelodyWindows
     /// <summary>
     /// Where the model windows of a seed lie: consecutive spans covering steps <paramref name="from"/> to
     /// <paramref name="to"/> (default: the whole melody), each holding as many whole bars of the melody's metre as fit
-    /// in <see cref="MelodyEncoding.WindowSteps"/> steps (two bars of 4/4, two of 3/4 or 6/8 in 24 steps, one of 5/4
+    /// in <paramref name="windowSteps"/> steps (two bars of 4/4, two of 3/4 or 6/8 in 24 steps, one of 5/4
     /// in 20, four of 2/4). A bar longer than a window is cut into equal pieces of at most a window. Only a span's own
     /// steps are kept from the model's output, so every window starts on a bar line. <paramref name="from"/> should be a
     /// bar start; the spans start there whatever it is.
     /// </summary>
-    public static IReadOnlyList<WindowSpan> Spans(Melody melody, int from = 0, int? to = null) => Spans(melody.Metre, melody.Steps, from, to);
+    public static IReadOnlyList<WindowSpan> Spans(Melody melody, int from = 0, int? to = null, int windowSteps = MelodyEncoding.WindowSteps) =>
+        Spans(melody.Metre, melody.Steps, from, to, windowSteps);
 
     /// <summary>
-    /// <see cref="Spans(Melody, int, int?)"/> for any step sequence of <paramref name="steps"/> steps in
-    /// <paramref name="metre"/> (drum patterns too).
+    /// <see cref="Spans(Melody, int, int?, int)"/> for any step sequence of <paramref name="steps"/> steps in
+    /// <paramref name="metre"/> (drum patterns too); <paramref name="windowSteps"/> is the model's window (32: two
+    /// bars of 4/4; 256: sixteen).
     /// </summary>
-    public static IReadOnlyList<WindowSpan> Spans(MetreMap metre, int steps, int from = 0, int? to = null)
+    public static IReadOnlyList<WindowSpan> Spans(MetreMap metre, int steps, int from = 0, int? to = null, int windowSteps = MelodyEncoding.WindowSteps)
     {
         var end = to ?? steps;
         if (from < 0 || end > steps || from > end)
             throw new ArgumentOutOfRangeException(nameof(from), $"steps {from}–{end} are not within the {steps} steps.");
         if (from == end) return [new WindowSpan(from, 0)];
-        var w = MelodyEncoding.WindowSteps;
+        if (windowSteps < 1) throw new ArgumentOutOfRangeException(nameof(windowSteps), windowSteps, "a window holds at least one step.");
+        var w = windowSteps;
         // Bar lines inside the range, then the range's end: each consecutive pair is one bar (or the part of one in range).
         var lines = metre.BarStarts(steps).Where(b => b > from && b < end).Prepend(from).Append(end).ToList();
         var spans = new List<WindowSpan>();
@@ -68,19 +71,20 @@ public static class MelodyWindows
         return spans;
     }
 
-    /// <summary>The model windows of the whole melody (see <see cref="Chunks(Melody, IReadOnlyList{WindowSpan}, bool)"/>).</summary>
-    public static int[][] Chunks(Melody melody) => Chunks(melody, Spans(melody));
+    /// <summary>The model windows of the whole melody (see <see cref="Chunks(Melody, IReadOnlyList{WindowSpan}, bool, int)"/>).</summary>
+    public static int[][] Chunks(Melody melody, int windowSteps = MelodyEncoding.WindowSteps) =>
+        Chunks(melody, Spans(melody, windowSteps: windowSteps), windowSteps: windowSteps);
 
     /// <summary>
-    /// The tokens of each span as a model window of <see cref="MelodyEncoding.WindowSteps"/> steps. A span shorter than
+    /// The tokens of each span as a model window of <paramref name="windowSteps"/> steps. A span shorter than
     /// a window is followed by the melody's next steps as context (with <paramref name="lookAhead"/>, the default: on
     /// the held-out Nottingham tunes this reconstructs 3/4, 6/8 and 9/8 better than silence or plain 32-step windows,
     /// <c>bench/results/metre-windows.json</c>); at the melody's end, or without look-ahead, it is padded with silence
     /// after a note-off. A note sounding into a window from before is struck again at its first step.
     /// </summary>
-    public static int[][] Chunks(Melody melody, IReadOnlyList<WindowSpan> spans, bool lookAhead = true)
+    public static int[][] Chunks(Melody melody, IReadOnlyList<WindowSpan> spans, bool lookAhead = true, int windowSteps = MelodyEncoding.WindowSteps)
     {
-        var w = MelodyEncoding.WindowSteps;
+        var w = windowSteps;
         var tokens = melody.Tokens;
         var chunks = new int[spans.Count][];
         for (var c = 0; c < spans.Count; c++)

@@ -8,17 +8,21 @@ internal static class SequenceModelCheck
 {
     /// <summary>
     /// Throws <see cref="ModelLoadException"/> unless <paramref name="manifest"/> is a <paramref name="modality"/>
-    /// sequence VAE over <paramref name="classes"/> classes in <paramref name="windowSteps"/>-step windows.
+    /// model of one of <paramref name="kinds"/> (default: a sequence VAE) over <paramref name="classes"/> classes in
+    /// windows of one of <paramref name="windowSteps"/> steps; returns its window length.
     /// </summary>
-    public static void Require(ModelManifest manifest, string directory, string modality, int classes, int windowSteps)
+    public static int Require(ModelManifest manifest, string directory, string modality, int classes, IReadOnlyCollection<int> windowSteps,
+        IReadOnlyCollection<string>? kinds = null)
     {
+        kinds ??= [SequenceVae.KindName];
         if (manifest.Modality != modality)
             throw new ModelLoadException($"the model in '{directory}' is a {manifest.Modality} model; this needs a {modality} model.");
-        if (manifest.ModelKind != SequenceVae.KindName)
-            throw new ModelLoadException($"the {modality} model in '{directory}' is a {manifest.ModelKind}; {modality} models here are {SequenceVae.KindName}s.");
+        if (!kinds.Contains(manifest.ModelKind))
+            throw new ModelLoadException($"the {modality} model in '{directory}' is a {manifest.ModelKind}; {modality} models here are {string.Join(" or ", kinds)}.");
         var actualClasses = manifest.Encoding["classes"]?.GetValue<int>();
         var window = manifest.Encoding["windowSteps"]?.GetValue<int>();
-        if (actualClasses != classes || window != windowSteps)
-            throw new ModelLoadException($"the {modality} model in '{directory}' uses another encoding ({actualClasses} classes, {window}-step windows); this build reads {classes} classes, {windowSteps}-step windows.");
+        if (actualClasses != classes || window is not { } w || !windowSteps.Contains(w))
+            throw new ModelLoadException($"the {modality} model in '{directory}' uses another encoding ({actualClasses} classes, {window}-step windows); this build reads {classes} classes in {string.Join(" or ", windowSteps)}-step windows.");
+        return w;
     }
 }

@@ -69,7 +69,8 @@ public sealed record ModelShape(string Kind, JsonObject Settings);
 /// <param name="Train">Training examples.</param>
 /// <param name="Validation">Held-out examples.</param>
 /// <param name="Encoding">The manifest's <c>encoding</c> object.</param>
-public sealed record TrainingPlan(IVaeModel Model, ITrainingData Train, ITrainingData Validation, JsonObject Encoding);
+/// <param name="Corpus">The corpus as the model reads it, when the recipe cut it anew for this model (a 16-bar melody model's windows); null: the corpus loaded.</param>
+public sealed record TrainingPlan(IVaeModel Model, ITrainingData Train, ITrainingData Validation, JsonObject Encoding, TrainingCorpus? Corpus = null);
 
 /// <summary>A modality's training data as read from disk, before it is turned into tensors.</summary>
 public abstract class TrainingCorpus

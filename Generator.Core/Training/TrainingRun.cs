@@ -131,7 +131,7 @@ public sealed class TrainingRun : IDisposable
             Training = new JsonObject
             {
                 ["settings"] = JsonSerializer.SerializeToNode(Config, ModelManifest.JsonOptions),
-                ["data"] = Corpus.Describe(),
+                ["data"] = (plan.Corpus ?? Corpus).Describe(),
                 ["elapsedSeconds"] = Math.Round(result.Elapsed.TotalSeconds, 1),
                 ["examplesPerSecond"] = Math.Round(result.Last.ExamplesPerSecond, 1),
             },

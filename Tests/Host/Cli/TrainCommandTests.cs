@@ -37,7 +37,7 @@ public class TrainCommandTests
         // Each modality has its own presets: text's lm is not a melody size.
         var melody = Support.Cli.Run("train", "--modality", "melody", "--size", "lm", "--data", dir.Path, "--out", Path.Combine(dir.Path, "melody"));
         Assert.Equal(2, melody.ExitCode);
-        Assert.Contains("error: melody models have no size 'lm'; melody sizes: default, small.", melody.Stderr);
+        Assert.Contains("error: melody models have no size 'lm'; melody sizes: default, small, flat16, hier16.", melody.Stderr);
     }
 
     [Fact]

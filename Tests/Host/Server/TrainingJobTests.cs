@@ -136,7 +136,7 @@ public class TrainingJobTests
             host.Client.StartTrainingAsync(new TrainingJobRequest { Modality = "melody", Data = data, ModelId = "lm", Steps = 1, Size = "lm" }));
         Assert.Equal(400, e.Status);
         Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
-        Assert.Equal("size must be one of default, small for melody models; got 'lm'.", e.Problem!.Detail);
+        Assert.Equal("size must be one of default, small, flat16, hier16 for melody models; got 'lm'.", e.Problem!.Detail);
     }
 
     [Fact]
