@@ -4,8 +4,6 @@ using TorchSharp.PyBridge;
 using VaeCreative.Audio.Drums;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
-using VaeCreative.Core.Objectives;
-using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
 using static TorchSharp.torch;
 
@@ -53,38 +51,8 @@ internal static class DrumsBench
 
     public static object Equivalence(string outDir, string data)
     {
-        const int steps = 3, batch = 64;
-        const double beta = 0.2, freeBits = 0, lr = 1e-3, clip = 1.0;
-        Directory.CreateDirectory(outDir);
-        manual_seed(123);
-        using var model = new SequenceVae(Shape);
-        model.save_safetensors(Path.Combine(outDir, "init.safetensors"));
-        var tokens = Windows(data, steps * batch);
-        using var g = new Generator(77);
-        var eps = randn(new long[] { steps, batch, model.LatentSize }, generator: g);
-        File.WriteAllBytes(Path.Combine(outDir, "tokens.i64"), tokens.SelectMany(BitConverter.GetBytes).ToArray());
-        File.WriteAllBytes(Path.Combine(outDir, "eps.f32"), eps.data<float>().ToArray().SelectMany(BitConverter.GetBytes).ToArray());
-        var optimizer = new AdamOptimizer(model.parameters(), lr);
-        var losses = new List<double>();
-        model.train();
-        for (var s = 0; s < steps; s++)
-        {
-            using var scope = NewDisposeScope();
-            var x = tensor(tokens.AsSpan(s * batch * 32, batch * 32).ToArray(), new long[] { batch, 32 });
-            optimizer.zero_grad();
-            var posterior = model.Encode(x);
-            var z = posterior.Mean + posterior.StdDev * eps[s];
-            var rec = model.Reconstruct(x, z, ReconstructionSettings.TeacherForced);
-            var terms = ElboTerms.Compute(rec.Nll, posterior.KlToStandardNormal(), beta, freeBits);
-            terms.Loss.backward();
-            nn.utils.clip_grad_norm_(model.parameters(), clip);
-            optimizer.step();
-            losses.Add(terms.Loss.item<float>());
-        }
-        eps.Dispose();
+        var spec = Program.Equivalence(outDir, Shape, count => Windows(data, count));
         WriteShape(outDir);
-        var spec = new { steps, batch, beta, free_bits = freeBits, lr, clip, latent = model.LatentSize, losses };
-        File.WriteAllText(Path.Combine(outDir, "spec.json"), JsonSerializer.Serialize(spec));
         return spec;
     }
 

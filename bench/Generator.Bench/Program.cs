@@ -107,15 +107,21 @@ public static class Program
     /// Writes the initial weights (safetensors, via TorchSharp.PyBridge), a few batches and their noise,
     /// and the C# losses of a few Adam steps on them, for bench/reference to reproduce.
     /// </summary>
-    private static object Equivalence(string repo, string outDir)
+    private static object Equivalence(string repo, string outDir) => Equivalence(outDir, MelodyModality.DefaultModelOptions, count => Windows(repo, count));
+
+    /// <summary>
+    /// <see cref="Equivalence(string, string)"/> for any sequence VAE shape (the drums model's too): a model of
+    /// <paramref name="shape"/> from seed 123, <paramref name="windows"/>(n) giving n training windows.
+    /// </summary>
+    internal static object Equivalence(string outDir, SequenceVaeOptions shape, Func<int, long[]> windows)
     {
         const int steps = 3, batch = 64;
         const double beta = 0.2, freeBits = 0, lr = 1e-3, clip = 1.0;
         Directory.CreateDirectory(outDir);
         manual_seed(123);
-        using var model = new SequenceVae(MelodyModality.DefaultModelOptions);
+        using var model = new SequenceVae(shape);
         model.save_safetensors(Path.Combine(outDir, "init.safetensors"));
-        var tokens = Windows(repo, steps * batch);
+        var tokens = windows(steps * batch);
         using var g = new Generator(77);
         var eps = randn(new long[] { steps, batch, model.LatentSize }, generator: g);
         File.WriteAllBytes(Path.Combine(outDir, "tokens.i64"), tokens.SelectMany(BitConverter.GetBytes).ToArray());
