@@ -82,7 +82,7 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
     public Tensor Embeddings(Tensor z)
     {
         var batch = z.shape[0];
-        var state = InitialState(toConductorState, z, Settings.ConductorLayers, Settings.ConductorHidden);
+        var state = SequenceVae.StateFrom(toConductorState, z, Settings.ConductorLayers, Settings.ConductorHidden);
         // z at every conductor step as well as in its initial state, so no segment is far from the code.
         var (output, _, _) = conductor.forward(z.unsqueeze(1).expand(batch, Settings.Segments, z.shape[1]), state);
         return tanh(toEmbedding.forward(output));
@@ -98,7 +98,7 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
         // Previous-token inputs within each segment: an empty first input, then the one-hot of token t−1.
         var previous = F.pad(OneHot(segmentTokens)[.., ..(int)(length - 1), ..], [0, 0, 1, 0]);
         var embedding = rows.unsqueeze(1).expand(batch * segments, length, rows.shape[1]);
-        var (output, _, _) = decoder.forward(cat([previous, embedding], 2), InitialState(toDecoderState, rows, Settings.DecoderLayers, Settings.DecoderHidden));
+        var (output, _, _) = decoder.forward(cat([previous, embedding], 2), SequenceVae.StateFrom(toDecoderState, rows, Settings.DecoderLayers, Settings.DecoderHidden));
         return toLogits.forward(output).reshape(batch, segments * length, Settings.VocabularySize);
     }
 
@@ -125,7 +125,7 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
         var (batch, segments, length) = (z.shape[0], Settings.Segments, Settings.SegmentLength);
         var vocabulary = Settings.VocabularySize;
         var rows = Rows(Embeddings(z)); // [batch × segments, embedding]: every segment decodes at once
-        var state = InitialState(toDecoderState, rows, Settings.DecoderLayers, Settings.DecoderHidden);
+        var state = SequenceVae.StateFrom(toDecoderState, rows, Settings.DecoderLayers, Settings.DecoderHidden);
         Tensor? uniform = null, temperatures = null, topPs = null;
         if (settings.Uniform is { } u)
         {
@@ -146,29 +146,15 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
             var logits = toLogits.forward(output.squeeze(1));
             var next = uniform is not null
                 ? TokenSampler.Sample(logits, uniform.select(1, t), temperatures!, topPs)
-                : Choose(logits, settings.Temperature, settings.Generator);
+                : SequenceVae.Choose(logits, settings.Temperature, settings.Generator);
             tokens[t] = next;
             input = OneHot(next.unsqueeze(1));
         }
         return stack(tokens, 1).reshape(batch, segments * length);
     }
 
-    private static Tensor Choose(Tensor logits, double temperature, Generator? generator)
-    {
-        if (temperature <= 0) return logits.argmax(-1);
-        using var divisor = temperature.ToScalar();
-        return F.softmax(logits.div(divisor), -1).multinomial(1, false, generator).squeeze(-1);
-    }
-
     /// <summary>[batch, segments, embedding] as [batch × segments, embedding], batch-major.</summary>
     private static Tensor Rows(Tensor embeddings) => embeddings.reshape(embeddings.shape[0] * embeddings.shape[1], embeddings.shape[2]);
-
-    /// <summary>An LSTM's (h, c) from a code: dense + tanh, laid out as [layers, batch, hidden] each.</summary>
-    private static (Tensor, Tensor) InitialState(Linear dense, Tensor code, int layers, int hidden)
-    {
-        var state = tanh(dense.forward(code)).view(code.shape[0], 2, layers, hidden).permute(1, 2, 0, 3);
-        return (state[0].contiguous(), state[1].contiguous());
-    }
 
     private Tensor OneHot(Tensor tokens) => F.one_hot(tokens, Settings.VocabularySize).to(toLogits.weight!.dtype);
 

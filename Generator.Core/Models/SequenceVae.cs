@@ -188,7 +188,8 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
     /// <inheritdoc />
     public long[] RowNoiseShape => [Settings.SequenceLength];
 
-    private static Tensor Choose(Tensor logits, double temperature, Generator? generator)
+    /// <summary>Argmax at temperature 0, else a draw from softmax(logits / temperature) (the hierarchical model decodes the same way).</summary>
+    internal static Tensor Choose(Tensor logits, double temperature, Generator? generator)
     {
         if (temperature <= 0) return logits.argmax(-1);
         using var divisor = temperature.ToScalar();
@@ -196,11 +197,12 @@ public sealed class SequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
         return probabilities.multinomial(1, false, generator).squeeze(-1);
     }
 
-    private (Tensor, Tensor) InitialState(Tensor z)
+    private (Tensor, Tensor) InitialState(Tensor z) => StateFrom(toDecoderState, z, Settings.DecoderLayers, Settings.DecoderHidden);
+
+    /// <summary>An LSTM's (h, c) from a code: dense + tanh, laid out as [layers, batch, hidden] each.</summary>
+    internal static (Tensor, Tensor) StateFrom(Linear dense, Tensor code, int layers, int hidden)
     {
-        var layers = Settings.DecoderLayers;
-        var hidden = Settings.DecoderHidden;
-        var state = tanh(toDecoderState.forward(z)).view(z.shape[0], 2, layers, hidden).permute(1, 2, 0, 3);
+        var state = tanh(dense.forward(code)).view(code.shape[0], 2, layers, hidden).permute(1, 2, 0, 3);
         return (state[0].contiguous(), state[1].contiguous());
     }
 
