@@ -167,7 +167,7 @@ public static class TrainCommand
         TrainingCorpus corpus;
         try { corpus = TrainingRun.LoadCorpus(config, recipe, console.Line); }
         catch (TrainingDataException e) { throw new CliException(e.Message); }
-        if (startOver)
+        if (startOver && Directory.Exists(outDir))
         {
             // Only once the new run can start: the folder stops claiming to hold the old model, and the old
             // checkpoint cannot be mistaken for the new run's.

@@ -119,6 +119,11 @@ public class TrainCommandTests
         Assert.Equal(2, noData.ExitCode);
         Assert.Contains("--data is required", noData.Stderr);
         Assert.True(File.Exists(dir.File("manifest.json")));
+
+        // --force on a folder that does not exist yet is a plain first run.
+        var fresh = Train(data.Path, dir.File("new"), 1, "--force");
+        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        Assert.True(File.Exists(dir.File("new/manifest.json")));
     }
 
     [Fact]
