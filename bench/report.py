@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Merges the phase results of bench/run.sh into latest.json and latest.md (and prints the table).
 
-    report.py RESULTS_DIR --full|--quick OUT_DIR [--text-only | --image-only]
+    report.py RESULTS_DIR --full|--quick OUT_DIR [--text-only | --image-only | --music-only]
 
 With --text-only (bench/run.sh --text-only) only the text phases ran: a full run replaces the "text" object of
 OUT_DIR/latest.json and the text section of latest.md, keeping the other figures as they were measured; a quick run
-writes OUT_DIR/text-quick.{json,md}. --image-only does the same for the "image" object and section (image-quick.*).
+writes OUT_DIR/text-quick.{json,md}. --image-only does the same for the "image" object and section (image-quick.*),
+--music-only for the "music" object and section, the drums and 16-bar melody models (music-quick.*).
 """
 import datetime
 import json
@@ -43,6 +44,13 @@ def cpu_model():
 
 TEXT_HEADING = "## Text"
 IMAGE_HEADING = "## Images"
+MUSIC_HEADING = "## Drums and 16-bar melodies"
+MUSIC_MODELS = (
+    ("drums", "models/drums-2bar (`SequenceVae`, MusicVAE's cat-drums_2bar_small shape, encoder 256)", "bench/reference/melody_vae.py",
+     "the demo seed's first 2-bar window (samples/seed-drums.mid)"),
+    ("melody16", "models/melody-16bar (`HierarchicalSequenceVae`, 16 bars)", "bench/reference/hier_vae.py",
+     "the first held-out 16-bar Nottingham window"),
+)
 # Relative, on each step's loss. Text is held tighter than the melody's 1e-4: its KL term is about 1e-4 of the loss
 # at initialisation, so a twin without free bits still came within 1e-4 (9.6e-5); last-bit differences give 6.5e-8.
 TEXT_EQUIVALENCE_TOLERANCE = 1e-6
@@ -194,6 +202,46 @@ def image_section(d, mode, blas):
     return result, lines, True
 
 
+def music_section(d, mode, blas):
+    """The drums and 16-bar melody models beside their PyTorch twins: (result object, markdown lines, passed)."""
+    load_avg = load(d, "music_load") if os.path.exists(os.path.join(d, "music_load.json")) else None
+    result = dict(section_header(mode, blas, load_avg), models={})
+    figures, notes, passed = [], [], True
+    for key, name, twin, seed in MUSIC_MODELS:
+        export = load(d, f"cs_{key}_export")
+        eq = load(d, f"py_{key}_equivalence")
+        tr_cs, tr_py = load(d, f"cs_{key}_train_b64"), load(d, f"py_{key}_train_b64")
+        lat_cs, lat_py = load(d, f"cs_{key}_latency"), load(d, f"py_{key}_latency")
+        ok = eq["max_relative_difference"] <= 1e-4
+        passed = passed and ok
+        figures += [
+            figure(f"{key}_train_examples_per_s_b64", "windows/s", tr_cs["examples_per_s"], tr_py["examples_per_s"], True),
+            figure(f"{key}_vary8_latency_ms_p50", "ms", lat_cs["p50_ms"], lat_py["p50_ms"], False),
+            figure(f"{key}_vary8_latency_ms_p99", "ms", lat_cs["p99_ms"], lat_py["p99_ms"], False),
+        ]
+        result["models"][key] = {"parameters": export["parameters"], "equivalence": dict(eq, passed=ok), "latency_runs": lat_cs["runs"]}
+        notes.append(
+            f"- `{key}`: {name}, {export['parameters']:,} parameters, twin `{twin}`. Equivalence (same initial weights, batches and "
+            f"noise, 3 Adam steps): C# losses {', '.join(f'{x:.6f}' for x in eq['csharp_losses'])}, PyTorch "
+            f"{', '.join(f'{x:.6f}' for x in eq['pytorch_losses'])}; max relative difference {eq['max_relative_difference']:.2e} "
+            f"({'passed' if ok else 'FAILED'}, tolerance 1e-4). Latency: 8 variations of {seed} (similarity 0.75, temperature 0.5), "
+            f"{lat_cs['runs']} runs after 10 warm-up, no posterior-mean cache.")
+    result["figures"] = figures
+    lines = [
+        MUSIC_HEADING,
+        "",
+        f"The drums and 16-bar melody models beside their PyTorch twins; mode: {result['mode']}; commit {result['commit']}; {result['date']}; "
+        f"{result['cpu']}, {result['threads_used']} threads"
+        + (f"; 1-minute load average {load_avg['start']} when these phases began, {load_avg['end']} when they ended." if load_avg else "."),
+        "",
+        *figure_table(figures),
+        "",
+        "Training: 8 batches of 64 real training windows in turn, the trainer's step (ELBO, β 0.2, clipping, Adam) from a fresh model.",
+        *notes,
+    ]
+    return result, lines, passed
+
+
 def section_header(mode, blas, load_avg):
     """What every twin section records about its run: mode, commit, date, machine and PyTorch's setup."""
     commit, date = commit_and_date()
@@ -262,6 +310,12 @@ def main():
     if "--image-only" in sys.argv[4:]:
         section_only(d, mode, out, "image", IMAGE_HEADING, image_section, "image-quick")
         return
+    if "--music-only" in sys.argv[4:]:
+        _, passed = section_only(d, mode, out, "music", MUSIC_HEADING, music_section, "music-quick")
+        if not passed:
+            print("bench: drums or 16-bar numerical equivalence check FAILED", file=sys.stderr)
+            sys.exit(1)
+        return
     eq_cs, eq_py = load(d, "cs_equivalence"), load(d, "py_equivalence")
     blas, matmul, flops = load(d, "py_blas"), load(d, "cs_matmul"), load(d, "cs_flops")
     tr = {b: (load(d, f"cs_train_b{b}"), load(d, f"py_train_b{b}")) for b in (64, 512)}
@@ -312,6 +366,7 @@ def main():
     commit, date = commit_and_date()
     text, text_lines, text_passed = text_section(d, mode, blas)
     image, image_lines, _ = image_section(d, mode, blas)
+    music, music_lines, music_passed = music_section(d, mode, blas)
     result = {
         "machine": {
             "cpu": cpu_model(),
@@ -339,6 +394,7 @@ def main():
                  "targets": "batching >= 5x throughput of batching off at 64 clients; p99 < 250 ms at 64 clients"},
         "text": text,
         "image": image,
+        "music": music,
     }
 
     lines = figure_table(figures)
@@ -367,6 +423,8 @@ def main():
         *text_lines,
         "",
         *image_lines,
+        "",
+        *music_lines,
     ]
     table = "\n".join(lines) + "\n"
     write_atomically(out, (("latest.json", json.dumps(result, indent=2) + "\n"), ("latest.md", table)))
@@ -375,7 +433,9 @@ def main():
         print("bench: numerical equivalence check FAILED", file=sys.stderr)
     if not text_passed:
         print("bench: text numerical equivalence check FAILED", file=sys.stderr)
-    if not (eq["passed"] and text_passed):
+    if not music_passed:
+        print("bench: drums or 16-bar numerical equivalence check FAILED", file=sys.stderr)
+    if not (eq["passed"] and text_passed and music_passed):
         sys.exit(1)
 
 

@@ -1,35 +1,44 @@
 #!/usr/bin/env bash
 # Benchmark suite: the C# melody, text and image models and their identical PyTorch twins, side by side, on this machine.
-#   ./bench/run.sh [--quick] [--text-only | --image-only] [--text-model DIR]
+#   ./bench/run.sh [--quick] [--text-only | --image-only | --music-only] [--text-model DIR] [--drums-data DIR]
 # Writes bench/results/latest.json and bench/results/latest.md and prints the table.
 # --text-only runs the text phases alone: a full run replaces the text section of latest.{json,md} (the melody figures
 # stay as they were measured); with --quick it writes bench/results/text-quick.{json,md} instead.
 # The text phases use --text-model DIR, else models/text-fortunes, else an untrained model of the default shape.
 # --image-only runs the image phases alone (models/fashion-28 and its twin) in the same way: a full run replaces the
 # image section of latest.{json,md}; with --quick it writes bench/results/image-quick.{json,md}.
+# --music-only runs the drums and 16-bar melody phases alone (models/drums-2bar and models/melody-16bar beside their
+# twins) in the same way (music-quick.{json,md}). The drums phases read --drums-data DIR (scripts/mma-grooves.sh's
+# folder); without it the grooves are rendered into a temporary folder first (about 3 minutes; needs Debian's mma).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 QUICK=""
 TEXT_ONLY=""
 IMAGE_ONLY=""
+MUSIC_ONLY=""
 TEXT_MODEL=()
-usage() { echo "usage: bench/run.sh [--quick] [--text-only | --image-only] [--text-model DIR]" >&2; exit 2; }
+DRUMS_DATA=""
+usage() { echo "usage: bench/run.sh [--quick] [--text-only | --image-only | --music-only] [--text-model DIR] [--drums-data DIR]" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK="--quick" ;;
     --text-only) TEXT_ONLY="--text-only" ;;
     --image-only) IMAGE_ONLY="--image-only" ;;
+    --music-only) MUSIC_ONLY="--music-only" ;;
+    --drums-data) [[ $# -ge 2 ]] || usage; DRUMS_DATA="$(cd "$2" && pwd)"; shift ;;
     --text-model) [[ $# -ge 2 ]] || usage; TEXT_MODEL=(--model "$(cd "$2" && pwd)"); shift ;;
     *) usage ;;
   esac
   shift
 done
-[[ -z "$TEXT_ONLY" || -z "$IMAGE_ONLY" ]] || usage
-ONLY="$TEXT_ONLY$IMAGE_ONLY"
+ONLY="$TEXT_ONLY$IMAGE_ONLY$MUSIC_ONLY"
+[[ "$ONLY" == "" || "$ONLY" == "$TEXT_ONLY" || "$ONLY" == "$IMAGE_ONLY" || "$ONLY" == "$MUSIC_ONLY" ]] || usage
 THREADS=2
 
-./scripts/setup.sh --quiet --fortunes --images
+# mma renders the drum grooves when no --drums-data is given (scripts/setup.sh --test-tools installs it).
+NEEDS_MMA=""; [[ -n "$DRUMS_DATA" || ( -n "$ONLY" && -z "$MUSIC_ONLY" ) ]] || NEEDS_MMA="--test-tools"
+./scripts/setup.sh --quiet --fortunes --images $NEEDS_MMA
 bench/setup.sh
 echo "bench: building (Release) …" >&2
 PROJECTS=(bench/Generator.Bench/Generator.Bench.csproj)
@@ -90,7 +99,7 @@ if [[ -z "$ONLY" ]]; then
   printf '{"csharp_ms": [%s], "pytorch_ms": [%s]}\n' "$(IFS=,; echo "${cs_cold[*]}")" "$(IFS=,; echo "${py_cold[*]}")" > "$R/cold.json"
 fi
 
-if [[ -z "$IMAGE_ONLY" ]]; then
+if [[ -z "$ONLY" || -n "$TEXT_ONLY" ]]; then
   T="$WORK/text"
   load_start="$(cut -d' ' -f1 /proc/loadavg)"
   step "text: exporting the text model, fortune snippets, seed and noise"
@@ -107,7 +116,7 @@ if [[ -z "$IMAGE_ONLY" ]]; then
   printf '{"start": %s, "end": %s}\n' "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" > "$R/text_load.json"
 fi
 
-if [[ -z "$TEXT_ONLY" ]]; then
+if [[ -z "$ONLY" || -n "$IMAGE_ONLY" ]]; then
   I="$WORK/image"
   load_start="$(cut -d' ' -f1 /proc/loadavg)"
   step "image: exporting models/fashion-28's run (initial and trained weights, images, batch order)"
@@ -119,6 +128,30 @@ if [[ -z "$TEXT_ONLY" ]]; then
   "${CS[@]}" image-latency --dir "$I" $QUICK --threads $THREADS > "$R/cs_image_latency.json"
   "${PY[@]}" image-latency --dir "$I" $QUICK --threads $THREADS > "$R/py_image_latency.json"
   printf '{"start": %s, "end": %s}\n' "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" > "$R/image_load.json"
+fi
+
+if [[ -z "$ONLY" || -n "$MUSIC_ONLY" ]]; then
+  load_start="$(cut -d' ' -f1 /proc/loadavg)"
+  if [[ -z "$DRUMS_DATA" ]]; then
+    step "drums: rendering MMA's groove library (scripts/mma-grooves.sh)"
+    DRUMS_DATA="$WORK/grooves"
+    ./scripts/mma-grooves.sh "$DRUMS_DATA" >&2
+  fi
+  NOTTINGHAM="$ROOT/../shared/datasets/nottingham"
+  for model in drums melody16; do
+    data="$DRUMS_DATA"; [[ $model == drums ]] || data="$NOTTINGHAM"
+    step "$model: exporting the bundled model, training windows and a seed; numerical equivalence (3 Adam steps)"
+    "${CS[@]}" "$model-export" --data "$data" --out "$WORK/$model" --threads $THREADS > "$R/cs_${model}_export.json"
+    "${CS[@]}" "$model-equivalence" --data "$data" --out "$WORK/$model-eq" --threads $THREADS > "$R/cs_${model}_equivalence.json"
+    "${PY[@]}" equivalence --dir "$WORK/$model-eq" --threads $THREADS > "$R/py_${model}_equivalence.json"
+    step "$model: training throughput, batch 64"
+    "${CS[@]}" "$model-train" --dir "$WORK/$model" --batch 64 $QUICK --threads $THREADS > "$R/cs_${model}_train_b64.json"
+    "${PY[@]}" train --dir "$WORK/$model" --batch 64 $QUICK --threads $THREADS > "$R/py_${model}_train_b64.json"
+    step "$model: variation latency (8 variations of one window)"
+    "${CS[@]}" "$model-latency" --data "$data" $QUICK --threads $THREADS > "$R/cs_${model}_latency.json"
+    "${PY[@]}" latency --dir "$WORK/$model" $QUICK --threads $THREADS > "$R/py_${model}_latency.json"
+  done
+  printf '{"start": %s, "end": %s}\n' "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" > "$R/music_load.json"
 fi
 
 /usr/bin/python3 bench/report.py "$R" "${QUICK:---full}" bench/results $ONLY

@@ -19,6 +19,9 @@ public sealed class MelodyModality : IModality, IOutputPreview
     /// <summary>Folder name (id) of the bundled default model.</summary>
     public const string DefaultModelFolder = "melody-2bar";
 
+    /// <summary>Folder name (id) of the bundled 16-bar model (hierarchical; <c>train --size hier16</c>).</summary>
+    public const string SixteenBarModelFolder = "melody-16bar";
+
     /// <summary>The <c>--track</c> property: which track (0-based) holds the melody.</summary>
     public const string TrackProperty = "track";
 

@@ -65,10 +65,10 @@ public static class Program
             "image-train" => ImageBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "128"), quick),
             "image-latency" => ImageBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
             "metre-windows" => MetreWindows.Run(repo, Arg(args, "--data")),
-            "drums-export" => DrumsBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--data") ?? throw new ArgumentException("--data is required")),
-            "drums-equivalence" => DrumsBench.Equivalence(Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--data") ?? throw new ArgumentException("--data is required")),
-            "drums-train" => DrumsBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
-            "drums-latency" => DrumsBench.Latency(repo, quick),
+            "drums-export" or "melody16-export" => Twin(phase).Export(repo, Required(args, "--out"), Required(args, "--data")),
+            "drums-equivalence" or "melody16-equivalence" => Twin(phase).Equivalence(Required(args, "--out"), Required(args, "--data")),
+            "drums-train" or "melody16-train" => Twin(phase).Train(Required(args, "--dir"), int.Parse(Arg(args, "--batch") ?? "64"), quick),
+            "drums-latency" or "melody16-latency" => Twin(phase).Latency(repo, Required(args, "--data"), quick),
             _ => throw new ArgumentException($"unknown phase '{phase}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));
@@ -107,40 +107,48 @@ public static class Program
     /// Writes the initial weights (safetensors, via TorchSharp.PyBridge), a few batches and their noise,
     /// and the C# losses of a few Adam steps on them, for bench/reference to reproduce.
     /// </summary>
-    private static object Equivalence(string repo, string outDir) => Equivalence(outDir, MelodyModality.DefaultModelOptions, count => Windows(repo, count));
+    private static object Equivalence(string repo, string outDir) =>
+        Equivalence(outDir, () => new SequenceVae(MelodyModality.DefaultModelOptions), MelodyEncoding.WindowSteps, count => Windows(repo, count));
+
+    /// <summary>The twin of the phase's model: <c>drums-…</c> or <c>melody16-…</c>.</summary>
+    private static SequenceTwin Twin(string phase) => phase.StartsWith("drums-", StringComparison.Ordinal) ? SequenceTwin.Drums : SequenceTwin.Melody16;
+
+    private static string Required(string[] args, string name) => Arg(args, name) ?? throw new ArgumentException($"{name} is required");
 
     /// <summary>
-    /// <see cref="Equivalence(string, string)"/> for any sequence VAE shape (the drums model's too): a model of
-    /// <paramref name="shape"/> from seed 123, <paramref name="windows"/>(n) giving n training windows.
+    /// <see cref="Equivalence(string, string)"/> for any sequence VAE (the drums and 16-bar models' too): a model from
+    /// <paramref name="create"/> after seeding 123, <paramref name="windows"/>(n) giving n training windows of
+    /// <paramref name="windowSteps"/> tokens.
     /// </summary>
-    internal static object Equivalence(string outDir, SequenceVaeOptions shape, Func<int, long[]> windows)
+    internal static object Equivalence(string outDir, Func<IVaeModel> create, int windowSteps, Func<int, long[]> windows)
     {
         const int steps = 3, batch = 64;
         const double beta = 0.2, freeBits = 0, lr = 1e-3, clip = 1.0;
         Directory.CreateDirectory(outDir);
         manual_seed(123);
-        using var model = new SequenceVae(shape);
-        model.save_safetensors(Path.Combine(outDir, "init.safetensors"));
+        var model = create();
+        using var owner = (IDisposable)model.Module;
+        model.Module.save_safetensors(Path.Combine(outDir, "init.safetensors"));
         var tokens = windows(steps * batch);
         using var g = new Generator(77);
         var eps = randn(new long[] { steps, batch, model.LatentSize }, generator: g);
         File.WriteAllBytes(Path.Combine(outDir, "tokens.i64"), tokens.SelectMany(BitConverter.GetBytes).ToArray());
         File.WriteAllBytes(Path.Combine(outDir, "eps.f32"), eps.data<float>().ToArray().SelectMany(BitConverter.GetBytes).ToArray());
 
-        var optimizer = new AdamOptimizer(model.parameters(), lr);
+        var optimizer = new AdamOptimizer(model.Module.parameters(), lr);
         var losses = new List<double>();
-        model.train();
+        model.Module.train();
         for (var s = 0; s < steps; s++)
         {
             using var scope = NewDisposeScope();
-            var x = tensor(tokens.AsSpan(s * batch * 32, batch * 32).ToArray(), new long[] { batch, 32 });
+            var x = tensor(tokens.AsSpan(s * batch * windowSteps, batch * windowSteps).ToArray(), new long[] { batch, windowSteps });
             optimizer.zero_grad();
             var posterior = model.Encode(x);
             var z = posterior.Mean + posterior.StdDev * eps[s];
             var rec = model.Reconstruct(x, z, ReconstructionSettings.TeacherForced);
             var terms = ElboTerms.Compute(rec.Nll, posterior.KlToStandardNormal(), beta, freeBits);
             terms.Loss.backward();
-            nn.utils.clip_grad_norm_(model.parameters(), clip);
+            nn.utils.clip_grad_norm_(model.Module.parameters(), clip);
             optimizer.step();
             losses.Add(terms.Loss.item<float>());
         }

@@ -18,6 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from melody_vae import MelodyVae, elbo_loss, kl, load_safetensors, vary  # noqa: E402
+from hier_vae import HierarchicalMelodyVae  # noqa: E402
 import text_vae  # noqa: E402
 import image_vae  # noqa: E402
 
@@ -34,17 +35,21 @@ def rss_mb():
     return float("nan")
 
 
-def windows(path, count):
+def windows(path, count, steps=32):
     data = np.fromfile(path, dtype=np.int64)
-    return torch.from_numpy(data[: count * 32].copy()).view(count, 32)
+    return torch.from_numpy(data[: count * steps].copy()).view(count, steps)
 
 
 def make_model(directory):
-    """The twin at the shape the C# side wrote into the folder (shape.json: the drums model), else the melody model's."""
+    """The twin at the shape the C# side wrote into the folder (shape.json: the drums model, or with "kind":
+    "hierarchical" the 16-bar melody model), else the 2-bar melody model's."""
     path = os.path.join(directory, "shape.json")
     if os.path.exists(path):
         with open(path) as f:
-            return MelodyVae(**json.load(f))
+            shape = json.load(f)
+        if shape.pop("kind", None) == "hierarchical":
+            return HierarchicalMelodyVae(**shape)
+        return MelodyVae(**shape)
     return MelodyVae()
 
 
@@ -57,7 +62,7 @@ def equivalence(args):
     if missing:
         raise SystemExit(f"parameter names differ between C# and PyTorch: {sorted(missing)}")
     model.load_state_dict(state)
-    tokens = windows(os.path.join(args.dir, "tokens.i64"), steps * batch)
+    tokens = windows(os.path.join(args.dir, "tokens.i64"), steps * batch, model.steps)
     eps = torch.from_numpy(np.fromfile(os.path.join(args.dir, "eps.f32"), dtype=np.float32)).view(steps, batch, latent)
     opt = torch.optim.Adam(model.parameters(), lr=spec["lr"])
     losses = []
@@ -85,16 +90,16 @@ def load_model(args):
 
 def seed_tokens(args):
     with open(os.path.join(args.dir, "seed.json")) as f:
-        return torch.tensor(json.load(f), dtype=torch.int64).view(1, 32)
+        return torch.tensor(json.load(f), dtype=torch.int64).view(1, -1)
 
 
 def train(args):
     batch = args.batch
     warmup = (1 if batch >= 512 else 2) if args.quick else (2 if batch >= 512 else 5)
     timed = (2 if batch >= 512 else 8) if args.quick else (8 if batch >= 512 else 40)
-    tokens = windows(os.path.join(args.dir, "tokens.i64"), batch * 8)
     torch.manual_seed(1)
     model = make_model(args.dir)
+    tokens = windows(os.path.join(args.dir, "tokens.i64"), batch * 8, model.steps)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     g = torch.Generator().manual_seed(3)
     model.train()

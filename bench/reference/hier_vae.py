@@ -1,0 +1,83 @@
+"""PyTorch twin of VaeCreative's HierarchicalSequenceVae (Generator.Core/Models/HierarchicalSequenceVae.cs).
+
+Same layers and parameter names (TorchSharp's safetensors load as-is), same maths: BiLSTM encoder -> mu,
+log-variance; a conductor LSTM fed z at every step, its state from tanh(dense(z)), gives each segment (bar) an
+embedding tanh(dense(output)); each segment is decoded alone by the bottom LSTM, its state from
+tanh(dense(embedding)), the embedding concatenated to every input, the first input empty. Segments decode in
+parallel as rows of one batch (row b * segments + s).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def state_from(dense, code, layers, hidden):
+    s = torch.tanh(dense(code)).view(code.shape[0], 2, layers, hidden).permute(1, 2, 0, 3)
+    return s[0].contiguous(), s[1].contiguous()
+
+
+class HierarchicalMelodyVae(nn.Module):
+    def __init__(self, vocab=90, segments=16, segment_length=16, enc_hidden=384, enc_layers=1, cond_hidden=256,
+                 cond_layers=2, embedding=256, dec_hidden=256, dec_layers=2, latent=256):
+        super().__init__()
+        self.vocab, self.segments, self.segment_length, self.latent = vocab, segments, segment_length, latent
+        self.steps = segments * segment_length
+        self.cond_hidden, self.cond_layers = cond_hidden, cond_layers
+        self.dec_hidden, self.dec_layers = dec_hidden, dec_layers
+        self.encoder = nn.LSTM(vocab, enc_hidden, enc_layers, batch_first=True, bidirectional=True)
+        self.toMean = nn.Linear(2 * enc_hidden, latent)
+        self.toLogVariance = nn.Linear(2 * enc_hidden, latent)
+        self.toConductorState = nn.Linear(latent, 2 * cond_layers * cond_hidden)
+        self.conductor = nn.LSTM(latent, cond_hidden, cond_layers, batch_first=True)
+        self.toEmbedding = nn.Linear(cond_hidden, embedding)
+        self.toDecoderState = nn.Linear(embedding, 2 * dec_layers * dec_hidden)
+        self.decoder = nn.LSTM(vocab + embedding, dec_hidden, dec_layers, batch_first=True)
+        self.toLogits = nn.Linear(dec_hidden, vocab)
+
+    def one_hot(self, tokens):
+        return F.one_hot(tokens, self.vocab).to(self.toLogits.weight.dtype)
+
+    def encode(self, tokens):
+        _, (h, _) = self.encoder(self.one_hot(tokens))
+        summary = torch.cat([h[-2], h[-1]], 1)
+        return self.toMean(summary), self.toLogVariance(summary)
+
+    def rows(self, z):
+        """The conductor's embeddings as [batch * segments, embedding], batch-major."""
+        b = z.shape[0]
+        state = state_from(self.toConductorState, z, self.cond_layers, self.cond_hidden)
+        out, _ = self.conductor(z.unsqueeze(1).expand(b, self.segments, z.shape[1]), state)
+        e = torch.tanh(self.toEmbedding(out))
+        return e.reshape(b * self.segments, e.shape[2])
+
+    def teacher_forced_logits(self, tokens, z):
+        b, length = tokens.shape[0], self.segment_length
+        rows = self.rows(z)
+        seg = tokens.reshape(b * self.segments, length)
+        previous = F.pad(self.one_hot(seg)[:, : length - 1, :], (0, 0, 1, 0))
+        inputs = torch.cat([previous, rows.unsqueeze(1).expand(rows.shape[0], length, rows.shape[1])], 2)
+        out, _ = self.decoder(inputs, state_from(self.toDecoderState, rows, self.dec_layers, self.dec_hidden))
+        return self.toLogits(out).reshape(b, self.steps, self.vocab)
+
+    def reconstruction_nll(self, tokens, z):
+        logits = self.teacher_forced_logits(tokens, z)
+        nll = F.cross_entropy(logits.reshape(-1, self.vocab), tokens.reshape(-1), reduction="none")
+        return nll.view(tokens.shape).sum(1)
+
+    def generate(self, z, temperature=0.0, generator=None):
+        b = z.shape[0]
+        rows = self.rows(z)
+        state = state_from(self.toDecoderState, rows, self.dec_layers, self.dec_hidden)
+        inp = torch.zeros(rows.shape[0], 1, self.vocab, dtype=z.dtype)
+        step = rows.unsqueeze(1)
+        out_tokens = []
+        for _ in range(self.segment_length):
+            out, state = self.decoder(torch.cat([inp, step], 2), state)
+            logits = self.toLogits(out.squeeze(1))
+            if temperature <= 0:
+                nxt = logits.argmax(-1)
+            else:
+                nxt = torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator).squeeze(-1)
+            out_tokens.append(nxt)
+            inp = self.one_hot(nxt.unsqueeze(1))
+        return torch.stack(out_tokens, 1).reshape(b, self.steps)
