@@ -24,9 +24,9 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>flat16</c> and <c>hier16</c> are 16-bar models of about the same size (4.6 million parameters): a flat
-    /// sequence VAE over 256 steps, and a hierarchical one whose conductor gives each bar an embedding (MusicVAE's
-    /// flat and hierdec 16-bar melody models, sized for this machine).
+    /// <c>flat16</c> and <c>hier16</c> are 16-bar models of about the same size (4.6 and 4.4 million parameters): a
+    /// flat sequence VAE over 256 steps, and a hierarchical one whose conductor gives each bar an embedding (MusicVAE's
+    /// flat and hierdec 16-bar melody models, sized for this machine; the hierarchical one encodes bar by bar).
     /// </remarks>
     public IReadOnlyList<string> Sizes { get; } = ["default", "small", "flat16", "hier16"];
 

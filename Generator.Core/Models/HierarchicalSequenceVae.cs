@@ -7,8 +7,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace VaeCreative.Core.Models;
 
 /// <summary>
-/// A MusicVAE-style hierarchical sequence VAE (hierdec): a bidirectional LSTM encoder over the whole sequence gives μ
-/// and log σ²; a conductor LSTM turns z into one embedding per segment (a bar); each segment is decoded by the bottom
+/// A MusicVAE-style hierarchical sequence VAE (hierdec): a bidirectional LSTM reads each segment (bar) on its own and
+/// a second one reads the segments' summaries (or, with <see cref="HierarchicalSequenceVaeOptions.SegmentEncoderHidden"/>
+/// 0, one bidirectional LSTM reads the whole sequence, as MusicVAE's), giving μ and log σ²; a conductor LSTM turns z into one embedding per segment (a bar); each segment is decoded by the bottom
 /// LSTM from its embedding alone — its initial state comes from the embedding, the embedding is concatenated to every
 /// input, and its first input is empty, so no token crosses a segment boundary. Long-range structure must therefore
 /// pass through z and the conductor, which is what keeps a 16-bar melody's shape. Segments decode in parallel.
@@ -16,6 +17,7 @@ namespace VaeCreative.Core.Models;
 /// </summary>
 public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeModel
 {
+    private readonly LSTM? segmentEncoder;
     private readonly LSTM encoder;
     private readonly Linear toMean;
     private readonly Linear toLogVariance;
@@ -31,7 +33,10 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
     {
         Settings = options.Validate();
         var o = options;
-        encoder = nn.LSTM(o.VocabularySize, o.EncoderHidden, o.EncoderLayers, batchFirst: true, bidirectional: true);
+        if (o.SegmentEncoderHidden > 0)
+            segmentEncoder = nn.LSTM(o.VocabularySize, o.SegmentEncoderHidden, 1, batchFirst: true, bidirectional: true);
+        encoder = nn.LSTM(o.SegmentEncoderHidden > 0 ? 2 * o.SegmentEncoderHidden : o.VocabularySize, o.EncoderHidden, o.EncoderLayers,
+            batchFirst: true, bidirectional: true);
         toMean = nn.Linear(2 * o.EncoderHidden, o.LatentSize);
         toLogVariance = nn.Linear(2 * o.EncoderHidden, o.LatentSize);
         toConductorState = nn.Linear(o.LatentSize, 2L * o.ConductorLayers * o.ConductorHidden);
@@ -71,10 +76,15 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
     public DiagonalGaussian Encode(Tensor tokens)
     {
         CheckTokens(tokens);
-        var (_, hN, _) = encoder.forward(OneHot(tokens), null);
-        // hN: [layers * 2, batch, hidden]; the last layer's forward and backward final states.
-        var layers = hN.shape[0];
-        var summary = cat([hN[layers - 2], hN[layers - 1]], 1);
+        var input = OneHot(tokens);
+        if (segmentEncoder is not null)
+        {
+            // Each segment alone (rows b·S + s), then the sequence of segment summaries.
+            var batch = tokens.shape[0];
+            var segments = input.reshape(batch * Settings.Segments, Settings.SegmentLength, Settings.VocabularySize);
+            input = FinalStates(segmentEncoder, segments).reshape(batch, Settings.Segments, 2L * Settings.SegmentEncoderHidden);
+        }
+        var summary = FinalStates(encoder, input);
         return new DiagonalGaussian(toMean.forward(summary), toLogVariance.forward(summary));
     }
 
@@ -151,6 +161,14 @@ public sealed class HierarchicalSequenceVae : nn.Module<Tensor, Tensor>, IVaeMod
             input = OneHot(next.unsqueeze(1));
         }
         return stack(tokens, 1).reshape(batch, segments * length);
+    }
+
+    /// <summary>A bidirectional LSTM's last layer's forward and backward final states: [batch, 2 × hidden].</summary>
+    private static Tensor FinalStates(LSTM lstm, Tensor input)
+    {
+        var (_, hN, _) = lstm.forward(input, null);
+        var layers = hN.shape[0]; // hN: [layers × 2, batch, hidden]
+        return cat([hN[layers - 2], hN[layers - 1]], 1);
     }
 
     /// <summary>[batch, segments, embedding] as [batch × segments, embedding], batch-major.</summary>

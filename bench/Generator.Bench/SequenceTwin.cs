@@ -57,7 +57,7 @@ internal sealed record SequenceTwin(string ModelFolder, string Modality, int Ste
     private static object HierarchicalShape(HierarchicalSequenceVaeOptions o) => new
     {
         kind = "hierarchical", vocab = o.VocabularySize, segments = o.Segments, segment_length = o.SegmentLength,
-        enc_hidden = o.EncoderHidden, enc_layers = o.EncoderLayers, cond_hidden = o.ConductorHidden, cond_layers = o.ConductorLayers,
+        seg_enc_hidden = o.SegmentEncoderHidden, enc_hidden = o.EncoderHidden, enc_layers = o.EncoderLayers, cond_hidden = o.ConductorHidden, cond_layers = o.ConductorLayers,
         embedding = o.EmbeddingSize, dec_hidden = o.DecoderHidden, dec_layers = o.DecoderLayers, latent = o.LatentSize,
     };
 

@@ -1,7 +1,8 @@
 """PyTorch twin of VaeCreative's HierarchicalSequenceVae (Generator.Core/Models/HierarchicalSequenceVae.cs).
 
-Same layers and parameter names (TorchSharp's safetensors load as-is), same maths: BiLSTM encoder -> mu,
-log-variance; a conductor LSTM fed z at every step, its state from tanh(dense(z)), gives each segment (bar) an
+Same layers and parameter names (TorchSharp's safetensors load as-is), same maths: a BiLSTM over each segment alone
+(segmentEncoder; none when seg_enc_hidden is 0) and a BiLSTM over the segments' summaries (or over the whole
+sequence) -> mu, log-variance; a conductor LSTM fed z at every step, its state from tanh(dense(z)), gives each segment (bar) an
 embedding tanh(dense(output)); each segment is decoded alone by the bottom LSTM, its state from
 tanh(dense(embedding)), the embedding concatenated to every input, the first input empty. Segments decode in
 parallel as rows of one batch (row b * segments + s).
@@ -17,14 +18,17 @@ def state_from(dense, code, layers, hidden):
 
 
 class HierarchicalMelodyVae(nn.Module):
-    def __init__(self, vocab=90, segments=16, segment_length=16, enc_hidden=384, enc_layers=1, cond_hidden=256,
+    def __init__(self, vocab=90, segments=16, segment_length=16, seg_enc_hidden=128, enc_hidden=256, enc_layers=1, cond_hidden=256,
                  cond_layers=2, embedding=256, dec_hidden=256, dec_layers=2, latent=256):
         super().__init__()
         self.vocab, self.segments, self.segment_length, self.latent = vocab, segments, segment_length, latent
         self.steps = segments * segment_length
         self.cond_hidden, self.cond_layers = cond_hidden, cond_layers
         self.dec_hidden, self.dec_layers = dec_hidden, dec_layers
-        self.encoder = nn.LSTM(vocab, enc_hidden, enc_layers, batch_first=True, bidirectional=True)
+        self.seg_enc_hidden = seg_enc_hidden
+        if seg_enc_hidden > 0:
+            self.segmentEncoder = nn.LSTM(vocab, seg_enc_hidden, 1, batch_first=True, bidirectional=True)
+        self.encoder = nn.LSTM(2 * seg_enc_hidden if seg_enc_hidden > 0 else vocab, enc_hidden, enc_layers, batch_first=True, bidirectional=True)
         self.toMean = nn.Linear(2 * enc_hidden, latent)
         self.toLogVariance = nn.Linear(2 * enc_hidden, latent)
         self.toConductorState = nn.Linear(latent, 2 * cond_layers * cond_hidden)
@@ -38,7 +42,12 @@ class HierarchicalMelodyVae(nn.Module):
         return F.one_hot(tokens, self.vocab).to(self.toLogits.weight.dtype)
 
     def encode(self, tokens):
-        _, (h, _) = self.encoder(self.one_hot(tokens))
+        x = self.one_hot(tokens)
+        if self.seg_enc_hidden > 0:
+            b = tokens.shape[0]
+            _, (h, _) = self.segmentEncoder(x.reshape(b * self.segments, self.segment_length, self.vocab))
+            x = torch.cat([h[-2], h[-1]], 1).reshape(b, self.segments, 2 * self.seg_enc_hidden)
+        _, (h, _) = self.encoder(x)
         summary = torch.cat([h[-2], h[-1]], 1)
         return self.toMean(summary), self.toLogVariance(summary)
 

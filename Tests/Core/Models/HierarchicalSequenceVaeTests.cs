@@ -9,7 +9,7 @@ public class HierarchicalSequenceVaeTests
 {
     private static readonly HierarchicalSequenceVaeOptions Tiny = new()
     {
-        VocabularySize = 12, Segments = 4, SegmentLength = 8, EncoderHidden = 16, ConductorHidden = 16, ConductorLayers = 2,
+        VocabularySize = 12, Segments = 4, SegmentLength = 8, SegmentEncoderHidden = 8, EncoderHidden = 16, ConductorHidden = 16, ConductorLayers = 2,
         EmbeddingSize = 8, DecoderHidden = 16, DecoderLayers = 2, LatentSize = 6,
     };
 
@@ -91,5 +91,28 @@ public class HierarchicalSequenceVaeTests
             losses.Add(loss.item<float>());
         }
         Assert.True(losses[^1] < losses[0] * 0.5, $"loss {losses[0]} → {losses[^1]}");
+    }
+
+    [Fact]
+    public void The_segment_encoder_reads_bars_apart_and_zero_gives_the_flat_encoder()
+    {
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var model = Model();
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        Assert.Contains(names, n => n.StartsWith("segmentEncoder.", StringComparison.Ordinal));
+        // The encoder LSTM reads 4 segment summaries of 2 × 8, not 32 one-hot steps.
+        Assert.Equal([4L * 16, 2 * 8], model.named_parameters().Single(p => p.name == "encoder.weight_ih_l0").parameter.shape);
+        // Shifting a token changes the code (both bars' summaries reach μ).
+        var a = Tokens(1, 1);
+        var b = a.clone();
+        b[0, 3] = tensor(11L);
+        Assert.True((model.Encode(a).Mean - model.Encode(b).Mean).abs().max().item<float>() > 0);
+
+        var flat = SeededInit.Create("tiny-hier-flat", 1, () => new HierarchicalSequenceVae(Tiny with { SegmentEncoderHidden = 0 }));
+        Assert.DoesNotContain(flat.named_parameters(), p => p.name.StartsWith("segmentEncoder.", StringComparison.Ordinal));
+        Assert.Equal([4L * 16, 12], flat.named_parameters().Single(p => p.name == "encoder.weight_ih_l0").parameter.shape);
+        Assert.Equal([2L, 6], flat.Encode(Tokens(2, 1)).Mean.shape);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (Tiny with { SegmentEncoderHidden = -1 }).Validate());
     }
 }
