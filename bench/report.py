@@ -208,6 +208,9 @@ def music_section(d, mode, blas):
     result = dict(section_header(mode, blas, load_avg), models={})
     figures, notes, passed = [], [], True
     for key, name, twin, seed in MUSIC_MODELS:
+        if not os.path.exists(os.path.join(d, f"cs_{key}_export.json")):
+            notes.append(f"- `{key}`: not measured ({name} is not in models/).")
+            continue
         export = load(d, f"cs_{key}_export")
         eq = load(d, f"py_{key}_equivalence")
         tr_cs, tr_py = load(d, f"cs_{key}_train_b64"), load(d, f"py_{key}_train_b64")

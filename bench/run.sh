@@ -140,6 +140,9 @@ if [[ -z "$ONLY" || -n "$MUSIC_ONLY" ]]; then
   NOTTINGHAM="$ROOT/../shared/datasets/nottingham"
   for model in drums melody16; do
     data="$DRUMS_DATA"; [[ $model == drums ]] || data="$NOTTINGHAM"
+    if [[ $model == melody16 && ! -f models/melody-16bar/manifest.json ]]; then
+      step "melody16: skipped (no models/melody-16bar: train it with train --size hier16)"; continue
+    fi
     step "$model: exporting the bundled model, training windows and a seed; numerical equivalence (3 Adam steps)"
     "${CS[@]}" "$model-export" --data "$data" --out "$WORK/$model" --threads $THREADS > "$R/cs_${model}_export.json"
     "${CS[@]}" "$model-equivalence" --data "$data" --out "$WORK/$model-eq" --threads $THREADS > "$R/cs_${model}_equivalence.json"

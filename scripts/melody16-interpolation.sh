@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The 16-bar headline demo (README, models/melody-16bar): interpolates two held-out 16-bar Nottingham tunes with the
 # hierarchical model in five steps, both ends included, and stacks the five piano rolls into one picture.
-#   ./scripts/melody16-interpolation.sh [FROM.mid TO.mid] [--out DIR] [--picture PNG]
+#   ./scripts/melody16-interpolation.sh [FROM.mid TO.mid] [--model ID|DIR] [--out DIR] [--picture PNG]
 # Defaults: hpps13.mid → playford10.mid from ../shared/datasets/nottingham (both held out from every bundled melody
-# model), MIDI files and previews (WAV + piano roll) in /tmp/melody16-interpolation, the picture
+# model), the model melody-16bar, MIDI files and previews (WAV + piano roll) in /tmp/melody16-interpolation, the picture
 # docs/melody-16bar-interpolation.png. Needs scripts/setup.sh --preview (fluidsynth, a soundfont) and python3-pil.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,11 +11,13 @@ cd "$ROOT"
 DATA="$ROOT/../shared/datasets/nottingham"
 FROM="$DATA/hpps13.mid"
 TO="$DATA/playford10.mid"
+MODEL=melody-16bar
 OUT=/tmp/melody16-interpolation
 PICTURE=docs/melody-16bar-interpolation.png
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --model) MODEL="${2:?--model needs a model id or folder}"; shift ;;
     --out) OUT="${2:?--out needs a folder}"; shift ;;
     --picture) PICTURE="${2:?--picture needs a file}"; shift ;;
     *) args+=("$1") ;;
@@ -23,9 +25,9 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ ${#args[@]} -eq 2 ]]; then FROM="${args[0]}"; TO="${args[1]}"
-elif [[ ${#args[@]} -ne 0 ]]; then echo "usage: scripts/melody16-interpolation.sh [FROM.mid TO.mid] [--out DIR] [--picture PNG]" >&2; exit 2; fi
+elif [[ ${#args[@]} -ne 0 ]]; then echo "usage: scripts/melody16-interpolation.sh [FROM.mid TO.mid] [--model ID|DIR] [--out DIR] [--picture PNG]" >&2; exit 2; fi
 ./scripts/setup.sh --quiet --preview --test-tools
-./vaecreative interpolate --model melody-16bar --from "$FROM" --to "$TO" --steps 5 --rng 1 --preview --out "$OUT" --force
+./vaecreative interpolate --model "$MODEL" --from "$FROM" --to "$TO" --steps 5 --rng 1 --preview --out "$OUT" --force
 # One picture: the five piano rolls (interp01 = FROM's reconstruction … interp05 = TO's), top to bottom, labelled.
 /usr/bin/python3 - "$OUT" "$PICTURE" "$(basename "$FROM")" "$(basename "$TO")" <<'PY'
 import glob, os, sys
