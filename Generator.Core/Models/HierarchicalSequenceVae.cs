@@ -10,8 +10,9 @@ namespace VaeCreative.Core.Models;
 /// A MusicVAE-style hierarchical sequence VAE (hierdec): a bidirectional LSTM reads each segment (bar) on its own and
 /// a second one reads the segments' summaries (or, with <see cref="HierarchicalSequenceVaeOptions.SegmentEncoderHidden"/>
 /// 0, one bidirectional LSTM reads the whole sequence, as MusicVAE's), giving μ and log σ²; a conductor LSTM turns z
-/// into one embedding per segment; each segment is decoded by the bottom LSTM from its embedding alone — its initial state comes from the embedding, the embedding is concatenated to every
-/// input, and its first input is empty, so no token crosses a segment boundary. Long-range structure must therefore
+/// into one embedding per segment; each segment is decoded by the bottom LSTM from its embedding alone — its initial
+/// state comes from the embedding, the embedding is concatenated to every input, and its first input is empty, so no
+/// token crosses a segment boundary. Long-range structure must therefore
 /// pass through z and the conductor, which is what keeps a 16-bar melody's shape. Segments decode in parallel.
 /// Inputs are token ids of shape [batch, segments × segmentLength] (int64).
 /// </summary>
