@@ -239,20 +239,32 @@ public static class Program
         return (new VariationEngine(model, CPU, meanCacheCapacity: 0), model, seed);
     }
 
-    private static object Latency(string repo, bool quick, bool bf16)
+    private const int VaryWarmup = 10;
+
+    /// <summary>
+    /// Milliseconds of 8 variations of <paramref name="seed"/> (similarity 0.75, temperature 0.5), sorted: 50 or 200
+    /// runs after 10 warm-up, each in its own dispose scope.
+    /// </summary>
+    internal static (int Runs, List<double> Times) VaryTimes(VariationEngine engine, Tensor seed, bool quick)
     {
-        var (engine, model, seed) = LoadEngine(repo, bf16);
-        using var _ = model;
-        int warmup = 10, runs = quick ? 50 : 200;
+        var runs = quick ? 50 : 200;
         var times = new List<double>();
-        for (var i = 0; i < warmup + runs; i++)
+        for (var i = 0; i < VaryWarmup + runs; i++)
         {
             var sw = Stopwatch.StartNew();
             using (NewDisposeScope()) engine.Vary(seed, 8, 0.75, 0.5, i, rejectCopies: false);
             sw.Stop();
-            if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
+            if (i >= VaryWarmup) times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
+        return (runs, times);
+    }
+
+    private static object Latency(string repo, bool quick, bool bf16)
+    {
+        var (engine, model, seed) = LoadEngine(repo, bf16);
+        using var _ = model;
+        var (runs, times) = VaryTimes(engine, seed, quick);
         // The same 8 variations through MelodyGenerator (what the CLI and the host run): the 2-bar seed as a melody,
         // copies of the seed or of each other redrawn (DistinctDraws), the windows stitched back.
         var loaded = new LoadedModel(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), model,
@@ -260,12 +272,12 @@ public static class Program
         var generator = new MelodyGenerator(loaded);
         var melody = new Melody(seed.data<long>().Select(t => (int)t).ToArray());
         var melodyTimes = new List<double>();
-        for (var i = 0; i < warmup + runs; i++)
+        for (var i = 0; i < VaryWarmup + runs; i++)
         {
             var sw = Stopwatch.StartNew();
             generator.Vary(melody, new VaryOptions { Count = 8, Similarity = 0.75, Temperature = 0.5, Rng = i });
             sw.Stop();
-            if (i >= warmup) melodyTimes.Add(sw.Elapsed.TotalMilliseconds);
+            if (i >= VaryWarmup) melodyTimes.Add(sw.Elapsed.TotalMilliseconds);
         }
         melodyTimes.Sort();
         return new { runs, p50_ms = Percentile(times, 0.5), p99_ms = Percentile(times, 0.99),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp.PyBridge;
 using VaeCreative.Audio.Drums;
@@ -118,16 +117,7 @@ internal sealed record SequenceTwin(string ModelFolder, string Modality, int Ste
         using var _ = owner;
         using var engine = new VariationEngine(model, CPU, meanCacheCapacity: 0);
         using var seed = tensor(Seed(repo, data).Select(t => (long)t).ToArray(), new long[] { 1, Steps });
-        int warmup = 10, runs = quick ? 50 : 200;
-        var times = new List<double>();
-        for (var i = 0; i < warmup + runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            using (NewDisposeScope()) engine.Vary(seed, 8, 0.75, 0.5, i, rejectCopies: false);
-            sw.Stop();
-            if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
+        var (runs, times) = Program.VaryTimes(engine, seed, quick);
         return new { runs, p50_ms = Program.Percentile(times, 0.5), p99_ms = Program.Percentile(times, 0.99) };
     }
 }

@@ -11,6 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from melody_vae import decode
+
 
 def state_from(dense, code, layers, hidden):
     s = torch.tanh(dense(code)).view(code.shape[0], 2, layers, hidden).permute(1, 2, 0, 3)
@@ -74,19 +76,6 @@ class HierarchicalMelodyVae(nn.Module):
         return nll.view(tokens.shape).sum(1)
 
     def generate(self, z, temperature=0.0, generator=None):
-        b = z.shape[0]
         rows = self.rows(z)
         state = state_from(self.toDecoderState, rows, self.dec_layers, self.dec_hidden)
-        inp = torch.zeros(rows.shape[0], 1, self.vocab, dtype=z.dtype)
-        step = rows.unsqueeze(1)
-        out_tokens = []
-        for _ in range(self.segment_length):
-            out, state = self.decoder(torch.cat([inp, step], 2), state)
-            logits = self.toLogits(out.squeeze(1))
-            if temperature <= 0:
-                nxt = logits.argmax(-1)
-            else:
-                nxt = torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator).squeeze(-1)
-            out_tokens.append(nxt)
-            inp = self.one_hot(nxt.unsqueeze(1))
-        return torch.stack(out_tokens, 1).reshape(b, self.steps)
+        return decode(self, rows, state, self.segment_length, temperature, generator).reshape(z.shape[0], self.steps)

@@ -50,21 +50,25 @@ class MelodyVae(nn.Module):
         return nll.view(tokens.shape).sum(1)
 
     def generate(self, z, temperature=0.0, generator=None):
-        b = z.shape[0]
-        state = self.initial_state(z)
-        inp = torch.zeros(b, 1, self.vocab, dtype=z.dtype)
-        zs = z.unsqueeze(1)
-        out_tokens = []
-        for _ in range(self.steps):
-            out, state = self.decoder(torch.cat([inp, zs], 2), state)
-            logits = self.toLogits(out.squeeze(1))
-            if temperature <= 0:
-                nxt = logits.argmax(-1)
-            else:
-                nxt = torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator).squeeze(-1)
-            out_tokens.append(nxt)
-            inp = self.one_hot(nxt.unsqueeze(1))
-        return torch.stack(out_tokens, 1)
+        return decode(self, z, self.initial_state(z), self.steps, temperature, generator)
+
+
+def decode(model, code, state, steps, temperature, generator):
+    """Autoregressive decoding shared by the twins: each row starts from an empty input, `code` goes with every
+    input, the next token is the argmax (temperature 0) or a sample at `temperature`. Returns [rows, steps]."""
+    inp = torch.zeros(code.shape[0], 1, model.vocab, dtype=code.dtype)
+    step = code.unsqueeze(1)
+    out_tokens = []
+    for _ in range(steps):
+        out, state = model.decoder(torch.cat([inp, step], 2), state)
+        logits = model.toLogits(out.squeeze(1))
+        if temperature <= 0:
+            nxt = logits.argmax(-1)
+        else:
+            nxt = torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator).squeeze(-1)
+        out_tokens.append(nxt)
+        inp = model.one_hot(nxt.unsqueeze(1))
+    return torch.stack(out_tokens, 1)
 
 
 def kl(mean, logvar):
