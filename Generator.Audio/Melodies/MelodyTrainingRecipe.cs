@@ -24,9 +24,11 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>flat16</c> and <c>hier16</c> are 16-bar models of about the same size (4.6 and 4.4 million parameters): a
+    /// <c>flat16</c> and <c>hier16</c> are 16-bar models of about the same size (4.4 million parameters each): a
     /// flat sequence VAE over 256 steps, and a hierarchical one whose conductor gives each bar an embedding (MusicVAE's
-    /// flat and hierdec 16-bar melody models, sized for this machine; the hierarchical one encodes bar by bar).
+    /// flat and hierdec 16-bar melody models, sized for this machine; the hierarchical one encodes bar by bar). The
+    /// flat one is the default 2-bar model's shape over 256 steps, so both can start from a trained 2-bar model
+    /// (<c>train --warm-start</c>): all of it for the flat one, the bottom decoder for the hierarchical one.
     /// </remarks>
     public IReadOnlyList<string> Sizes { get; } = ["default", "small", "flat16", "hier16"];
 
@@ -40,7 +42,7 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
         })),
         "flat16" => new(SequenceVae.KindName, Core.Checkpoints.ModelManifest.ToJsonObject(MelodyModality.DefaultModelOptions with
         {
-            SequenceLength = MelodyModality.SixteenBarWindowSteps, EncoderHidden = 384, DecoderHidden = 384,
+            SequenceLength = MelodyModality.SixteenBarWindowSteps,
         })),
         "hier16" => new(HierarchicalSequenceVae.KindName, Core.Checkpoints.ModelManifest.ToJsonObject(new HierarchicalSequenceVaeOptions
         {

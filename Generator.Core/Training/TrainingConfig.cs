@@ -24,6 +24,12 @@ public sealed record TrainingConfig
     /// <summary>The model's settings (sizes), as in the manifest.</summary>
     public JsonObject Model { get; init; } = new();
 
+    /// <summary>
+    /// Full path of a trained model whose parameters of the same name and shape start this one (see
+    /// <see cref="WarmStart"/>); null: all parameters start from the seeded initialisation.
+    /// </summary>
+    public string? WarmStart { get; init; }
+
     /// <summary>Modality-specific settings (e.g. a tokenizer's vocabulary size), as given to <c>train</c>.</summary>
     public JsonObject? Settings { get; init; }
 

@@ -79,6 +79,12 @@ public sealed class TrainingRun : IDisposable
         manual_seed(config.Seed);
         var plan = recipe.Prepare(config, corpus, outDir, log);
         if (plan.Train.Count == 0) throw new TrainingDataException($"'{config.Data}' gives no training {recipe.ExampleNoun} (all were held out or unusable).");
+        // A run that has a checkpoint continues from it, so the warm start only matters (and its source only needs to exist) before one.
+        if (config.WarmStart is { } source && !new CheckpointStore(outDir).Exists)
+        {
+            try { log(WarmStart.Apply(plan.Model, source, config.Modality).ToString()); }
+            catch { plan.Model.Dispose(); throw; }
+        }
         var device = TorchRuntime.DefaultDevice;
         plan.Model.Module.to(device);
         var parameters = plan.Model.Module.parameters().Sum(x => x.numel());

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 
 namespace VaeCreative.Host.Cli;
@@ -52,11 +53,15 @@ public static class TrainCommand
         var decoderLayers = new Option<int?>("--decoder-layers") { Description = "Decoder layers (default: the preset's)." };
         var latent = new Option<int?>("--latent") { Description = "Size of z (default: the preset's)." };
         var json = new Option<bool>("--json") { Description = "Print the final figures as one JSON object on stdout." };
+        var warmStart = new Option<string?>("--warm-start")
+        {
+            Description = "A trained model (bundled id or directory) of the same modality whose modules whose parameters match in name and shape start this one; the rest start from the seeded initialisation.",
+        };
 
         var command = new Command("train", $"Train a VAE on a folder of files. Optimiser defaults — {defaults}.")
         {
             modality, data, output, steps, batch, rng, resume, force, lr, lrDecay, beta, freeBits, sampling,
-            checkpointEvery, validateEvery, validationFraction, threads, size, encoderHidden, decoderHidden, decoderLayers, latent, json,
+            checkpointEvery, validateEvery, validationFraction, threads, size, encoderHidden, decoderHidden, decoderLayers, latent, json, warmStart,
         };
         var extra = ModalityOptions.Add(command, registry, ModalityCommands.Train);
         command.SetAction(p =>
@@ -79,6 +84,8 @@ public static class TrainCommand
                 if (p.GetValue(steps) is { } more) config = config with { Steps = more };
                 if (p.GetValue(data) is { } resumeData && Path.GetFullPath(resumeData) != config.Data)
                     throw new CliException($"--resume must train on the same data as the run in '{outDir}' ({config.Data}).", 2);
+                if (p.GetValue(warmStart) is not null)
+                    throw new CliException("--warm-start starts a new run; --resume continues the run in --out from its checkpoint (and its own warm start, if it had one).", 2);
                 if (FinishedStep(outDir) is { } finished && finished >= config.Steps)
                 {
                     // Nothing left to do is success, so `train --resume` can be repeated until it succeeds.
@@ -127,6 +134,7 @@ public static class TrainCommand
                     ScheduledSamplingRate = p.GetValue(sampling) ?? d.ScheduledSamplingRate,
                     CheckpointEvery = p.GetValue(checkpointEvery) ?? d.CheckpointEvery,
                     ValidateEvery = p.GetValue(validateEvery) ?? d.ValidateEvery,
+                    WarmStart = p.GetValue(warmStart) is { } source ? services.GetRequiredService<ModelStore>().Resolve(source) : null,
                 };
             }
             if (config.ValidationFraction is < 0 or >= 1)

@@ -127,6 +127,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Warm_start_copies_a_trained_model_is_recorded_and_does_not_mix_with_resume()
+    {
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var dir = new TempDir();
+        Assert.Equal(0, Train(data.Path, dir.File("source"), 3).ExitCode);
+        var warm = Train(data.Path, dir.File("warm"), 1, "--warm-start", dir.File("source"));
+        Assert.True(warm.ExitCode == 0, warm.Stderr);
+        // Same sizes: every module is copied.
+        Assert.Contains($"warm start from {dir.File("source")}: ", warm.Stderr);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("warm/manifest.json"))))
+            Assert.Equal(dir.File("source"), manifest.RootElement.GetProperty("training").GetProperty("settings").GetProperty("warmStart").GetString());
+
+        var both = Support.Cli.Run("train", "--out", dir.File("warm"), "--resume", "--steps", "2", "--warm-start", dir.File("source"));
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("--warm-start starts a new run", both.Stderr);
+
+        var missing = Train(data.Path, dir.File("other"), 1, "--warm-start", dir.File("nothing-here"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"model directory '{dir.File("nothing-here")}' does not exist.", missing.Stderr);
+        Assert.False(File.Exists(dir.File("other/manifest.json")));
+    }
+
+    [Fact]
     public void Leftover_temporary_files_of_a_dead_process_are_removed_by_the_next_run()
     {
         using var data = TrainingRuns.NottinghamSubset(6);

@@ -1,0 +1,67 @@
+using System.Globalization;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Models;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Core.Training;
+
+/// <summary>
+/// Starts a new model from a trained one: every module whose parameters all match in name and shape is copied, the rest keep their
+/// seeded initialisation. A 16-bar hierarchical melody model, for instance, takes its bottom decoder (the one that
+/// writes each bar) from the 2-bar model, whose decoder has the same inputs and sizes, so its hour goes into the
+/// conductor and encoder rather than into learning what a bar of melody looks like again.
+/// </summary>
+public static class WarmStart
+{
+    /// <summary>Copies the matching parameters of the model in <paramref name="sourceDirectory"/> into <paramref name="target"/>.</summary>
+    /// <returns>What was copied, for the run's log.</returns>
+    /// <exception cref="ModelLoadException">The source is not a loadable model of <paramref name="modality"/>, or shares no parameter with the target.</exception>
+    public static WarmStartSummary Apply(IVaeModel target, string sourceDirectory, string modality)
+    {
+        var (source, _) = ModelDirectory.Load(sourceDirectory, CPU, expectedModality: modality);
+        using (source)
+        {
+            var available = source.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+            var copied = new List<string>();
+            long weights = 0, total = 0;
+            // Whole modules or nothing: a layer whose bias fits but whose weight does not is a different layer.
+            var modules = target.Module.named_parameters().GroupBy(p => ModuleOf(p.name), StringComparer.Ordinal);
+            using (no_grad())
+            {
+                foreach (var module in modules)
+                {
+                    total += module.Sum(p => p.parameter.numel());
+                    if (!module.All(p => available.TryGetValue(p.name, out var from) && from.shape.SequenceEqual(p.parameter.shape))) continue;
+                    foreach (var (name, parameter) in module)
+                    {
+                        parameter.copy_(available[name]);
+                        copied.Add(name);
+                        weights += parameter.numel();
+                    }
+                }
+            }
+            if (copied.Count == 0)
+                throw new ModelLoadException($"the model in '{sourceDirectory}' ({source.Kind}) shares no parameter of the same name and shape with the {target.Kind} being trained, so it cannot start it.");
+            return new WarmStartSummary(sourceDirectory, copied, weights, total);
+        }
+    }
+
+    /// <summary>The module a parameter belongs to: its name without the last part (<c>decoder.weight_ih_l0</c> → <c>decoder</c>).</summary>
+    private static string ModuleOf(string parameter) => parameter.LastIndexOf('.') is var dot and > 0 ? parameter[..dot] : "";
+}
+
+/// <summary>What <see cref="WarmStart.Apply"/> copied.</summary>
+/// <param name="Source">The model directory the parameters came from.</param>
+/// <param name="Parameters">Names of the parameter tensors copied.</param>
+/// <param name="Weights">Scalars copied.</param>
+/// <param name="TotalWeights">Scalars in the target model.</param>
+public sealed record WarmStartSummary(string Source, IReadOnlyList<string> Parameters, long Weights, long TotalWeights)
+{
+    /// <summary>One line for the run's log.</summary>
+    public override string ToString()
+    {
+        var groups = Parameters.Select(p => p.Split('.')[0]).Distinct(StringComparer.Ordinal);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"warm start from {Source}: {Weights:N0} of {TotalWeights:N0} weights ({string.Join(", ", groups)})");
+    }
+}
