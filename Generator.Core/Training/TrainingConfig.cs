@@ -25,7 +25,7 @@ public sealed record TrainingConfig
     public JsonObject Model { get; init; } = new();
 
     /// <summary>
-    /// Full path of a trained model whose parameters of the same name and shape start this one (see
+    /// Full path of a trained model whose modules, where their parameters match in name and shape, start this one (see
     /// <see cref="WarmStart"/>); null: all parameters start from the seeded initialisation.
     /// </summary>
     public string? WarmStart { get; init; }

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace VaeCreative.Core.Training;
 
 /// <summary>
-/// Starts a new model from a trained one: every module whose parameters all match in name and shape is copied, the rest keep their
-/// seeded initialisation. A 16-bar hierarchical melody model, for instance, takes its bottom decoder (the one that
+/// Starts a new model from a trained one: every module whose parameters all match in name and shape is copied, the
+/// rest keep their seeded initialisation. A 16-bar hierarchical melody model, for instance, takes its bottom decoder (the one that
 /// writes each bar) from the 2-bar model, whose decoder has the same inputs and sizes, so its hour goes into the
 /// conductor and encoder rather than into learning what a bar of melody looks like again.
 /// </summary>
@@ -15,7 +15,7 @@ public static class WarmStart
 {
     /// <summary>Copies the matching parameters of the model in <paramref name="sourceDirectory"/> into <paramref name="target"/>.</summary>
     /// <returns>What was copied, for the run's log.</returns>
-    /// <exception cref="ModelLoadException">The source is not a loadable model of <paramref name="modality"/>, or shares no parameter with the target.</exception>
+    /// <exception cref="ModelLoadException">The source is not a loadable model of <paramref name="modality"/>, or has no module in common with the target.</exception>
     public static WarmStartSummary Apply(IVaeModel target, string sourceDirectory, string modality)
     {
         var (source, _) = ModelDirectory.Load(sourceDirectory, CPU, expectedModality: modality);
@@ -41,7 +41,7 @@ public static class WarmStart
                 }
             }
             if (copied.Count == 0)
-                throw new ModelLoadException($"the model in '{sourceDirectory}' ({source.Kind}) shares no parameter of the same name and shape with the {target.Kind} being trained, so it cannot start it.");
+                throw new ModelLoadException($"the model in '{sourceDirectory}' ({source.Kind}) has no module whose parameters match the {target.Kind} being trained in name and shape, so it cannot start it.");
             return new WarmStartSummary(sourceDirectory, copied, weights, total);
         }
     }

@@ -55,7 +55,7 @@ public static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the final figures as one JSON object on stdout." };
         var warmStart = new Option<string?>("--warm-start")
         {
-            Description = "A trained model (bundled id or directory) of the same modality whose modules whose parameters match in name and shape start this one; the rest start from the seeded initialisation.",
+            Description = "A trained model (bundled id or directory) of the same modality to start from: every module whose parameters all match in name and shape is copied, the rest start from the seeded initialisation.",
         };
 
         var command = new Command("train", $"Train a VAE on a folder of files. Optimiser defaults — {defaults}.")

@@ -69,7 +69,7 @@ public class WarmStartTests
         var sourceDir = SaveSource(dir);
         using var target = SeededInit.Create("warm-target-unrelated", 1, () => new HierarchicalSequenceVae(Target with { VocabularySize = 40, DecoderHidden = 24, EncoderHidden = 12 }));
         var e = Assert.Throws<ModelLoadException>(() => WarmStart.Apply(target, sourceDir, "melody"));
-        Assert.Equal($"the model in '{sourceDir}' (sequence-vae) shares no parameter of the same name and shape with the hierarchical-sequence-vae being trained, so it cannot start it.", e.Message);
+        Assert.Equal($"the model in '{sourceDir}' (sequence-vae) has no module whose parameters match the hierarchical-sequence-vae being trained in name and shape, so it cannot start it.", e.Message);
     }
 
     [Fact]
