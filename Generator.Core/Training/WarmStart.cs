@@ -47,7 +47,7 @@ public static class WarmStart
     }
 
     /// <summary>The module a parameter belongs to: its name without the last part (<c>decoder.weight_ih_l0</c> → <c>decoder</c>).</summary>
-    private static string ModuleOf(string parameter) => parameter.LastIndexOf('.') is var dot and > 0 ? parameter[..dot] : "";
+    internal static string ModuleOf(string parameter) => parameter.LastIndexOf('.') is var dot and > 0 ? parameter[..dot] : "";
 }
 
 /// <summary>What <see cref="WarmStart.Apply"/> copied.</summary>
@@ -60,8 +60,8 @@ public sealed record WarmStartSummary(string Source, IReadOnlyList<string> Param
     /// <summary>One line for the run's log.</summary>
     public override string ToString()
     {
-        var groups = Parameters.Select(p => p.Split('.')[0]).Distinct(StringComparer.Ordinal);
+        var modules = Parameters.Select(WarmStart.ModuleOf).Distinct(StringComparer.Ordinal);
         return string.Create(CultureInfo.InvariantCulture,
-            $"warm start from {Source}: {Weights:N0} of {TotalWeights:N0} weights ({string.Join(", ", groups)})");
+            $"warm start from {Source}: {Weights:N0} of {TotalWeights:N0} weights ({string.Join(", ", modules)})");
     }
 }
