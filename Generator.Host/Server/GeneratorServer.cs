@@ -81,13 +81,7 @@ public sealed class GeneratorServer : IAsyncDisposable
             o.SerializerOptions.PropertyNamingPolicy = HostConnection.JsonOptions.PropertyNamingPolicy;
             o.SerializerOptions.DefaultIgnoreCondition = HostConnection.JsonOptions.DefaultIgnoreCondition;
         });
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "VaeCreative generator host";
-            doc.Info.Description = "Variations, interpolations and samples of seed material from VAE models; training jobs. " +
-                                   "Every endpoint but /v1/health needs 'Authorization: Bearer TOKEN'. Errors are RFC 7807 problem+json.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(OpenApiContract.Configure);
 
         var bundled = HostServices.BundledModelsDirectory;
         HostServices.AddGenerator(builder.Services, null, options.Modalities);

@@ -13,14 +13,18 @@ public static class GenerationEndpoints
     /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
     public static void Map(RouteGroupBuilder v1)
     {
+        v1 = v1.MapGroup("").WithTags("generation");
         v1.MapPost("/models/{id}/variations", Variations)
             .Accepts<VariationsRequest>("application/json").Produces<GenerationResponse>()
+            .ProducesProblems(400, 404, 408, 413, 415, 429, 503, 504)
             .WithSummary("Variations of seed material.").WithName("CreateVariations");
         v1.MapPost("/models/{id}/interpolations", Interpolations)
             .Accepts<InterpolationsRequest>("application/json").Produces<GenerationResponse>()
+            .ProducesProblems(400, 404, 408, 413, 415, 429, 503, 504)
             .WithSummary("Outputs on the way from one material to another.").WithName("CreateInterpolations");
         v1.MapPost("/models/{id}/samples", Samples)
             .Accepts<SamplesRequest>("application/json").Produces<GenerationResponse>()
+            .ProducesProblems(400, 404, 408, 413, 415, 429, 503, 504)
             .WithSummary("New material drawn from the model's prior.").WithName("CreateSamples");
     }
 

@@ -11,13 +11,15 @@ public static class HostEndpoints
     /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapGet("/health", (ServerContext host) => new HealthResponse { Status = host.Queue.Accepting ? "ok" : "stopping" })
+        var about = v1.MapGroup("").WithTags("host");
+        about.MapGet("/health", (ServerContext host) => new HealthResponse { Status = host.Queue.Accepting ? "ok" : "stopping" })
+            .Produces<HealthResponse>().Produces<Problem>(StatusCodes.Status403Forbidden, OpenApiContract.ProblemMediaType)
             .WithSummary("Whether the host is up (no token needed).").WithName("GetHealth");
-        v1.MapGet("/info", Info).WithSummary("Version, capabilities, devices, queue and limits.").WithName("GetInfo");
-        v1.MapGet("/models", (ServerContext host) => host.Catalog.Scan().Select(host.Catalog.Describe).ToList())
-            .WithSummary("The models this host serves.").WithName("ListModels");
-        v1.MapGet("/models/{id}", (string id, ServerContext host) => host.Catalog.Describe(host.Catalog.Get(id)))
-            .WithSummary("One model.").WithName("GetModel");
+        about.MapGet("/info", Info).ProducesProblems().WithSummary("Version, capabilities, devices, queue and limits.").WithName("GetInfo");
+        about.MapGet("/models", (ServerContext host) => host.Catalog.Scan().Select(host.Catalog.Describe).ToList())
+            .ProducesProblems().WithSummary("The models this host serves.").WithName("ListModels");
+        about.MapGet("/models/{id}", (string id, ServerContext host) => host.Catalog.Describe(host.Catalog.Get(id)))
+            .ProducesProblems(404).WithSummary("One model.").WithName("GetModel");
     }
 
     private static HostInfo Info(ServerContext host) => new()
@@ -51,21 +53,23 @@ public static class JobEndpoints
     /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapPost("/jobs", async (HttpContext context, ServerContext host) =>
+        var jobs = v1.MapGroup("").WithTags("jobs");
+        jobs.MapPost("/jobs", async (HttpContext context, ServerContext host) =>
             {
                 var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options);
                 var job = host.Jobs.Start(body);
                 return Results.Created($"/v1/jobs/{job.Id}", job);
             })
             .Accepts<TrainingJobRequest>("application/json").Produces<TrainingJob>(StatusCodes.Status201Created)
+            .ProducesProblems(400, 408, 409, 413, 415, 503)
             .WithSummary("Starts training a new model from a folder on the host's machine.").WithName("StartTrainingJob");
-        v1.MapGet("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Get(id))
+        jobs.MapGet("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Get(id)).ProducesProblems(404)
             .WithSummary("A training job's state.").WithName("GetTrainingJob");
-        v1.MapDelete("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Cancel(id))
+        jobs.MapDelete("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Cancel(id)).ProducesProblems(404)
             .WithSummary("Cancels this training job (only this one).").WithName("CancelTrainingJob");
-        v1.MapGet("/jobs/{id}/events", Events)
+        jobs.MapGet("/jobs/{id}/events", Events)
             .WithSummary("The job's progress as Server-Sent Events: one 'progress' event per change, ending with the finished state.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").WithName("WatchTrainingJob");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblems(404).WithName("WatchTrainingJob");
     }
 
     private static async Task Events(string id, HttpContext context, ServerContext host)

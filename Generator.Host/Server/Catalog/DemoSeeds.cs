@@ -1,0 +1,42 @@
+using VaeCreative.Core.Modalities;
+using VaeCreative.Host.Server.Api;
+using Contract = VaeCreative.Client.Contracts.Material;
+
+namespace VaeCreative.Host.Server.Catalog;
+
+/// <summary>
+/// The demo seed of each modality: <c>samples/seed-{modality}.{ext}</c> beside the executable (the Host project copies
+/// them there), in one of the modality's formats. The OpenAPI examples are made from them, so the document's examples
+/// are material the host really reads.
+/// </summary>
+public static class DemoSeeds
+{
+    /// <summary>The folder holding the demo seeds.</summary>
+    public static string Directory => Path.Combine(AppContext.BaseDirectory, "samples");
+
+    /// <summary>The demo seed file of <paramref name="modality"/>, or null when none is installed.</summary>
+    public static string? Find(IModality modality) =>
+        modality.Formats.SelectMany(f => f.Extensions)
+            .Select(extension => Path.Combine(Directory, $"seed-{modality.Name}{extension}"))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// The demo seed of <paramref name="modality"/> as the API's material (the first seed the file holds: a text file's
+    /// first line), or null when none is installed or it cannot be read.
+    /// </summary>
+    public static Contract? Load(IModality modality)
+    {
+        if (Find(modality) is not { } path) return null;
+        try
+        {
+            var seed = MaterialMapping.ToContract(modality.ReadSeedFile(path, new Dictionary<string, string>())[0]);
+            seed.Midi = null; // the older MIDI field: examples show the current shape only
+            seed.Properties = null;
+            return seed;
+        }
+        catch (Exception e) when (e is MaterialException or IOException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
