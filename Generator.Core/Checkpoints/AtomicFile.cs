@@ -12,7 +12,24 @@ namespace VaeCreative.Core.Checkpoints;
 public static partial class AtomicFile
 {
     /// <summary>Writes through <paramref name="write"/> into a temporary file beside <paramref name="path"/>, then renames it over.</summary>
-    public static void Write(string path, Action<string> write)
+    public static void Write(string path, Action<string> write) => Write(path, write, overwrite: true);
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> atomically to <paramref name="path"/> unless a file is there already (then nothing
+    /// is written, and the answer is false): for outputs that must never replace a user's file.
+    /// </summary>
+    public static bool TryWriteNew(string path, byte[] bytes)
+    {
+        if (File.Exists(path)) return false;
+        try
+        {
+            Write(path, temp => File.WriteAllBytes(temp, bytes), overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path)) { return false; } // appeared meanwhile: theirs stays
+    }
+
+    private static void Write(string path, Action<string> write, bool overwrite)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
@@ -24,7 +41,7 @@ public static partial class AtomicFile
             write(temp);
             CrashPoint.Reached(name + ":written");
             FileSync.File(temp); // also covers writers that do not flush themselves (TorchSharp's save)
-            File.Move(temp, full, overwrite: true);
+            File.Move(temp, full, overwrite);
             CrashPoint.Reached(name + ":renamed");
             FileSync.Directory(dir);
         }

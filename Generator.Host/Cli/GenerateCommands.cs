@@ -20,7 +20,7 @@ public static class GenerateCommands
     /// <summary><c>vaecreative vary</c>.</summary>
     public static Command Vary(IServiceProvider services)
     {
-        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models: any length, varied a window of whole bars at a time), a text file (text models; each non-empty line is varied) or an image (image models: PNG, JPEG, BMP, GIF, WebP, any size)." };
+        var seed = new Option<string?>("--seed") { Description = "File to vary: a MIDI file (melody models: any length, varied a window of whole bars at a time), a text file (text models; each non-empty line is varied) or an image (image models: PNG, JPEG, BMP, GIF, WebP, any size). A folder: every file under it that the model reads is varied into --out, mirroring the tree (data augmentation; never overwrites, resumes when run again)." };
         var text = new Option<string?>("--text") { Description = "Text to vary (text models)." };
         var count = new Option<int>("--count", "-n") { Description = $"Variations per seed (1–{GenerationLimits.MaxCount}).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
         var similarity = new Option<double>("--similarity") { Description = "1 keeps the seed's latent code, 0 ignores it (0–1).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
@@ -34,10 +34,7 @@ public static class GenerateCommands
         var extra = ModalityOptions.Add(command, Registry(services), ModalityCommands.Vary);
         command.SetAction(p =>
         {
-            var (generator, modality) = Open(services, p.GetValue(o.Model), p.GetValue(seed), p.GetValue(text), "--seed", "--text", p.GetValue(o.Precision)!);
-            var properties = extra.Values(p, modality, ModelName(generator));
-            var seeds = Seeds(services, modality, p.GetValue(seed), p.GetValue(text), "--seed", "--text", properties);
-            var options = new VaryOptions
+            VaryOptions Options(IMaterialGenerator generator, IModality modality) => new VaryOptions
             {
                 Count = p.GetValue(count),
                 Similarity = p.GetValue(similarity),
@@ -47,6 +44,24 @@ public static class GenerateCommands
                 Precision = generator.Model.Precision,
                 Attributes = Attributes(p.GetValue(attribute) ?? []),
             }.Validate();
+            var folder = p.GetValue(seed) is { } s && Directory.Exists(s) ? s : null;
+            if (folder is not null)
+            {
+                if (p.GetValue(text) is not null) throw new CliException("give --seed or --text, not both.", 2);
+                if (p.GetValue(o.Force)) throw new CliException("--force does not apply to a seed folder: it never overwrites, and a second run resumes.", 2);
+                if (p.GetValue(o.Preview)) throw new CliException("--preview does not apply to a seed folder; vary one file for previews.", 2);
+            }
+            var model = folder is null ? p.GetValue(o.Model) : FolderVariation.ModelFor(services, p.GetValue(o.Model), folder);
+            var (generator, modality) = Open(services, model, folder is null ? p.GetValue(seed) : null, p.GetValue(text), "--seed", "--text", p.GetValue(o.Precision)!);
+            var properties = extra.Values(p, modality, ModelName(generator));
+            if (folder is not null)
+            {
+                var variation = Options(generator, modality);
+                generator.Model.AttributeShift(variation.Attributes);
+                return FolderVariation.Run(generator, modality, model!, folder, p.GetValue(o.Out), variation, properties, p.GetValue(o.Json));
+            }
+            var seeds = Seeds(services, modality, p.GetValue(seed), p.GetValue(text), "--seed", "--text", properties);
+            var options = Options(generator, modality);
             generator.Model.AttributeShift(options.Attributes); // an unknown name, or a model without vectors, before any work
             var prepared = seeds.Select(s => generator.Prepare(s.Material, s.Field)).ToList();
             var stem = p.GetValue(seed) is { } path ? Path.GetFileNameWithoutExtension(path) : "text";
