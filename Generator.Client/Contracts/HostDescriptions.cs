@@ -136,9 +136,33 @@ namespace VaeCreative.Client.Contracts
         public JsonElement? Metrics { get; set; }
     }
 
-    /// <summary>Body of <c>POST /v1/jobs</c>: train a new model from a folder of files on the host's machine.</summary>
+    /// <summary>
+    /// Body of <c>POST /v1/jobs</c>: train a new model from a folder of files on the host's machine (kind <c>train</c>),
+    /// or vary every file of a folder into another (kind <c>augment</c>: data augmentation, as <c>vary --seed FOLDER</c>).
+    /// </summary>
     public sealed class TrainingJobRequest
     {
+        /// <summary>train (default): train a new model from <see cref="Data"/>; augment: vary every file under <see cref="Data"/> into <see cref="Out"/> with <see cref="Model"/>.</summary>
+        public string Kind { get; set; } = JobKinds.Train;
+
+        /// <summary>
+        /// augment: the folder on the host's machine that receives the variations, mirroring <see cref="Data"/>'s tree
+        /// (new, empty, or the folder of an earlier augment with the same settings, which resumes). Nothing is overwritten.
+        /// </summary>
+        public string? Out { get; set; }
+
+        /// <summary>augment: the model to vary with (an id from /v1/models). Absent: the default model of <see cref="Modality"/>.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>augment: variations per seed (default 8; at most the host's limit per request).</summary>
+        public int? Count { get; set; }
+
+        /// <summary>augment: 1 keeps the seed's latent code, 0 ignores it (default 0.75).</summary>
+        public double? Similarity { get; set; }
+
+        /// <summary>augment: decoding temperature (default: the modality's).</summary>
+        public double? Temperature { get; set; }
+
         /// <summary>Training data on the host's machine: a folder (MIDI files for melody; text or fortune files for text) or, for text, one file.</summary>
         public string? Data { get; set; }
 
@@ -171,11 +195,27 @@ namespace VaeCreative.Client.Contracts
         public Dictionary<string, string>? Settings { get; set; }
     }
 
-    /// <summary>State of a training job.</summary>
+    /// <summary>The kinds of job <c>POST /v1/jobs</c> starts.</summary>
+    public static class JobKinds
+    {
+        /// <summary>Train a new model.</summary>
+        public const string Train = "train";
+
+        /// <summary>Vary every file of a folder into another (data augmentation).</summary>
+        public const string Augment = "augment";
+    }
+
+    /// <summary>
+    /// State of a job. For augment jobs, <see cref="Step"/> and <see cref="TotalSteps"/> count seed files, and
+    /// <see cref="ModelId"/> is the model varying them.
+    /// </summary>
     public sealed class TrainingJob
     {
         /// <summary>Job id.</summary>
         public string Id { get; set; } = "";
+
+        /// <summary>train or augment.</summary>
+        public string Kind { get; set; } = JobKinds.Train;
 
         /// <summary>queued, running, succeeded, failed or cancelled.</summary>
         public string State { get; set; } = "";
@@ -201,8 +241,27 @@ namespace VaeCreative.Client.Contracts
         /// <summary>What went wrong, for failed jobs.</summary>
         public string? Error { get; set; }
 
+        /// <summary>augment: output files written so far.</summary>
+        public int? OutputsWritten { get; set; }
+
+        /// <summary>augment: seed files an earlier run had varied (left as they are).</summary>
+        public int? AlreadyDone { get; set; }
+
+        /// <summary>augment: seed files that could not be read, with the reason.</summary>
+        public List<SkippedSeed>? Skipped { get; set; }
+
         /// <summary>Whether the job has finished (succeeded, failed or cancelled).</summary>
         public bool Finished => State == "succeeded" || State == "failed" || State == "cancelled";
+    }
+
+    /// <summary>A seed file an augment job skipped.</summary>
+    public sealed class SkippedSeed
+    {
+        /// <summary>The file, relative to the seed folder ('/' separators).</summary>
+        public string Path { get; set; } = "";
+
+        /// <summary>Why it could not be read.</summary>
+        public string Reason { get; set; } = "";
     }
 
     /// <summary>RFC 7807 problem details as the host sends them.</summary>

@@ -100,8 +100,9 @@ public sealed class GeneratorServer : IAsyncDisposable
             foreach (var m in modalities.All)
                 if (store.DefaultDirectory(m.Name) is { } d) defaults[m.Name] = d;
             var catalog = new ModelCatalog(roots, defaults);
-            return new ServerContext(options, catalog, store, modalities, new GenerationQueue(options),
-                new TrainingJobs(options.ModelsDirectory is null ? null : roots[0], catalog, modalities, options.Threads,
+            var queue = new GenerationQueue(options);
+            return new ServerContext(options, catalog, store, modalities, queue,
+                new HostJobs(options.ModelsDirectory is null ? null : roots[0], catalog, modalities, store, queue, options,
                     sp.GetRequiredService<ILoggerFactory>().CreateLogger("vaecreative")), options.Precision);
         });
 

@@ -6,12 +6,12 @@ using VaeCreative.Host.Server.Jobs;
 
 namespace VaeCreative.Host.Server;
 
-/// <summary>What the endpoints share: settings, the model catalog and store, the modalities, the queue and the training jobs.</summary>
+/// <summary>What the endpoints share: settings, the model catalog and store, the modalities, the queue and the jobs (training, augmentation).</summary>
 public sealed record ServerContext(
     ServerOptions Options,
     ModelCatalog Catalog,
     ModelStore Store,
     ModalityRegistry Modalities,
     GenerationQueue Queue,
-    TrainingJobs Jobs,
+    HostJobs Jobs,
     InferencePrecision Precision);

@@ -220,8 +220,11 @@ public static class GenerationEndpoints
     }
 
     /// <summary>Requests of one operation on one loaded model (directory and precision) can share a pass.</summary>
-    private static string Key(string operation, ServerContext host, IMaterialGenerator generator) =>
-        $"{operation}|{host.Precision}|{generator.Model.Directory}";
+    private static string Key(string operation, ServerContext host, IMaterialGenerator generator) => Key(operation, host.Precision, generator);
+
+    /// <summary>The batch key of <paramref name="operation"/> on <paramref name="generator"/>'s model at <paramref name="precision"/> (augment jobs share passes with requests through it).</summary>
+    internal static string Key(string operation, Core.Serving.InferencePrecision precision, IMaterialGenerator generator) =>
+        $"{operation}|{precision}|{generator.Model.Directory}";
 
     private static void CheckCount(int count, int max, string name)
     {

@@ -47,7 +47,7 @@ public static class HostEndpoints
     };
 }
 
-/// <summary><c>/v1/jobs</c>: training jobs and their progress events.</summary>
+/// <summary><c>/v1/jobs</c>: training and augment jobs and their progress events.</summary>
 public static class JobEndpoints
 {
     /// <summary>Maps the endpoints onto <paramref name="v1"/>.</summary>
@@ -62,11 +62,11 @@ public static class JobEndpoints
             })
             .Accepts<TrainingJobRequest>("application/json").Produces<TrainingJob>(StatusCodes.Status201Created)
             .ProducesProblems(400, 408, 409, 413, 415, 503)
-            .WithSummary("Starts training a new model from a folder on the host's machine.").WithName("StartTrainingJob");
+            .WithSummary("Starts a job: training a new model from a folder on the host's machine, or (kind augment) varying every file of a folder into another.").WithName("StartTrainingJob");
         jobs.MapGet("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Get(id)).ProducesProblems(404)
-            .WithSummary("A training job's state.").WithName("GetTrainingJob");
+            .WithSummary("A job's state.").WithName("GetTrainingJob");
         jobs.MapDelete("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Cancel(id)).ProducesProblems(404)
-            .WithSummary("Cancels this training job (only this one).").WithName("CancelTrainingJob");
+            .WithSummary("Cancels this job (only this one); an augment job keeps the outputs it wrote, and a new one with the same settings resumes.").WithName("CancelTrainingJob");
         jobs.MapGet("/jobs/{id}/events", Events)
             .WithSummary("The job's progress as Server-Sent Events: one 'progress' event per change, ending with the finished state.")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblems(404).WithName("WatchTrainingJob");

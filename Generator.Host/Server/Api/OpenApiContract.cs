@@ -164,6 +164,15 @@ public static class OpenApiContract
                 Value = Serialize(request),
             };
         }
+        if (operation.OperationId == "StartTrainingJob" && modalities.Count > 0)
+            examples["augment"] = new OpenApiExample
+            {
+                Summary = "augment: vary every file of a folder into another (data augmentation)",
+                Value = Serialize(new TrainingJobRequest
+                {
+                    Kind = JobKinds.Augment, Data = "/data/sprites", Out = "/data/sprites-augmented", Model = modalities[0].DefaultModelId, Count = 4, Similarity = 0.8,
+                }),
+            };
         if (examples.Count > 0) body.Examples = examples;
     }
 

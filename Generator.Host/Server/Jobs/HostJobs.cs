@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using VaeCreative.Core.Modalities;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Augmentation;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+using VaeCreative.Host.Server.Execution;
 using VaeCreative.Core.Training;
 using VaeCreative.Host.Server.Api;
 using VaeCreative.Host.Server.Catalog;
@@ -9,14 +13,19 @@ using VaeCreative.Host.Server.Catalog;
 namespace VaeCreative.Host.Server.Jobs;
 
 /// <summary>
-/// Training jobs started over the API. Each runs on its own thread and writes a new model directory under the
+/// Jobs started over the API: training (below) and folder augmentation (<see cref="StartAugmentation"/>). Each runs on
+/// its own thread. A training job and writes a new model directory under the
 /// host's models folder (weights and manifest last, atomically), where the catalog finds it when it is done.
 /// Cancelling a job stops only that job. Jobs train one at a time (two would only halve each other's speed and
 /// starve generation); later ones wait in the <c>queued</c> state. A job's state is reported only once it is true:
 /// <c>cancelled</c> and <c>failed</c> once its work folder is gone, <c>succeeded</c> once the model is in place.
 /// </summary>
-public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, ModalityRegistry modalities, int threads, ILogger? log = null) : IDisposable
+public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, ModalityRegistry modalities, ModelStore store, GenerationQueue queue,
+    ServerOptions options, ILogger? log = null) : IDisposable
 {
+    private readonly int threads = options.Threads;
+    private readonly InferencePrecision precision = options.Precision;
+
     // Work folders are named after the host process that owns them, so a host sharing the models folder can tell a
     // live host's work from the leftovers of a killed one.
     private const string WorkPrefix = ".training-";
@@ -24,8 +33,15 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
     private readonly ConcurrentDictionary<string, Job> jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim running = new(1, 1);
 
-    /// <summary>Starts a job; problems for bad settings, a missing models folder or a taken id.</summary>
-    public TrainingJob Start(TrainingJobRequest request)
+    /// <summary>Starts a job of the request's kind; problems for bad settings, a missing models folder or a taken id.</summary>
+    public TrainingJob Start(TrainingJobRequest request) => request.Kind switch
+    {
+        JobKinds.Train => StartTraining(request),
+        JobKinds.Augment => StartAugmentation(request),
+        _ => throw Problems.BadRequest($"kind must be {JobKinds.Train} or {JobKinds.Augment}; got {(request.Kind is null ? "null" : $"'{request.Kind}'")}."),
+    };
+
+    private TrainingJob StartTraining(TrainingJobRequest request)
     {
         if (modelsDirectory is null)
             throw Problems.BadRequest("this host has no models folder to write to; start it with --models DIR to train.");
@@ -152,6 +168,123 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
     }
 
     /// <summary>
+    /// Starts an augment job: every file under <c>data</c> that the model reads, varied into <c>out</c> (see
+    /// <see cref="FolderAugmentation"/>). Its model passes go through the generation queue beside other requests (and
+    /// share passes with them). Checks everything it can before it starts: problems for a missing folder, an output
+    /// folder it may not write into, an unknown model, settings out of range.
+    /// </summary>
+    public TrainingJob StartAugmentation(TrainingJobRequest request)
+    {
+        string Absolute(string? path, string field) => path is not null && Path.IsPathFullyQualified(path)
+            ? Path.GetFullPath(path)
+            : throw Problems.BadRequest($"{field} must be the absolute path of a folder on the host's machine; got {(path is null ? "null" : $"'{path}'")}.");
+        var data = Absolute(request.Data, "data");
+        var output = Absolute(request.Out, "out");
+        var modelId = request.Model ?? modalities.All.FirstOrDefault(m => m.Name == request.Modality)?.DefaultModelId
+            ?? throw Problems.BadRequest($"give `model` (an id from /v1/models), or a `modality` among {modalities.Names}.");
+        var entry = catalog.Get(modelId);
+        var modality = modalities.All.FirstOrDefault(m => m.Name == entry.Manifest.Modality)
+            ?? throw Problems.BadRequest($"model '{modelId}' is a {entry.Manifest.Modality} model; this host generates {modalities.Names}.");
+        var generator = modalities.Generator(store.Get(entry.Directory, precision));
+        VaryOptions variation;
+        try
+        {
+            variation = new VaryOptions
+            {
+                Count = request.Count ?? GenerationLimits.DefaultCount,
+                Similarity = request.Similarity ?? GenerationLimits.DefaultSimilarity,
+                Temperature = request.Temperature ?? modality.DefaultTemperature,
+                Rng = request.Rng,
+                Precision = precision,
+            }.Validate();
+        }
+        catch (ArgumentException e) { throw Problems.BadRequest(e); }
+        if (variation.Count > options.MaxCount)
+            throw Problems.LimitExceeded($"count is {variation.Count}; this host's limit per request is {options.MaxCount}.");
+        if (jobs.Values.Any(j => j.Out == output && !j.Snapshot().Finished))
+            throw Problems.Conflict($"a running augment job writes into '{output}'; wait for it or cancel it.");
+        FolderAugmentation plan;
+        try { plan = FolderAugmentation.Plan(modality, data, output, new AugmentationSettings(modality.Name, modelId, variation, new Dictionary<string, string>())); }
+        catch (AugmentationException e) { throw Problems.BadRequest(e.Message); }
+
+        var job = new Job(Guid.NewGuid().ToString("N")[..12], modelId, JobKinds.Augment) { Out = output };
+        job.Update(s => { s.TotalSteps = plan.Pending.Count; s.AlreadyDone = plan.AlreadyDone; s.OutputsWritten = 0; });
+        jobs[job.Id] = job;
+        job.Thread = new Thread(() => RunAugmentation(job, plan, generator)) { IsBackground = true, Name = $"vaecreative-augment-{job.Id}" };
+        job.Thread.Start();
+        return job.Snapshot();
+    }
+
+    private void RunAugmentation(Job job, FolderAugmentation plan, IMaterialGenerator generator)
+    {
+        Action<TrainingJob> final;
+        try
+        {
+            job.Update(s => s.State = "running");
+            var key = GenerationEndpoints.Key("vary", precision, generator);
+            var result = plan.Run(generator, requests => ThroughQueue(requests, generator, key, job), new AugmentationProgress(job), job.Cancel.Token,
+                Math.Min(FolderAugmentation.DefaultBatchRows, options.MaxBatchRows));
+            final = s =>
+            {
+                s.State = "succeeded";
+                s.OutputsWritten = result.OutputsWritten;
+                s.Skipped = result.Skipped.Select(k => new SkippedSeed { Path = k.Path, Reason = k.Reason }).ToList();
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            final = s => s.State = "cancelled"; // the outputs written stay: a new job with the same settings resumes
+        }
+        catch (Exception e)
+        {
+            log?.LogError(e, "augment job {JobId} failed", job.Id);
+            var error = e is IOException or UnauthorizedAccessException
+                ? $"the variations could not be written: {e.Message}"
+                : $"internal error, see the host log (job id {job.Id}).";
+            final = s => { s.State = "failed"; s.Error = error; };
+        }
+        job.Update(final);
+    }
+
+    /// <summary>
+    /// Runs one augmentation batch through the generation queue, a bounded number of requests at a time so that
+    /// interactive requests always find places; blocks this job's thread (never the model's) until they are done.
+    /// </summary>
+    private IReadOnlyList<IReadOnlyList<Core.Modalities.Material>> ThroughQueue(IReadOnlyList<MaterialVariation> requests, IMaterialGenerator generator, string key, Job job)
+    {
+        const int InFlight = 16;
+        var ct = job.Cancel.Token;
+        var results = new List<IReadOnlyList<Core.Modalities.Material>>(requests.Count);
+        foreach (var chunk in requests.Chunk(InFlight))
+        {
+            var works = chunk.Select(r => new MaterialWork<MaterialVariation>($"augment-{job.Id}", ct, key, r.Seed.Rows * r.Options.Count, r,
+                batch => generator.VaryMany(batch))).ToList();
+            foreach (var work in works)
+                while (!queue.TryEnqueue(work))
+                {
+                    if (!queue.Accepting) throw new OperationCanceledException("the host is stopping.");
+                    ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50)); // full: interactive requests go first
+                    ct.ThrowIfCancellationRequested();
+                }
+            try { Task.WaitAll(works.Select(w => (Task)w.Completion).ToArray(), ct); }
+            catch (AggregateException e) when (e.InnerExceptions.OfType<MaterialException>().FirstOrDefault() is { } bad) { throw bad; }
+            catch (AggregateException e) when (e.InnerExceptions.Any(x => x is OperationCanceledException)) { throw new OperationCanceledException("cancelled", e, ct); }
+            results.AddRange(works.Select(w => w.Result));
+        }
+        return results;
+    }
+
+    private sealed class AugmentationProgress(Job job) : IProgress<Core.Augmentation.AugmentationProgress>
+    {
+        public void Report(Core.Augmentation.AugmentationProgress p) => job.Update(s =>
+        {
+            s.Step = p.FilesDone;
+            s.TotalSteps = p.FilesTotal;
+            s.OutputsWritten = p.OutputsWritten;
+        });
+    }
+
+    /// <summary>
     /// Removes work folders of hosts that are no longer running (a host killed during training leaves its folder);
     /// folders of live hosts sharing the models folder are kept. Called at start, before this host has a job, so a
     /// folder carrying this process's own pid is a dead host's (a container gives every run the same pid, often 1).
@@ -207,12 +340,15 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
         });
     }
 
-    private sealed class Job(string id, string modelId)
+    private sealed class Job(string id, string modelId, string kind = JobKinds.Train)
     {
-        private readonly TrainingJob state = new() { Id = id, ModelId = modelId, State = "queued" };
+        private readonly TrainingJob state = new() { Id = id, Kind = kind, ModelId = modelId, State = "queued" };
 
         public string Id { get; } = id;
         public string ModelId { get; } = modelId;
+
+        /// <summary>augment: the output folder (full path), so two jobs never write into one.</summary>
+        public string? Out { get; init; }
         public CancellationTokenSource Cancel { get; } = new();
         public Thread? Thread { get; set; }
         public long Version { get; private set; }
@@ -231,8 +367,9 @@ public sealed class TrainingJobs(string? modelsDirectory, ModelCatalog catalog, 
             lock (this)
                 return new TrainingJob
                 {
-                    Id = state.Id, ModelId = state.ModelId, State = state.State, Step = state.Step, TotalSteps = state.TotalSteps,
+                    Id = state.Id, Kind = state.Kind, ModelId = state.ModelId, State = state.State, Step = state.Step, TotalSteps = state.TotalSteps,
                     Loss = state.Loss, ValidationAccuracy = state.ValidationAccuracy, ExamplesPerSecond = state.ExamplesPerSecond, Error = state.Error,
+                    OutputsWritten = state.OutputsWritten, AlreadyDone = state.AlreadyDone, Skipped = state.Skipped?.ToList(),
                 };
         }
     }

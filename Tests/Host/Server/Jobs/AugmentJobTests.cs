@@ -1,0 +1,97 @@
+using VaeCreative.Client;
+using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Augmentation;
+using VaeCreative.Tests.Host.Server;
+using VaeCreative.Tests.Support;
+
+namespace VaeCreative.Tests.Host.Server.Jobs;
+
+/// <summary><c>POST /v1/jobs</c> with kind <c>augment</c>: a folder varied through the host's queue, with events and cancel.</summary>
+public class AugmentJobTests
+{
+    /// <summary>A seed folder of <paramref name="tunes"/> Nottingham tunes (one in a subfolder) and a damaged MIDI file.</summary>
+    private static string Seeds(RunningHost host, int tunes)
+    {
+        var seeds = Path.Combine(host.Folder, "seeds");
+        Directory.CreateDirectory(Path.Combine(seeds, "sub"));
+        var files = Directory.GetFiles(RepoPaths.RequireNottingham(), "*.mid").Order(StringComparer.Ordinal).Take(tunes).ToList();
+        for (var i = 0; i < files.Count; i++)
+            File.Copy(files[i], Path.Combine(seeds, i == 0 ? "sub" : "", Path.GetFileName(files[i])));
+        File.WriteAllBytes(Path.Combine(seeds, "broken.mid"), "not MIDI at all"u8.ToArray());
+        return seeds;
+    }
+
+    [Fact]
+    public async Task An_augment_job_varies_a_folder_reports_progress_as_events_and_lists_what_it_skipped()
+    {
+        await using var host = await RunningHost.Start();
+        var seeds = Seeds(host, 3);
+        var output = Path.Combine(host.Folder, "augmented");
+        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
+        Assert.Equal(JobKinds.Augment, job.Kind);
+        Assert.Equal(4, job.TotalSteps);
+
+        var states = new List<TrainingJob>();
+        await foreach (var state in host.Client.WatchJobAsync(job.Id)) states.Add(state);
+        var last = states[^1];
+        Assert.True(last.State == "succeeded", $"job ended {last.State}: {last.Error}");
+        Assert.Equal(4, last.Step);
+        Assert.Equal(6, last.OutputsWritten);
+        var skipped = Assert.Single(last.Skipped!);
+        Assert.Equal("broken.mid", skipped.Path);
+        var outputs = Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(output, f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(6, outputs.Count);
+        Assert.Equal(2, outputs.Count(o => o.StartsWith("sub" + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+        Assert.True(File.Exists(Path.Combine(output, FolderAugmentation.RecordFile)));
+
+        // The same outputs as the CLI's engine gives for these settings: through the queue, batching changes nothing.
+        var again = await host.Client.StartTrainingAsync(new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
+        Assert.Equal(3, again.AlreadyDone);
+        await foreach (var _ in host.Client.WatchJobAsync(again.Id)) { }
+        Assert.Equal(0, (await host.Client.GetJobAsync(again.Id)).OutputsWritten);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_job_keeps_its_outputs_and_a_new_job_resumes()
+    {
+        await using var host = await RunningHost.Start(o => o with { MaxBatchRows = 16 }); // small passes: many chances to stop
+        var seeds = Seeds(host, 24);
+        var output = Path.Combine(host.Folder, "augmented");
+        var request = new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2 };
+        var job = await host.Client.StartTrainingAsync(request);
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result is { } s && (s.Step >= 1 || s.Finished), 60_000);
+        await host.Client.CancelJobAsync(job.Id);
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 60_000);
+        var cancelled = await host.Client.GetJobAsync(job.Id);
+        Assert.Equal("cancelled", cancelled.State);
+        var kept = Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length;
+        Assert.True(kept < 48, $"{kept} outputs: the job did not stop");
+
+        var resumed = await host.Client.StartTrainingAsync(request);
+        Assert.Equal(kept / 2, resumed.AlreadyDone);
+        await foreach (var _ in host.Client.WatchJobAsync(resumed.Id)) { }
+        var done = await host.Client.GetJobAsync(resumed.Id);
+        Assert.True(done.State == "succeeded", $"resumed job ended {done.State}: {done.Error}");
+        Assert.Equal(48, Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public async Task Bad_augment_requests_are_refused_before_any_work()
+    {
+        await using var host = await RunningHost.Start();
+        var seeds = Seeds(host, 1);
+        async Task<VaeCreativeException> Refused(TrainingJobRequest r) => await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartTrainingAsync(r));
+
+        Assert.Contains("absolute path", (await Refused(new() { Kind = JobKinds.Augment, Data = "seeds", Out = Path.Combine(host.Folder, "o") })).Message);
+        Assert.Contains("absolute path", (await Refused(new() { Kind = JobKinds.Augment, Data = seeds })).Message);
+        Assert.Equal(ProblemTypes.UnknownModel, (await Refused(new() { Kind = JobKinds.Augment, Data = seeds, Out = Path.Combine(host.Folder, "o"), Model = "nope" })).ProblemType);
+        var foreign = Path.Combine(host.Folder, "foreign");
+        Directory.CreateDirectory(foreign);
+        File.WriteAllText(Path.Combine(foreign, "keep.txt"), "mine");
+        Assert.Contains("did not write", (await Refused(new() { Kind = JobKinds.Augment, Data = seeds, Out = foreign, Model = "melody-2bar" })).Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(foreign, "keep.txt")));
+        Assert.Contains("similarity", (await Refused(new() { Kind = JobKinds.Augment, Data = seeds, Out = Path.Combine(host.Folder, "o"), Similarity = 2 })).Message);
+        Assert.Contains("kind must be", (await Refused(new() { Kind = "compose", Data = seeds })).Message);
+        Assert.False(Directory.Exists(Path.Combine(host.Folder, "o")));
+    }
+}
