@@ -13,12 +13,12 @@ using VaeCreative.Host.Server.Catalog;
 namespace VaeCreative.Host.Server.Jobs;
 
 /// <summary>
-/// Jobs started over the API: training (below) and folder augmentation (<see cref="StartAugmentation"/>). Each runs on
-/// its own thread. A training job and writes a new model directory under the
-/// host's models folder (weights and manifest last, atomically), where the catalog finds it when it is done.
-/// Cancelling a job stops only that job. Jobs train one at a time (two would only halve each other's speed and
-/// starve generation); later ones wait in the <c>queued</c> state. A job's state is reported only once it is true:
-/// <c>cancelled</c> and <c>failed</c> once its work folder is gone, <c>succeeded</c> once the model is in place.
+/// Jobs started over the API, each on its own thread; cancelling a job stops only that job. A training job writes a
+/// new model directory under the host's models folder (weights and manifest last, atomically), where the catalog
+/// finds it when it is done. Jobs train one at a time (two would only halve each other's speed and starve
+/// generation); later ones wait in the <c>queued</c> state. A training job's state is reported only once it is true:
+/// <c>cancelled</c> and <c>failed</c> once its work folder is gone, <c>succeeded</c> once the model is in place. An
+/// augment job (<see cref="StartAugmentation"/>) varies a folder through the generation queue.
 /// </summary>
 public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, ModalityRegistry modalities, ModelStore store, GenerationQueue queue,
     ServerOptions options, ILogger? log = null) : IDisposable
