@@ -29,6 +29,7 @@ public sealed class FolderAugmentation
     private readonly IReadOnlyList<SeedFile> pending;
     private readonly IReadOnlyDictionary<string, int> ignored;
     private readonly int digits;
+    private readonly HashSet<string> cleaned = new(StringComparer.Ordinal);
 
     private FolderAugmentation(IModality modality, AugmentationSettings settings, string source, string output, IReadOnlyList<SeedFile> pending,
         int alreadyDone, IReadOnlyDictionary<string, int> ignored)
@@ -218,6 +219,8 @@ public sealed class FolderAugmentation
     /// <summary>Writes the outputs that are not there yet; returns how many it wrote.</summary>
     private int Write(PreparedFile file, IReadOnlyList<IReadOnlyList<Material>> outputs)
     {
+        // A run killed while writing leaves a temporary file beside its output: gone before this run writes there.
+        if (cleaned.Add(Path.GetDirectoryName(file.Paths[0])!)) AtomicFile.RemoveStaleTemporaries(Path.GetDirectoryName(file.Paths[0])!);
         var written = 0;
         if (Text)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VaeCreative.Core.Checkpoints;
 using VaeCreative.Tests.Support;
 
 namespace VaeCreative.Tests.Host.Cli;
@@ -44,6 +45,32 @@ public class FolderVaryTests
         Assert.Equal(0, json.RootElement.GetProperty("filesVaried").GetInt32());
         Assert.Equal(2, json.RootElement.GetProperty("alreadyDone").GetInt32());
         Assert.Equal("jigs/broken.mid", json.RootElement.GetProperty("skipped")[0].GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void Killed_while_writing_a_second_run_finishes_with_the_outputs_of_a_run_never_killed()
+    {
+        using var temp = new TempDir();
+        var seeds = Seeds(temp);
+        var straight = Path.Combine(temp.Path, "straight");
+        Assert.Equal(0, Support.Cli.Run("vary", "--seed", seeds, "--count", "2", "--out", straight).ExitCode);
+
+        // Files go in path order (jigs/two.mid, then one.mid): killed with one-var02.mid written but not yet renamed.
+        var output = Path.Combine(temp.Path, "out");
+        var killed = Support.Cli.Run(new Dictionary<string, string> { [CrashPoint.Variable] = "one-var02.mid:written" },
+            "vary", "--seed", seeds, "--count", "2", "--out", output);
+        Assert.Equal(137, killed.ExitCode);
+        Assert.Single(Directory.GetFiles(output, ".one-var02.mid.*.tmp"));
+        Assert.False(File.Exists(Path.Combine(output, "one-var02.mid")));
+
+        var resumed = Support.Cli.Run("vary", "--seed", seeds, "--count", "2", "--out", output);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("resuming: 1 file(s) already varied", resumed.Stderr);
+        Assert.Empty(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories));
+        var expected = Directory.GetFiles(straight, "*.mid", SearchOption.AllDirectories);
+        Assert.Equal(4, expected.Length);
+        foreach (var file in expected)
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(output, Path.GetRelativePath(straight, file))));
     }
 
     [Fact]
