@@ -78,7 +78,7 @@ install_packages() {
   say "installing ${all[*]}."
   $SUDO apt-get update -qq -o Dpkg::Use-Pty=0 >/dev/null
   if [[ ${#missing[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null; fi
-  if [[ ${#lean[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${lean[@]}" >/dev/null; fi
+  if [[ ${#lean[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=600 "${lean[@]}" >/dev/null; fi
 }
 
 find_libstdcxx() {
