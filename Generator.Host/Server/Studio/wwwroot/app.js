@@ -174,6 +174,7 @@ function currentModel() { return state.models.find((m) => m.id === $('model').va
 function modalityInfo(name) { return (state.info && state.info.modalities.find((m) => m.name === name)) || null; }
 
 function setSeed(slot, material, name) {
+  if (material) material = asSeed(material);
   state.seeds[slot] = material ? { material, name } : null;
   const text = $('text-' + slot);
   if (material && material.text !== undefined && material.text !== null) text.value = material.text;
@@ -415,7 +416,10 @@ function resultCard(model, output, noun, n) {
   if (wav) {
     const audio = document.createElement('audio');
     audio.preload = 'metadata';
-    audio.src = keepUrl(blobOf(wav));
+    const source = document.createElement('source');
+    source.type = wav.mediaType;
+    source.src = keepUrl(blobOf(wav));
+    audio.appendChild(source);
     const play = button('▶ Play', 'Play ' + noun + ' ' + n, () => {
       if (audio.paused) {
         for (const other of document.querySelectorAll('#results audio')) if (other !== audio) other.pause();
@@ -432,17 +436,19 @@ function resultCard(model, output, noun, n) {
     row.appendChild(play);
   }
   row.appendChild(button('Download', 'Download ' + noun + ' ' + n + ' as ' + fileName(name, output), () => download(output, fileName(name, output)), 'download'));
-  row.appendChild(button('Use as seed', 'Use ' + noun + ' ' + n + ' as the seed', () => { setSeed('a', stripPreviews(output), fileName(name, output)); $('vary').focus(); }, 'reseed'));
-  row.appendChild(button('Use as second', 'Use ' + noun + ' ' + n + ' as the second seed', () => { setSeed('b', stripPreviews(output), fileName(name, output)); $('interpolate-box').open = true; }, 'reseed-b'));
+  row.appendChild(button('Use as seed', 'Use ' + noun + ' ' + n + ' as the seed', () => { setSeed('a', output, fileName(name, output)); $('vary').focus(); }, 'reseed'));
+  row.appendChild(button('Use as second', 'Use ' + noun + ' ' + n + ' as the second seed', () => { setSeed('b', output, fileName(name, output)); $('interpolate-box').open = true; }, 'reseed-b'));
   card.appendChild(row);
   return card;
 }
 
-function stripPreviews(output) {
-  const m = { mediaType: output.mediaType };
-  if (output.text !== undefined && output.text !== null) m.text = output.text;
-  else m.data = output.data || output.midi;
-  return m;
+// Material as a seed: its media type and either its text or its bytes (an output also carries the older 'midi'
+// copy of its bytes, its previews and its properties, which a seed must not repeat).
+function asSeed(material) {
+  const seed = { mediaType: material.mediaType };
+  if (material.text !== undefined && material.text !== null) seed.text = material.text;
+  else seed.data = material.data || material.midi;
+  return seed;
 }
 
 function button(text, label, onClick, cls) {
