@@ -18,6 +18,7 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
         page.PickModel("melody-2bar");
         page.DemoSeed();
         page.SetRange("count", 4);
+        page.SetRange("attr-density", 1); // the model's attribute sliders steer the request (an unknown name would be a 400)
         var cards = page.Generate("vary", 4);
 
         // Piano rolls: decoded PNGs.

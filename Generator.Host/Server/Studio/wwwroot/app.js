@@ -265,7 +265,17 @@ function renderModel() {
     const id = 'attr-' + a.name;
     const label = document.createElement('label');
     label.htmlFor = id;
-    label.textContent = a.name + ' ';
+    const title = document.createElement('span');
+    title.textContent = a.name;
+    label.appendChild(title);
+    if (a.description) {
+      const hint = document.createElement('span');
+      hint.className = 'muted hint';
+      hint.id = id + '-hint';
+      hint.textContent = a.description;
+      hint.title = a.description;
+      label.appendChild(hint);
+    }
     const out = document.createElement('output');
     out.htmlFor = id;
     out.textContent = '0';
@@ -280,15 +290,9 @@ function renderModel() {
     input.step = '0.25';
     input.value = '0';
     input.addEventListener('input', () => { out.textContent = input.value; });
+    input.setAttribute('aria-label', a.name + ' strength');
+    if (a.description) input.setAttribute('aria-describedby', id + '-hint');
     wrap.append(label, input);
-    if (a.description) {
-      const hint = document.createElement('p');
-      hint.className = 'muted hint';
-      hint.id = id + '-hint';
-      hint.textContent = a.description;
-      input.setAttribute('aria-describedby', hint.id);
-      wrap.appendChild(hint);
-    }
     sliders.appendChild(wrap);
   }
 }
