@@ -133,8 +133,32 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
         Assert.False(page.Id("app").Displayed);
         Assert.Empty(page.Driver.FindElements(By.CssSelector("#model option")));
 
-        page.Open(session.PageUrl().Split('#')[0]); // no token at all (and none left from before: a new tab session would have none)
-        page.Until(_ => page.Id("auth").Displayed);
+        page.Run("sessionStorage.clear()"); // a new tab: no token kept from before
+        page.Open(session.PageUrl().Split('#')[0]);
+        page.Until(_ => page.Id("auth").Displayed, "the missing token was not reported");
+        Assert.Contains("No token", page.Id("auth").Text);
+        Assert.False(page.Id("app").Displayed);
+    }
+
+    [BrowserFact]
+    public void A_training_job_can_be_cancelled_from_the_page()
+    {
+        var page = Page();
+        page.Open(session.PageUrl());
+        var data = TrainingJobTests.MakeData(Path.Combine(session.Host.Folder, "studio-cancel"));
+        page.Id("train-data").SendKeys(data);
+        page.Id("train-id").Clear();
+        page.Id("train-id").SendKeys("studio-never");
+        page.Run("document.getElementById('train-size').value = 'small'; document.getElementById('train-modality').value = 'melody';");
+        page.Id("train-steps").Clear();
+        page.Id("train-steps").SendKeys("1000000");
+        page.Id("train").Click();
+        page.Until(_ => page.Id("train-status").Text.Contains("running", StringComparison.Ordinal) || page.Id("error").Displayed, "the job did not start");
+        Assert.False(page.Id("error").Displayed, page.Id("error").Text);
+        page.Id("train-cancel").Click();
+        page.Until(_ => page.Id("train-status").Text.Contains("cancelled", StringComparison.Ordinal), "the job was not cancelled");
+        page.Until(_ => !page.Id("train-cancel").Enabled);
+        Assert.DoesNotContain(page.Script<IReadOnlyCollection<object>>("return [...document.querySelectorAll('#model option')].map(o => o.value)"), o => (string)o == "studio-never");
     }
 
     [BrowserFact]

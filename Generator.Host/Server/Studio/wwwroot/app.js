@@ -70,9 +70,10 @@ async function problemOf(response) {
 
 // ---------- messages ----------
 
+// The page without a usable token: the host's refusal (error), or no token at all (null). Nothing else shows.
 function refuse(error) {
-  $('auth-title').textContent = 'The host refused this page: ' + error.title + ' (401).';
-  $('auth-detail').textContent = ' ' + (error.detail || '') +
+  $('auth-title').textContent = error ? 'The host refused this page: ' + error.title + ' (401).' : 'No token.';
+  $('auth-detail').textContent = ' ' + (error ? error.detail || '' : 'This address carries no token for the host.') +
     ' Open the studio with "vaecreative studio": it puts the host\'s token in the address (#token=…).';
   $('auth').hidden = false;
   $('app').hidden = true;
@@ -572,10 +573,18 @@ function drawLoss(points, totalSteps) {
   g.lineWidth = 1;
 }
 
+// Cancels the job the page watches; the button stays disabled (the job's last event ends the watch), unless the host refused.
 async function cancelTraining() {
   if (!state.job) return;
-  const job = await api('DELETE', '/v1/jobs/' + encodeURIComponent(state.job.id));
-  showJob(job);
+  clearError();
+  const button = $('train-cancel');
+  button.disabled = true;
+  try {
+    showJob(await api('DELETE', '/v1/jobs/' + encodeURIComponent(state.job.id)));
+  } catch (e) {
+    button.disabled = false;
+    showError(e);
+  }
 }
 
 // ---------- start ----------
@@ -599,7 +608,7 @@ async function refreshModels(select) {
 async function start() {
   state.token = readToken();
   if (!state.token) {
-    refuse(new HostError('no token', 'this address carries no token.'));
+    refuse(null);
     return;
   }
   try {
@@ -640,7 +649,7 @@ function wire() {
   $('vary').addEventListener('click', () => act($('vary'), vary));
   $('interpolate').addEventListener('click', () => act($('interpolate'), interpolate));
   $('train').addEventListener('click', () => act($('train'), startTraining));
-  $('train-cancel').addEventListener('click', () => act($('train-cancel'), cancelTraining));
+  $('train-cancel').addEventListener('click', cancelTraining);
   drawLoss([], 1);
 }
 
