@@ -477,6 +477,7 @@ async function startTraining() {
     size: $('train-size').value,
   };
   const job = await api('POST', '/v1/jobs', body);
+  if (state.job) state.job.abort.abort(); // the page follows the newest job
   state.job = { id: job.id, abort: new AbortController(), losses: [] };
   $('train-cancel').disabled = false;
   showJob(job);
