@@ -572,6 +572,13 @@ function drawLoss(points, totalSteps) {
   points.forEach(([s, v], i) => (i === 0 ? g.moveTo(x(s), y(v)) : g.lineTo(x(s), y(v))));
   g.stroke();
   g.lineWidth = 1;
+  // A dot per reading: a short run may report only one or two.
+  g.fillStyle = g.strokeStyle;
+  for (const [s, v] of points) {
+    g.beginPath();
+    g.arc(x(s), y(v), 2.5, 0, 2 * Math.PI);
+    g.fill();
+  }
 }
 
 // Cancels the job the page watches; the button stays disabled (the job's last event ends the watch), unless the host refused.
