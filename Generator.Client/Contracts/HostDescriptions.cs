@@ -58,6 +58,9 @@ namespace VaeCreative.Client.Contracts
         /// image/png); empty when its models have none (such a request is then a 400).
         /// </summary>
         public List<string> PreviewMediaTypes { get; set; } = new List<string>();
+
+        /// <summary>The decoding temperature variations and samples use when a request gives none (images: 0; the others 0.5).</summary>
+        public double DefaultTemperature { get; set; }
     }
 
     /// <summary>A device the host runs models on.</summary>

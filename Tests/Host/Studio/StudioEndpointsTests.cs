@@ -120,5 +120,7 @@ public class StudioEndpointsTests(SharedHost shared) : IClassFixture<SharedHost>
         var info = await Host.Client.InfoAsync();
         Assert.Equal(["audio/wav", "image/png"], info.Modalities.Single(m => m.Name == "melody").PreviewMediaTypes);
         Assert.Empty(info.Modalities.Single(m => m.Name == "text").PreviewMediaTypes);
+        Assert.Equal(0, info.Modalities.Single(m => m.Name == "image").DefaultTemperature);
+        Assert.Equal(0.5, info.Modalities.Single(m => m.Name == "melody").DefaultTemperature);
     }
 }

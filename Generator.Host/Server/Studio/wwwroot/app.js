@@ -249,13 +249,14 @@ function renderModel() {
   if (!model) { about.textContent = ''; box.hidden = true; return; }
   const params = model.sizes && model.sizes.parameters ? ', ' + (model.sizes.parameters / 1e6).toFixed(1) + 'M parameters' : '';
   about.textContent = model.modality + ' · ' + model.kind + params + (model.default ? ' · default' : '');
-  const isText = model.modality === 'text';
+  const modality = modalityInfo(model.modality);
+  const isText = !!(modality && modality.mediaTypes.includes('text/plain'));
   for (const slot of ['a', 'b']) {
     $('text-' + slot).hidden = !isText;
     $('text-' + slot + '-label').hidden = !isText;
   }
-  // The host's default temperature per modality: images decode best at 0 (drawn pixels are noise), the rest at 0.5.
-  $('temperature').value = model.modality === 'image' ? '0' : '0.5';
+  // The modality's own default (images: 0, since drawn pixels are noise; the others 0.5).
+  if (modality && typeof modality.defaultTemperature === 'number') $('temperature').value = String(modality.defaultTemperature);
   $('demo-a').textContent = 'Demo ' + model.modality + ' seed';
   updateOutputs();
   const attributes = model.attributes || [];
@@ -372,7 +373,9 @@ function showResults(model, answer, noun) {
   renderSeed('b');
   const results = $('results');
   results.replaceChildren();
-  results.className = 'results ' + (model.modality === 'image' ? 'images' : model.modality === 'text' ? 'lines' : 'rolls');
+  const first = answer.outputs[0];
+  const kind = !first ? '' : first.mediaType.startsWith('image/') ? 'images' : first.text !== undefined && first.text !== null ? 'lines' : 'rolls';
+  results.className = 'results ' + kind;
   answer.outputs.forEach((output, i) => results.appendChild(resultCard(model, output, noun, i + 1)));
   $('results-status').textContent = answer.outputs.length + ' ' + noun + (answer.outputs.length === 1 ? '' : 's') +
     ' from ' + answer.model + ' in ' + Math.round(answer.elapsedMs) + ' ms.';
