@@ -33,6 +33,7 @@ public static class StudioCommand
             if (await FindRunningHost(file, ct) is { } running)
             {
                 console.Line($"studio: the host at {running.Url} (from {file}) is running; opening its page.");
+                if (p.GetValue(models) is not null) console.Line("studio: --models applies to a host started here; the running host serves the folders it was started with.");
                 Open(PageUrl(new Uri(running.Url!), running.Token), p.GetValue(noBrowser), console);
                 return 0;
             }

@@ -611,7 +611,9 @@ async function refreshModels(select) {
     option.textContent = m.id + ' (' + m.modality + ')';
     list.appendChild(option);
   }
-  const preferred = state.models.find((m) => m.id === keep) || state.models.find((m) => m.default && m.modality === 'melody') || state.models[0];
+  // The kept choice, else the first modality's default model (the host lists melody first).
+  const first = state.info.modalities[0];
+  const preferred = state.models.find((m) => m.id === keep) || state.models.find((m) => first && m.id === first.defaultModel) || state.models[0];
   if (preferred) list.value = preferred.id;
   renderModel();
 }
