@@ -32,7 +32,7 @@ public static class StudioEndpoints
     /// API calls only to this host, previews and downloads as blob: URLs, no frames, forms or plugins.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; " +
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob:; " +
         "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static readonly Lazy<IReadOnlyDictionary<string, (byte[] Bytes, string ETag)>> Contents = new(Load);
