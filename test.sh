@@ -4,7 +4,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 # --preview: fluidsynth and a soundfont, which the WAV preview tests run (they fail, not skip, without them).
-./scripts/setup.sh --test-tools --preview
+# --browser: chromium and chromedriver, which the studio page's tests drive (they skip, saying why, without them).
+./scripts/setup.sh --test-tools --preview --browser
 
 dotnet build VaeCreative.sln -c Release -nologo -v quiet
 log="$(mktemp)"

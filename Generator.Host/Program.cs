@@ -51,6 +51,7 @@ public static class Program
             CurvesCommand.Create(services),
             SurveyCommand.Create(services),
             ServeCommand.Create(),
+            StudioCommand.Create(),
         };
     }
 

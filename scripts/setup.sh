@@ -13,7 +13,8 @@
 # --fortunes adds Debian's `fortunes` (the text the bundled text model is trained on); --images adds
 # `dataset-fashion-mnist` and `crawl-tiles-data` (the image models' training data, issue 10); --preview adds
 # `fluidsynth` and `timgm6mb-soundfont` (a 6 MB General MIDI soundfont) for WAV previews of melodies, without
-# their recommended packages (qsynth would bring Qt).
+# their recommended packages (qsynth would bring Qt); --browser adds `chromium` and `chromium-driver` (the headless
+# browser the studio page's tests drive with Selenium), without their recommended packages.
 #
 # Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
@@ -23,6 +24,7 @@ test_tools=0
 fortunes=0
 images=0
 preview=0
+browser=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
@@ -30,7 +32,8 @@ for arg in "$@"; do
     --fortunes) fortunes=1 ;;     # also Debian's fortunes, the bundled text model's training data
     --images) images=1 ;;         # also Fashion-MNIST and Crawl's tiles, the image models' training data
     --preview) preview=1 ;;       # also fluidsynth and a General MIDI soundfont, for WAV previews
-    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview)" >&2; exit 2 ;;
+    --browser) browser=1 ;;       # also chromium and chromedriver, for the studio page's browser tests
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview, --browser)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
@@ -51,7 +54,7 @@ has_gm_soundfont() {
 
 # Installs the packages that are missing: sentencepiece (spm_train, for text training) always, python3-mido and
 # python3-pil with --test-tools, fortunes with --fortunes, the image data with --images, in one apt-get run; then
-# fluidsynth and a soundfont with --preview, in a second run without recommended packages. Without apt-get or root
+# fluidsynth and a soundfont with --preview and chromium with --browser, in a second run without recommended packages. Without apt-get or root
 # it says what is missing and goes on: melodies work without them, text training and WAV previews say what to install.
 install_packages() {
   local missing=() lean=()
@@ -64,16 +67,18 @@ install_packages() {
   if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi
   if [[ $preview == 1 ]] && ! command -v fluidsynth >/dev/null 2>&1; then lean+=(fluidsynth); fi
   if [[ $preview == 1 ]] && ! has_gm_soundfont; then lean+=(timgm6mb-soundfont); fi
+  if [[ $browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then lean+=(chromium); fi
+  if [[ $browser == 1 ]] && ! command -v chromedriver >/dev/null 2>&1; then lean+=(chromium-driver); fi
   local all=("${missing[@]}" "${lean[@]}")
   [[ ${#all[@]} -gt 0 ]] || return 0
   if ! command -v apt-get >/dev/null || { [[ -n "$SUDO" ]] && ! command -v sudo >/dev/null; }; then
-    say "not installed: ${all[*]} (no apt-get, or no root/sudo); text training needs sentencepiece, WAV previews need fluidsynth and a soundfont, and the independent MIDI check is skipped without python3-mido."
+    say "not installed: ${all[*]} (no apt-get, or no root/sudo); text training needs sentencepiece, WAV previews need fluidsynth and a soundfont, the studio's browser tests are skipped without chromium, and the independent MIDI check is skipped without python3-mido."
     return 0
   fi
   say "installing ${all[*]}."
   $SUDO apt-get update -qq -o Dpkg::Use-Pty=0 >/dev/null
   if [[ ${#missing[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null; fi
-  if [[ ${#lean[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${lean[@]}" >/dev/null; fi
+  if [[ ${#lean[@]} -gt 0 ]]; then $SUDO apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=600 "${lean[@]}" >/dev/null; fi
 }
 
 find_libstdcxx() {

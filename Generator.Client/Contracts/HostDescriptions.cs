@@ -52,6 +52,15 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Id of its bundled default model.</summary>
         public string DefaultModel { get; set; } = "";
+
+        /// <summary>
+        /// Media types of the previews a request with <c>preview: true</c> gets under each output (melody: audio/wav and
+        /// image/png); empty when its models have none (such a request is then a 400).
+        /// </summary>
+        public List<string> PreviewMediaTypes { get; set; } = new List<string>();
+
+        /// <summary>The decoding temperature variations and samples use when a request gives none (images: 0; the others 0.5).</summary>
+        public double DefaultTemperature { get; set; }
     }
 
     /// <summary>A device the host runs models on.</summary>
@@ -134,6 +143,25 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Held-out metrics from the manifest.</summary>
         public JsonElement? Metrics { get; set; }
+
+        /// <summary>
+        /// The attribute directions a variations request may steer along (its <c>attributes</c> names), in the model's
+        /// order; empty when the model has none (its folder holds no <c>attributes.json</c>).
+        /// </summary>
+        public List<AttributeInfo> Attributes { get; set; } = new List<AttributeInfo>();
+    }
+
+    /// <summary>An attribute direction of a model: a name a variations request steers by, and what it measures.</summary>
+    public sealed class AttributeInfo
+    {
+        /// <summary>The name, e.g. <c>density</c>.</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>What the attribute measures, e.g. "note onsets per bar of 4/4 (16 steps)"; null when the model's file gives none.</summary>
+        public string? Description { get; set; }
+
+        /// <summary>Largest strength a request may give, either way (a strength of 1 moves a code by one full vector).</summary>
+        public double MaxStrength { get; set; }
     }
 
     /// <summary>

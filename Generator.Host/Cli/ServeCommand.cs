@@ -52,9 +52,7 @@ public static class ServeCommand
                 MaxCount = p.GetValue(maxCount),
                 MaxSeedRows = p.GetValue(maxSeedRows),
                 DefaultTimeout = TimeSpan.FromMilliseconds(p.GetValue(timeout)),
-                Precision = p.GetValue(precision) == "auto"
-                    ? (CpuFeatures.HasNativeBFloat16 && !TorchRuntime.DefaultDevice.type.Equals(TorchSharp.DeviceType.CUDA) ? InferencePrecision.BFloat16 : InferencePrecision.Float32)
-                    : GenerateCommands.Precision(p.GetValue(precision)!),
+                Precision = p.GetValue(precision) == "auto" ? AutoPrecision() : GenerateCommands.Precision(p.GetValue(precision)!),
                 Threads = p.GetValue(threads),
             };
             try { options.Validate(); }
@@ -72,4 +70,8 @@ public static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>--precision auto: bf16 on CPUs with native bfloat16 (not on CUDA), else fp32.</summary>
+    public static InferencePrecision AutoPrecision() =>
+        CpuFeatures.HasNativeBFloat16 && !TorchRuntime.DefaultDevice.type.Equals(TorchSharp.DeviceType.CUDA) ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
 }

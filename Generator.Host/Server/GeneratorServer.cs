@@ -13,6 +13,7 @@ using VaeCreative.Host.Server.Catalog;
 using VaeCreative.Host.Server.Execution;
 using VaeCreative.Host.Server.Jobs;
 using VaeCreative.Host.Server.Security;
+using VaeCreative.Host.Server.Studio;
 
 namespace VaeCreative.Host.Server;
 
@@ -118,6 +119,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         HostEndpoints.Map(v1);
         GenerationEndpoints.Map(v1);
         JobEndpoints.Map(v1);
+        StudioEndpoints.Map(app, v1);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.Lifetime.ApplicationStopping.Register(() => context.Queue.Complete(TimeSpan.FromSeconds(10)));
 

@@ -34,6 +34,8 @@ public static class HostEndpoints
             Name = m.Name,
             MediaTypes = m.Formats.Select(f => f.MediaType).ToList(),
             DefaultModel = m.DefaultModelId,
+            PreviewMediaTypes = m is Core.Modalities.IOutputPreview preview ? preview.PreviewFormats.Select(f => f.MediaType).ToList() : [],
+            DefaultTemperature = m.DefaultTemperature,
         }).ToList(),
         Queue = host.Queue.Describe(),
         LiveTensors = TorchSharp.torch.Tensor.TotalCount,

@@ -148,7 +148,7 @@ public static class OpenApiContract
         var examples = new Dictionary<string, IOpenApiExample>();
         foreach (var modality in modalities)
         {
-            var seed = DemoSeeds.Load(modality);
+            var seed = DemoSeeds.Example(modality);
             object? request = operation.OperationId switch
             {
                 "CreateVariations" when seed is not null => new VariationsRequest { Seed = seed, Count = 4, Similarity = 0.75, Rng = 1 },
@@ -182,7 +182,7 @@ public static class OpenApiContract
         {
             // One example per material shape: data (base64 MIDI or image) with its media type, or text.
             var shapes = context.ApplicationServices.GetRequiredService<ModalityRegistry>().All
-                .Select(DemoSeeds.Load).OfType<Material>()
+                .Select(DemoSeeds.Example).OfType<Material>()
                 .DistinctBy(m => (m.MediaType, m.Text is null))
                 .Select(m => Serialize(m)).ToList();
             if (shapes.Count > 0) schema.Examples = shapes;

@@ -6,8 +6,8 @@ namespace VaeCreative.Host.Server.Catalog;
 
 /// <summary>
 /// The demo seed of each modality: <c>samples/seed-{modality}.{ext}</c> beside the executable (the Host project copies
-/// them there), in one of the modality's formats. The OpenAPI examples are made from them, so the document's examples
-/// are material the host really reads.
+/// them there), in one of the modality's formats: what <c>vaecreative demo</c> varies, what the studio's demo button
+/// loads, and what the OpenAPI examples are made of (so the document's examples are material the host really reads).
 /// </summary>
 public static class DemoSeeds
 {
@@ -20,16 +20,19 @@ public static class DemoSeeds
             .Select(extension => Path.Combine(Directory, $"seed-{modality.Name}{extension}"))
             .FirstOrDefault(File.Exists);
 
+    /// <summary>The first seed the demo seed file at <paramref name="path"/> holds (a text file's first line); throws <see cref="MaterialException"/>.</summary>
+    public static Material Read(IModality modality, string path) => modality.ReadSeedFile(path, new Dictionary<string, string>())[0];
+
     /// <summary>
-    /// The demo seed of <paramref name="modality"/> as the API's material (the first seed the file holds: a text file's
-    /// first line), or null when none is installed or it cannot be read.
+    /// The demo seed of <paramref name="modality"/> as an example of the API's material (the current fields only), or
+    /// null when none is installed or it cannot be read.
     /// </summary>
-    public static Contract? Load(IModality modality)
+    public static Contract? Example(IModality modality)
     {
         if (Find(modality) is not { } path) return null;
         try
         {
-            var seed = MaterialMapping.ToContract(modality.ReadSeedFile(path, new Dictionary<string, string>())[0]);
+            var seed = MaterialMapping.ToContract(Read(modality, path));
             seed.Midi = null; // the older MIDI field: examples show the current shape only
             seed.Properties = null;
             return seed;

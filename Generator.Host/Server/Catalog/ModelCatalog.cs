@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Host.Server.Api;
 
@@ -66,6 +67,24 @@ public sealed partial class ModelCatalog(IReadOnlyList<string> roots, IReadOnlyD
             Default = defaultDirectories.TryGetValue(m.Modality, out var d) && Path.GetFullPath(d) == entry.Directory,
             Sizes = sizes,
             Metrics = m.Metrics is null ? null : JsonSerializer.SerializeToElement(m.Metrics, HostConnection.JsonOptions),
+            Attributes = Attributes(entry.Directory),
         };
+    }
+
+    /// <summary>
+    /// The attributes in the model's <see cref="AttributeDirections.FileName"/>; none when it has no such file, or a
+    /// damaged one (the listing still shows the model; a variations request naming an attribute then says what is wrong).
+    /// </summary>
+    private static List<AttributeInfo> Attributes(string directory)
+    {
+        AttributeDirections? directions;
+        try { directions = AttributeDirections.Load(directory); }
+        catch (Exception e) when (e is ModelLoadException or IOException) { return []; }
+        return directions is null ? [] : directions.Directions.Select(d => new AttributeInfo
+        {
+            Name = d.Attribute.Name,
+            Description = d.Attribute.Description.Length == 0 ? null : d.Attribute.Description,
+            MaxStrength = AttributeDirections.MaxStrength,
+        }).ToList();
     }
 }

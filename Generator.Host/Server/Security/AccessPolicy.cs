@@ -3,19 +3,25 @@ using System.Security.Cryptography;
 using System.Text;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Host.Server.Api;
+using VaeCreative.Host.Server.Studio;
 
 namespace VaeCreative.Host.Server.Security;
 
 /// <summary>
 /// Who may call the host. Requests whose Origin or Host names a non-loopback site are refused (403), so a web page
-/// cannot drive a local host (DNS rebinding, cross-site fetches); every endpoint but health needs the bearer token (401).
+/// cannot drive a local host (DNS rebinding, cross-site fetches); every endpoint but health and the studio page's
+/// static files needs the bearer token (401).
 /// </summary>
 public sealed class AccessPolicy(string token, bool allowRemote)
 {
     private readonly byte[] tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    /// <summary>Paths that answer without a token.</summary>
-    public static bool IsPublic(PathString path) => path.Equals("/v1/health", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Paths that answer without a token: health, and the studio page's own files (exactly those paths, compared
+    /// ordinally; the page then calls the API with the token it reads from its URL's fragment).
+    /// </summary>
+    public static bool IsPublic(PathString path) =>
+        path.Equals("/v1/health", StringComparison.OrdinalIgnoreCase) || (path.Value is { } value && StudioEndpoints.Files.ContainsKey(value));
 
     /// <summary>The middleware.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)

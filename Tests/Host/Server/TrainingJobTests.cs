@@ -224,7 +224,8 @@ public class TrainingJobTests
     private static Task UntilTraining(RunningHost host, TrainingJob job) =>
         GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
 
-    private static string MakeData(string folder)
+    /// <summary>Twelve random melodies under <paramref name="folder"/>/data: a training folder a tiny job reads.</summary>
+    internal static string MakeData(string folder)
     {
         var data = Path.Combine(folder, "data");
         Directory.CreateDirectory(data);
