@@ -63,4 +63,12 @@ public sealed class PackageConsumerTests(PackedFeed feed, ITestOutputHelper outp
         Assert.Equal(3, lines.Count(l => l.StartsWith("text: ", StringComparison.Ordinal) && l.Length > "text: ".Length));
         Assert.Equal(3, lines.Count(l => l.StartsWith("image: image/png ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Every_package_READMEs_example_compiles_against_its_package()
+    {
+        var build = await feed.Consumers;
+        foreach (var id in PackedFeed.Projects.Values)
+            Assert.True(File.Exists(build.SnippetDll(id)), $"{id}'s README example did not compile to {build.SnippetDll(id)}");
+    }
 }

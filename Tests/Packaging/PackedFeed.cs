@@ -88,6 +88,15 @@ public sealed class PackedFeed : IDisposable
         return json.RootElement.GetProperty("packageFolders").EnumerateObject().Select(p => p.Name).ToList();
     }
 
+    /// <summary>The C# example in <paramref name="project"/>'s PACKAGE.md (its package's README).</summary>
+    public static string ReadmeExample(string project)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, project, "PACKAGE.md"));
+        var example = Regex.Match(readme, "```csharp\n(.*?)```", RegexOptions.Singleline);
+        Assert.True(example.Success, $"{project}/PACKAGE.md has no C# example");
+        return example.Groups[1].Value;
+    }
+
     private async Task<ConsumerBuild> BuildConsumers()
     {
         var root = folder.File("consumers");
@@ -98,8 +107,36 @@ public sealed class PackedFeed : IDisposable
             foreach (var file in new[] { app + ".csproj", "Program.cs" })
                 File.Copy(Path.Combine(RepoPaths.Root, "Tests", "Packaging", "Consumers", app, file), Path.Combine(target, file));
         }
+        // Each package README's example, compiled (not run) against its package.
+        var snippets = new List<string>();
+        foreach (var (project, id) in Projects)
+        {
+            var target = Directory.CreateDirectory(Path.Combine(root, "Snippets", id)).FullName;
+            File.WriteAllText(Path.Combine(target, "Program.cs"), ReadmeExample(project));
+            // Core's example registers a modality, which comes from another package: the melody one.
+            var modality = id == "VaeCreative.Core" ? "VaeCreative.Audio" : id;
+            File.WriteAllText(Path.Combine(target, id + ".Snippet.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <NuGetAudit>false</NuGetAudit>
+                    <CopyLocalLockFileAssemblies>false</CopyLocalLockFileAssemblies>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="{id}" Version="$(VaeCreativeVersion)" />
+                    <PackageReference Include="{modality}" Version="$(VaeCreativeVersion)" />
+                    <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="$(DependencyInjectionVersion)" />
+                  </ItemGroup>
+                </Project>
+                """);
+            snippets.Add($"Snippets/{id}/{id}.Snippet.csproj");
+        }
         File.WriteAllText(Path.Combine(root, "Consumers.slnx"),
-            "<Solution>\n  <Project Path=\"ClientConsumer/ClientConsumer.csproj\" />\n  <Project Path=\"EmbeddingConsumer/EmbeddingConsumer.csproj\" />\n</Solution>\n");
+            "<Solution>\n" + string.Concat(new[] { "ClientConsumer/ClientConsumer.csproj", "EmbeddingConsumer/EmbeddingConsumer.csproj" }
+                .Concat(snippets).Select(p => $"  <Project Path=\"{p}\" />\n")) + "</Solution>\n");
         // Only the local feed as a source; a packages folder of its own (the fresh VaeCreative packages must not land in,
         // or be served stale from, the machine's global folder); the repository's restored folders as fallbacks.
         var fallbacks = string.Concat(RestoredPackageFolders().Select((f, i) => $"    <add key=\"restored{i}\" value=\"{f}\" />\n"));
@@ -127,18 +164,4 @@ public sealed class PackedFeed : IDisposable
         if (build.ExitCode != 0) throw new InvalidOperationException("building the package consumers failed:\n" + build.Output);
         return new ConsumerBuild(root, packages, clock.Elapsed.TotalSeconds);
     }
-}
-
-/// <summary>The consumer apps built against the local feed, in <see cref="Root"/>; <see cref="Packages"/> is their own packages folder.</summary>
-public sealed record ConsumerBuild(string Root, string Packages, double BuildSeconds)
-{
-    public string Dll(string app) => Path.Combine(Root, app, "bin", "Release", "net10.0", app + ".dll");
-
-    public string AssetsFile(string app) => Path.Combine(Root, app, "obj", "project.assets.json");
-}
-
-[CollectionDefinition(Name)]
-public sealed class PackagingCollection : ICollectionFixture<PackedFeed>
-{
-    public const string Name = "Packaging";
 }
