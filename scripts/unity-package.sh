@@ -55,9 +55,9 @@ def meta(rel, is_dir):
         return head + ("MonoImporter:\n  externalObjects: {}\n  serializedVersion: 2\n  defaultReferences: []\n"
                        "  executionOrder: 0\n  icon: {instanceID: 0}\n") + TAIL
     if ext == ".dll":
-        # Not auto-referenced: only the package's assembly (overrideReferences in its asmdef) sees them.
+        # Auto-referenced: the game's scripts may touch the client's System.Text.Json types (ModelInfo.Metrics).
         return head + ("PluginImporter:\n  externalObjects: {}\n  serializedVersion: 2\n  iconMap: {}\n  executionOrder: {}\n"
-                       "  defineConstraints: []\n  isPreloaded: 0\n  isOverridable: 0\n  isExplicitlyReferenced: 1\n"
+                       "  defineConstraints: []\n  isPreloaded: 0\n  isOverridable: 0\n  isExplicitlyReferenced: 0\n"
                        "  validateReferences: 1\n  platformData:\n  - first:\n      Any: \n    second:\n      enabled: 1\n"
                        "      settings: {}\n") + TAIL
     if ext == ".asmdef":
