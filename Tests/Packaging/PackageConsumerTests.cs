@@ -31,6 +31,19 @@ public sealed class PackageConsumerTests(PackedFeed feed, ITestOutputHelper outp
         // Whatever NuGet had to fetch from a source lands in the consumers' own folder: only the fresh VaeCreative packages.
         var fetched = Directory.GetDirectories(build.Packages).Select(Path.GetFileName).Order().ToList();
         Assert.Equal(PackedFeed.Projects.Values.Select(id => id.ToLowerInvariant()).Order(), fetched);
+
+        // And a fresh machine has every other package they use: the repository's own restore (the solution's projects)
+        // resolves each of them too, in the same version, so they are in its package folders before the tests run.
+        var repository = RepositoryPackages();
+        foreach (var app in new[] { "ClientConsumer", "EmbeddingConsumer" })
+        {
+            using var assets = JsonDocument.Parse(File.ReadAllBytes(build.AssetsFile(app)));
+            foreach (var library in assets.RootElement.GetProperty("libraries").EnumerateObject())
+            {
+                if (library.Value.GetProperty("type").GetString() != "package" || library.Name.StartsWith("VaeCreative.", StringComparison.Ordinal)) continue;
+                Assert.True(repository.Contains(library.Name), $"{app} uses {library.Name}, which no restored project of VaeCreative.sln resolves: a fresh machine would lack it offline (or build the whole solution first)");
+            }
+        }
     }
 
     [Fact]
@@ -70,5 +83,23 @@ public sealed class PackageConsumerTests(PackedFeed feed, ITestOutputHelper outp
         var build = await feed.Consumers;
         foreach (var id in PackedFeed.Projects.Values)
             Assert.True(File.Exists(build.SnippetDll(id)), $"{id}'s README example did not compile to {build.SnippetDll(id)}");
+    }
+
+    /// <summary>Every package (name/version) the restore of VaeCreative.sln's projects resolved, from their assets files.</summary>
+    private static HashSet<string> RepositoryPackages()
+    {
+        var solution = File.ReadAllText(Path.Combine(RepoPaths.Root, "VaeCreative.sln"));
+        var projects = System.Text.RegularExpressions.Regex.Matches(solution, "\"([^\"]+\\.csproj)\"").Select(m => m.Groups[1].Value.Replace('\\', '/')).ToList();
+        Assert.NotEmpty(projects);
+        var packages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var project in projects)
+        {
+            var assetsFile = Path.Combine(RepoPaths.Root, Path.GetDirectoryName(project)!, "obj", "project.assets.json");
+            if (!File.Exists(assetsFile)) continue; // not restored here (the tests alone were built): the message below says so
+            using var assets = JsonDocument.Parse(File.ReadAllBytes(assetsFile));
+            foreach (var library in assets.RootElement.GetProperty("libraries").EnumerateObject())
+                if (library.Value.GetProperty("type").GetString() == "package") packages.Add(library.Name);
+        }
+        return packages;
     }
 }
