@@ -85,8 +85,9 @@ public static class TorchRuntime
         }
         var rid = RuntimeInformation.RuntimeIdentifier;
         return $"TorchSharp cannot load its native library (libtorch) on {rid}: {FirstLine(all)}. " +
-               "Fix: make sure the TorchSharp-cpu package (or, with -p:TorchBackend=cuda, the CUDA package for this OS) " +
-               "restored completely (delete bin/ and obj/, then rebuild), and on Linux run ./scripts/setup.sh.";
+               "Fix: make sure the app references a libtorch backend package, TorchSharp-cpu (or, with -p:TorchBackend=cuda, " +
+               "the CUDA package for this OS; the VaeCreative packages leave that choice to the app), and that it restored " +
+               "completely (delete bin/ and obj/, then rebuild), and on Linux run ./scripts/setup.sh.";
     }
 
     /// <summary>The dynamic loader's own error for TorchSharp's native shim, which names a missing symbol or library.</summary>
