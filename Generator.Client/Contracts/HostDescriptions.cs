@@ -170,27 +170,6 @@ namespace VaeCreative.Client.Contracts
     /// </summary>
     public sealed class TrainingJobRequest
     {
-        /// <summary>train (default): train a new model from <see cref="Data"/>; augment: vary every file under <see cref="Data"/> into <see cref="Out"/> with <see cref="Model"/>.</summary>
-        public string Kind { get; set; } = JobKinds.Train;
-
-        /// <summary>
-        /// augment: the folder on the host's machine that receives the variations, mirroring <see cref="Data"/>'s tree
-        /// (new, empty, or the folder of an earlier augment with the same settings, which resumes). Nothing is overwritten.
-        /// </summary>
-        public string? Out { get; set; }
-
-        /// <summary>augment: the model to vary with (an id from /v1/models). Absent: the default model of <see cref="Modality"/>.</summary>
-        public string? Model { get; set; }
-
-        /// <summary>augment: variations per seed (default 8; at most the host's limit per request).</summary>
-        public int? Count { get; set; }
-
-        /// <summary>augment: 1 keeps the seed's latent code, 0 ignores it (default 0.75).</summary>
-        public double? Similarity { get; set; }
-
-        /// <summary>augment: decoding temperature (default: the modality's).</summary>
-        public double? Temperature { get; set; }
-
         /// <summary>Training data on the host's machine: a folder (MIDI files for melody; text or fortune files for text) or, for text, one file.</summary>
         public string? Data { get; set; }
 
@@ -221,6 +200,27 @@ namespace VaeCreative.Client.Contracts
         /// Absent: none. An unknown key or a value out of range is a 400 naming it.
         /// </summary>
         public Dictionary<string, string>? Settings { get; set; }
+
+        /// <summary>train (default): train a new model from <see cref="Data"/>; augment: vary every file under <see cref="Data"/> into <see cref="Out"/> with <see cref="Model"/>.</summary>
+        public string Kind { get; set; } = JobKinds.Train;
+
+        /// <summary>
+        /// augment: the folder on the host's machine that receives the variations, mirroring <see cref="Data"/>'s tree
+        /// (new, empty, or the folder of an earlier augment with the same settings, which resumes). Nothing is overwritten.
+        /// </summary>
+        public string? Out { get; set; }
+
+        /// <summary>augment: the model to vary with (an id from /v1/models). Absent: the default model of <see cref="Modality"/>.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>augment: variations per seed (default 8; at most the host's limit per request).</summary>
+        public int? Count { get; set; }
+
+        /// <summary>augment: 1 keeps the seed's latent code, 0 ignores it (default 0.75).</summary>
+        public double? Similarity { get; set; }
+
+        /// <summary>augment: decoding temperature (default: the modality's).</summary>
+        public double? Temperature { get; set; }
     }
 
     /// <summary>The kinds of job <c>POST /v1/jobs</c> starts.</summary>

@@ -54,6 +54,15 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Id of its bundled default model.</summary>
         public string DefaultModel { get; set; } = "";
+
+        /// <summary>
+        /// Media types of the previews a request with <c>preview: true</c> gets under each output (melody: audio/wav and
+        /// image/png); empty when its models have none (such a request is then a 400).
+        /// </summary>
+        public List<string> PreviewMediaTypes { get; set; } = new List<string>();
+
+        /// <summary>The decoding temperature variations and samples use when a request gives none (images: 0; the others 0.5).</summary>
+        public double DefaultTemperature { get; set; }
     }
 
     /// <summary>A device the host runs models on.</summary>
@@ -136,9 +145,31 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Held-out metrics from the manifest.</summary>
         public JsonElement? Metrics { get; set; }
+
+        /// <summary>
+        /// The attribute directions a variations request may steer along (its <c>attributes</c> names), in the model's
+        /// order; empty when the model has none (its folder holds no <c>attributes.json</c>).
+        /// </summary>
+        public List<AttributeInfo> Attributes { get; set; } = new List<AttributeInfo>();
     }
 
-    /// <summary>Body of <c>POST /v1/jobs</c>: train a new model from a folder of files on the host's machine.</summary>
+    /// <summary>An attribute direction of a model: a name a variations request steers by, and what it measures.</summary>
+    public sealed class AttributeInfo
+    {
+        /// <summary>The name, e.g. <c>density</c>.</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>What the attribute measures, e.g. "note onsets per bar of 4/4 (16 steps)"; null when the model's file gives none.</summary>
+        public string? Description { get; set; }
+
+        /// <summary>Largest strength a request may give, either way (a strength of 1 moves a code by one full vector).</summary>
+        public double MaxStrength { get; set; }
+    }
+
+    /// <summary>
+    /// Body of <c>POST /v1/jobs</c>: train a new model from a folder of files on the host's machine (kind <c>train</c>),
+    /// or vary every file of a folder into another (kind <c>augment</c>: data augmentation, as <c>vary --seed FOLDER</c>).
+    /// </summary>
     public sealed class TrainingJobRequest
     {
         /// <summary>Training data on the host's machine: a folder (MIDI files for melody; text or fortune files for text) or, for text, one file.</summary>
@@ -171,13 +202,50 @@ namespace VaeCreative.Client.Contracts
         /// Absent: none. An unknown key or a value out of range is a 400 naming it.
         /// </summary>
         public Dictionary<string, string>? Settings { get; set; }
+
+        /// <summary>train (default): train a new model from <see cref="Data"/>; augment: vary every file under <see cref="Data"/> into <see cref="Out"/> with <see cref="Model"/>.</summary>
+        public string Kind { get; set; } = JobKinds.Train;
+
+        /// <summary>
+        /// augment: the folder on the host's machine that receives the variations, mirroring <see cref="Data"/>'s tree
+        /// (new, empty, or the folder of an earlier augment with the same settings, which resumes). Nothing is overwritten.
+        /// </summary>
+        public string? Out { get; set; }
+
+        /// <summary>augment: the model to vary with (an id from /v1/models). Absent: the default model of <see cref="Modality"/>.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>augment: variations per seed (default 8; at most the host's limit per request).</summary>
+        public int? Count { get; set; }
+
+        /// <summary>augment: 1 keeps the seed's latent code, 0 ignores it (default 0.75).</summary>
+        public double? Similarity { get; set; }
+
+        /// <summary>augment: decoding temperature (default: the modality's).</summary>
+        public double? Temperature { get; set; }
     }
 
-    /// <summary>State of a training job.</summary>
+    /// <summary>The kinds of job <c>POST /v1/jobs</c> starts.</summary>
+    public static class JobKinds
+    {
+        /// <summary>Train a new model.</summary>
+        public const string Train = "train";
+
+        /// <summary>Vary every file of a folder into another (data augmentation).</summary>
+        public const string Augment = "augment";
+    }
+
+    /// <summary>
+    /// State of a job. For augment jobs, <see cref="Step"/> and <see cref="TotalSteps"/> count seed files, and
+    /// <see cref="ModelId"/> is the model varying them.
+    /// </summary>
     public sealed class TrainingJob
     {
         /// <summary>Job id.</summary>
         public string Id { get; set; } = "";
+
+        /// <summary>train or augment.</summary>
+        public string Kind { get; set; } = JobKinds.Train;
 
         /// <summary>queued, running, succeeded, failed or cancelled.</summary>
         public string State { get; set; } = "";
@@ -203,8 +271,27 @@ namespace VaeCreative.Client.Contracts
         /// <summary>What went wrong, for failed jobs.</summary>
         public string? Error { get; set; }
 
+        /// <summary>augment: output files written so far.</summary>
+        public int? OutputsWritten { get; set; }
+
+        /// <summary>augment: seed files an earlier run had varied (left as they are).</summary>
+        public int? AlreadyDone { get; set; }
+
+        /// <summary>augment: seed files that could not be read, with the reason.</summary>
+        public List<SkippedSeed>? Skipped { get; set; }
+
         /// <summary>Whether the job has finished (succeeded, failed or cancelled).</summary>
         public bool Finished => State == "succeeded" || State == "failed" || State == "cancelled";
+    }
+
+    /// <summary>A seed file an augment job skipped.</summary>
+    public sealed class SkippedSeed
+    {
+        /// <summary>The file, relative to the seed folder ('/' separators).</summary>
+        public string Path { get; set; } = "";
+
+        /// <summary>Why it could not be read.</summary>
+        public string Reason { get; set; } = "";
     }
 
     /// <summary>RFC 7807 problem details as the host sends them.</summary>
