@@ -4,7 +4,7 @@
 # Seed folders are assembled in a temporary folder from the machine's data (read in place, never into the repo):
 #   melody  the first 200 Nottingham tunes (../shared/datasets/nottingham), whole tunes of any length;
 #   drums   200 MMA grooves (--drums-data DIR: scripts/mma-grooves.sh's folder; without it they are rendered first);
-#   text    Debian's fortunes: 200 .txt files of 5 lines each (/usr/share/games/fortunes/fortunes);
+#   text    Debian's fortunes: 200 .txt files of 5 lines each (lines of /usr/share/games/fortunes/*, in file order);
 #   image   200 distinct 32x32 sprites cut from Crawl's main.png (/usr/share/crawl/dat/tiles), as PNG files.
 # Each is varied 4 times per seed with the modality's bundled model, from a cold CLI start (model load included),
 # and again into the same output folder (the resume check: nothing left to do). --quick takes 20 files each.
@@ -45,8 +45,14 @@ tunes = sorted(f for f in os.listdir(nottingham) if f.endswith(".mid"))
 place("melody", [(f, os.path.join(nottingham, f)) for f in tunes])
 grooves = sorted(os.path.relpath(os.path.join(d, f), drums) for d, _, fs in os.walk(drums) for f in fs if f.endswith(".mid"))
 place("drums", [(g, os.path.join(drums, g)) for g in grooves])
-text = open("/usr/share/games/fortunes/fortunes", encoding="utf-8", errors="replace").read()
-lines = [l.strip() for l in text.splitlines() if l.strip() and l.strip() != "%"]
+folder = "/usr/share/games/fortunes"
+lines = []
+for name in sorted(os.listdir(folder)):
+    path = os.path.join(folder, name)
+    if name.endswith((".dat", ".u8")) or not os.path.isfile(path) or os.path.islink(path):
+        continue
+    text = open(path, encoding="utf-8", errors="replace").read()
+    lines += [l.strip() for l in text.splitlines() if l.strip() and l.strip() != "%"]
 os.makedirs(os.path.join(work, "seeds", "text"), exist_ok=True)
 for i in range(n):
     chunk = lines[i * 5:(i + 1) * 5]
