@@ -3,14 +3,13 @@
 // says how to set it up).
 using System;
 using System.Collections.Generic;
-using System.Threading;
 using UnityEngine;
 using VaeCreative.Client;
 
 namespace VaeCreative.Unity
 {
     /// <summary>Variants of a sprite from a running VaeCreative host (an image model), as point-filtered textures.</summary>
-    public sealed class VaeCreativeSpriteVariations : MonoBehaviour
+    public sealed class VaeCreativeSpriteVariations : VaeCreativeHostComponent
     {
         [Tooltip("The sprite to vary (Read/Write enabled in its import settings).")]
         public Texture2D seedTexture;
@@ -18,52 +17,25 @@ namespace VaeCreative.Unity
         [Tooltip("Model id from GET /v1/models (an image model).")]
         public string model = "sprites-32";
 
-        [Range(1, 64)] public int count = 8;
-        [Range(0f, 1f)] public float similarity = 0.75f;
         [Tooltip("0 decodes each pixel to the model's most likely value; higher adds pixel noise.")]
         [Range(0f, 2f)] public float temperature = 0f;
         [Tooltip("Snap the variants to the seed's colours.")]
         public bool keepPalette = true;
 
-        [Tooltip("Leave empty to read URL and token from the host's connection file.")]
-        public string hostUrl = "";
-        public string token = "";
-
         /// <summary>The latest variants, ready for a SpriteRenderer (Sprite.Create) or a RawImage.</summary>
         public IReadOnlyList<Texture2D> Variants { get; private set; } = Array.Empty<Texture2D>();
 
-        private VaeCreativeClient client;
-        private CancellationTokenSource cancel;
-
-        private void Awake()
+        /// <summary>Call from a button or a game event; <see cref="Variants"/> holds the result when it arrives.</summary>
+        public void RequestVariants() => Run(async (rng, ct) =>
         {
-            client = string.IsNullOrEmpty(hostUrl)
-                ? VaeCreativeClient.FromConnectionFile()
-                : new VaeCreativeClient(new Uri(hostUrl), token);
-            cancel = new CancellationTokenSource();
-        }
-
-        /// <summary>Call from a button or a game event; Unity's synchronization context resumes on the main thread.</summary>
-        public async void RequestVariants()
-        {
-            try
-            {
-                // EncodeToPNG keeps alpha; the host answers PNGs at the seed's size and mode (a sprite with alpha stays one).
-                var seed = seedTexture.EncodeToPNG();
-                var rng = UnityEngine.Random.Range(0, int.MaxValue);
-                var pngs = await client.VaryImageAsync(model, seed, count, similarity, temperature, rng, keepPalette, cancel.Token);
-                foreach (var old in Variants) Destroy(old);
-                var textures = new List<Texture2D>(pngs.Count);
-                foreach (var png in pngs) textures.Add(ToTexture(png));
-                Variants = textures;
-                Debug.Log($"VaeCreative: {Variants.Count} variants of {seedTexture.name}");
-            }
-            catch (OperationCanceledException) { }
-            catch (VaeCreativeException e)
-            {
-                Debug.LogError($"VaeCreative: {e.Message}");
-            }
-        }
+            // EncodeToPNG keeps alpha; the host answers PNGs at the seed's size and mode (a sprite with alpha stays one).
+            var pngs = await Client.VaryImageAsync(model, seedTexture.EncodeToPNG(), count, similarity, temperature, rng, keepPalette, ct);
+            foreach (var old in Variants) Destroy(old);
+            var textures = new List<Texture2D>(pngs.Count);
+            foreach (var png in pngs) textures.Add(ToTexture(png));
+            Variants = textures;
+            Debug.Log($"VaeCreative: {Variants.Count} variants of {seedTexture.name}");
+        });
 
         /// <summary>A texture from PNG bytes: LoadImage sets the size and format from the file; point filtering keeps pixels hard.</summary>
         public static Texture2D ToTexture(byte[] png)
@@ -75,10 +47,10 @@ namespace VaeCreative.Unity
             return texture;
         }
 
-        private void OnDestroy()
+        /// <inheritdoc />
+        protected override void OnDestroy()
         {
-            cancel?.Cancel(); // leaving the scene drops the request; the host never runs it if it was still queued
-            client?.Dispose();
+            base.OnDestroy();
             foreach (var texture in Variants) Destroy(texture);
         }
     }
