@@ -72,6 +72,9 @@ public class OpenApiContractTests(SharedHost shared) : IClassFixture<SharedHost>
                 operations++;
                 var where = $"{method.ToUpperInvariant()} {path}";
                 var responses = operation!["responses"]!.AsObject();
+                var success = responses.Where(r => r.Key[0] == '2').ToList();
+                Assert.True(success.Count == 1, $"{where} declares {success.Count} success responses");
+                Assert.True(success[0].Value!["content"]?.AsObject().Single().Value?["schema"] is not null, $"{where}: its success response has no schema");
                 var expected = path == "/v1/health" ? new[] { "403" } : new[] { "401", "403", "500" };
                 foreach (var status in responses.Where(r => r.Key[0] is '4' or '5').Select(r => r.Key).Concat(expected).Distinct())
                 {
