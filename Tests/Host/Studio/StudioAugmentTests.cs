@@ -65,6 +65,9 @@ public class StudioAugmentTests(StudioSession session) : IClassFixture<StudioSes
         Assert.True(skipped[0].Text.Length > "damaged.mid: ".Length, "the skipped file carries no reason");
         Assert.Equal(6, Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length);
         Assert.False(page.Id("augment-cancel").Enabled);
+        // For a look at the panel: the test output folder's studio-augment.png.
+        page.Run("document.getElementById('augment-panel').scrollIntoView()");
+        page.Driver.GetScreenshot().SaveAsFile(Path.Combine(AppContext.BaseDirectory, "studio-augment.png"));
 
         // The same folders and settings again: the tunes are already done, nothing new is written.
         var second = StartAndFinish(page, previous: first);
