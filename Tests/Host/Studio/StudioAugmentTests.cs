@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using OpenQA.Selenium;
 using VaeCreative.Tests.Support;
 
@@ -75,6 +77,40 @@ public class StudioAugmentTests(StudioSession session) : IClassFixture<StudioSes
         Assert.Contains("0 outputs written", second);
         Assert.Contains("varied before", page.Id("augment-result").Text);
         Assert.Equal(6, Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length);
+    }
+
+    [BrowserFact]
+    public void Cancelling_keeps_the_outputs_and_starting_again_resumes_after_them()
+    {
+        var page = Page();
+        page.Open(session.PageUrl());
+        page.PickModel("melody-2bar");
+        // The whole data set at 16 variations a tune: minutes of work on this machine, so the job is surely still
+        // running when Cancel is clicked a moment after its first outputs are written. The seed folder is only read.
+        var output = Path.Combine(session.Host.Folder, "studio-cancelled");
+        Fill(page, "augment-data", RepoPaths.RequireNottingham());
+        Fill(page, "augment-out", output);
+        Fill(page, "augment-count", "16");
+
+        page.Id("augment").Click();
+        page.Until(_ => page.Id("error").Displayed || Regex.IsMatch(page.Id("augment-status").Text, @"running · .* · [1-9]\d* outputs written"), "the job wrote nothing");
+        Assert.False(page.Id("error").Displayed, page.Id("error").Text);
+        page.Id("augment-cancel").Click();
+        page.Until(_ => page.Id("augment-status").Text.Contains("cancelled", StringComparison.Ordinal), "the job was not cancelled");
+        page.Until(_ => !page.Id("augment-cancel").Enabled);
+        Assert.Contains("they stay", page.Id("augment-result").Text);
+        var written = int.Parse(Regex.Match(page.Id("augment-status").Text, @"(\d+) outputs? written").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(written >= 16, page.Id("augment-status").Text);
+        Assert.Equal(written, Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length);
+
+        // Again with the same settings: the tunes done before count as already done; cancelled again, the host rests.
+        page.Id("augment").Click();
+        page.Until(_ => page.Id("error").Displayed || page.Id("augment-status").Text.Contains($"{written / 16} already done", StringComparison.Ordinal),
+            "the second job did not resume after the first");
+        Assert.False(page.Id("error").Displayed, page.Id("error").Text);
+        page.Until(_ => page.Id("augment-cancel").Enabled);
+        page.Id("augment-cancel").Click();
+        page.Until(_ => page.Id("augment-status").Text.Contains("cancelled", StringComparison.Ordinal), "the second job was not cancelled");
     }
 
     [BrowserFact]

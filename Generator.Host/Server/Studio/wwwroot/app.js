@@ -529,6 +529,7 @@ function onProgress(job, snapshot) {
   showJob(snapshot);
   drawLoss(job.losses, snapshot.totalSteps);
   if (snapshot.finished) {
+    job.finished = true;
     $('train-cancel').disabled = true;
     if (snapshot.state === 'succeeded') refreshModels(snapshot.modelId).catch(showError);
     if (snapshot.state === 'failed') showError(new HostError('Training failed', snapshot.error));
@@ -596,7 +597,9 @@ async function cancelTraining() {
   const button = $('train-cancel');
   button.disabled = true;
   try {
-    showJob(await api('DELETE', '/v1/jobs/' + encodeURIComponent(state.job.id)));
+    const job = state.job;
+    const snapshot = await api('DELETE', '/v1/jobs/' + encodeURIComponent(job.id));
+    if (!job.finished) showJob(snapshot); // the state before the job stopped, unless its last event came first
   } catch (e) {
     button.disabled = false;
     showError(e);
@@ -634,6 +637,7 @@ async function startAugment() {
 function onAugmentProgress(job, snapshot) {
   showAugment(job, snapshot);
   if (!snapshot.finished) return;
+  job.finished = true;
   if (state.augment === job) $('augment-cancel').disabled = true;
   if (snapshot.state === 'failed') showError(new HostError('Augmenting failed', snapshot.error));
   showAugmentResult(job, snapshot);
@@ -689,7 +693,9 @@ async function cancelAugment() {
   const button = $('augment-cancel');
   button.disabled = true;
   try {
-    showAugment(job, await api('DELETE', '/v1/jobs/' + encodeURIComponent(job.id)));
+    const snapshot = await api('DELETE', '/v1/jobs/' + encodeURIComponent(job.id));
+    // The answer holds the state before the job stopped: shown unless the job's last event came first.
+    if (!job.finished) showAugment(job, snapshot);
   } catch (e) {
     button.disabled = false;
     showError(e);
