@@ -17,11 +17,13 @@ public sealed class AccessPolicy(string token, bool allowRemote)
     private readonly byte[] tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     /// <summary>
-    /// Paths that answer without a token: health, and the studio page's own files (exactly those paths, compared
-    /// ordinally; the page then calls the API with the token it reads from its URL's fragment).
+    /// Paths that answer without a token: health, the studio page's own files and <c>/studio/</c>, which only redirects
+    /// to the page (exactly those paths, compared ordinally; the page then calls the API with the token it reads from
+    /// its URL's fragment).
     /// </summary>
     public static bool IsPublic(PathString path) =>
-        path.Equals("/v1/health", StringComparison.OrdinalIgnoreCase) || (path.Value is { } value && StudioEndpoints.Files.ContainsKey(value));
+        path.Equals("/v1/health", StringComparison.OrdinalIgnoreCase)
+        || (path.Value is { } value && (StudioEndpoints.Files.ContainsKey(value) || value == StudioEndpoints.SlashPath));
 
     /// <summary>The middleware.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)

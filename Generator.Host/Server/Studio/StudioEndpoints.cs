@@ -17,6 +17,12 @@ public static class StudioEndpoints
     public const string PagePath = "/studio";
 
     /// <summary>
+    /// The page's address with a trailing slash, which answers a redirect to <see cref="PagePath"/> (no content; the
+    /// browser keeps the <c>#token=…</c> fragment across it). <see cref="Security.AccessPolicy.IsPublic"/> lets it through.
+    /// </summary>
+    public const string SlashPath = PagePath + "/";
+
+    /// <summary>
     /// Every file the page serves, path → (embedded resource, media type). <see cref="Security.AccessPolicy.IsPublic"/>
     /// lets exactly these paths through without a token.
     /// </summary>
@@ -50,6 +56,15 @@ public static class StudioEndpoints
 
     private static Task Serve(HttpContext context, string path, string mediaType)
     {
+        // Routing ignores a trailing slash, so /studio/ arrives here: send the browser to the page's one address
+        // (relative links such as /studio/app.js are absolute, but one address keeps the page's storage in one place).
+        if (path == PagePath && context.Request.Path.Value == SlashPath)
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = PagePath;
+            context.Response.Headers.CacheControl = "no-cache";
+            return Task.CompletedTask;
+        }
         var (bytes, etag) = Contents.Value[path];
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;

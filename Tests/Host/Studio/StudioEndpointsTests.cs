@@ -54,8 +54,31 @@ public class StudioEndpointsTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_page_with_a_trailing_slash_redirects_to_the_page_and_carries_no_content(bool withToken)
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = Host.Server.Url };
+        if (withToken) http.DefaultRequestHeaders.Authorization = new("Bearer", Host.Server.Token);
+        using var response = await http.GetAsync("/studio/");
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/studio", response.Headers.Location!.OriginalString);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.False(response.Content.Headers.Contains("Content-Type"), "a redirect with a media type: it carries content");
+
+        // Followed, it lands on the page itself.
+        using var following = Host.RawHttp(withToken: false);
+        using var page = await following.GetAsync("/studio/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("/studio", page.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("<script src=\"/studio/app.js\"", await page.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData("/studio/other.js")]
-    [InlineData("/studio/")]
+    [InlineData("/studio//")]
+    [InlineData("/studio/app.js/")]
     [InlineData("/studio/../v1/models")]
     [InlineData("/v1/modalities/melody/demo-seed")]
     [InlineData("/v1/models")]
@@ -67,11 +90,11 @@ public class StudioEndpointsTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Fact]
-    public void Only_health_and_the_three_page_files_are_public()
+    public void Only_health_the_three_page_files_and_the_pages_redirect_are_public()
     {
-        foreach (var path in new[] { "/v1/health", "/studio", "/studio/app.js", "/studio/studio.css" })
+        foreach (var path in new[] { "/v1/health", "/studio", "/studio/app.js", "/studio/studio.css", "/studio/" })
             Assert.True(AccessPolicy.IsPublic(new Microsoft.AspNetCore.Http.PathString(path)), path);
-        foreach (var path in new[] { "/studio/", "/studio/app.js/", "/studio/index.html", "/studio/x", "/studiox", "/Studio/app.js", "/v1/models", "/", "/openapi/v1.json", "/v1/modalities/melody/demo-seed" })
+        foreach (var path in new[] { "/studio//", "/Studio/", "/studio/app.js/", "/studio/studio.css/", "/studio/index.html", "/studio/x", "/studiox", "/Studio/app.js", "/v1/models", "/", "/openapi/v1.json", "/v1/modalities/melody/demo-seed" })
             Assert.False(AccessPolicy.IsPublic(new Microsoft.AspNetCore.Http.PathString(path)), path);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpenQA.Selenium;
 using VaeCreative.Tests.Host.Server;
 using VaeCreative.Tests.Support;
@@ -36,6 +37,33 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
         page.Until(_ => play.GetAttribute("aria-pressed") == "false", "pause did not stop the audio");
 
         Screenshot(page);
+    }
+
+    [BrowserFact]
+    public async Task The_attribute_sliders_span_each_attributes_max_strength_and_the_host_takes_the_extreme()
+    {
+        var models = (await session.Host.Client.ListModelsAsync()).Where(m => m.Attributes.Count > 0).ToList();
+        Assert.NotEmpty(models);
+        var page = Page();
+        page.Open(session.PageUrl());
+        foreach (var model in models)
+        {
+            page.PickModel(model.Id);
+            foreach (var attribute in model.Attributes)
+            {
+                var slider = page.Id("attr-" + attribute.Name);
+                Assert.Equal((-attribute.MaxStrength).ToString(CultureInfo.InvariantCulture), slider.GetAttribute("min"));
+                Assert.Equal(attribute.MaxStrength.ToString(CultureInfo.InvariantCulture), slider.GetAttribute("max"));
+            }
+        }
+
+        var melody = models.Single(m => m.Id == "melody-2bar");
+        page.PickModel(melody.Id);
+        page.DemoSeed();
+        page.SetRange("count", 2);
+        page.SetRange("attr-register", -melody.Attributes.Single(a => a.Name == "register").MaxStrength);
+        Assert.Equal("-8", page.Id("attr-register").GetAttribute("value")); // not clamped by the page
+        page.Generate("vary", 2); // a strength the host refused would show its problem and fail here
     }
 
     [BrowserFact]

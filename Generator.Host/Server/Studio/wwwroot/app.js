@@ -15,7 +15,8 @@ const state = {
   info: null,
   models: [],
   seeds: { a: null, b: null }, // { material, name } per slot
-  job: null, // { id, abort, losses: [[step, loss]] }
+  job: null, // the training job the page follows: { id, abort, losses: [[step, loss]] }
+  augment: null, // the augment job the page follows: { id, abort, out }
   urls: [], // blob: URLs of the shown results, revoked when they are replaced
 };
 
@@ -258,6 +259,7 @@ function renderModel() {
   // The modality's own default (images: 0, since drawn pixels are noise; the others 0.5).
   if (modality && typeof modality.defaultTemperature === 'number') $('temperature').value = String(modality.defaultTemperature);
   $('demo-a').textContent = 'Demo ' + model.modality + ' seed';
+  $('augment-model').textContent = model.id + ' (' + model.modality + ')';
   updateOutputs();
   const attributes = model.attributes || [];
   box.hidden = attributes.length === 0;
@@ -286,7 +288,8 @@ function renderModel() {
     input.type = 'range';
     input.id = id;
     input.dataset.attribute = a.name;
-    const max = Math.min(a.maxStrength || 4, 4);
+    // The model's own range for this attribute (its maxStrength; 4 for a model that does not say).
+    const max = a.maxStrength > 0 ? a.maxStrength : 4;
     input.min = String(-max);
     input.max = String(max);
     input.step = '0.25';
@@ -300,7 +303,7 @@ function renderModel() {
 }
 
 function updateOutputs() {
-  for (const id of ['count', 'similarity', 'temperature', 'steps']) $(id + '-out').textContent = $(id).value;
+  for (const id of ['count', 'similarity', 'temperature', 'steps', 'augment-similarity']) $(id + '-out').textContent = $(id).value;
 }
 
 function attributeStrengths() {
@@ -484,11 +487,13 @@ async function startTraining() {
   state.job = { id: job.id, abort: new AbortController(), losses: [] };
   $('train-cancel').disabled = false;
   showJob(job);
-  watch(state.job).catch(showError);
+  const followed = state.job;
+  watch(followed, (snapshot) => onProgress(followed, snapshot)).catch(showError);
 }
 
+// Follows a job's events (GET /v1/jobs/{id}/events), calling onSnapshot with each state until the last.
 // The events endpoint needs the bearer token, which EventSource cannot send: read the stream with fetch.
-async function watch(job) {
+async function watch(job, onSnapshot) {
   const response = await fetch('/v1/jobs/' + encodeURIComponent(job.id) + '/events', {
     headers: { Authorization: 'Bearer ' + state.token, Accept: 'text/event-stream' },
     signal: job.abort.signal,
@@ -508,7 +513,7 @@ async function watch(job) {
       const line = buffer.slice(0, end);
       buffer = buffer.slice(end + (buffer[end] === '\r' ? 2 : 1));
       if (line === '') {
-        if (event.data.length && event.type === 'progress') onProgress(job, JSON.parse(event.data.join('\n')));
+        if (event.data.length && event.type === 'progress') onSnapshot(JSON.parse(event.data.join('\n')));
         event = { type: 'message', data: [] };
       } else if (line.startsWith('event:')) event.type = line.slice(6).trim();
       else if (line.startsWith('data:')) event.data.push(line.slice(5).replace(/^ /, ''));
@@ -524,6 +529,7 @@ function onProgress(job, snapshot) {
   showJob(snapshot);
   drawLoss(job.losses, snapshot.totalSteps);
   if (snapshot.finished) {
+    job.finished = true;
     $('train-cancel').disabled = true;
     if (snapshot.state === 'succeeded') refreshModels(snapshot.modelId).catch(showError);
     if (snapshot.state === 'failed') showError(new HostError('Training failed', snapshot.error));
@@ -591,7 +597,105 @@ async function cancelTraining() {
   const button = $('train-cancel');
   button.disabled = true;
   try {
-    showJob(await api('DELETE', '/v1/jobs/' + encodeURIComponent(state.job.id)));
+    const job = state.job;
+    const snapshot = await api('DELETE', '/v1/jobs/' + encodeURIComponent(job.id));
+    if (!job.finished) showJob(snapshot); // the state before the job stopped, unless its last event came first
+  } catch (e) {
+    button.disabled = false;
+    showError(e);
+  }
+}
+
+// ---------- augmenting a folder ----------
+
+// Starts an augment job (POST /v1/jobs, kind augment) with the chosen model, this panel's count and similarity and
+// the Vary panel's temperature and random seed: a second start with the same folders and settings resumes.
+async function startAugment() {
+  const model = currentModel();
+  if (!model) throw new HostError('No model', 'pick a model first.');
+  const out = $('augment-out').value.trim();
+  const body = {
+    kind: 'augment',
+    data: $('augment-data').value.trim(),
+    out,
+    model: model.id,
+    count: Number($('augment-count').value),
+    similarity: Number($('augment-similarity').value),
+    temperature: Number($('temperature').value),
+    rng: Number($('rng').value) || 0,
+  };
+  const job = await api('POST', '/v1/jobs', body);
+  if (state.augment) state.augment.abort.abort(); // the page follows the newest job
+  const followed = { id: job.id, abort: new AbortController(), out };
+  state.augment = followed;
+  $('augment-result').replaceChildren();
+  $('augment-cancel').disabled = false;
+  showAugment(followed, job);
+  watch(followed, (snapshot) => onAugmentProgress(followed, snapshot)).catch(showError);
+}
+
+function onAugmentProgress(job, snapshot) {
+  showAugment(job, snapshot);
+  if (!snapshot.finished) return;
+  job.finished = true;
+  if (state.augment === job) $('augment-cancel').disabled = true;
+  if (snapshot.state === 'failed') showError(new HostError('Augmenting failed', snapshot.error));
+  showAugmentResult(job, snapshot);
+}
+
+function showAugment(job, snapshot) {
+  const progress = $('augment-progress');
+  progress.max = Math.max(1, snapshot.totalSteps);
+  progress.value = snapshot.totalSteps === 0 && snapshot.finished ? 1 : snapshot.step;
+  const parts = ['Job ' + snapshot.id + ': ' + snapshot.state, 'file ' + snapshot.step + ' of ' + snapshot.totalSteps,
+    plural(snapshot.outputsWritten || 0, 'output') + ' written'];
+  if (snapshot.alreadyDone) parts.push(snapshot.alreadyDone + ' already done');
+  $('augment-status').textContent = parts.join(' · ');
+}
+
+// At the end: where the outputs are, and each seed file that could not be read with the reason.
+function showAugmentResult(job, snapshot) {
+  const box = $('augment-result');
+  box.replaceChildren();
+  const where = document.createElement('p');
+  where.className = 'where';
+  where.append(plural(snapshot.outputsWritten || 0, 'variation') + ' written' +
+    (snapshot.alreadyDone ? ' (and ' + plural(snapshot.alreadyDone, 'file') + ' varied before)' : '') + ' into ');
+  const path = document.createElement('code');
+  path.id = 'augment-where';
+  path.textContent = job.out;
+  where.append(path, snapshot.state === 'cancelled' ? '; cancelled: they stay, and starting again with the same settings resumes.' : '.');
+  box.appendChild(where);
+  const skipped = snapshot.skipped || [];
+  if (!skipped.length) return;
+  const title = document.createElement('p');
+  title.textContent = plural(skipped.length, 'file') + ' skipped:';
+  const list = document.createElement('ul');
+  list.className = 'skipped';
+  list.id = 'augment-skipped';
+  for (const s of skipped) {
+    const item = document.createElement('li');
+    const name = document.createElement('code');
+    name.textContent = s.path;
+    item.append(name, ': ' + s.reason);
+    list.appendChild(item);
+  }
+  box.append(title, list);
+}
+
+function plural(n, noun) { return n + ' ' + noun + (n === 1 ? '' : 's'); }
+
+// Cancels the augment job the page watches; the outputs written so far stay (starting again resumes).
+async function cancelAugment() {
+  if (!state.augment) return;
+  clearError();
+  const job = state.augment;
+  const button = $('augment-cancel');
+  button.disabled = true;
+  try {
+    const snapshot = await api('DELETE', '/v1/jobs/' + encodeURIComponent(job.id));
+    // The answer holds the state before the job stopped: shown unless the job's last event came first.
+    if (!job.finished) showAugment(job, snapshot);
   } catch (e) {
     button.disabled = false;
     showError(e);
@@ -643,6 +747,7 @@ async function start() {
   }
   $('count').max = String(Math.min(32, state.info.limits.maxCount || 16));
   $('steps').max = String(Math.min(16, state.info.limits.maxCount || 16));
+  $('augment-count').max = String(state.info.limits.maxCount || 16);
   try { await refreshModels(); } catch (e) { showError(e); return; }
   $('app').hidden = false;
   document.body.dataset.ready = 'true';
@@ -651,7 +756,7 @@ async function start() {
 function wire() {
   $('error-close').addEventListener('click', clearError);
   $('model').addEventListener('change', () => { renderModel(); });
-  for (const id of ['count', 'similarity', 'temperature', 'steps']) $(id).addEventListener('input', updateOutputs);
+  for (const id of ['count', 'similarity', 'temperature', 'steps', 'augment-similarity']) $(id).addEventListener('input', updateOutputs);
   wireSlot('a');
   wireSlot('b');
   $('demo-a').addEventListener('click', () => act($('demo-a'), loadDemoSeed));
@@ -663,6 +768,8 @@ function wire() {
   $('interpolate').addEventListener('click', () => act($('interpolate'), interpolate));
   $('train').addEventListener('click', () => act($('train'), startTraining));
   $('train-cancel').addEventListener('click', cancelTraining);
+  $('augment').addEventListener('click', () => act($('augment'), startAugment));
+  $('augment-cancel').addEventListener('click', cancelAugment);
   drawLoss([], 1);
 }
 
