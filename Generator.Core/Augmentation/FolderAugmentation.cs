@@ -58,7 +58,7 @@ public sealed class FolderAugmentation
 
     /// <summary>
     /// Scans <paramref name="source"/> for files <paramref name="modality"/> reads and checks <paramref name="output"/>:
-    /// it must be new, empty, or the output folder of an earlier run with the same <paramref name="settings"/>.
+    /// it must be new, empty, or the output folder of an earlier run of the same seed folder with the same <paramref name="settings"/>.
     /// Throws <see cref="AugmentationException"/> otherwise.
     /// </summary>
     public static FolderAugmentation Plan(IModality modality, string source, string output, AugmentationSettings settings)
@@ -66,16 +66,18 @@ public sealed class FolderAugmentation
         var from = Path.TrimEndingDirectorySeparator(Path.GetFullPath(source));
         var to = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
         if (!Directory.Exists(from)) throw new AugmentationException($"the seed folder '{source}' does not exist.");
+        if (Training.TrainingDataFolder.Implausible(from) is { } what)
+            throw new AugmentationException($"the seed folder '{source}' is {what}; give the folder of your seed files.");
         if (File.Exists(to)) throw new AugmentationException($"the output '{output}' is a file; give a folder (new, empty, or one an earlier run wrote).");
         if (Same(from, to) || IsInside(to, from))
             throw new AugmentationException($"the output folder '{output}' holds the seed folder; choose a folder outside it.");
-        CheckOutput(to, output, settings);
+        CheckOutput(to, output, from, settings);
 
         var outputExtension = modality.Formats[0].Extensions[0];
         var digits = Digits(settings.Variation.Count);
         var ignored = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var files = new List<SeedFile>();
-        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var taken = new HashSet<string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         var alreadyDone = 0;
         var options = new EnumerationOptions
         {
@@ -113,15 +115,21 @@ public sealed class FolderAugmentation
     /// each file's outputs as soon as its batch is done; stops between batches when <paramref name="cancellationToken"/>
     /// fires (what was written stays, and a later run resumes).
     /// </summary>
+    /// <param name="generator">The model's generator (reads the seeds).</param>
+    /// <param name="vary">Runs one batch of requests.</param>
+    /// <param name="progress">Hears how far the run is after every batch.</param>
+    /// <param name="cancellationToken">Stops the run between batches.</param>
+    /// <param name="batchRows">Model rows (outputs × seed windows) gathered before a batch runs.</param>
+    /// <param name="maxSeedRows">Seeds longer than this many model rows are skipped with the reason (a host's limit); null: any length.</param>
     public AugmentationResult Run(IMaterialGenerator generator, Func<IReadOnlyList<MaterialVariation>, IReadOnlyList<IReadOnlyList<Material>>> vary,
-        IProgress<AugmentationProgress>? progress = null, CancellationToken cancellationToken = default, int batchRows = DefaultBatchRows)
+        IProgress<AugmentationProgress>? progress = null, CancellationToken cancellationToken = default, int batchRows = DefaultBatchRows, int? maxSeedRows = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Output);
         WriteRecord(null);
         var skipped = new List<SkippedFile>();
-        var (varied, written, done) = (0, 0, 0);
+        var (varied, written, done, finishedMeanwhile) = (0, 0, 0, 0);
         var batch = new List<PreparedFile>();
         var rows = 0L;
         void Flush()
@@ -141,11 +149,12 @@ public sealed class FolderAugmentation
         foreach (var file in pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var prepared = Prepare(generator, file, skipped);
+            var prepared = Prepare(generator, file, skipped, maxSeedRows);
             if (prepared is null || prepared.Finished)
             {
                 done++;
-                if (prepared is null) progress?.Report(new AugmentationProgress(done, pending.Count, written, skipped.Count));
+                if (prepared is not null) finishedMeanwhile++; // its outputs appeared after the plan was made
+                progress?.Report(new AugmentationProgress(done, pending.Count, written, skipped.Count));
                 continue;
             }
             batch.Add(prepared);
@@ -157,19 +166,21 @@ public sealed class FolderAugmentation
             }
         }
         Flush();
-        var result = new AugmentationResult(varied, written, AlreadyDone, skipped, ignored, clock.Elapsed);
+        var result = new AugmentationResult(varied, written, AlreadyDone + finishedMeanwhile, skipped, ignored, clock.Elapsed);
         WriteRecord(result);
         return result;
     }
 
     /// <summary>Reads and prepares one file's seeds; null (and a skip) when it cannot be read.</summary>
-    private PreparedFile? Prepare(IMaterialGenerator generator, SeedFile file, List<SkippedFile> skipped)
+    private PreparedFile? Prepare(IMaterialGenerator generator, SeedFile file, List<SkippedFile> skipped, int? maxSeedRows)
     {
         try
         {
             var seeds = modality.ReadSeedFile(file.Full, settings.Properties);
             if (seeds.Count == 0) throw new MaterialException("it holds no seed material.");
             var prepared = seeds.Select((s, i) => generator.Prepare(s, seeds.Count == 1 ? file.Relative : $"{file.Relative} line {i + 1}")).ToList();
+            if (maxSeedRows is { } max && prepared.FirstOrDefault(p => p.Rows > max) is { } tooLong)
+                throw new MaterialException($"it is {tooLong.Extent}; this host takes seeds of at most {max} model rows (the CLI takes any length).", overLimit: true);
             var paths = Text
                 ? file.OutputPaths(0, settings.Variation.Count, digits).ToList()
                 : Enumerable.Range(0, seeds.Count).SelectMany(i => file.OutputPaths(seeds.Count == 1 ? 0 : i + 1, settings.Variation.Count, digits)).ToList();
@@ -191,7 +202,12 @@ public sealed class FolderAugmentation
     {
         IReadOnlyList<IReadOnlyList<Material>>? all = null;
         try { all = vary(files.SelectMany(Requests).ToList()); }
-        catch (MaterialException) when (files.Count > 1) { }
+        catch (MaterialException e) when (files.Count == 1)
+        {
+            skipped.Add(new SkippedFile(files[0].File.Relative, Reason(e, files[0].File)));
+            return [];
+        }
+        catch (MaterialException) { } // one of them: each alone below
         if (all is not null)
         {
             var at = 0;
@@ -262,7 +278,7 @@ public sealed class FolderAugmentation
     }
 
     /// <summary>The output folder is new, empty, or an earlier run's with the same settings.</summary>
-    private static void CheckOutput(string full, string given, AugmentationSettings settings)
+    private static void CheckOutput(string full, string given, string source, AugmentationSettings settings)
     {
         if (!Directory.Exists(full)) return;
         var record = Path.Combine(full, RecordFile);
@@ -273,10 +289,18 @@ public sealed class FolderAugmentation
             return;
         }
         JsonObject? recorded;
-        try { recorded = JsonNode.Parse(File.ReadAllText(record))?["settings"] as JsonObject; }
-        catch (JsonException) { recorded = null; }
-        if (recorded is null)
+        string? recordedSource;
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(record));
+            recorded = node?["settings"] as JsonObject;
+            recordedSource = (string?)node?["source"];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { (recorded, recordedSource) = (null, null); }
+        if (recorded is null || recordedSource is null)
             throw new AugmentationException($"'{record}' is damaged; choose another output folder (or delete it to resume there with these settings).");
+        if (!Same(recordedSource, source))
+            throw new AugmentationException($"the output folder '{given}' holds variations of another seed folder ('{recordedSource}'); choose another output folder.");
         if (settings.Difference(recorded) is { } difference)
             throw new AugmentationException($"the output folder '{given}' holds variations made with other settings ({difference}); resume with the same settings or choose another folder.");
     }
@@ -304,11 +328,17 @@ public sealed class FolderAugmentation
 
     private static int Digits(int count) => Math.Max(2, count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
 
-    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
+    /// <summary>How the file system compares names: exactly on Linux, ignoring case on Windows and macOS (their defaults).</summary>
+    private static readonly StringComparison PathComparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    private static bool Same(string a, string b) => string.Equals(a, b, PathComparison);
 
     /// <summary>True when <paramref name="path"/> is below <paramref name="folder"/>.</summary>
-    private static bool IsInside(string folder, string path) =>
-        path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    public static bool IsInside(string folder, string path) =>
+        path.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, PathComparison);
+
+    /// <summary>True when the two folders are one, or one holds the other (two runs writing there would collide).</summary>
+    public static bool Overlap(string a, string b) => Same(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b)) || IsInside(a, b) || IsInside(b, a);
 
     /// <summary>A seed file and where its outputs go (<c>{Stem}-varNN{Extension}</c>).</summary>
     private sealed record SeedFile(string Full, string Relative, string Stem, string Extension)

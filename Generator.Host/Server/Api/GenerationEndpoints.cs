@@ -47,7 +47,7 @@ public static class GenerationEndpoints
         Validate(() => generator.Model.AttributeShift(options.Attributes));
         var (seedMaterial, seed) = Prepare(host, generator, body.Seed, "seed", format);
         return await call.Execute(body.TimeoutMs, body.Preview == true, seedMaterial, ct =>
-            new MaterialWork<MaterialVariation>(call.RequestId, ct, Key("vary", host, generator), options.Count * seed.Rows,
+            new MaterialWork<MaterialVariation>(call.RequestId, ct, Key(BatchKeys.Vary, host, generator), options.Count * seed.Rows,
                 new MaterialVariation(seed, options), requests => generator.VaryMany(requests)));
     }
 
@@ -69,7 +69,7 @@ public static class GenerationEndpoints
         var (_, from) = Prepare(host, generator, body.From, "from", format);
         var (_, to) = Prepare(host, generator, body.To, "to", format);
         return await call.Execute(body.TimeoutMs, body.Preview == true, null, ct =>
-            new MaterialWork<MaterialInterpolation>(call.RequestId, ct, Key("interpolate", host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
+            new MaterialWork<MaterialInterpolation>(call.RequestId, ct, Key(BatchKeys.Interpolate, host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
                 new MaterialInterpolation(from, to, options), requests => generator.InterpolateMany(requests)));
     }
 
@@ -89,7 +89,7 @@ public static class GenerationEndpoints
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
         return await call.Execute(body.TimeoutMs, body.Preview == true, null, ct =>
-            new MaterialWork<SampleOptions>(call.RequestId, ct, Key("sample", host, generator), options.Count, options, requests => generator.SampleMany(requests)));
+            new MaterialWork<SampleOptions>(call.RequestId, ct, Key(BatchKeys.Sample, host, generator), options.Count, options, requests => generator.SampleMany(requests)));
     }
 
     /// <summary>
@@ -219,12 +219,7 @@ public static class GenerationEndpoints
         return (seed, prepared);
     }
 
-    /// <summary>Requests of one operation on one loaded model (directory and precision) can share a pass.</summary>
-    private static string Key(string operation, ServerContext host, IMaterialGenerator generator) => Key(operation, host.Precision, generator);
-
-    /// <summary>The batch key of <paramref name="operation"/> on <paramref name="generator"/>'s model at <paramref name="precision"/> (augment jobs share passes with requests through it).</summary>
-    internal static string Key(string operation, Core.Serving.InferencePrecision precision, IMaterialGenerator generator) =>
-        $"{operation}|{precision}|{generator.Model.Directory}";
+    private static string Key(string operation, ServerContext host, IMaterialGenerator generator) => BatchKeys.Of(operation, host.Precision, generator);
 
     private static void CheckCount(int count, int max, string name)
     {

@@ -63,7 +63,7 @@ public static class JobEndpoints
                 return Results.Created($"/v1/jobs/{job.Id}", job);
             })
             .Accepts<TrainingJobRequest>("application/json").Produces<TrainingJob>(StatusCodes.Status201Created)
-            .ProducesProblems(400, 408, 409, 413, 415, 503)
+            .ProducesProblems(400, 404, 408, 409, 413, 415, 503)
             .WithSummary("Starts a job: training a new model from a folder on the host's machine, or (kind augment) varying every file of a folder into another.").WithName("StartTrainingJob");
         jobs.MapGet("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Get(id)).ProducesProblems(404)
             .WithSummary("A job's state.").WithName("GetTrainingJob");

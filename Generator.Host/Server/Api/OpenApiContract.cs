@@ -39,7 +39,7 @@ public static class OpenApiContract
             ProblemTypes.UnknownModel, "Unknown model", "no model 'melody-9bar'; available: drums-2bar, melody-2bar, text-fortunes."),
         [408] = new("The request's headers or body arrived too slowly.",
             ProblemTypes.RequestTimeout, "Request timeout", "the body arrived too slowly; it was cut off."),
-        [409] = new("A model or job with that id already exists.",
+        [409] = new("A model or running job with that id already exists, or a running augment job writes into an overlapping folder.",
             ProblemTypes.Conflict, "Conflict", "a model or running job named 'my-melodies' already exists; choose another modelId."),
         [413] = new("The body is larger than this host's limit (GET /v1/info: limits.maxBodyBytes).",
             ProblemTypes.LimitExceeded, "Limit exceeded", "the body is larger than this host's limit of 33554432 bytes."),
@@ -170,7 +170,7 @@ public static class OpenApiContract
                 Summary = "augment: vary every file of a folder into another (data augmentation)",
                 Value = Serialize(new TrainingJobRequest
                 {
-                    Kind = JobKinds.Augment, Data = "/data/sprites", Out = "/data/sprites-augmented", Model = modalities[0].DefaultModelId, Count = 4, Similarity = 0.8,
+                    Kind = JobKinds.Augment, Data = "/data/seeds", Out = "/data/seeds-augmented", Model = modalities[0].DefaultModelId, Count = 4, Similarity = 0.8,
                 }),
             };
         if (examples.Count > 0) body.Examples = examples;

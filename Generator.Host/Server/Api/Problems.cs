@@ -34,7 +34,7 @@ public static class Problems
         new(404, ProblemTypes.UnknownModel, "Unknown model", $"no model '{id}'; available: {string.Join(", ", known)}.");
 
     /// <summary>404 for a job.</summary>
-    public static ProblemException UnknownJob(string id) => new(404, ProblemTypes.UnknownJob, "Unknown job", $"no training job '{id}'.");
+    public static ProblemException UnknownJob(string id) => new(404, ProblemTypes.UnknownJob, "Unknown job", $"no job '{id}'.");
 
     /// <summary>400 for unusable seed material.</summary>
     public static ProblemException BadSeed(string detail) => new(400, ProblemTypes.BadSeed, "Bad seed", detail);

@@ -136,7 +136,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             job.Cancel.Token.ThrowIfCancellationRequested();
             using (var run = TrainingRun.Start(config, recipe, corpus, work, threads, _ => { }))
             {
-                var progress = new Progress(job);
+                var progress = new TrainingReporter(job);
                 var result = run.Train(resume: false, progress, job.Cancel.Token);
                 run.Finish(result, _ => { });
             }
@@ -201,15 +201,18 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         catch (ArgumentException e) { throw Problems.BadRequest(e); }
         if (variation.Count > options.MaxCount)
             throw Problems.LimitExceeded($"count is {variation.Count}; this host's limit per request is {options.MaxCount}.");
-        if (jobs.Values.Any(j => j.Out == output && !j.Snapshot().Finished))
-            throw Problems.Conflict($"a running augment job writes into '{output}'; wait for it or cancel it.");
         FolderAugmentation plan;
         try { plan = FolderAugmentation.Plan(modality, data, output, new AugmentationSettings(modality.Name, modelId, variation, new Dictionary<string, string>())); }
         catch (AugmentationException e) { throw Problems.BadRequest(e.Message); }
 
-        var job = new Job(Guid.NewGuid().ToString("N")[..12], modelId, JobKinds.Augment) { Out = output };
+        var job = new Job(Guid.NewGuid().ToString("N")[..12], modelId, JobKinds.Augment) { Out = plan.Output };
         job.Update(s => { s.TotalSteps = plan.Pending.Count; s.AlreadyDone = plan.AlreadyDone; s.OutputsWritten = 0; });
-        jobs[job.Id] = job;
+        lock (jobs) // checked and taken at once: two jobs must never write into one tree
+        {
+            if (jobs.Values.FirstOrDefault(j => j.Out is { } other && FolderAugmentation.Overlap(other, plan.Output) && !j.Snapshot().Finished) is { } running)
+                throw Problems.Conflict($"the augment job {running.Id} writes into '{running.Out}', which overlaps '{plan.Output}'; wait for it or cancel it.");
+            jobs[job.Id] = job;
+        }
         job.Thread = new Thread(() => RunAugmentation(job, plan, generator)) { IsBackground = true, Name = $"vaecreative-augment-{job.Id}" };
         job.Thread.Start();
         return job.Snapshot();
@@ -221,9 +224,9 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         try
         {
             job.Update(s => s.State = "running");
-            var key = GenerationEndpoints.Key("vary", precision, generator);
-            var result = plan.Run(generator, requests => ThroughQueue(requests, generator, key, job), new AugmentationProgress(job), job.Cancel.Token,
-                Math.Min(FolderAugmentation.DefaultBatchRows, options.MaxBatchRows));
+            var key = BatchKeys.Of(BatchKeys.Vary, precision, generator);
+            var result = plan.Run(generator, requests => ThroughQueue(requests, generator, key, job), new AugmentReporter(job), job.Cancel.Token,
+                Math.Min(FolderAugmentation.DefaultBatchRows, options.MaxBatchRows), options.MaxSeedRows);
             final = s =>
             {
                 s.State = "succeeded";
@@ -234,6 +237,10 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         catch (OperationCanceledException)
         {
             final = s => s.State = "cancelled"; // the outputs written stay: a new job with the same settings resumes
+        }
+        catch (MaterialException e)
+        {
+            final = s => { s.State = "failed"; s.Error = e.Message; }; // the model cannot vary this material at all
         }
         catch (Exception e)
         {
@@ -274,9 +281,9 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         return results;
     }
 
-    private sealed class AugmentationProgress(Job job) : IProgress<Core.Augmentation.AugmentationProgress>
+    private sealed class AugmentReporter(Job job) : IProgress<AugmentationProgress>
     {
-        public void Report(Core.Augmentation.AugmentationProgress p) => job.Update(s =>
+        public void Report(AugmentationProgress p) => job.Update(s =>
         {
             s.Step = p.FilesDone;
             s.TotalSteps = p.FilesTotal;
@@ -328,7 +335,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         foreach (var job in jobs.Values) job.Thread?.Join(TimeSpan.FromSeconds(10));
     }
 
-    private sealed class Progress(Job job) : IProgress<Core.Training.TrainingProgress>
+    private sealed class TrainingReporter(Job job) : IProgress<Core.Training.TrainingProgress>
     {
         public void Report(Core.Training.TrainingProgress p) => job.Update(s =>
         {

@@ -48,8 +48,8 @@ public sealed class FolderAugmentationTests : IDisposable
     }
 
     private AugmentationResult Run(FolderAugmentation plan, int batchRows = FolderAugmentation.DefaultBatchRows, CancellationToken ct = default,
-        IProgress<AugmentationProgress>? progress = null) =>
-        plan.Run(generator, requests => generator.VaryMany(requests), progress, ct, batchRows);
+        IProgress<AugmentationProgress>? progress = null, int? maxSeedRows = null) =>
+        plan.Run(generator, requests => generator.VaryMany(requests), progress, ct, batchRows, maxSeedRows);
 
     [Fact]
     public void Mirrors_the_tree_skips_what_it_cannot_read_and_ignores_other_types()
@@ -131,6 +131,39 @@ public sealed class FolderAugmentationTests : IDisposable
         var again = FolderAugmentation.Plan(melody, seeds, inside, Settings(melody));
         Assert.Equal(3, again.AlreadyDone);
         Assert.DoesNotContain(again.Pending, p => p.StartsWith("augmented/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Another_seed_folder_cannot_resume_into_an_output_folder()
+    {
+        var seeds = SeedTree();
+        var output = Path.Combine(temp.Path, "out");
+        Run(FolderAugmentation.Plan(melody, seeds, output, Settings(melody)));
+        var other = Path.Combine(temp.Path, "other");
+        Directory.CreateDirectory(other);
+        File.Copy(Path.Combine(seeds, "a.mid"), Path.Combine(other, "a.mid"));
+        Assert.Contains("another seed folder", Assert.Throws<AugmentationException>(() => FolderAugmentation.Plan(melody, other, output, Settings(melody))).Message);
+        Assert.Contains("root of a file system", Assert.Throws<AugmentationException>(() => FolderAugmentation.Plan(melody, "/", output, Settings(melody))).Message);
+    }
+
+    [Fact]
+    public void Seeds_over_the_row_limit_and_seeds_the_model_refuses_are_skipped_with_the_reason()
+    {
+        var seeds = SeedTree();
+        // A host's limit: the Nottingham tunes span more than two windows, so all three are skipped.
+        var limited = Run(FolderAugmentation.Plan(melody, seeds, Path.Combine(temp.Path, "limited"), Settings(melody)), maxSeedRows: 2);
+        Assert.Equal(0, limited.FilesVaried);
+        Assert.Equal(4, limited.Skipped.Count);
+        Assert.Contains(limited.Skipped, s => s.Path == "a.mid" && s.Reason.Contains("at most 2 model rows", StringComparison.Ordinal));
+
+        // A pass that refuses one file's material, alone or beside others: that file is skipped, the rest varied.
+        var refusing = FolderAugmentation.Plan(melody, seeds, Path.Combine(temp.Path, "refusing"), Settings(melody));
+        var result = refusing.Run(generator, requests =>
+            requests.Any(r => r.Options.Rng == FolderAugmentation.SeedRng(7, "b.MID", 0))
+                ? throw new MaterialException("the model refuses this one.")
+                : generator.VaryMany(requests), batchRows: 1);
+        Assert.Equal(2, result.FilesVaried);
+        Assert.Contains(result.Skipped, s => s.Path == "b.MID" && s.Reason == "the model refuses this one.");
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public class AugmentJobTests
         Assert.Equal(2, outputs.Count(o => o.StartsWith("sub" + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
         Assert.True(File.Exists(Path.Combine(output, FolderAugmentation.RecordFile)));
 
-        // The same outputs as the CLI's engine gives for these settings: through the queue, batching changes nothing.
+        // Again with the same settings: everything is done already.
         var again = await host.Client.StartTrainingAsync(new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
         Assert.Equal(3, again.AlreadyDone);
         await foreach (var _ in host.Client.WatchJobAsync(again.Id)) { }
@@ -52,10 +52,11 @@ public class AugmentJobTests
     }
 
     [Fact]
-    public async Task Cancelling_stops_the_job_keeps_its_outputs_and_a_new_job_resumes()
+    public async Task Cancelling_stops_the_job_keeps_its_outputs_and_a_new_job_resumes_after_them()
     {
-        await using var host = await RunningHost.Start(o => o with { MaxBatchRows = 16 }); // small passes: many chances to stop
-        var seeds = Seeds(host, 24);
+        // 200 tunes, one per pass: far more work than the moment between seeing progress and cancelling.
+        await using var host = await RunningHost.Start(o => o with { MaxBatchRows = 16 });
+        var seeds = Seeds(host, 200);
         var output = Path.Combine(host.Folder, "augmented");
         var request = new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2 };
         var job = await host.Client.StartTrainingAsync(request);
@@ -65,14 +66,20 @@ public class AugmentJobTests
         var cancelled = await host.Client.GetJobAsync(job.Id);
         Assert.Equal("cancelled", cancelled.State);
         var kept = Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length;
-        Assert.True(kept < 48, $"{kept} outputs: the job did not stop");
+        Assert.True(kept is > 0 and < 400, $"{kept} outputs");
+        Assert.Equal(kept, cancelled.OutputsWritten);
+        Assert.Equal(0, kept % 2); // whole files only
 
+        // A second job into an overlapping folder is refused while the first runs.
         var resumed = await host.Client.StartTrainingAsync(request);
         Assert.Equal(kept / 2, resumed.AlreadyDone);
-        await foreach (var _ in host.Client.WatchJobAsync(resumed.Id)) { }
-        var done = await host.Client.GetJobAsync(resumed.Id);
-        Assert.True(done.State == "succeeded", $"resumed job ended {done.State}: {done.Error}");
-        Assert.Equal(48, Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length);
+        var overlapping = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartTrainingAsync(new TrainingJobRequest
+        {
+            Kind = JobKinds.Augment, Data = seeds, Out = Path.Combine(output, "sub"), Model = "melody-2bar", Count = 2,
+        }));
+        Assert.Equal(ProblemTypes.Conflict, overlapping.ProblemType);
+        await host.Client.CancelJobAsync(resumed.Id);
+        await GenerationQueueTests.Until(() => host.Client.GetJobAsync(resumed.Id).Result.Finished, 60_000);
     }
 
     [Fact]

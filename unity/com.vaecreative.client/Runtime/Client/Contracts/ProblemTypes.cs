@@ -16,7 +16,7 @@ namespace VaeCreative.Client.Contracts
         /// <summary>404: no model with that id.</summary>
         public const string UnknownModel = Prefix + "unknown-model";
 
-        /// <summary>404: no training job with that id.</summary>
+        /// <summary>404: no job with that id.</summary>
         public const string UnknownJob = Prefix + "unknown-job";
 
         /// <summary>400: the seed material cannot be read (not base64, not MIDI, no notes …).</summary>
