@@ -35,6 +35,8 @@ internal static class FolderVariation
         IReadOnlyDictionary<string, string> properties, bool json)
     {
         if (output is null) throw new CliException("--out FOLDER is required with a seed folder: the variations mirror its tree there.", 2);
+        // Recorded as an id, or as the full path of a folder: the same model named two ways must resume.
+        if (Directory.Exists(model)) model = Path.GetFullPath(model);
         FolderAugmentation plan;
         try { plan = FolderAugmentation.Plan(modality, folder, output, new AugmentationSettings(modality.Name, model, options, properties)); }
         catch (AugmentationException e) { throw new CliException(e.Message, 1); }

@@ -21,7 +21,8 @@ public static class DemoSeeds
             .FirstOrDefault(File.Exists);
 
     /// <summary>The first seed the demo seed file at <paramref name="path"/> holds (a text file's first line); throws <see cref="MaterialException"/>.</summary>
-    public static Material Read(IModality modality, string path) => modality.ReadSeedFile(path, new Dictionary<string, string>())[0];
+    public static Material Read(IModality modality, string path) =>
+        modality.ReadSeedFile(path, new Dictionary<string, string>()) is { Count: > 0 } seeds ? seeds[0] : throw new MaterialException($"'{path}' holds no seed.");
 
     /// <summary>
     /// The demo seed of <paramref name="modality"/> as an example of the API's material (the current fields only), or
@@ -37,7 +38,7 @@ public static class DemoSeeds
             seed.Properties = null;
             return seed;
         }
-        catch (Exception e) when (e is MaterialException or IOException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is MaterialException or IOException)
         {
             return null;
         }

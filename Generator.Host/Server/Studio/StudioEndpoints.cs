@@ -107,7 +107,8 @@ public static class StudioEndpoints
             ?? throw new ProblemException(404, ProblemTypes.NotFound, "Unknown modality", $"no modality '{name}'; this host serves {host.Modalities.Names}.");
         var path = DemoSeeds.Find(modality)
             ?? throw new ProblemException(404, ProblemTypes.NotFound, "No demo seed", $"this build has no demo seed for {name} (samples/seed-{name}.* next to the executable).");
+        // The seed ships with the host: one it cannot read is the host's fault, not the caller's.
         try { return MaterialMapping.ToContract(DemoSeeds.Read(modality, path)); }
-        catch (MaterialException e) { throw Problems.BadSeed(e.Message); }
+        catch (MaterialException e) { throw new ProblemException(500, ProblemTypes.Internal, "Demo seed unreadable", $"the demo seed '{path}' cannot be read: {e.Message}"); }
     }
 }

@@ -19,23 +19,21 @@ namespace VaeCreative.Unity
         public string hostUrl = "";
         public string token = "";
 
-        private CancellationTokenSource cancel;
-
-        /// <summary>The client, connected in Awake.</summary>
-        protected VaeCreativeClient Client { get; private set; }
-
-        /// <summary>Connects to the host: <see cref="hostUrl"/> and <see cref="token"/>, or the connection file.</summary>
-        protected virtual void Awake()
-        {
-            Client = string.IsNullOrEmpty(hostUrl)
-                ? VaeCreativeClient.FromConnectionFile()
-                : new VaeCreativeClient(new Uri(hostUrl), token);
-            cancel = new CancellationTokenSource();
-        }
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private VaeCreativeClient client;
 
         /// <summary>
-        /// Runs <paramref name="request"/> with a fresh random seed and the component's cancellation; a host's refusal is
-        /// logged, a cancellation (the component was destroyed) is not. Unity's synchronization context resumes on the
+        /// The client, connected on first use (<see cref="hostUrl"/> and <see cref="token"/>, or the connection file), so
+        /// a host started after the scene is still found.
+        /// </summary>
+        protected VaeCreativeClient Client => client ??= string.IsNullOrEmpty(hostUrl)
+            ? VaeCreativeClient.FromConnectionFile()
+            : new VaeCreativeClient(new Uri(hostUrl), token);
+
+        /// <summary>
+        /// Runs <paramref name="request"/> with a fresh random seed and the component's cancellation. Every failure (no
+        /// host, a refusal with its problem type, an unreadable seed) is logged, never thrown into Unity's loop; a
+        /// cancellation (the component was destroyed) is not logged. Unity's synchronization context resumes on the
         /// main thread.
         /// </summary>
         protected async void Run(Func<long, CancellationToken, Task> request)
@@ -47,15 +45,19 @@ namespace VaeCreative.Unity
             catch (OperationCanceledException) { }
             catch (VaeCreativeException e)
             {
-                Debug.LogError($"VaeCreative: {e.Message}");
+                Debug.LogError($"VaeCreative: {e.Message}{(e.ProblemType != null ? $" ({e.ProblemType})" : "")}");
+            }
+            catch (Exception e)
+            {
+                Debug.LogError($"VaeCreative: {e.GetType().Name}: {e.Message}");
             }
         }
 
         /// <summary>Drops a request in flight (the host never runs it if it was still queued) and closes the client.</summary>
         protected virtual void OnDestroy()
         {
-            cancel?.Cancel();
-            Client?.Dispose();
+            cancel.Cancel();
+            client?.Dispose();
         }
     }
 }
