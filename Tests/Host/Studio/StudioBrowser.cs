@@ -125,8 +125,10 @@ public sealed class StudioPage(ChromeDriver driver)
     /// <summary>Clicks the demo seed button and waits for the seed to show.</summary>
     public void DemoSeed()
     {
+        // "Demo drums seed" loads "demo drums seed": wait for this modality's, not a seed shown before.
+        var expected = "Seed: " + Id("demo-a").Text.ToLowerInvariant();
         Id("demo-a").Click();
-        Until(_ => Id("view-a").Text.Contains("demo", StringComparison.Ordinal) || Id("error").Displayed, "the demo seed did not load");
+        Until(_ => Id("view-a").Text.Contains(expected, StringComparison.Ordinal) || Id("error").Displayed, $"'{expected}' did not load");
         Assert.False(Id("error").Displayed, Id("error").Text);
     }
 

@@ -255,6 +255,10 @@ function renderModel() {
   for (const slot of ['a', 'b']) {
     $('text-' + slot).hidden = !isText;
     $('text-' + slot + '-label').hidden = !isText;
+    // A seed the new model cannot read (a line of text for an image model, …) is dropped, never sent.
+    const seed = state.seeds[slot];
+    if (modality && seed && !modality.mediaTypes.includes(seed.material.mediaType)) { state.seeds[slot] = null; renderSeed(slot); }
+    if (!isText) $('text-' + slot).value = '';
   }
   // The modality's own default (images: 0, since drawn pixels are noise; the others 0.5).
   if (modality && typeof modality.defaultTemperature === 'number') $('temperature').value = String(modality.defaultTemperature);
