@@ -12,12 +12,12 @@ namespace VaeCreative.Host.Server.Catalog;
 public static class DemoSeeds
 {
     /// <summary>The folder holding the demo seeds.</summary>
-    public static string Directory => Path.Combine(AppContext.BaseDirectory, "samples");
+    public static string Folder => Path.Combine(AppContext.BaseDirectory, "samples");
 
     /// <summary>The demo seed file of <paramref name="modality"/>, or null when none is installed.</summary>
     public static string? Find(IModality modality) =>
         modality.Formats.SelectMany(f => f.Extensions)
-            .Select(extension => Path.Combine(Directory, $"seed-{modality.Name}{extension}"))
+            .Select(extension => Path.Combine(Folder, $"seed-{modality.Name}{extension}"))
             .FirstOrDefault(File.Exists);
 
     /// <summary>The first seed the demo seed file at <paramref name="path"/> holds (a text file's first line); throws <see cref="MaterialException"/>.</summary>
