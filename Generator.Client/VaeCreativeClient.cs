@@ -167,22 +167,22 @@ namespace VaeCreative.Client
         public Task<GenerationResponse> SampleAsync(string modelId, SamplesRequest request, CancellationToken cancellationToken = default) =>
             SendAsync<GenerationResponse>(HttpMethod.Post, $"v1/models/{Escape(modelId)}/samples", request, cancellationToken);
 
-        /// <summary>Starts training a new model on the host.</summary>
-        public Task<TrainingJob> StartTrainingAsync(TrainingJobRequest request, CancellationToken cancellationToken = default) =>
-            SendAsync<TrainingJob>(HttpMethod.Post, "v1/jobs", request, cancellationToken);
+        /// <summary>Starts a job on the host: training a new model, or (kind augment) varying every file of a folder into another.</summary>
+        public Task<JobState> StartJobAsync(JobRequest request, CancellationToken cancellationToken = default) =>
+            SendAsync<JobState>(HttpMethod.Post, "v1/jobs", request, cancellationToken);
 
         /// <summary>A training job's state.</summary>
-        public Task<TrainingJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-            SendAsync<TrainingJob>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}", null, cancellationToken);
+        public Task<JobState> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+            SendAsync<JobState>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}", null, cancellationToken);
 
         /// <summary>Cancels a training job (only that one); returns its state.</summary>
-        public Task<TrainingJob> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-            SendAsync<TrainingJob>(HttpMethod.Delete, $"v1/jobs/{Escape(jobId)}", null, cancellationToken);
+        public Task<JobState> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+            SendAsync<JobState>(HttpMethod.Delete, $"v1/jobs/{Escape(jobId)}", null, cancellationToken);
 
         /// <summary>
         /// The job's progress as it happens (Server-Sent Events): one state per report, ending with the finished state.
         /// </summary>
-        public async IAsyncEnumerable<TrainingJob> WatchJobAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public async IAsyncEnumerable<JobState> WatchJobAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             using (var request = NewRequest(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/events", null))
             {
@@ -202,7 +202,7 @@ namespace VaeCreative.Client
                             if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line.Substring(5).TrimStart());
                             else if (line.Length == 0 && data.Length > 0)
                             {
-                                var job = JsonSerializer.Deserialize<TrainingJob>(data.ToString(), HostConnection.JsonOptions)!;
+                                var job = JsonSerializer.Deserialize<JobState>(data.ToString(), HostConnection.JsonOptions)!;
                                 data.Clear();
                                 yield return job;
                                 if (job.Finished) yield break;

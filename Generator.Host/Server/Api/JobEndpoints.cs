@@ -13,20 +13,20 @@ public static class JobEndpoints
         var jobs = v1.MapGroup("").WithTags("jobs");
         jobs.MapPost("/jobs", async (HttpContext context, ServerContext host) =>
             {
-                var body = await RequestBody.Read<TrainingJobRequest>(context, host.Options);
+                var body = await RequestBody.Read<JobRequest>(context, host.Options);
                 var job = host.Jobs.Start(body);
                 return Results.Created($"/v1/jobs/{job.Id}", job);
             })
-            .Accepts<TrainingJobRequest>("application/json").Produces<TrainingJob>(StatusCodes.Status201Created)
+            .Accepts<JobRequest>("application/json").Produces<JobState>(StatusCodes.Status201Created)
             .ProducesProblems(400, 404, 408, 409, 413, 415, 503)
-            .WithSummary("Starts a job: training a new model from a folder on the host's machine, or (kind augment) varying every file of a folder into another.").WithName("StartTrainingJob");
+            .WithSummary("Starts a job: training a new model from a folder on the host's machine, or (kind augment) varying every file of a folder into another.").WithName("StartJob");
         jobs.MapGet("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Get(id)).ProducesProblems(404)
-            .WithSummary("A job's state.").WithName("GetTrainingJob");
+            .WithSummary("A job's state.").WithName("GetJob");
         jobs.MapDelete("/jobs/{id}", (string id, ServerContext host) => host.Jobs.Cancel(id)).ProducesProblems(404)
-            .WithSummary("Cancels this job (only this one); an augment job keeps the outputs it wrote, and a new one with the same settings resumes.").WithName("CancelTrainingJob");
+            .WithSummary("Cancels this job (only this one); an augment job keeps the outputs it wrote, and a new one with the same settings resumes.").WithName("CancelJob");
         jobs.MapGet("/jobs/{id}/events", Events)
             .WithSummary("The job's progress as Server-Sent Events: one 'progress' event per change, ending with the finished state.")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblems(404).WithName("WatchTrainingJob");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblems(404).WithName("WatchJob");
     }
 
     private static async Task Events(string id, HttpContext context, ServerContext host)

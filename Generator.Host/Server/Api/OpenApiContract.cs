@@ -129,7 +129,7 @@ public static class OpenApiContract
                 events.Schema = new OpenApiSchema
                 {
                     Type = JsonSchemaType.String,
-                    Description = "Server-Sent Events: 'event: progress' with 'data:' one TrainingJob as JSON per change; the last has a finished state.",
+                    Description = "Server-Sent Events: 'event: progress' with 'data:' one JobState as JSON per change; the last has a finished state.",
                 };
                 events.Example = JsonValue.Create(
                     $"event: progress\ndata: {JsonSerializer.Serialize(ExampleJob("running", 400, 1.84), Compact)}\n\n" +
@@ -154,7 +154,7 @@ public static class OpenApiContract
                 "CreateVariations" when seed is not null => new VariationsRequest { Seed = seed, Count = 4, Similarity = 0.75, Rng = 1 },
                 "CreateInterpolations" when seed is not null => new InterpolationsRequest { From = seed, To = seed, Steps = 3, Rng = 1 },
                 "CreateSamples" => new SamplesRequest { Count = 4, Rng = 1 },
-                "StartTrainingJob" => new TrainingJobRequest { Data = $"/data/my-{modality.Name}", ModelId = $"my-{modality.Name}", Modality = modality.Name, Steps = 2000 },
+                "StartJob" => new JobRequest { Data = $"/data/my-{modality.Name}", ModelId = $"my-{modality.Name}", Modality = modality.Name, Steps = 2000 },
                 _ => null,
             };
             if (request is null) continue;
@@ -164,11 +164,11 @@ public static class OpenApiContract
                 Value = Serialize(request),
             };
         }
-        if (operation.OperationId == "StartTrainingJob" && modalities.Count > 0)
+        if (operation.OperationId == "StartJob" && modalities.Count > 0)
             examples["augment"] = new OpenApiExample
             {
                 Summary = "augment: vary every file of a folder into another (data augmentation)",
-                Value = Serialize(new TrainingJobRequest
+                Value = Serialize(new JobRequest
                 {
                     Kind = JobKinds.Augment, Data = "/data/seeds", Out = "/data/seeds-augmented", Model = modalities[0].DefaultModelId, Count = 4, Similarity = 0.8,
                 }),
@@ -190,7 +190,7 @@ public static class OpenApiContract
         return Task.CompletedTask;
     }
 
-    private static TrainingJob ExampleJob(string state, long step, double loss) => new()
+    private static JobState ExampleJob(string state, long step, double loss) => new()
     {
         Id = "5c1e9a7d3b20", State = state, ModelId = "my-melodies", Step = step, TotalSteps = 2000, Loss = loss, ExamplesPerSecond = 410.5,
     };

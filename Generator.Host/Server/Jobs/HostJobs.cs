@@ -34,14 +34,14 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
     private readonly SemaphoreSlim running = new(1, 1);
 
     /// <summary>Starts a job of the request's kind; problems for bad settings, a missing models folder or a taken id.</summary>
-    public TrainingJob Start(TrainingJobRequest request) => request.Kind switch
+    public JobState Start(JobRequest request) => request.Kind switch
     {
         JobKinds.Train => StartTraining(request),
         JobKinds.Augment => StartAugmentation(request),
         _ => throw Problems.BadRequest($"kind must be {JobKinds.Train} or {JobKinds.Augment}; got {(request.Kind is null ? "null" : $"'{request.Kind}'")}."),
     };
 
-    private TrainingJob StartTraining(TrainingJobRequest request)
+    private JobState StartTraining(JobRequest request)
     {
         if (modelsDirectory is null)
             throw Problems.BadRequest("this host has no models folder to write to; start it with --models DIR to train.");
@@ -102,17 +102,17 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
     }
 
     /// <summary>The job's state; 404 problem when unknown.</summary>
-    public TrainingJob Get(string id) => Find(id).Snapshot();
+    public JobState Get(string id) => Find(id).Snapshot();
 
     /// <summary>The job's state and a version number that changes with every update (for event streams).</summary>
-    public (TrainingJob State, long Version) Watch(string id)
+    public (JobState State, long Version) Watch(string id)
     {
         var job = Find(id);
         lock (job) return (job.Snapshot(), job.Version);
     }
 
     /// <summary>Cancels the job (a finished job is left as it is); returns its state.</summary>
-    public TrainingJob Cancel(string id)
+    public JobState Cancel(string id)
     {
         var job = Find(id);
         job.Cancel.Cancel();
@@ -126,7 +126,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         // Train into a hidden folder and rename it into place at the end: the catalog never sees a half-written model.
         var work = Path.Combine(Path.GetDirectoryName(outDir)!, $"{WorkPrefix}{Environment.ProcessId}-{job.Id}");
         var holdsSlot = false;
-        Action<TrainingJob> final;
+        Action<JobState> final;
         try
         {
             running.Wait(job.Cancel.Token);
@@ -173,7 +173,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
     /// share passes with them). Checks everything it can before it starts: problems for a missing folder, an output
     /// folder it may not write into, an unknown model, settings out of range.
     /// </summary>
-    public TrainingJob StartAugmentation(TrainingJobRequest request)
+    public JobState StartAugmentation(JobRequest request)
     {
         string Absolute(string? path, string field) => path is not null && Path.IsPathFullyQualified(path)
             ? Path.GetFullPath(path)
@@ -220,7 +220,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
 
     private void RunAugmentation(Job job, FolderAugmentation plan, IMaterialGenerator generator)
     {
-        Action<TrainingJob> final;
+        Action<JobState> final;
         try
         {
             job.Update(s => s.State = "running");
@@ -349,7 +349,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
 
     private sealed class Job(string id, string modelId, string kind = JobKinds.Train)
     {
-        private readonly TrainingJob state = new() { Id = id, Kind = kind, ModelId = modelId, State = "queued" };
+        private readonly JobState state = new() { Id = id, Kind = kind, ModelId = modelId, State = "queued" };
 
         public string Id { get; } = id;
         public string ModelId { get; } = modelId;
@@ -360,7 +360,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         public Thread? Thread { get; set; }
         public long Version { get; private set; }
 
-        public void Update(Action<TrainingJob> change)
+        public void Update(Action<JobState> change)
         {
             lock (this)
             {
@@ -369,10 +369,10 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             }
         }
 
-        public TrainingJob Snapshot()
+        public JobState Snapshot()
         {
             lock (this)
-                return new TrainingJob
+                return new JobState
                 {
                     Id = state.Id, Kind = state.Kind, ModelId = state.ModelId, State = state.State, Step = state.Step, TotalSteps = state.TotalSteps,
                     Loss = state.Loss, ValidationAccuracy = state.ValidationAccuracy, ExamplesPerSecond = state.ExamplesPerSecond, Error = state.Error,

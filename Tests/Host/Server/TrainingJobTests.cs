@@ -15,8 +15,8 @@ public class TrainingJobTests
     {
         await using var host = await RunningHost.Start();
         var data = MakeData(host.Folder);
-        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "tiny", Steps = 4, Batch = 8, Size = "small" });
-        var states = new List<TrainingJob>();
+        var job = await host.Client.StartJobAsync(new JobRequest { Data = data, ModelId = "tiny", Steps = 4, Batch = 8, Size = "small" });
+        var states = new List<JobState>();
         await foreach (var state in host.Client.WatchJobAsync(job.Id)) states.Add(state);
         var last = states[^1];
         Assert.True(last.State == "succeeded", $"job ended {last.State}: {last.Error}");
@@ -30,7 +30,7 @@ public class TrainingJobTests
         Assert.Equal(2, outputs.Count);
 
         var again = await Assert.ThrowsAsync<VaeCreativeException>(() =>
-            host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "tiny", Steps = 1 }));
+            host.Client.StartJobAsync(new JobRequest { Data = data, ModelId = "tiny", Steps = 1 }));
         Assert.Equal(ProblemTypes.Conflict, again.ProblemType);
     }
 
@@ -65,7 +65,7 @@ public class TrainingJobTests
         await using var host = await RunningHost.Start();
         var data = MakeData(host.Folder);
         var first = await StartEndlessJob(host, data, "first");
-        var second = await host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "second", Steps = 3, Batch = 8, Size = "small" });
+        var second = await host.Client.StartJobAsync(new JobRequest { Data = data, ModelId = "second", Steps = 3, Batch = 8, Size = "small" });
         await UntilTraining(host, first);
         Assert.Equal("queued", (await host.Client.GetJobAsync(second.Id)).State);
         await host.Client.CancelJobAsync(first.Id);
@@ -119,7 +119,7 @@ public class TrainingJobTests
         await using var host = await RunningHost.Start();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<VaeCreativeException>(() =>
-            host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = "everything", Steps = 1 }));
+            host.Client.StartJobAsync(new JobRequest { Data = data, ModelId = "everything", Steps = 1 }));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Equal(400, e.Status);
         Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
@@ -133,7 +133,7 @@ public class TrainingJobTests
         await using var host = await RunningHost.Start();
         var data = MakeData(host.Folder);
         var e = await Assert.ThrowsAsync<VaeCreativeException>(() =>
-            host.Client.StartTrainingAsync(new TrainingJobRequest { Modality = "melody", Data = data, ModelId = "lm", Steps = 1, Size = "lm" }));
+            host.Client.StartJobAsync(new JobRequest { Modality = "melody", Data = data, ModelId = "lm", Steps = 1, Size = "lm" }));
         Assert.Equal(400, e.Status);
         Assert.Equal(ProblemTypes.BadRequest, e.ProblemType);
         Assert.Equal("size must be one of default, small, flat16, hier16 for melody models; got 'lm'.", e.Problem!.Detail);
@@ -185,7 +185,7 @@ public class TrainingJobTests
         }
         File.WriteAllBytes(Path.Combine(data, "sheet.png"), ImageEncoder.Png(new RgbaImage(columns * side, rows * side, sheet)));
 
-        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest
+        var job = await host.Client.StartJobAsync(new JobRequest
         {
             Modality = "image", Data = data, ModelId = "sprites", Steps = 3, Batch = 8, Size = "small",
             Settings = new() { ["tile"] = "16", ["flip"] = "true" },
@@ -201,7 +201,7 @@ public class TrainingJobTests
 
         async Task<string> Refused(string modality, Dictionary<string, string> settings)
         {
-            var e = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartTrainingAsync(new TrainingJobRequest
+            var e = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartJobAsync(new JobRequest
             {
                 Modality = modality, Data = data, ModelId = "refused", Steps = 1, Settings = settings,
             }));
@@ -218,10 +218,10 @@ public class TrainingJobTests
     }
 
     /// <summary>A job far too long to finish during a test.</summary>
-    private static Task<TrainingJob> StartEndlessJob(RunningHost host, string data, string modelId) =>
-        host.Client.StartTrainingAsync(new TrainingJobRequest { Data = data, ModelId = modelId, Steps = 100_000, Batch = 8, Size = "small" });
+    private static Task<JobState> StartEndlessJob(RunningHost host, string data, string modelId) =>
+        host.Client.StartJobAsync(new JobRequest { Data = data, ModelId = modelId, Steps = 100_000, Batch = 8, Size = "small" });
 
-    private static Task UntilTraining(RunningHost host, TrainingJob job) =>
+    private static Task UntilTraining(RunningHost host, JobState job) =>
         GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Step > 0, 60_000);
 
     /// <summary>Twelve random melodies under <paramref name="folder"/>/data: a training folder a tiny job reads.</summary>

@@ -27,11 +27,11 @@ public class AugmentJobTests
         await using var host = await RunningHost.Start();
         var seeds = Seeds(host, 3);
         var output = Path.Combine(host.Folder, "augmented");
-        var job = await host.Client.StartTrainingAsync(new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
+        var job = await host.Client.StartJobAsync(new JobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
         Assert.Equal(JobKinds.Augment, job.Kind);
         Assert.Equal(4, job.TotalSteps);
 
-        var states = new List<TrainingJob>();
+        var states = new List<JobState>();
         await foreach (var state in host.Client.WatchJobAsync(job.Id)) states.Add(state);
         var last = states[^1];
         Assert.True(last.State == "succeeded", $"job ended {last.State}: {last.Error}");
@@ -45,7 +45,7 @@ public class AugmentJobTests
         Assert.True(File.Exists(Path.Combine(output, FolderAugmentation.RecordFile)));
 
         // Again with the same settings: everything is done already.
-        var again = await host.Client.StartTrainingAsync(new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
+        var again = await host.Client.StartJobAsync(new JobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2, Rng = 5 });
         Assert.Equal(3, again.AlreadyDone);
         await foreach (var _ in host.Client.WatchJobAsync(again.Id)) { }
         Assert.Equal(0, (await host.Client.GetJobAsync(again.Id)).OutputsWritten);
@@ -58,8 +58,8 @@ public class AugmentJobTests
         await using var host = await RunningHost.Start(o => o with { MaxBatchRows = 16 });
         var seeds = Seeds(host, 200);
         var output = Path.Combine(host.Folder, "augmented");
-        var request = new TrainingJobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2 };
-        var job = await host.Client.StartTrainingAsync(request);
+        var request = new JobRequest { Kind = JobKinds.Augment, Data = seeds, Out = output, Model = "melody-2bar", Count = 2 };
+        var job = await host.Client.StartJobAsync(request);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result is { } s && (s.Step >= 1 || s.Finished), 60_000);
         await host.Client.CancelJobAsync(job.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 60_000);
@@ -71,9 +71,9 @@ public class AugmentJobTests
         Assert.Equal(0, kept % 2); // whole files only
 
         // A second job into an overlapping folder is refused while the first runs.
-        var resumed = await host.Client.StartTrainingAsync(request);
+        var resumed = await host.Client.StartJobAsync(request);
         Assert.Equal(kept / 2, resumed.AlreadyDone);
-        var overlapping = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartTrainingAsync(new TrainingJobRequest
+        var overlapping = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartJobAsync(new JobRequest
         {
             Kind = JobKinds.Augment, Data = seeds, Out = Path.Combine(output, "sub"), Model = "melody-2bar", Count = 2,
         }));
@@ -87,7 +87,7 @@ public class AugmentJobTests
     {
         await using var host = await RunningHost.Start();
         var seeds = Seeds(host, 1);
-        async Task<VaeCreativeException> Refused(TrainingJobRequest r) => await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartTrainingAsync(r));
+        async Task<VaeCreativeException> Refused(JobRequest r) => await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.StartJobAsync(r));
 
         Assert.Contains("absolute path", (await Refused(new() { Kind = JobKinds.Augment, Data = "seeds", Out = Path.Combine(host.Folder, "o") })).Message);
         Assert.Contains("absolute path", (await Refused(new() { Kind = JobKinds.Augment, Data = seeds })).Message);

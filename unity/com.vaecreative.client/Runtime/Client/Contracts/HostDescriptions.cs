@@ -170,7 +170,7 @@ namespace VaeCreative.Client.Contracts
     /// Body of <c>POST /v1/jobs</c>: train a new model from a folder of files on the host's machine (kind <c>train</c>),
     /// or vary every file of a folder into another (kind <c>augment</c>: data augmentation, as <c>vary --seed FOLDER</c>).
     /// </summary>
-    public sealed class TrainingJobRequest
+    public sealed class JobRequest
     {
         /// <summary>Training data on the host's machine: a folder (MIDI files for melody; text or fortune files for text) or, for text, one file.</summary>
         public string? Data { get; set; }
@@ -239,7 +239,7 @@ namespace VaeCreative.Client.Contracts
     /// State of a job. For augment jobs, <see cref="Step"/> and <see cref="TotalSteps"/> count seed files, and
     /// <see cref="ModelId"/> is the model varying them.
     /// </summary>
-    public sealed class TrainingJob
+    public sealed class JobState
     {
         /// <summary>Job id.</summary>
         public string Id { get; set; } = "";
