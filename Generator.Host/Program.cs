@@ -68,6 +68,7 @@ public static class Program
         var (message, code) = e switch
         {
             CliException c => (c.Message, c.ExitCode),
+            Server.AddressInUseException => (e.Message, 1),
             MaterialException or ModelLoadException or CheckpointException or TrainingDivergedException or TrainingDataException => (e.Message, 1),
             TorchUnavailableException => (e.Message, 3),
             _ when TorchRuntime.IsLoadFailure(e) => (TorchRuntime.Explain(e), 3),

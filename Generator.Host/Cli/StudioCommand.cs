@@ -46,7 +46,15 @@ public static class StudioCommand
             };
             try { options.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new CliException(e.Message.Split('\n')[0].Split(" (Parameter")[0], 2); }
-            await using var server = await GeneratorServer.StartAsync(options, ct);
+            GeneratorServer server;
+            try { server = await GeneratorServer.StartAsync(options, ct); }
+            catch (AddressInUseException taken) when (p.GetResult(urls) is not { Implicit: false })
+            {
+                // Only the default address: one the user named is theirs to change.
+                console.Line($"studio: {taken.Url} is taken by another program; the host listens on a free port instead.");
+                server = await GeneratorServer.StartAsync(options with { Url = "http://127.0.0.1:0" }, ct);
+            }
+            await using var _ = server;
             console.Line($"studio: started a host on {server.Url.ToString().TrimEnd('/')} (models: {string.Join(", ", server.Context.Catalog.Scan().Select(m => m.Id))}); Ctrl+C stops it.");
             if (options.ModelsDirectory is null) console.Line("studio: training from the page needs a folder to write models to: start with --models DIR.");
             Open(PageUrl(server.Url, server.Token), p.GetValue(noBrowser), console);

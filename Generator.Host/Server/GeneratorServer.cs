@@ -17,6 +17,14 @@ using VaeCreative.Host.Server.Studio;
 
 namespace VaeCreative.Host.Server;
 
+/// <summary>The address a host was asked to listen on is taken by another program.</summary>
+public sealed class AddressInUseException(string url)
+    : Exception($"{url} is in use by another program; stop it, or pick another address with --urls (port 0: any free port).")
+{
+    /// <summary>The address asked for.</summary>
+    public string Url { get; } = url;
+}
+
 /// <summary>
 /// The generator host: Kestrel on loopback, bearer-token access, the /v1 API and its OpenAPI document, and the
 /// model worker behind a bounded queue. <see cref="StartAsync"/> returns once it listens.
@@ -61,6 +69,8 @@ public sealed class GeneratorServer : IAsyncDisposable
         if (options.LoggerProvider is { } provider) builder.Logging.AddProvider(provider);
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A failed start is thrown to the caller, which says it in one line; the hosting layer's own log of it is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(k =>
@@ -123,7 +133,12 @@ public sealed class GeneratorServer : IAsyncDisposable
         app.MapOpenApi("/openapi/{documentName}.json");
         app.Lifetime.ApplicationStopping.Register(() => context.Queue.Complete(TimeSpan.FromSeconds(10)));
 
-        await app.StartAsync(cancellationToken);
+        try { await app.StartAsync(cancellationToken); }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw new AddressInUseException(url);
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var bound = new Uri(address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal));
         HostTokenFile.RecordUrl(tokenFile, token, bound.ToString().TrimEnd('/'));

@@ -44,4 +44,17 @@ public class ServeCommandTests
         Assert.Single(result.StderrLines);
         Assert.Contains("--allow-remote", result.Stderr);
     }
+
+    [Fact]
+    public void An_address_another_program_holds_is_refused_with_one_line()
+    {
+        using var temp = new TempDir();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var result = Support.Cli.Run("serve", "--urls", $"http://127.0.0.1:{port}", "--token-file", Path.Combine(temp.Path, "host.json"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: http://127.0.0.1:{port} is in use by another program; stop it, or pick another address with --urls (port 0: any free port).",
+            Assert.Single(result.StderrLines));
+    }
 }

@@ -46,4 +46,33 @@ public class StudioCommandTests
         Assert.Equal($"{host.Server.Url.ToString().TrimEnd('/')}/studio#token={host.Server.Token}", result.Stdout.Trim());
         Assert.Contains("is running", result.Stderr);
     }
+
+    [Fact]
+    public async Task Studio_moves_to_a_free_port_when_another_program_holds_the_default_one()
+    {
+        using var temp = new TempDir();
+        var port = new Uri(new VaeCreative.Host.Server.ServerOptions().Url).Port;
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        try { taken.Start(); }
+        catch (System.Net.Sockets.SocketException) { } // held by something else already: taken either way
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { RepoPaths.CliDll, "studio", "--no-browser", "--token-file", Path.Combine(temp.Path, "host.json") })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+/studio#token=", url);
+            Assert.NotEqual(port, new Uri(url!).Port);
+            using var http = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url!.Split('#')[0])).StatusCode);
+        }
+        finally
+        {
+            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        }
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the studio's host did not stop on SIGTERM");
+        Assert.Contains("is taken by another program", await stderr);
+    }
 }
