@@ -45,6 +45,8 @@ public static class HostEndpoints
             MaxBodyBytes = host.Options.MaxBodyBytes,
             MaxCount = host.Options.MaxCount,
             DefaultTimeoutMs = (int)host.Options.DefaultTimeout.TotalMilliseconds,
+            DefaultCount = Core.Variation.GenerationLimits.DefaultCount,
+            DefaultSimilarity = Core.Variation.GenerationLimits.DefaultSimilarity,
         },
     };
 }

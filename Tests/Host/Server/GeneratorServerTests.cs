@@ -28,6 +28,8 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Equal("drums-2bar", info.Modalities[1].DefaultModel);
         Assert.Equal("text-fortunes", info.Modalities[2].DefaultModel);
         Assert.Equal(["image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"], info.Modalities[3].MediaTypes);
+        Assert.Equal(VaeCreative.Core.Variation.GenerationLimits.DefaultCount, info.Limits.DefaultCount);
+        Assert.Equal(VaeCreative.Core.Variation.GenerationLimits.DefaultSimilarity, info.Limits.DefaultSimilarity);
         var models = await Host.Client.ListModelsAsync();
         var melody = models.Single(m => m.Id == Model);
         Assert.True(melody.Default);

@@ -752,6 +752,14 @@ async function start() {
   $('count').max = String(Math.min(32, state.info.limits.maxCount || 16));
   $('steps').max = String(Math.min(16, state.info.limits.maxCount || 16));
   $('augment-count').max = String(state.info.limits.maxCount || 16);
+  // The host's defaults (the vary panel's count stays small on purpose: results come back quickly while exploring).
+  const limits = state.info.limits;
+  if (typeof limits.defaultSimilarity === 'number') {
+    $('similarity').value = String(limits.defaultSimilarity);
+    $('augment-similarity').value = String(limits.defaultSimilarity);
+  }
+  if (typeof limits.defaultCount === 'number') $('augment-count').value = String(Math.min(limits.defaultCount, limits.maxCount || limits.defaultCount));
+  updateOutputs();
   try { await refreshModels(); } catch (e) { showError(e); return; }
   $('app').hidden = false;
   document.body.dataset.ready = 'true';

@@ -123,6 +123,12 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>Default deadline for a request to start, ms.</summary>
         public int DefaultTimeoutMs { get; set; }
+
+        /// <summary>Outputs per seed when a variations request gives no count.</summary>
+        public int DefaultCount { get; set; }
+
+        /// <summary>Similarity when a variations request gives none (1 keeps the seed's latent code, 0 ignores it).</summary>
+        public double DefaultSimilarity { get; set; }
     }
 
     /// <summary>One entry of <c>GET /v1/models</c>.</summary>
