@@ -17,17 +17,12 @@ namespace VaeCreative.Tests.Image.Training;
 /// </summary>
 public static class TinyImageRun
 {
-    private static readonly Lazy<TempDir> Folder = new(() =>
-    {
-        var temp = new TempDir();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => temp.Dispose();
-        return temp;
-    });
+    private static readonly Lazy<string> Folder = new(() => ProcessTempDir.Create("tiny-image"));
 
-    private static readonly Lazy<string> Sprites = new(() => Train(Config(SpriteFolder()), Path.Combine(Folder.Value.Path, "sprites-model")),
+    private static readonly Lazy<string> Sprites = new(() => Train(Config(SpriteFolder()), Path.Combine(Folder.Value, "sprites-model")),
         LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private static readonly Lazy<string> Grey = new(() => Train(Config(GreyFolder()), Path.Combine(Folder.Value.Path, "grey-model")),
+    private static readonly Lazy<string> Grey = new(() => Train(Config(GreyFolder()), Path.Combine(Folder.Value, "grey-model")),
         LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Directory of the RGBA sprite model (trained on first use).</summary>
@@ -71,7 +66,7 @@ public static class TinyImageRun
 
     private static string WriteFolder(string name, bool grey)
     {
-        var folder = Path.Combine(Folder.Value.Path, name);
+        var folder = Path.Combine(Folder.Value, name);
         lock (Colours)
         {
             if (Directory.Exists(folder)) return folder;
@@ -115,7 +110,7 @@ public static class TinyImageRun
 
     /// <summary>A service provider with the image modality over the shared folder.</summary>
     public static ServiceProvider Services() =>
-        new ServiceCollection().AddVaeCreative(Folder.Value.Path, b => b.AddImage()).BuildServiceProvider();
+        new ServiceCollection().AddVaeCreative(Folder.Value, b => b.AddImage()).BuildServiceProvider();
 
     /// <summary>The generator of the model in <paramref name="directory"/>, from <paramref name="services"/>.</summary>
     public static IMaterialGenerator Generator(ServiceProvider services, string directory, InferencePrecision precision = InferencePrecision.Float32)

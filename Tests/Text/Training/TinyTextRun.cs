@@ -15,23 +15,18 @@ namespace VaeCreative.Tests.Text.Training;
 /// </summary>
 public static class TinyTextRun
 {
-    private static readonly Lazy<TempDir> Folder = new(() =>
-    {
-        var temp = new TempDir();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => temp.Dispose();
-        return temp;
-    });
+    private static readonly Lazy<string> Folder = new(() => ProcessTempDir.Create("tiny-text"));
 
     private static readonly Lazy<string> Trained = new(() =>
     {
-        var dir = Path.Combine(Folder.Value.Path, "model");
+        var dir = Path.Combine(Folder.Value, "model");
         Train(Config(Corpus()), dir, log: SharedLog);
         return dir;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static readonly Lazy<string> TrainedLanguageModel = new(() =>
     {
-        var dir = Path.Combine(Folder.Value.Path, "language-model");
+        var dir = Path.Combine(Folder.Value, "language-model");
         Train(LanguageModelConfig(Corpus()), dir);
         return dir;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -60,7 +55,7 @@ public static class TinyTextRun
     /// <summary>Writes <see cref="Sentences"/> to a corpus file in the shared folder and returns its path.</summary>
     public static string Corpus()
     {
-        var path = Path.Combine(Folder.Value.Path, "corpus.txt");
+        var path = Path.Combine(Folder.Value, "corpus.txt");
         lock (Sentences)
             if (!File.Exists(path)) File.WriteAllLines(path, Sentences);
         return path;
@@ -114,7 +109,7 @@ public static class TinyTextRun
 
     /// <summary>A service provider with the text modality over <paramref name="modelsDirectory"/>.</summary>
     public static ServiceProvider Services(string? modelsDirectory = null) =>
-        new ServiceCollection().AddVaeCreative(modelsDirectory ?? Folder.Value.Path, b => b.AddText()).BuildServiceProvider();
+        new ServiceCollection().AddVaeCreative(modelsDirectory ?? Folder.Value, b => b.AddText()).BuildServiceProvider();
 
     /// <summary>The generator of the shared tiny model, from <paramref name="services"/>.</summary>
     public static IMaterialGenerator Generator(ServiceProvider services)
