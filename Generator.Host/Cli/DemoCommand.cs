@@ -28,7 +28,7 @@ public static class DemoCommand
             var shown = 0;
             foreach (var modality in registry.All)
             {
-                var seedPath = Server.Catalog.DemoSeeds.Find(modality);
+                var seedPath = Composition.DemoSeeds.Find(modality);
                 var modelDir = store.DefaultDirectory(modality.Name);
                 if (seedPath is null || modelDir is null || !File.Exists(Path.Combine(modelDir, ModelDirectory.ManifestFile)))
                 {
@@ -36,7 +36,7 @@ public static class DemoCommand
                     continue;
                 }
                 var generator = registry.Generator(store.Get(modelDir));
-                var seedMaterial = Server.Catalog.DemoSeeds.Read(modality, seedPath);
+                var seedMaterial = Composition.DemoSeeds.Read(modality, seedPath);
                 var seed = generator.Prepare(seedMaterial, seedPath);
                 var options = new VaryOptions { Count = 8, Rng = 1, Temperature = modality.DefaultTemperature };
                 var variations = generator.VaryMany([new MaterialVariation(seed, options)])[0];

@@ -5,7 +5,7 @@ using Microsoft.OpenApi;
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Modalities;
-using VaeCreative.Host.Server.Catalog;
+using VaeCreative.Host.Composition;
 using Material = VaeCreative.Client.Contracts.Material;
 
 namespace VaeCreative.Host.Server.Api;
@@ -148,7 +148,7 @@ public static class OpenApiContract
         var examples = new Dictionary<string, IOpenApiExample>();
         foreach (var modality in modalities)
         {
-            var seed = DemoSeeds.Example(modality);
+            var seed = DemoExample(modality);
             object? request = operation.OperationId switch
             {
                 "CreateVariations" when seed is not null => new VariationsRequest { Seed = seed, Count = 4, Similarity = 0.75, Rng = 1 },
@@ -182,12 +182,32 @@ public static class OpenApiContract
         {
             // One example per material shape: data (base64 MIDI or image) with its media type, or text.
             var shapes = context.ApplicationServices.GetRequiredService<ModalityRegistry>().All
-                .Select(DemoSeeds.Example).OfType<Material>()
+                .Select(DemoExample).OfType<Material>()
                 .DistinctBy(m => (m.MediaType, m.Text is null))
                 .Select(m => Serialize(m)).ToList();
             if (shapes.Count > 0) schema.Examples = shapes;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The modality's demo seed (<see cref="DemoSeeds"/>) as an example of the API's material, in its current fields
+    /// only; null when none is installed or it cannot be read.
+    /// </summary>
+    private static Material? DemoExample(IModality modality)
+    {
+        if (DemoSeeds.Find(modality) is not { } path) return null;
+        try
+        {
+            var seed = MaterialMapping.ToContract(DemoSeeds.Read(modality, path));
+            seed.Midi = null; // the older MIDI field
+            seed.Properties = null;
+            return seed;
+        }
+        catch (Exception e) when (e is MaterialException or IOException)
+        {
+            return null;
+        }
     }
 
     private static JobState ExampleJob(string state, long step, double loss) => new()

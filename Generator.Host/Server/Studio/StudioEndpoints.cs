@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Host.Server.Api;
-using VaeCreative.Host.Server.Catalog;
+using VaeCreative.Host.Composition;
 
 namespace VaeCreative.Host.Server.Studio;
 

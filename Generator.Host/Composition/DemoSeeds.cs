@@ -1,8 +1,6 @@
 using VaeCreative.Core.Modalities;
-using VaeCreative.Host.Server.Api;
-using Contract = VaeCreative.Client.Contracts.Material;
 
-namespace VaeCreative.Host.Server.Catalog;
+namespace VaeCreative.Host.Composition;
 
 /// <summary>
 /// The demo seed of each modality: <c>samples/seed-{modality}.{ext}</c> beside the executable (the Host project copies
@@ -23,24 +21,4 @@ public static class DemoSeeds
     /// <summary>The first seed the demo seed file at <paramref name="path"/> holds (a text file's first line); throws <see cref="MaterialException"/>.</summary>
     public static Material Read(IModality modality, string path) =>
         modality.ReadSeedFile(path, new Dictionary<string, string>()) is { Count: > 0 } seeds ? seeds[0] : throw new MaterialException($"'{path}' holds no seed.");
-
-    /// <summary>
-    /// The demo seed of <paramref name="modality"/> as an example of the API's material (the current fields only), or
-    /// null when none is installed or it cannot be read.
-    /// </summary>
-    public static Contract? Example(IModality modality)
-    {
-        if (Find(modality) is not { } path) return null;
-        try
-        {
-            var seed = MaterialMapping.ToContract(Read(modality, path));
-            seed.Midi = null; // the older MIDI field: examples show the current shape only
-            seed.Properties = null;
-            return seed;
-        }
-        catch (Exception e) when (e is MaterialException or IOException)
-        {
-            return null;
-        }
-    }
 }
