@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VaeCreative.Client;
 using VaeCreative.Tests.Support;
 
@@ -11,28 +10,19 @@ public class ServeCommandTests
     {
         using var temp = new TempDir();
         var tokenFile = Path.Combine(temp.Path, "host.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RepoPaths.CliDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", "2" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
+        using var serve = CliProcess.Start("serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", "2");
+        var first = await serve.ReadLineAsync();
+        Assert.StartsWith("listening on http://127.0.0.1:", first);
+        using (var client = VaeCreativeClient.FromConnectionFile(tokenFile))
         {
-            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.StartsWith("listening on http://127.0.0.1:", first);
-            using var client = VaeCreativeClient.FromConnectionFile(tokenFile);
             Assert.Equal(first!["listening on ".Length..], client.BaseUrl.ToString().TrimEnd('/'));
             var outputs = await client.VaryMidiAsync("melody-2bar", File.ReadAllBytes(RepoPaths.SeedMelody), count: 2);
             Assert.Equal(2, outputs.Count);
         }
-        finally
-        {
-            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
-        }
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the host did not stop on SIGTERM");
-        Assert.Equal(0, process.ExitCode);
+        var (exitCode, stderr) = await serve.StopAsync();
+        Assert.Equal(0, exitCode);
         Assert.Null(HostConnection.Read(tokenFile).Url); // the URL is cleared at shutdown, the token kept
-        Assert.DoesNotContain("Exception", await stderr);
+        Assert.DoesNotContain("Exception", stderr);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using VaeCreative.Tests.Host.Server;
 using VaeCreative.Tests.Support;
@@ -12,29 +11,20 @@ public class StudioCommandTests
     {
         using var temp = new TempDir();
         var tokenFile = Path.Combine(temp.Path, "host.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RepoPaths.CliDll, "studio", "--no-browser", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
+        using var studio = CliProcess.Start("studio", "--no-browser", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile);
+        var url = await studio.ReadLineAsync();
+        Assert.Matches(@"^http://127\.0\.0\.1:\d+/studio#token=[A-Za-z0-9_-]{43}$", url);
+        Assert.Equal(VaeCreative.Client.HostConnection.Read(tokenFile).Token, url!.Split("#token=")[1]);
+        using (var http = new HttpClient())
+        using (var page = await http.GetAsync(url.Split('#')[0])) // the fragment never goes on the wire
         {
-            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.Matches(@"^http://127\.0\.0\.1:\d+/studio#token=[A-Za-z0-9_-]{43}$", url);
-            Assert.Equal(VaeCreative.Client.HostConnection.Read(tokenFile).Token, url!.Split("#token=")[1]);
-            using var http = new HttpClient();
-            using var page = await http.GetAsync(url.Split('#')[0]); // the fragment never goes on the wire
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             Assert.Contains("VaeCreative Studio", await page.Content.ReadAsStringAsync());
         }
-        finally
-        {
-            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
-        }
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the studio's host did not stop on SIGTERM");
-        Assert.Equal(0, process.ExitCode);
-        Assert.Contains("open the URL above", await stderr);
-        Assert.DoesNotContain("Exception", await stderr);
+        var (exitCode, stderr) = await studio.StopAsync();
+        Assert.Equal(0, exitCode);
+        Assert.Contains("open the URL above", stderr);
+        Assert.DoesNotContain("Exception", stderr);
     }
 
     [Fact]
@@ -55,24 +45,13 @@ public class StudioCommandTests
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
         try { taken.Start(); }
         catch (System.Net.Sockets.SocketException) { } // held by something else already: taken either way
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RepoPaths.CliDll, "studio", "--no-browser", "--token-file", Path.Combine(temp.Path, "host.json") })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.Matches(@"^http://127\.0\.0\.1:\d+/studio#token=", url);
-            Assert.NotEqual(port, new Uri(url!).Port);
-            using var http = new HttpClient();
+        using var studio = CliProcess.Start("studio", "--no-browser", "--token-file", Path.Combine(temp.Path, "host.json"));
+        var url = await studio.ReadLineAsync();
+        Assert.Matches(@"^http://127\.0\.0\.1:\d+/studio#token=", url);
+        Assert.NotEqual(port, new Uri(url!).Port);
+        using (var http = new HttpClient())
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url!.Split('#')[0])).StatusCode);
-        }
-        finally
-        {
-            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
-        }
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the studio's host did not stop on SIGTERM");
-        Assert.Contains("is taken by another program", await stderr);
+        var (_, stderr) = await studio.StopAsync();
+        Assert.Contains("is taken by another program", stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenQA.Selenium;
 using VaeCreative.Audio.Rendering;
 using VaeCreative.Client;
@@ -19,42 +18,30 @@ public class StudioPreviewFallbackTests
     {
         using var temp = new TempDir();
         var tokenFile = temp.File("host.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment[SoundfontSynthOptions.SoundfontVariable] = temp.File("gone.sf2");
-        foreach (var a in new[] { RepoPaths.CliDll, "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", "2" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
+        using var serve = CliProcess.Start(new Dictionary<string, string> { [SoundfontSynthOptions.SoundfontVariable] = temp.File("gone.sf2") },
+            "serve", "--urls", "http://127.0.0.1:0", "--token-file", tokenFile, "--threads", "2");
         var downloads = Directory.CreateDirectory(temp.File("downloads")).FullName;
+        var first = await serve.ReadLineAsync();
+        Assert.StartsWith("listening on http://127.0.0.1:", first);
+        var connection = HostConnection.Read(tokenFile);
+        using var driver = SystemChromium.Start(downloads);
         try
         {
-            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.StartsWith("listening on http://127.0.0.1:", first);
-            var connection = HostConnection.Read(tokenFile);
-
-            using var driver = SystemChromium.Start(downloads);
-            try
-            {
-                var page = new StudioPage(driver);
-                page.Open(StudioCommand.PageUrl(new Uri(connection.Url!), connection.Token));
-                page.PickModel("melody-2bar");
-                page.DemoSeed();
-                page.SetRange("count", 2);
-                var cards = page.Generate("vary", 2); // the host's 503 for previews is not shown as an error
-                page.Until(_ => page.Id("notice").Displayed, "the page did not say why the previews are missing");
-                Assert.StartsWith("No previews: ", page.Id("notice").Text);
-                Assert.Contains("gone.sf2", page.Id("notice").Text); // the host's detail names what is missing
-                Assert.Empty(driver.FindElements(By.CssSelector("#results img.roll, #results audio")));
-                Assert.All(cards, card => Assert.Contains("MIDI variation", card.Text));
-                Assert.All(cards, card => Assert.Single(card.FindElements(By.CssSelector("button.download"))));
-            }
-            finally { driver.Quit(); }
+            var page = new StudioPage(driver);
+            page.Open(StudioCommand.PageUrl(new Uri(connection.Url!), connection.Token));
+            page.PickModel("melody-2bar");
+            page.DemoSeed();
+            page.SetRange("count", 2);
+            var cards = page.Generate("vary", 2); // the host's 503 for previews is not shown as an error
+            page.Until(_ => page.Id("notice").Displayed, "the page did not say why the previews are missing");
+            Assert.StartsWith("No previews: ", page.Id("notice").Text);
+            Assert.Contains("gone.sf2", page.Id("notice").Text); // the host's detail names what is missing
+            Assert.Empty(driver.FindElements(By.CssSelector("#results img.roll, #results audio")));
+            Assert.All(cards, card => Assert.Contains("MIDI variation", card.Text));
+            Assert.All(cards, card => Assert.Single(card.FindElements(By.CssSelector("button.download"))));
         }
-        finally
-        {
-            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
-        }
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the host did not stop on SIGTERM");
-        Assert.DoesNotContain("Exception", await stderr);
+        finally { driver.Quit(); }
+        var (_, stderr) = await serve.StopAsync();
+        Assert.DoesNotContain("Exception", stderr);
     }
 }
