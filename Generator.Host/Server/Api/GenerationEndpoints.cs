@@ -221,7 +221,8 @@ public static class GenerationEndpoints
 
     private static string Key(string operation, ServerContext host, IMaterialGenerator generator) => BatchKeys.Of(operation, host.Precision, generator);
 
-    private static void CheckCount(int count, int max, string name)
+    /// <summary>A count within 1 and this host's limit per request (augment jobs check theirs the same way).</summary>
+    internal static void CheckCount(int count, int max, string name)
     {
         if (count < 1) throw Problems.BadRequest($"{name} must be at least 1; got {count}.");
         if (count > max) throw Problems.LimitExceeded($"{name} is {count}; this host's limit per request is {max}.");

@@ -185,6 +185,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         var entry = catalog.Get(modelId);
         var modality = modalities.All.FirstOrDefault(m => m.Name == entry.Manifest.Modality)
             ?? throw Problems.BadRequest($"model '{modelId}' is a {entry.Manifest.Modality} model; this host generates {modalities.Names}.");
+        GenerationEndpoints.CheckCount(request.Count ?? GenerationLimits.DefaultCount, options.MaxCount, "count");
         var generator = modalities.Generator(store.Get(entry.Directory, precision));
         VaryOptions variation;
         try
@@ -199,8 +200,6 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             }.Validate();
         }
         catch (ArgumentException e) { throw Problems.BadRequest(e); }
-        if (variation.Count > options.MaxCount)
-            throw Problems.LimitExceeded($"count is {variation.Count}; this host's limit per request is {options.MaxCount}.");
         FolderAugmentation plan;
         try { plan = FolderAugmentation.Plan(modality, data, output, new AugmentationSettings(modality.Name, modelId, variation, new Dictionary<string, string>())); }
         catch (AugmentationException e) { throw Problems.BadRequest(e.Message); }
