@@ -15,16 +15,7 @@ public static class Cli
     /// <summary>Runs the CLI with extra <paramref name="environment"/> variables (e.g. a crash-test hook).</summary>
     public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        start.ArgumentList.Add(RepoPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
@@ -33,6 +24,16 @@ public static class Cli
             throw new TimeoutException("vaecreative " + string.Join(' ', args) + " did not finish in 5 minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary><c>dotnet vaecreative.dll ARGS</c> with stdout and stderr redirected and extra <paramref name="environment"/> variables.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        start.ArgumentList.Add(RepoPaths.CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
     }
 
     /// <summary>Checks files with python3-mido, an independent MIDI parser (scripts/setup.sh --test-tools installs it): one line per file.</summary>

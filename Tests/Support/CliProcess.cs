@@ -20,11 +20,7 @@ public sealed class CliProcess : IDisposable
     /// <summary>Starts <c>vaecreative ARGS</c> with extra <paramref name="environment"/> variables.</summary>
     public static CliProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        start.ArgumentList.Add(RepoPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return new CliProcess(Process.Start(start)!);
+        return new CliProcess(Process.Start(Cli.StartInfo(environment ?? new Dictionary<string, string>(), args))!);
     }
 
     /// <summary>Starts <c>vaecreative ARGS</c>.</summary>

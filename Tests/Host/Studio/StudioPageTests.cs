@@ -10,6 +10,18 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
 {
     private StudioPage Page() => new(session.Driver ?? throw new InvalidOperationException(SystemChromium.Missing));
 
+    /// <summary>Fills the training form (a small melody model on tiny data in the host's folder) and starts the job.</summary>
+    private void StartTraining(StudioPage page, string folder, string modelId, long steps)
+    {
+        page.Id("train-data").SendKeys(TrainingJobTests.MakeData(Path.Combine(session.Host.Folder, folder)));
+        page.Id("train-id").Clear();
+        page.Id("train-id").SendKeys(modelId);
+        page.Run("document.getElementById('train-size').value = 'small'; document.getElementById('train-modality').value = 'melody';");
+        page.Id("train-steps").Clear();
+        page.Id("train-steps").SendKeys(steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        page.Id("train").Click();
+    }
+
     [BrowserFact]
     public void Varying_the_demo_melody_shows_piano_rolls_that_play_and_writes_the_screenshot()
     {
@@ -176,14 +188,7 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
     {
         var page = Page();
         page.Open(session.PageUrl());
-        var data = TrainingJobTests.MakeData(Path.Combine(session.Host.Folder, "studio-cancel"));
-        page.Id("train-data").SendKeys(data);
-        page.Id("train-id").Clear();
-        page.Id("train-id").SendKeys("studio-never");
-        page.Run("document.getElementById('train-size').value = 'small'; document.getElementById('train-modality').value = 'melody';");
-        page.Id("train-steps").Clear();
-        page.Id("train-steps").SendKeys("1000000");
-        page.Id("train").Click();
+        StartTraining(page, "studio-cancel", "studio-never", 1_000_000);
         page.Until(_ => page.Id("train-status").Text.Contains("running", StringComparison.Ordinal) || page.Id("error").Displayed, "the job did not start");
         Assert.False(page.Id("error").Displayed, page.Id("error").Text);
         page.Id("train-cancel").Click();
@@ -197,14 +202,7 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
     {
         var page = Page();
         page.Open(session.PageUrl());
-        var data = TrainingJobTests.MakeData(Path.Combine(session.Host.Folder, "studio-train"));
-        page.Id("train-data").SendKeys(data);
-        page.Id("train-id").Clear();
-        page.Id("train-id").SendKeys("studio-tiny");
-        page.Run("document.getElementById('train-size').value = 'small'; document.getElementById('train-modality').value = 'melody';");
-        page.Id("train-steps").Clear();
-        page.Id("train-steps").SendKeys("4");
-        page.Id("train").Click();
+        StartTraining(page, "studio-train", "studio-tiny", 4);
         page.Until(_ => page.Id("train-status").Text.Contains("succeeded", StringComparison.Ordinal) || page.Id("error").Displayed, "the job did not finish");
         Assert.False(page.Id("error").Displayed, page.Id("error").Text);
         Assert.Equal("4", page.Id("train-progress").GetAttribute("value"));
