@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VaeCreative.Core.Models;
+using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 
@@ -57,7 +58,7 @@ public sealed class DrumTrainingRecipe : ITrainingRecipe
         var options = Core.Checkpoints.ModelManifest.FromJsonObject<SequenceVaeOptions>(config.Model).Validate();
         if (options.VocabularySize != DrumEncoding.Classes || options.SequenceLength != DrumEncoding.WindowSteps)
             throw new ArgumentException($"drum models read {DrumEncoding.Classes} classes in {DrumEncoding.WindowSteps}-step windows.");
-        return new TrainingPlan(new SequenceVae(options), drums.Train, drums.Validation, DrumModality.EncodingJson());
+        return new TrainingPlan(TorchRuntime.SeededBuild(config.Seed, () => new SequenceVae(options)), drums.Train, drums.Validation, DrumModality.EncodingJson());
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Models;
+using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 using static TorchSharp.torch;
@@ -84,14 +85,14 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
             var options = Core.Checkpoints.ModelManifest.FromJsonObject<HierarchicalSequenceVaeOptions>(config.Model).Validate();
             if (options.VocabularySize != MelodyEncoding.Classes || options.SequenceLength != MelodyModality.SixteenBarWindowSteps)
                 throw new ArgumentException($"hierarchical melody models read {MelodyEncoding.Classes} classes in {MelodyModality.SixteenBarWindowSteps}-step windows.");
-            (model, windowSteps) = (new HierarchicalSequenceVae(options), options.SequenceLength);
+            (model, windowSteps) = (TorchRuntime.SeededBuild(config.Seed, () => new HierarchicalSequenceVae(options)), options.SequenceLength);
         }
         else
         {
             var options = Core.Checkpoints.ModelManifest.FromJsonObject<SequenceVaeOptions>(config.Model).Validate();
             if (options.VocabularySize != MelodyEncoding.Classes || options.SequenceLength is not (MelodyEncoding.WindowSteps or MelodyModality.SixteenBarWindowSteps))
                 throw new ArgumentException($"melody models read {MelodyEncoding.Classes} classes in {MelodyEncoding.WindowSteps}- or {MelodyModality.SixteenBarWindowSteps}-step windows.");
-            (model, windowSteps) = (new SequenceVae(options), options.SequenceLength);
+            (model, windowSteps) = (TorchRuntime.SeededBuild(config.Seed, () => new SequenceVae(options)), options.SequenceLength);
         }
         var melodies = ((MelodyCorpus)corpus).WithWindows(windowSteps);
         if (windowSteps != MelodyEncoding.WindowSteps) log($"{windowSteps}-step windows: {melodies.Summary}");

@@ -106,7 +106,9 @@ public static class ModelDirectory
         IVaeModel model;
         try
         {
-            model = (kinds ?? ModelKindRegistry.BuiltIn).Create(manifest.ModelKind, manifest.Model);
+            // The constructors draw initial weights (overwritten just below) from the global generator: under its gate,
+            // so that loading never changes the weights a seeded build on another thread gets.
+            lock (Runtime.TorchRuntime.GlobalGeneratorGate) model = (kinds ?? ModelKindRegistry.BuiltIn).Create(manifest.ModelKind, manifest.Model);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {

@@ -52,11 +52,55 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Sets the intra-op thread count (0 keeps libtorch's default).</summary>
+    /// <summary>
+    /// Sets the intra-op thread count of the calling thread, and of threads that start libtorch work later
+    /// (0 keeps libtorch's default).
+    /// </summary>
+    /// <remarks>
+    /// libtorch's count is per OS thread (OpenMP's <c>nthreads</c>). A thread takes the process-wide count lazily, at its
+    /// first parallel operation, and that replaces what <c>set_num_threads</c> gave it before: a thread that set 1 and
+    /// then ran its first operation after another thread set 2 ran with 2, and a seeded training run came out a rounding
+    /// step different (seen: a resume test failing once in CI). So the lazy initialisation is forced first, and the count
+    /// set after it holds on this thread whatever other threads set later. Results depend on the thread count (parallel
+    /// reductions add in another order), so code that must repeat a run sets it on the thread that does the work.
+    /// </remarks>
     public static void SetThreads(int threads)
     {
         EnsureLoaded();
+        _ = torch.get_num_threads(); // forces this thread's lazy initialisation, which would otherwise undo the count below
         if (threads > 0) torch.set_num_threads(threads);
+    }
+
+    /// <summary>The intra-op thread count libtorch uses on the calling thread.</summary>
+    public static int Threads
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.get_num_threads();
+        }
+    }
+
+    /// <summary>
+    /// Held by everything here that draws from libtorch's one global generator, which module constructors draw their
+    /// initial weights from: model loading (<see cref="Checkpoints.ModelDirectory"/>) and <see cref="SeededBuild{T}"/>.
+    /// Without it, a host loading a model while a training job builds its seeded model gives the job other weights.
+    /// </summary>
+    public static Lock GlobalGeneratorGate { get; } = new();
+
+    /// <summary>
+    /// <paramref name="build"/>'s result, built right after seeding libtorch's global generator with <paramref name="seed"/>,
+    /// under <see cref="GlobalGeneratorGate"/>: the same seed gives the same initial weights however many threads load or
+    /// build models meanwhile (for models whose constructors take no generator of their own).
+    /// </summary>
+    public static T SeededBuild<T>(long seed, Func<T> build)
+    {
+        EnsureLoaded();
+        lock (GlobalGeneratorGate)
+        {
+            torch.manual_seed(seed);
+            return build();
+        }
     }
 
     /// <summary>True when <paramref name="e"/> (or an inner exception) is a native-library load failure.</summary>

@@ -50,7 +50,9 @@ public interface ITrainingRecipe
     TrainingCorpus Load(string data, double validationFraction, bool augment, JsonObject? settings, Action<string> log);
 
     /// <summary>
-    /// Builds the untrained model for <paramref name="config"/> (seed torch's RNG first) and the tensors it trains on.
+    /// Builds the untrained model for <paramref name="config"/> and the tensors it trains on. The initial weights come
+    /// from <see cref="TrainingConfig.Seed"/> alone: drawn from a generator of the model's own, or built with
+    /// <see cref="Runtime.TorchRuntime.SeededBuild{T}"/> (never from a bare <c>manual_seed</c>, which other threads' draws disturb).
     /// May write files the model needs into <paramref name="outDir"/> (a tokenizer); a resumed run finds them there.
     /// </summary>
     TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log);

@@ -76,7 +76,7 @@ public sealed class TrainingRun : IDisposable
         var stale = AtomicFile.RemoveStaleTemporaries(outDir);
         if (stale > 0) log($"removed {stale} temporary file(s) left in {outDir} by an interrupted run");
         AtomicFile.WriteAllText(Path.Combine(outDir, RunFile), JsonSerializer.Serialize(config, ModelManifest.JsonOptions));
-        manual_seed(config.Seed);
+        // The recipe seeds its model from config.Seed itself (a generator of its own, or TorchRuntime.SeededBuild).
         var plan = recipe.Prepare(config, corpus, outDir, log);
         if (plan.Train.Count == 0) throw new TrainingDataException($"'{config.Data}' gives no training {recipe.ExampleNoun} (all were held out or unusable).");
         // A run that has a checkpoint continues from it, so the warm start only matters (and its source only needs to exist) before one.

@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Tests.Support;
@@ -9,18 +10,18 @@ namespace VaeCreative.Tests.Support;
 /// <c>manual_seed(s); new Model()</c>, a test on another thread that loads or builds a model draws from the same
 /// generator, and the two "identical" models differ (seen: a resume test failing once in CI). So the first module
 /// built for a key and seed is taken under a lock right after <c>manual_seed</c>, its state is kept, and every module
-/// asked for later gets a copy of that state.
+/// asked for later gets a copy of that state. The lock is the product's own (<see cref="TorchRuntime.GlobalGeneratorGate"/>),
+/// which model loading and seeded training builds take too.
 /// </summary>
 internal static class SeededInit
 {
-    private static readonly Lock Gate = new();
     private static readonly Dictionary<string, (string Name, Tensor Value)[]> States = new(StringComparer.Ordinal);
 
     /// <summary>A module from <paramref name="create"/> holding the initial state of the first one built for <paramref name="key"/> and <paramref name="seed"/>.</summary>
     public static T Create<T>(string key, long seed, Func<T> create) where T : nn.Module
     {
         (string Name, Tensor Value)[]? state;
-        lock (Gate)
+        lock (TorchRuntime.GlobalGeneratorGate)
         {
             if (!States.TryGetValue($"{key}/{seed}", out state))
             {

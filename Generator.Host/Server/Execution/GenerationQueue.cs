@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Core.Runtime;
 
 namespace VaeCreative.Host.Server.Execution;
 
@@ -120,6 +121,8 @@ public sealed class GenerationQueue : IDisposable
 
     private void Work()
     {
+        // libtorch's thread count is per thread: this one's is fixed here, whatever training jobs set on theirs later.
+        TorchRuntime.SetThreads(options.ServingThreads);
         while (true)
         {
             var first = Next(block: true);
