@@ -44,17 +44,17 @@ public sealed class DrumGenerator : IMaterialGenerator
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         var seeds = requests.Select(r => Seed(r.Seed)).ToList();
-        var results = Vary(seeds.Zip(requests, (s, r) => (s, r.Options)).ToList(), progress);
+        var results = Vary(seeds.Zip(requests, (s, r) => (s, r.Options)).ToList(), progress, cancellationToken);
         return results.Select((patterns, i) => (IReadOnlyList<Material>)patterns.Select(p => ToMaterial(p, seeds[i].Arrangement, seeds[i].From, seeds[i].To)).ToList()).ToList();
     }
 
     /// <summary>Variations of <paramref name="seed"/>, each as long as the seed.</summary>
-    public IReadOnlyList<DrumPattern> Vary(DrumPattern seed, VaryOptions options) => Vary([(new DrumSeed(seed), options)], null)[0];
+    public IReadOnlyList<DrumPattern> Vary(DrumPattern seed, VaryOptions options) => Vary([(new DrumSeed(seed), options)], null, CancellationToken.None)[0];
 
-    private IReadOnlyList<IReadOnlyList<DrumPattern>> Vary(IReadOnlyList<(DrumSeed Seed, VaryOptions Options)> requests, IProgress<double>? progress)
+    private IReadOnlyList<IReadOnlyList<DrumPattern>> Vary(IReadOnlyList<(DrumSeed Seed, VaryOptions Options)> requests, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         if (requests.Count == 0) return [];
         foreach (var (_, options) in requests) options.Validate();
@@ -69,11 +69,11 @@ public sealed class DrumGenerator : IMaterialGenerator
                 batch => Model.Engine.VaryBatch(batch.ToArray(), rejectCopies: false),
                 attempt == 0 ? progress : null, total);
             return requests.Select((r, i) => windows[i].Select(w => r.Seed.Splice(MelodyWindows.Stitch(w, r.Seed.Spans))).ToList()).ToArray();
-        }, p => Key(p.Tokens));
+        }, p => Key(p.Tokens), cancellationToken: cancellationToken);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         if (requests.Count == 0) return [];
         foreach (var r in requests)
@@ -105,7 +105,7 @@ public sealed class DrumGenerator : IMaterialGenerator
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         if (requests.Count == 0) return [];
         foreach (var r in requests) r.ValidateWithoutProperties(DrumModality.ModalityName);

@@ -50,6 +50,11 @@ public sealed class DrumSeed : PreparedSeed
     public override int Rows => Windows.Length;
 
     /// <inheritdoc />
+    /// <remarks>The whole part (every drum class on every step), its tempo and metre changes, in the seed's file when it is kept.</remarks>
+    public override long MaxOutputBytes =>
+        MidiBytesBound.Of(Pattern.Steps, DrumEncoding.ClassCount, Pattern.Tempi.Changes.Count + Pattern.Metre.Changes.Count, Arrangement);
+
+    /// <inheritdoc />
     public override string Extent => string.Create(CultureInfo.InvariantCulture, $"{Pattern.BarStarts().Count(b => b >= From && b < To)} bars in {Rows} model windows");
 
     /// <summary>The model windows of <paramref name="tokens"/> over <paramref name="spans"/> (see <see cref="MelodyWindows.Chunks(Melody, IReadOnlyList{WindowSpan}, bool, int)"/>: the same look-ahead).</summary>

@@ -77,27 +77,28 @@ public sealed class MelodyGenerator : IMaterialGenerator
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         var seeds = requests.Select(r => Seed(r.Seed)).ToList();
-        var results = Vary(seeds.Zip(requests, (s, r) => (s, r.Options)).ToList(), progress);
+        var results = Vary(seeds.Zip(requests, (s, r) => (s, r.Options)).ToList(), progress, cancellationToken);
         return results.Select((melodies, i) => (IReadOnlyList<Material>)melodies.Select(m => ToMaterial(m, seeds[i].Arrangement, seeds[i].From, seeds[i].To)).ToList()).ToList();
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         var seeds = requests.Select(r => (From: Seed(r.From), To: Seed(r.To))).ToList();
         foreach (var (from, to) in seeds)
             if (from.Bars is not null || to.Bars is not null)
                 throw new MaterialException("bars applies to variations; an interpolation runs from one whole melody to another.");
+        cancellationToken.ThrowIfCancellationRequested();
         var results = InterpolateMany(requests.Select(r => new MelodyInterpolationRequest(Seed(r.From).Melody, Seed(r.To).Melody, r.Options)).ToList(), progress);
         return results.Select((melodies, i) => (IReadOnlyList<Material>)melodies
             .Select(m => ToMaterial(m, seeds[i].From.Arrangement, 0, m.Steps)).ToList()).ToList();
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null) =>
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
         ToMaterial(SampleMany(requests.Select(r => new MelodySampleRequest(r, Tempo(r))).ToList()));
 
     /// <summary>Variations of <paramref name="seed"/>, each as long as the seed, varied window by window.</summary>
@@ -116,10 +117,10 @@ public sealed class MelodyGenerator : IMaterialGenerator
             CheckSeed(r.Seed);
             seeds.Add((new MelodySeed(r.Seed, r.Bars, windowSteps: WindowSteps), r.Options));
         }
-        return Vary(seeds, progress);
+        return Vary(seeds, progress, CancellationToken.None);
     }
 
-    private IReadOnlyList<IReadOnlyList<Melody>> Vary(IReadOnlyList<(MelodySeed Seed, VaryOptions Options)> requests, IProgress<double>? progress)
+    private IReadOnlyList<IReadOnlyList<Melody>> Vary(IReadOnlyList<(MelodySeed Seed, VaryOptions Options)> requests, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         if (requests.Count == 0) return [];
         foreach (var (seed, options) in requests)
@@ -140,7 +141,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
                 attempt == 0 ? progress : null, total);
             return requests.Select((r, i) => windows[i]
                 .Select(w => r.Seed.Splice(MelodyWindows.Stitch(w, r.Seed.Spans))).ToList()).ToArray();
-        }, m => Key(m.Tokens));
+        }, m => Key(m.Tokens), cancellationToken: cancellationToken);
     }
 
     private static string Key(IReadOnlyList<int> tokens) => string.Join(',', tokens);

@@ -50,6 +50,11 @@ public sealed class MelodySeed : PreparedSeed
     public override int Rows => Windows.Length;
 
     /// <inheritdoc />
+    /// <remarks>The whole melody (a note at most per step), its tempo and metre changes, in the seed's file when it is kept.</remarks>
+    public override long MaxOutputBytes =>
+        MidiBytesBound.Of(Melody.Steps, 1, Melody.Tempi.Changes.Count + Melody.Metre.Changes.Count, Arrangement?.File);
+
+    /// <inheritdoc />
     public override string Extent => string.Create(CultureInfo.InvariantCulture,
         $"{Melody.BarStarts().Count(b => b >= From && b < To)} bars in {Rows} model windows");
 

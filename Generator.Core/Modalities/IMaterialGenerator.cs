@@ -29,12 +29,15 @@ public interface IMaterialGenerator
     /// <summary>
     /// Variations for each request, in order. <paramref name="progress"/> (optional) hears the share done, 0–1, as
     /// long work (a whole song) goes through the model in passes; a generator that runs in one pass may say nothing.
+    /// <paramref name="cancellationToken"/> stops the work at the generator's next check (between redraws, passes or
+    /// outputs) with an <see cref="OperationCanceledException"/>: the host cancels a request whose client left or whose
+    /// deadline passed, so its work does not go on after the answer.
     /// </summary>
-    IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null);
+    IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Interpolations for each request, in order (both ends included); progress as for <see cref="VaryMany"/>.</summary>
-    IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null);
+    /// <summary>Interpolations for each request, in order (both ends included); progress and cancellation as for <see cref="VaryMany"/>.</summary>
+    IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Prior samples for each request, in order; progress as for <see cref="VaryMany"/>.</summary>
-    IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null);
+    /// <summary>Prior samples for each request, in order; progress and cancellation as for <see cref="VaryMany"/>.</summary>
+    IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default);
 }

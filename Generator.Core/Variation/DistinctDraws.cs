@@ -16,14 +16,17 @@ public static class DistinctDraws
     /// request and the attempt number, 0 first), then redraws copies. <paramref name="seedKeys"/>[i] is request i's seed
     /// key (null: no seed). <paramref name="unusable"/> marks outputs to redraw whatever their key (an empty text).
     /// With a null <paramref name="key"/> only unusable outputs are redrawn (repeats are kept, as prior samples are).
-    /// Returns the outputs per request, in order.
+    /// Returns the outputs per request, in order. <paramref name="cancellationToken"/> is checked before each attempt
+    /// (<see cref="OperationCanceledException"/>).
     /// </summary>
     public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string>? key,
-        Func<T, bool>? unusable = null)
+        Func<T, bool>? unusable = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var results = draw(counts.ToArray(), 0);
         for (var attempt = 1; attempt <= MaxRedraws; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var bad = new List<int>[counts.Count];
             for (var i = 0; i < counts.Count; i++)
             {

@@ -23,6 +23,9 @@ public static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body.", DefaultValueFactory = _ => defaults.MaxBodyBytes };
         var maxCount = new Option<int>("--max-count") { Description = "Most outputs per request.", DefaultValueFactory = _ => defaults.MaxCount };
         var maxSeedRows = new Option<int>("--max-seed-rows") { Description = "Largest seed in model rows (a melody's 2-bar windows; 1 for text and images): longer songs get 413.", DefaultValueFactory = _ => defaults.MaxSeedRows };
+        var maxRequestRows = new Option<int>("--max-request-rows") { Description = "Most model rows one request may decode (outputs × the seed's rows).", DefaultValueFactory = _ => defaults.MaxRequestRows };
+        var maxOutputPixels = new Option<long>("--max-output-pixels") { Description = "Most pixels of one request's outputs together (images come back at the seed's size).", DefaultValueFactory = _ => defaults.MaxOutputPixels };
+        var maxResponseBytes = new Option<long>("--max-response-bytes") { Description = "Most bytes one generation answer may take (outputs' largest encodings, checked before the work; previews as they are made).", DefaultValueFactory = _ => defaults.MaxResponseBytes };
         var timeout = new Option<int>("--timeout-ms") { Description = "Deadline for a request to reach the model when it names none.", DefaultValueFactory = _ => (int)defaults.DefaultTimeout.TotalMilliseconds };
         var precision = new Option<string>("--precision")
         {
@@ -34,7 +37,7 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the generator host: a local HTTP API that creative tools call for variations.")
         {
-            urls, allowRemote, tokenFile, models, queue, noBatching, maxRows, maxWait, maxBody, maxCount, maxSeedRows, timeout, precision, threads,
+            urls, allowRemote, tokenFile, models, queue, noBatching, maxRows, maxWait, maxBody, maxCount, maxSeedRows, maxRequestRows, maxOutputPixels, maxResponseBytes, timeout, precision, threads,
         };
         command.SetAction(async (p, ct) =>
         {
@@ -51,6 +54,9 @@ public static class ServeCommand
                 MaxBodyBytes = p.GetValue(maxBody),
                 MaxCount = p.GetValue(maxCount),
                 MaxSeedRows = p.GetValue(maxSeedRows),
+                MaxRequestRows = p.GetValue(maxRequestRows),
+                MaxOutputPixels = p.GetValue(maxOutputPixels),
+                MaxResponseBytes = p.GetValue(maxResponseBytes),
                 DefaultTimeout = TimeSpan.FromMilliseconds(p.GetValue(timeout)),
                 Precision = p.GetValue(precision) == "auto" ? AutoPrecision() : GenerateCommands.Precision(p.GetValue(precision)!),
                 Threads = p.GetValue(threads),

@@ -45,6 +45,26 @@ public sealed record ServerOptions
     /// </summary>
     public int MaxSeedRows { get; init; } = 32;
 
+    /// <summary>
+    /// Most model rows one request may decode: outputs × the seed's rows (<see cref="MaxSeedRows"/>). Default 2,048
+    /// (64 variations of a 64-bar melody); range 1–1,048,576. Checked before any work, with the pixels and bytes below.
+    /// </summary>
+    public int MaxRequestRows { get; init; } = 2_048;
+
+    /// <summary>
+    /// Most pixels one request's outputs may hold together (outputs come back at the seed's size, so a 4096 × 4096 seed
+    /// costs as much per output as 16,384 sprites of 32 × 32). Default 16,777,216 (one output of 4096 × 4096, 64 variations
+    /// of 512 × 512); range 1–1,073,741,824.
+    /// </summary>
+    public long MaxOutputPixels { get; init; } = 4096L * 4096;
+
+    /// <summary>
+    /// Most bytes a generation answer may take: outputs × each output's largest encoding (a stored PNG, a MIDI file with a
+    /// note on every step) in base64, checked before any work; WAV previews are counted as they are made, and the request
+    /// is refused once they pass it. Default 128 MiB; range 64 KiB–4 GiB.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = 128L << 20;
+
     /// <summary>Deadline for a request to reach the model when it names none. Default 30 s; range 1 ms–10 min.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -107,6 +127,9 @@ public sealed record ServerOptions
         Check(MaxBodyBytes, 1024, 64 << 20, "--max-body-bytes");
         Check(MaxCount, 1, Core.Variation.GenerationLimits.MaxCount, "--max-count");
         Check(MaxSeedRows, 1, 4096, "--max-seed-rows");
+        Check(MaxRequestRows, 1, 1 << 20, "--max-request-rows");
+        Check(MaxOutputPixels, 1, 1L << 30, "--max-output-pixels");
+        Check(MaxResponseBytes, 64 << 10, 4L << 30, "--max-response-bytes");
         Check(DefaultTimeout.TotalMilliseconds, 1, 600_000, "--timeout-ms");
         Check(Threads, 0, 1024, "--threads");
         Check(RequestHeadersTimeout.TotalSeconds, 1, 300, "RequestHeadersTimeout (s)");

@@ -78,7 +78,7 @@ public sealed class ImageGenerator : IMaterialGenerator
     /// An output equal (pixel for pixel, after fitting back and any palette snapping) to the seed or to an earlier
     /// variation is drawn again (<see cref="DistinctDraws"/>).
     /// </remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
@@ -95,15 +95,15 @@ public sealed class ImageGenerator : IMaterialGenerator
             }).ToArray(), rejectCopies: false);
             var drawn = new List<RgbaImage>[requests.Count];
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
-            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Images(outputs[k], seeds[active[k]]);
+            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Images(outputs[k], seeds[active[k]], cancellationToken);
             return drawn;
-        }, Key);
-        return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
+        }, Key, cancellationToken: cancellationToken);
+        return Materials(results, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Every frame comes back at the first seed's size and mode family (and palette, when it asks for one).</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
@@ -112,29 +112,33 @@ public sealed class ImageGenerator : IMaterialGenerator
         using var scope = NewDisposeScope();
         var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
             new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), r.Options.Steps, r.Options.Temperature, r.Options.Rng)).ToArray());
-        return outputs.Select((o, i) => (IReadOnlyList<Material>)Images(o, ends[i].From).Select(ToMaterial).ToList()).ToList();
+        return Materials(outputs.Select((o, i) => Images(o, ends[i].From, cancellationToken)).ToList(), cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Samples are the model's size, in its own channels (grey, RGB or RGBA).</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
         foreach (var r in requests) r.ValidateWithoutProperties("image");
         using var scope = NewDisposeScope();
         var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng)).ToArray());
-        return outputs.Select(o => (IReadOnlyList<Material>)Images(o, null).Select(ToMaterial).ToList()).ToList();
+        return Materials(outputs.Select(o => Images(o, null, cancellationToken)).ToList(), cancellationToken);
     }
 
-    /// <summary>The model's output rows [n, channels, size, size] as images, fitted back to <paramref name="seed"/> when given.</summary>
-    private List<RgbaImage> Images(Tensor output, ImageSeed? seed)
+    /// <summary>
+    /// The model's output rows [n, channels, size, size] as images, fitted back to <paramref name="seed"/> when given.
+    /// Cancellation is checked before each image: fitted back to a large seed, one takes a large share of the request.
+    /// </summary>
+    private List<RgbaImage> Images(Tensor output, ImageSeed? seed, CancellationToken cancellationToken)
     {
         var values = output.to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var size = encoding.Dimensions;
         var images = new List<RgbaImage>(values.Length / size);
         for (var k = 0; k < values.Length / size; k++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var image = encoding.ToImage(values.AsSpan(k * size, size));
             if (seed is not null)
             {
@@ -188,6 +192,14 @@ public sealed class ImageGenerator : IMaterialGenerator
         var hash = SHA256.HashData(image.Rgba);
         return string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height}:{Convert.ToHexString(hash)}");
     }
+
+    /// <summary>Each request's images as PNG material, checking cancellation before each encoding.</summary>
+    private static List<IReadOnlyList<Material>> Materials(IReadOnlyList<List<RgbaImage>> images, CancellationToken cancellationToken) =>
+        images.Select(r => (IReadOnlyList<Material>)r.Select(image =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ToMaterial(image);
+        }).ToList()).ToList();
 
     private static Material ToMaterial(RgbaImage image) =>
         Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(image), new Dictionary<string, string>(StringComparer.Ordinal)

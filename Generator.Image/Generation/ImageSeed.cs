@@ -31,4 +31,22 @@ public sealed class ImageSeed : PreparedSeed
 
     /// <inheritdoc />
     public override int Rows => 1;
+
+    /// <inheritdoc />
+    /// <remarks>Outputs come back at the seed's size.</remarks>
+    public override long OutputPixels => (long)Image.Width * Image.Height;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A PNG of 8-bit RGBA at the seed's size stored without compression: a filter byte and 4 bytes a pixel per row,
+    /// deflate's 5 bytes per stored block (at most 64 KiB each) and the chunks around them.
+    /// </remarks>
+    public override long MaxOutputBytes => PngBound(Image.Width, Image.Height);
+
+    /// <summary>Most bytes an 8-bit RGBA PNG of <paramref name="width"/> × <paramref name="height"/> takes.</summary>
+    internal static long PngBound(long width, long height)
+    {
+        var raw = (width * 4 + 1) * height;
+        return raw + 5 * (raw / 65_535 + 1) + 12 * (raw / 8_192 + 1) + 4_096;
+    }
 }

@@ -9,7 +9,7 @@ namespace VaeCreative.Image.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>Default of the pixel limit: 4,096 × 4,096 (64 MB of RGBA).</summary>
+    /// <summary>Default of the pixel limit: 16,777,216 pixels, a count (the pixels of 4,096 × 4,096, 64 MB of RGBA; a 1 × 100,000 strip is within it).</summary>
     public const long DefaultMaxPixels = 4096L * 4096;
 
     /// <summary>The formats read, as users name them.</summary>

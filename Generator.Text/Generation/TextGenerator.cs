@@ -41,8 +41,14 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             throw new ModelLoadException($"the tokenizer does not fit the text model in '{model.Directory}'.");
         Model = model;
         Tokenizer = tokenizer;
+        longestPieceBytes = new(() => Enumerable.Range(0, tokenizer.VocabularySize).Max(id => (long)System.Text.Encoding.UTF8.GetByteCount(tokenizer.Piece(id))));
         trainingSnippets = new Lazy<HashSet<string>?>(ReadTrainingSnippets);
     }
+
+    /// <summary>UTF-8 bytes of the tokenizer's longest piece (computed once): the most text one output token can add.</summary>
+    private long LongestPieceBytes => longestPieceBytes.Value;
+
+    private readonly Lazy<long> longestPieceBytes;
 
     /// <inheritdoc />
     public LoadedModel Model { get; }
@@ -93,7 +99,8 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         if (options.PadId != 0) Array.Fill(rows, (long)options.PadId);
         for (var k = 0; k < pieces.Count; k++)
             Training.TextDataset.Row(pieceTokens[k], options).CopyTo(rows, k * options.MaxTokens);
-        return new TextSeed(text, pieces, separators, pieceTokens.SelectMany(t => t).ToList(), rows);
+        var separatorBytes = separators.Sum(s => (long)System.Text.Encoding.UTF8.GetByteCount(s)) + pieces.Count;
+        return new TextSeed(text, pieces, separators, pieceTokens.SelectMany(t => t).ToList(), rows, rows.LongLength * LongestPieceBytes + separatorBytes);
     }
 
     /// <inheritdoc />
@@ -102,7 +109,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     /// equal to the seed or to an earlier variation, or with an empty piece, is redrawn (<see cref="DistinctDraws"/>).
     /// A seed of several pieces gives variations whose pieces are joined with the seed's own separators.
     /// </remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         RequireLatentSpace();
@@ -123,7 +130,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
             for (var k = 0; k < active.Length; k++) drawn[active[k]] = Join(Decode(outputs[k]), seeds[active[k]].Rows, seeds[active[k]], seeds[active[k]]);
             return drawn;
-        }, d => d.Text, d => d.HasEmptyPiece);
+        }, d => d.Text, d => d.HasEmptyPiece, cancellationToken);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
     }
 
@@ -156,7 +163,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
 
     /// <inheritdoc />
     /// <remarks>Ends of several pieces are interpolated piece by piece, over as many pieces as the shorter end has (like melodies, cut to the shorter).</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         RequireLatentSpace();
@@ -164,6 +171,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
         foreach (var r in requests) r.Options.Validate();
         using var scope = NewDisposeScope();
+        cancellationToken.ThrowIfCancellationRequested();
         var pieces = ends.Select(e => Math.Min(e.From.Rows, e.To.Rows)).ToArray();
         var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
             new InterpolationRequest(SeedTensor(ends[i].From, pieces[i]), SeedTensor(ends[i].To, pieces[i]), r.Options.Steps, r.Options.Temperature, r.Options.Rng, r.Options.TopP)).ToArray());
@@ -172,13 +180,13 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
 
     /// <inheritdoc />
     /// <remarks>A sample that decodes to nothing is drawn again (like an empty variation); repeats are kept, as for melodies.</remarks>
-    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null)
+    public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
         foreach (var r in requests) r.ValidateWithoutProperties("text");
         // An empty sample (EOS drawn first) is drawn again with fresh noise; repeats are kept.
-        var results = DistinctDraws.Draw(requests.Select(r => r.Count).ToArray(), new string?[requests.Count], Draw, key: null, d => d.HasEmptyPiece);
+        var results = DistinctDraws.Draw(requests.Select(r => r.Count).ToArray(), new string?[requests.Count], Draw, key: null, d => d.HasEmptyPiece, cancellationToken);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
 
         List<Decoded>[] Draw(int[] counts, int attempt)

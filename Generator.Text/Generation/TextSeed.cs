@@ -9,8 +9,9 @@ namespace VaeCreative.Text.Generation;
 /// </summary>
 public sealed class TextSeed : PreparedSeed
 {
-    internal TextSeed(string text, IReadOnlyList<string> pieces, IReadOnlyList<string> separators, IReadOnlyList<int> tokens, long[] rows)
+    internal TextSeed(string text, IReadOnlyList<string> pieces, IReadOnlyList<string> separators, IReadOnlyList<int> tokens, long[] rows, long maxOutputBytes)
     {
+        MaxOutputBytes = maxOutputBytes;
         Text = text;
         Pieces = pieces;
         Separators = separators;
@@ -20,6 +21,10 @@ public sealed class TextSeed : PreparedSeed
 
     /// <inheritdoc />
     public override int Rows => Pieces.Count;
+
+    /// <inheritdoc />
+    /// <remarks>Every token position of every piece holding the tokenizer's longest piece, plus the separators.</remarks>
+    public override long MaxOutputBytes { get; }
 
     /// <summary>The snippet, in NFC.</summary>
     public string Text { get; }

@@ -43,6 +43,7 @@ public sealed class BitsModality : IModality
     {
         public int[] Bits { get; } = bits;
         public override int Rows => 1;
+        public override long MaxOutputBytes => Length;
     }
 
     private sealed class BitsGenerator(LoadedModel model) : IMaterialGenerator
@@ -57,7 +58,7 @@ public sealed class BitsModality : IModality
             return new Seed(bits);
         }
 
-        public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null)
+        public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
         {
             using var scope = NewDisposeScope();
             var outputs = Model.Engine.VaryBatch(requests.Select(r => new VariationRequest(Row(((Seed)r.Seed).Bits), r.Options.Count, r.Options.Similarity,
@@ -65,7 +66,7 @@ public sealed class BitsModality : IModality
             return outputs.Select(ToMaterial).ToList();
         }
 
-        public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null)
+        public IReadOnlyList<IReadOnlyList<Material>> InterpolateMany(IReadOnlyList<MaterialInterpolation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
         {
             using var scope = NewDisposeScope();
             var outputs = Model.Engine.InterpolateBatch(requests.Select(r => new InterpolationRequest(Row(((Seed)r.From).Bits), Row(((Seed)r.To).Bits),
@@ -73,7 +74,7 @@ public sealed class BitsModality : IModality
             return outputs.Select(ToMaterial).ToList();
         }
 
-        public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null)
+        public IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
         {
             using var scope = NewDisposeScope();
             var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng, r.TopP)).ToArray());

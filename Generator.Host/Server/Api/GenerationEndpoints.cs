@@ -46,9 +46,10 @@ public static class GenerationEndpoints
         Validate(() => options.Validate());
         Validate(() => generator.Model.AttributeShift(options.Attributes));
         var (seedMaterial, seed) = Prepare(host, generator, body.Seed, "seed", format);
+        RequestCost.Check(options.Count, seed, "seed", host.Options);
         return await call.Execute(body.TimeoutMs, body.Preview == true, seedMaterial, ct =>
             new MaterialWork<MaterialVariation>(call.RequestId, ct, Key(BatchKeys.Vary, host, generator), options.Count * seed.Rows,
-                new MaterialVariation(seed, options), requests => generator.VaryMany(requests)));
+                new MaterialVariation(seed, options), (requests, token) => generator.VaryMany(requests, null, token)));
     }
 
     private static async Task<GenerationResponse?> Interpolations(string id, HttpContext context, ServerContext host)
@@ -68,9 +69,11 @@ public static class GenerationEndpoints
         Validate(() => options.Validate());
         var (_, from) = Prepare(host, generator, body.From, "from", format);
         var (_, to) = Prepare(host, generator, body.To, "to", format);
+        RequestCost.Check(options.Steps, from, "from", host.Options); // frames come back at the start's size
+        RequestCost.Check(options.Steps, to, "to", host.Options);
         return await call.Execute(body.TimeoutMs, body.Preview == true, null, ct =>
             new MaterialWork<MaterialInterpolation>(call.RequestId, ct, Key(BatchKeys.Interpolate, host, generator), options.Steps * Math.Min(from.Rows, to.Rows),
-                new MaterialInterpolation(from, to, options), requests => generator.InterpolateMany(requests)));
+                new MaterialInterpolation(from, to, options), (requests, token) => generator.InterpolateMany(requests, null, token)));
     }
 
     private static async Task<GenerationResponse?> Samples(string id, HttpContext context, ServerContext host)
@@ -89,7 +92,7 @@ public static class GenerationEndpoints
         CheckCount(options.Count, host.Options.MaxCount, "count");
         Validate(() => options.Validate());
         return await call.Execute(body.TimeoutMs, body.Preview == true, null, ct =>
-            new MaterialWork<SampleOptions>(call.RequestId, ct, Key(BatchKeys.Sample, host, generator), options.Count, options, requests => generator.SampleMany(requests)));
+            new MaterialWork<SampleOptions>(call.RequestId, ct, Key(BatchKeys.Sample, host, generator), options.Count, options, (requests, token) => generator.SampleMany(requests, null, token)));
     }
 
     /// <summary>
@@ -179,8 +182,23 @@ public static class GenerationEndpoints
                 // A synthesiser run takes a fraction of a second per output: on the thread pool, never the model's thread.
                 var previews = await Task.Run(() =>
                 {
-                    try { return work.Result.Select(o => previewer.Preview(seed, o)).ToList(); }
-                    catch (MaterialException e) { throw Problems.PreviewUnavailable(e.Message); }
+                    // A WAV's length follows the music's (up to the synthesiser's limit), so previews are counted as
+                    // they are made, and the request stops as soon as its answer would pass the host's limit.
+                    var made = new List<IReadOnlyList<Core.Modalities.Material>>(work.Result.Count);
+                    var bytes = work.Result.Sum(o => RequestCost.ResponseBytes(o.Data?.LongLength ?? (o.Text?.Length ?? 0) * 3L));
+                    foreach (var output in work.Result)
+                    {
+                        context.RequestAborted.ThrowIfCancellationRequested();
+                        IReadOnlyList<Core.Modalities.Material> one;
+                        try { one = previewer.Preview(seed, output); }
+                        catch (MaterialException e) { throw Problems.PreviewUnavailable(e.Message); }
+                        bytes += one.Sum(p => RequestCost.ResponseBytes(p.Data?.LongLength ?? 0));
+                        if (bytes > host.Options.MaxResponseBytes)
+                            throw Problems.LimitExceeded(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                                $"the outputs with their previews take more than this host's limit of {host.Options.MaxResponseBytes:N0} bytes (serve --max-response-bytes); ask for fewer outputs, or for no previews."));
+                        made.Add(one);
+                    }
+                    return made;
                 }, context.RequestAborted);
                 for (var i = 0; i < outputs.Count; i++) outputs[i].Previews = previews[i].Select(MaterialMapping.ToContract).ToList();
             }

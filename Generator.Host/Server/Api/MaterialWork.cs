@@ -9,7 +9,7 @@ namespace VaeCreative.Host.Server.Api;
 /// to the modality generator's batched method (<c>VaryMany</c>, <c>InterpolateMany</c>, <c>SampleMany</c>) at once.
 /// </summary>
 public sealed class MaterialWork<TRequest>(string requestId, CancellationToken cancellation, string batchKey, int rows, TRequest request,
-    Func<IReadOnlyList<TRequest>, IReadOnlyList<IReadOnlyList<Material>>> runMany) : WorkItem(requestId, cancellation)
+    Func<IReadOnlyList<TRequest>, CancellationToken, IReadOnlyList<IReadOnlyList<Material>>> runMany) : WorkItem(requestId, cancellation)
 {
     /// <summary>The request.</summary>
     public TRequest Request { get; } = request;
@@ -24,10 +24,10 @@ public sealed class MaterialWork<TRequest>(string requestId, CancellationToken c
     public override int Rows => rows;
 
     /// <inheritdoc />
-    public override void Run(IReadOnlyList<WorkItem> batch)
+    public override void Run(IReadOnlyList<WorkItem> batch, CancellationToken cancellationToken)
     {
         var items = batch.Cast<MaterialWork<TRequest>>().ToList();
-        var results = runMany(items.Select(i => i.Request).ToList());
+        var results = runMany(items.Select(i => i.Request).ToList(), cancellationToken);
         for (var i = 0; i < items.Count; i++) items[i].Result = results[i];
     }
 }

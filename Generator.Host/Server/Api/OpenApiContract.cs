@@ -52,7 +52,7 @@ public static class OpenApiContract
         [503] = new("The host is shutting down (retry after Retry-After seconds), or previews were asked for and this host cannot make them (type preview-unavailable).",
             ProblemTypes.Unavailable, "Unavailable", "the host is shutting down."),
         [504] = new("The request's deadline (timeoutMs) passed before it reached the model; it was dropped unrun.",
-            ProblemTypes.DeadlineExceeded, "Deadline exceeded", "the request did not reach the model within 30000 ms; it was dropped."),
+            ProblemTypes.DeadlineExceeded, "Deadline exceeded", "the request did not finish within 30000 ms; its work was stopped."),
     };
 
     private sealed record ErrorAnswer(string Meaning, string Type, string Title, string Detail);

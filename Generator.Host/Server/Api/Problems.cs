@@ -73,7 +73,7 @@ public static class Problems
 
     /// <summary>504: the deadline passed while the request waited.</summary>
     public static ProblemException DeadlineExceeded(TimeSpan timeout) =>
-        new(504, ProblemTypes.DeadlineExceeded, "Deadline exceeded", $"the request did not reach the model within {timeout.TotalMilliseconds:0} ms; it was dropped.");
+        new(504, ProblemTypes.DeadlineExceeded, "Deadline exceeded", $"the request did not finish within {timeout.TotalMilliseconds:0} ms; its work was stopped.");
 
     /// <summary>409.</summary>
     public static ProblemException Conflict(string detail) => new(409, ProblemTypes.Conflict, "Conflict", detail);

@@ -41,7 +41,10 @@ public sealed class GenerationQueue : IDisposable
     /// <summary>Model passes run.</summary>
     public long Batches => Interlocked.Read(ref batches);
 
-    /// <summary>Requests dropped unrun because their client left or their deadline passed.</summary>
+    /// <summary>
+    /// Requests dropped because their client left or their deadline passed: unrun, or stopped while running (once every
+    /// request of the pass had gone, so that no work goes on after the answer).
+    /// </summary>
     public long Dropped => Interlocked.Read(ref dropped);
 
     /// <summary>Requests refused because the queue was full.</summary>
@@ -206,11 +209,16 @@ public sealed class GenerationQueue : IDisposable
     private void Run(List<WorkItem> batch)
     {
         Interlocked.Increment(ref batches);
+        using var abandoned = WhenAllCancelled(batch);
         try
         {
-            batch[0].Run(batch);
+            batch[0].Run(batch, abandoned.Token);
             Interlocked.Add(ref executed, batch.Count);
             foreach (var item in batch) item.Succeed(batch.Count);
+        }
+        catch (OperationCanceledException) when (abandoned.IsCancellationRequested)
+        {
+            DropAll(batch);
         }
         catch (Exception) when (batch.Count > 1)
         {
@@ -219,16 +227,57 @@ public sealed class GenerationQueue : IDisposable
             {
                 try
                 {
-                    item.Run([item]);
+                    item.Run([item], item.Cancellation);
                     Interlocked.Increment(ref executed);
                     item.Succeed(1);
                 }
+                catch (OperationCanceledException) when (item.Cancellation.IsCancellationRequested) { DropAll([item]); }
                 catch (Exception e) { item.Fail(e); }
             }
         }
         catch (Exception e)
         {
             batch[0].Fail(e);
+        }
+    }
+
+    /// <summary>Counts and drops items whose work was stopped because every caller in the pass stopped waiting.</summary>
+    private void DropAll(IReadOnlyList<WorkItem> batch)
+    {
+        Interlocked.Add(ref dropped, batch.Count);
+        foreach (var item in batch) item.Drop();
+    }
+
+    /// <summary>
+    /// A source cancelled once every item of <paramref name="batch"/> is: a pass whose callers have all gone (client
+    /// left, deadline passed) stops, while a pass that still has one caller waiting runs on for it.
+    /// </summary>
+    private static AllCancelled WhenAllCancelled(IReadOnlyList<WorkItem> batch) => new(batch);
+
+    private sealed class AllCancelled : IDisposable
+    {
+        private readonly CancellationTokenSource source = new();
+        private readonly List<CancellationTokenRegistration> registrations = [];
+        private int live;
+
+        public AllCancelled(IReadOnlyList<WorkItem> batch)
+        {
+            live = batch.Count;
+            foreach (var item in batch)
+                registrations.Add(item.Cancellation.Register(() =>
+                {
+                    if (Interlocked.Decrement(ref live) == 0) source.Cancel();
+                }));
+        }
+
+        public CancellationToken Token => source.Token;
+
+        public bool IsCancellationRequested => source.IsCancellationRequested;
+
+        public void Dispose()
+        {
+            foreach (var registration in registrations) registration.Dispose();
+            source.Dispose();
         }
     }
 

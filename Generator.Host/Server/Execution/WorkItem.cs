@@ -30,8 +30,12 @@ public abstract class WorkItem
     /// <summary>Completes with the number of requests that shared the pass.</summary>
     public Task<int> Completion => done.Task;
 
-    /// <summary>Runs <paramref name="batch"/> (this item first; all share its type and key) on the worker thread.</summary>
-    public abstract void Run(IReadOnlyList<WorkItem> batch);
+    /// <summary>
+    /// Runs <paramref name="batch"/> (this item first; all share its type and key) on the worker thread;
+    /// <paramref name="cancellationToken"/> fires once every item's <see cref="Cancellation"/> has, and the work stops
+    /// at its next check with an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public abstract void Run(IReadOnlyList<WorkItem> batch, CancellationToken cancellationToken);
 
     /// <summary>Marks the item done.</summary>
     public void Succeed(int batchedWith) => done.TrySetResult(batchedWith);
@@ -39,6 +43,6 @@ public abstract class WorkItem
     /// <summary>Marks the item failed.</summary>
     public void Fail(Exception e) => done.TrySetException(e);
 
-    /// <summary>Marks the item dropped before it ran.</summary>
+    /// <summary>Marks the item dropped: before it ran, or stopped while it ran because its caller stopped waiting.</summary>
     public void Drop() => done.TrySetCanceled(Cancellation.IsCancellationRequested ? Cancellation : new CancellationToken(true));
 }

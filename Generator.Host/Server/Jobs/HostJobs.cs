@@ -264,7 +264,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         foreach (var chunk in requests.Chunk(InFlight))
         {
             var works = chunk.Select(r => new MaterialWork<MaterialVariation>($"augment-{job.Id}", ct, key, r.Seed.Rows * r.Options.Count, r,
-                batch => generator.VaryMany(batch))).ToList();
+                (batch, token) => generator.VaryMany(batch, null, token))).ToList();
             foreach (var work in works)
                 while (!queue.TryEnqueue(work))
                 {

@@ -226,5 +226,6 @@ public class TextGeneratorTests
     private sealed class ForeignSeed : PreparedSeed
     {
         public override int Rows => 1;
+        public override long MaxOutputBytes => 0;
     }
 }
