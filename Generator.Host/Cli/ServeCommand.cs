@@ -16,6 +16,8 @@ public static class ServeCommand
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback address (other machines can then reach the host; the token is still required)." };
         var tokenFile = new Option<string?>("--token-file") { Description = $"Connection file with the token and URL (default {Client.HostConnection.DefaultPath})." };
         var models = new Option<string?>("--models") { Description = "Folder of model directories to serve besides the bundled ones; training jobs write here." };
+        var outputs = new Option<string?>("--outputs") { Description = $"Folder augment jobs write below; a job's relative out is taken there (default {ServerOptions.DefaultOutputsDirectory})." };
+        var inputs = new Option<string[]>("--inputs") { Description = "Folder jobs may read data from (repeatable; the outputs folder too). Default: any folder but a file-system root, a system or a home folder." };
         var queue = new Option<int>("--queue") { Description = "Requests that may wait before the host answers 429.", DefaultValueFactory = _ => defaults.QueueCapacity };
         var noBatching = new Option<bool>("--no-batching") { Description = "Run every request alone instead of decoding concurrent requests together." };
         var maxRows = new Option<int>("--max-batch-rows") { Description = "Most decoded 2-bar rows in one model pass.", DefaultValueFactory = _ => defaults.MaxBatchRows };
@@ -37,7 +39,7 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the generator host: a local HTTP API that creative tools call for variations.")
         {
-            urls, allowRemote, tokenFile, models, queue, noBatching, maxRows, maxWait, maxBody, maxCount, maxSeedRows, maxRequestRows, maxOutputPixels, maxResponseBytes, timeout, precision, threads,
+            urls, allowRemote, tokenFile, models, outputs, inputs, queue, noBatching, maxRows, maxWait, maxBody, maxCount, maxSeedRows, maxRequestRows, maxOutputPixels, maxResponseBytes, timeout, precision, threads,
         };
         command.SetAction(async (p, ct) =>
         {
@@ -47,6 +49,8 @@ public static class ServeCommand
                 AllowRemote = p.GetValue(allowRemote),
                 TokenFile = p.GetValue(tokenFile),
                 ModelsDirectory = p.GetValue(models),
+                OutputsDirectory = p.GetValue(outputs),
+                InputDirectories = p.GetValue(inputs) ?? [],
                 QueueCapacity = p.GetValue(queue),
                 Batching = !p.GetValue(noBatching),
                 MaxBatchRows = p.GetValue(maxRows),
@@ -69,6 +73,8 @@ public static class ServeCommand
             var console = Terminal.Error;
             console.Line($"token file: {Path.GetFullPath(options.TokenFile ?? Client.HostConnection.DefaultPath)} (send 'Authorization: Bearer TOKEN')");
             console.Line($"precision: {(options.Precision == InferencePrecision.BFloat16 ? "bf16" : "fp32")}; queue {options.QueueCapacity}, batching {(options.Batching ? $"on (up to {options.MaxBatchRows} rows, {options.MaxBatchWait.TotalMilliseconds} ms wait)" : "off")}");
+            console.Line($"jobs write below {options.Outputs}{(options.ModelsDirectory is { } m ? $" (models into {Path.GetFullPath(m)})" : "")}" +
+                $" and read {(options.InputDirectories.Count == 0 ? "from any folder but a root, system or home folder" : $"from {string.Join(", ", options.InputDirectories.Select(Path.GetFullPath))} and there")}");
             console.Line($"models: {string.Join(", ", server.Context.Catalog.Scan().Select(m => m.Id))}; API: {server.Url}openapi/v1.json; Ctrl+C stops");
             await server.WaitForShutdownAsync(ct);
             console.Line("stopping: finishing queued requests …");

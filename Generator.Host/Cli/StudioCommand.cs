@@ -21,10 +21,12 @@ public static class StudioCommand
         var urls = new Option<string>("--urls") { Description = "Address a host started here listens on (port 0: any free port).", DefaultValueFactory = _ => defaults.Url };
         var tokenFile = new Option<string?>("--token-file") { Description = $"Connection file of the running host, or of the one started here (default {HostConnection.DefaultPath})." };
         var models = new Option<string?>("--models") { Description = "Folder of model directories a host started here serves besides the bundled ones; the page's training writes here." };
+        var outputs = new Option<string?>("--outputs") { Description = $"Folder a host started here lets augment jobs write below; the page's relative output folders are taken there (default {ServerOptions.DefaultOutputsDirectory})." };
+        var inputs = new Option<string[]>("--inputs") { Description = "Folder a host started here lets jobs read data from (repeatable; the outputs folder too). Default: any folder but a file-system root, a system or a home folder." };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Print the page's URL instead of opening a browser." };
         var command = new Command("studio", "Open the studio page in the browser: vary, interpolate and train with the host's models (starts the host when none runs).")
         {
-            urls, tokenFile, models, noBrowser,
+            urls, tokenFile, models, outputs, inputs, noBrowser,
         };
         command.SetAction(async (p, ct) =>
         {
@@ -33,7 +35,8 @@ public static class StudioCommand
             if (await FindRunningHost(file, ct) is { } running)
             {
                 console.Line($"studio: the host at {running.Url} (from {file}) is running; opening its page.");
-                if (p.GetValue(models) is not null) console.Line("studio: --models applies to a host started here; the running host serves the folders it was started with.");
+                if (p.GetValue(models) is not null || p.GetValue(outputs) is not null || p.GetValue(inputs) is { Length: > 0 })
+                    console.Line("studio: --models, --outputs and --inputs apply to a host started here; the running host keeps the folders it was started with.");
                 Open(PageUrl(new Uri(running.Url!), running.Token), p.GetValue(noBrowser), console);
                 return 0;
             }
@@ -42,6 +45,8 @@ public static class StudioCommand
                 Url = p.GetValue(urls)!,
                 TokenFile = file,
                 ModelsDirectory = p.GetValue(models),
+                OutputsDirectory = p.GetValue(outputs),
+                InputDirectories = p.GetValue(inputs) ?? [],
                 Precision = ServeCommand.AutoPrecision(),
             };
             try { options.Validate(); }
@@ -56,6 +61,7 @@ public static class StudioCommand
             }
             await using var _ = server;
             console.Line($"studio: started a host on {server.Url.ToString().TrimEnd('/')} (models: {string.Join(", ", server.Context.Catalog.Scan().Select(m => m.Id))}); Ctrl+C stops it.");
+            console.Line($"studio: augmenting writes below {options.Outputs}.");
             if (options.ModelsDirectory is null) console.Line("studio: training from the page needs a folder to write models to: start with --models DIR.");
             Open(PageUrl(server.Url, server.Token), p.GetValue(noBrowser), console);
             await server.WaitForShutdownAsync(ct);

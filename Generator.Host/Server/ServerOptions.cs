@@ -15,6 +15,32 @@ public sealed record ServerOptions
     /// <summary>Folder of model directories served next to the bundled ones; trained models are written here. Default: none (bundled only; training needs it).</summary>
     public string? ModelsDirectory { get; init; }
 
+    /// <summary>
+    /// The folder augment jobs write into (<c>serve --outputs DIR</c>): a job's <c>out</c> must resolve, symbolic links
+    /// included, to a folder below it, and a relative <c>out</c> is taken under it. Created, with the user's umask, when a
+    /// job first writes there. Default null: <see cref="DefaultOutputsDirectory"/>. Training jobs write only into
+    /// <see cref="ModelsDirectory"/>. The CLI's <c>vary --seed FOLDER --out OUT</c> has no such limit.
+    /// </summary>
+    public string? OutputsDirectory { get; init; }
+
+    /// <summary>
+    /// The folders jobs may read their <c>data</c> from (<c>serve --inputs DIR</c>, repeatable): a job's <c>data</c> must
+    /// resolve, symbolic links included, inside one of them or inside the outputs folder (so augmented folders can be
+    /// trained on or varied again). Default empty: any folder the host can read, except a file-system root, a system
+    /// folder or a home folder (refused in every case).
+    /// </summary>
+    public IReadOnlyList<string> InputDirectories { get; init; } = [];
+
+    /// <summary>
+    /// <c>vaecreative/outputs</c> under the user's local data folder (<see cref="Environment.SpecialFolder.LocalApplicationData"/>:
+    /// <c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>, on Linux; <c>%LOCALAPPDATA%</c> on Windows).
+    /// </summary>
+    public static string DefaultOutputsDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "vaecreative", "outputs");
+
+    /// <summary>The outputs folder this host uses: <see cref="OutputsDirectory"/>, else <see cref="DefaultOutputsDirectory"/> (full path).</summary>
+    public string Outputs => Path.GetFullPath(OutputsDirectory ?? DefaultOutputsDirectory);
+
     /// <summary>Requests that may wait for the model before new ones get 429. Default 256; range 1–100,000.</summary>
     public int QueueCapacity { get; init; } = 256;
 

@@ -185,6 +185,7 @@ public sealed class ImageCorpus : TrainingCorpus
         var images = new List<RgbaImage>();
         var read = new List<string>();
         var skipped = 0;
+        string? firstSkip = null; // "FILE: reason", for an error that must stand alone (a host's job shows only it)
         long pixels = 0;
         foreach (var file in paths)
         {
@@ -194,6 +195,7 @@ public sealed class ImageCorpus : TrainingCorpus
                 if (length > MaxFileBytes)
                 {
                     log($"skipped {file}: {length:N0} bytes (the limit is {MaxFileBytes:N0})");
+                    firstSkip ??= $"{file}: {length:N0} bytes (the limit is {MaxFileBytes:N0})";
                     skipped++;
                     continue;
                 }
@@ -207,13 +209,14 @@ public sealed class ImageCorpus : TrainingCorpus
             catch (Exception e) when (e is ImageReadException or IOException or UnauthorizedAccessException)
             {
                 log($"skipped {file}: {e.Message}");
+                firstSkip ??= $"{file}: {e.Message}";
                 skipped++;
             }
         }
         if (images.Count == 0)
             throw new TrainingDataException(paths.Count == 0
                 ? $"'{source}' holds no image files ({string.Join(", ", Extensions)})."
-                : $"none of the {paths.Count:N0} image files in '{source}' could be read (see the lines above).");
+                : $"none of the {paths.Count:N0} image files in '{source}' could be read; the first: {firstSkip}");
         return FromImages(source, images, read, fraction, tile, skipped, "image");
     }
 

@@ -15,7 +15,7 @@ public static class HostEndpoints
         about.MapGet("/health", (ServerContext host) => new HealthResponse { Status = host.Queue.Accepting ? "ok" : "stopping" })
             .Produces<HealthResponse>().Produces<Problem>(StatusCodes.Status403Forbidden, OpenApiContract.ProblemMediaType)
             .WithSummary("Whether the host is up (no token needed).").WithName("GetHealth");
-        about.MapGet("/info", Info).ProducesProblems().WithSummary("Version, capabilities, devices, queue and limits.").WithName("GetInfo");
+        about.MapGet("/info", Info).ProducesProblems().WithSummary("Version, capabilities, devices, queue, limits and the folders jobs may use.").WithName("GetInfo");
         about.MapGet("/models", (ServerContext host) => host.Catalog.Scan().Select(host.Catalog.Describe).ToList())
             .ProducesProblems().WithSummary("The models this host serves.").WithName("ListModels");
         about.MapGet("/models/{id}", (string id, ServerContext host) => host.Catalog.Describe(host.Catalog.Get(id)))
@@ -47,6 +47,12 @@ public static class HostEndpoints
             DefaultTimeoutMs = (int)host.Options.DefaultTimeout.TotalMilliseconds,
             DefaultCount = Core.Variation.GenerationLimits.DefaultCount,
             DefaultSimilarity = Core.Variation.GenerationLimits.DefaultSimilarity,
+        },
+        Folders = new FoldersInfo
+        {
+            Outputs = host.Jobs.Folders.Outputs,
+            Models = host.Options.ModelsDirectory is { } models ? Path.GetFullPath(models) : null,
+            Inputs = host.Jobs.Folders.Inputs.ToList(),
         },
     };
 }

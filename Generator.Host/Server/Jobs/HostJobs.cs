@@ -33,6 +33,9 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
     private readonly ConcurrentDictionary<string, Job> jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim running = new(1, 1);
 
+    /// <summary>Where jobs may read and write (the host's policy: <see cref="ServerOptions.OutputsDirectory"/>, <see cref="ServerOptions.InputDirectories"/>).</summary>
+    public JobFolders Folders { get; } = new(options);
+
     /// <summary>Starts a job of the request's kind; problems for bad settings, a missing models folder or a taken id.</summary>
     public JobState Start(JobRequest request) => request.Kind switch
     {
@@ -52,10 +55,9 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         var recipe = modality.Training;
         if (request.ModelId is not { } id || !ModelCatalog.IsValidId(id))
             throw Problems.BadRequest("modelId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        if (request.Data is not { Length: > 0 } data || !Path.IsPathFullyQualified(data))
-            throw Problems.BadRequest("data must be the absolute path of a folder (or file) on the host's machine.");
-        if (!Directory.Exists(data) && !File.Exists(data)) throw Problems.BadRequest($"the training data '{data}' does not exist on the host's machine.");
-        if (Directory.Exists(data) && TrainingDataFolder.Implausible(data) is { } what) throw Problems.BadRequest($"the data folder '{data}' is {what}; pass a folder of training files.");
+        var data = Folders.Data(request.Data, "a folder (or file)");
+        if (!Directory.Exists(data) && !File.Exists(data)) throw Problems.BadRequest($"the training data '{request.Data}' does not exist on the host's machine.");
+        if (Directory.Exists(data) && TrainingDataFolder.Implausible(data) is { } what) throw Problems.BadRequest($"the data folder '{request.Data}' is {what}; pass a folder of training files.");
         var steps = request.Steps ?? recipe.Defaults.Steps;
         var batch = request.Batch ?? recipe.Defaults.BatchSize;
         if (steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {steps}.");
@@ -68,6 +70,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         var outDir = Path.Combine(modelsDirectory, id);
         if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
             throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
+        CheckFolders(data, null);
 
         // The modality's defaults (one place: its recipe), with what the request sets.
         var config = TrainingConfig.From(modality.Name, shape, recipe.Defaults) with
@@ -81,11 +84,37 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         };
         try { recipe.CheckSettings(config); }
         catch (ArgumentException e) { throw Problems.BadRequest(e); }
-        var job = new Job(Guid.NewGuid().ToString("N")[..12], id);
-        jobs[job.Id] = job;
+        var job = new Job(Guid.NewGuid().ToString("N")[..12], id) { Data = data };
+        lock (jobs) // checked and taken at once: a job never reads a folder another job is writing
+        {
+            CheckFolders(data, null);
+            if (jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
+                throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
+            jobs[job.Id] = job;
+        }
         job.Thread = new Thread(() => Run(job, config, recipe, outDir)) { IsBackground = true, Name = $"vaecreative-training-{job.Id}" };
         job.Thread.Start();
         return job.Snapshot();
+    }
+
+    /// <summary>
+    /// A 409 problem when a job that reads <paramref name="data"/> and writes into <paramref name="output"/> (null: a
+    /// training job, which writes into the models folder) would collide with a running job: two jobs writing into one tree,
+    /// a job reading a folder that an augment job is still writing (it would see part of its outputs), or an augment job
+    /// writing into a folder a running job reads.
+    /// </summary>
+    private void CheckFolders(string data, string? output)
+    {
+        foreach (var other in jobs.Values)
+        {
+            if (other.Snapshot().Finished) continue;
+            if (output is not null && other.Out is { } written && FolderAugmentation.Overlap(written, output))
+                throw Problems.Conflict($"the augment job {other.Id} writes into '{written}', which overlaps '{output}'; wait for it or cancel it.");
+            if (other.Out is { } writing && FolderAugmentation.Overlap(writing, data))
+                throw Problems.Conflict($"the augment job {other.Id} is still writing into '{writing}', which overlaps the data '{data}'; wait for it to finish (or cancel it) before reading its outputs.");
+            if (output is not null && other.Data is { } read && FolderAugmentation.Overlap(read, output))
+                throw Problems.Conflict($"the {other.Kind} job {other.Id} reads '{read}', which overlaps out '{output}'; wait for it or cancel it.");
+        }
     }
 
     /// <summary>The request's modality settings as the run records them; a 400 for a key the modality's <c>train</c> does not take.</summary>
@@ -171,15 +200,14 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
     /// Starts an augment job: every file under <c>data</c> that the model reads, varied into <c>out</c> (see
     /// <see cref="FolderAugmentation"/>). Its model passes go through the generation queue beside other requests (and
     /// share passes with them). Checks everything it can before it starts: problems for a missing folder, an output
-    /// folder it may not write into, an unknown model, settings out of range.
+    /// folder it may not write into (outside the outputs folder, inside the seed folder, holding other files), a folder a
+    /// running job writes into or reads (409), an unknown model, settings out of range.
     /// </summary>
     public JobState StartAugmentation(JobRequest request)
     {
-        string Absolute(string? path, string field) => path is not null && Path.IsPathFullyQualified(path)
-            ? Path.GetFullPath(path)
-            : throw Problems.BadRequest($"{field} must be the absolute path of a folder on the host's machine; got {(path is null ? "null" : $"'{path}'")}.");
-        var data = Absolute(request.Data, "data");
-        var output = Absolute(request.Out, "out");
+        var data = Folders.Data(request.Data, "a folder");
+        var output = Folders.Output(request.Out, data);
+        CheckFolders(data, output); // before the plan: its refusal of a running job's half-written folder would be a 400
         var modelId = request.Model ?? modalities.All.FirstOrDefault(m => m.Name == request.Modality)?.DefaultModelId
             ?? throw Problems.BadRequest($"give `model` (an id from /v1/models), or a `modality` among {modalities.Names}.");
         var entry = catalog.Get(modelId);
@@ -204,12 +232,11 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         try { plan = FolderAugmentation.Plan(modality, data, output, new AugmentationSettings(modality.Name, modelId, variation, new Dictionary<string, string>())); }
         catch (AugmentationException e) { throw Problems.BadRequest(e.Message); }
 
-        var job = new Job(Guid.NewGuid().ToString("N")[..12], modelId, JobKinds.Augment) { Out = plan.Output };
-        job.Update(s => { s.TotalSteps = plan.Pending.Count; s.AlreadyDone = plan.AlreadyDone; s.OutputsWritten = 0; });
+        var job = new Job(Guid.NewGuid().ToString("N")[..12], modelId, JobKinds.Augment) { Data = plan.Source, Out = plan.Output };
+        job.Update(s => { s.TotalSteps = plan.Pending.Count; s.AlreadyDone = plan.AlreadyDone; s.OutputsWritten = 0; s.Out = plan.Output; });
         lock (jobs) // checked and taken at once: two jobs must never write into one tree
         {
-            if (jobs.Values.FirstOrDefault(j => j.Out is { } other && FolderAugmentation.Overlap(other, plan.Output) && !j.Snapshot().Finished) is { } running)
-                throw Problems.Conflict($"the augment job {running.Id} writes into '{running.Out}', which overlaps '{plan.Output}'; wait for it or cancel it.");
+            CheckFolders(plan.Source, plan.Output);
             jobs[job.Id] = job;
         }
         job.Thread = new Thread(() => RunAugmentation(job, plan, generator)) { IsBackground = true, Name = $"vaecreative-augment-{job.Id}" };
@@ -352,6 +379,10 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
 
         public string Id { get; } = id;
         public string ModelId { get; } = modelId;
+        public string Kind { get; } = kind;
+
+        /// <summary>The folder (or file) the job reads (full path, links resolved), so no job reads what another writes.</summary>
+        public string? Data { get; init; }
 
         /// <summary>augment: the output folder (full path), so two jobs never write into one.</summary>
         public string? Out { get; init; }
@@ -375,7 +406,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
                 {
                     Id = state.Id, Kind = state.Kind, ModelId = state.ModelId, State = state.State, Step = state.Step, TotalSteps = state.TotalSteps,
                     Loss = state.Loss, ValidationAccuracy = state.ValidationAccuracy, ExamplesPerSecond = state.ExamplesPerSecond, Error = state.Error,
-                    OutputsWritten = state.OutputsWritten, AlreadyDone = state.AlreadyDone, Skipped = state.Skipped?.ToList(),
+                    OutputsWritten = state.OutputsWritten, AlreadyDone = state.AlreadyDone, Skipped = state.Skipped?.ToList(), Out = state.Out,
                 };
         }
     }

@@ -3,7 +3,7 @@ using VaeCreative.Host.Server;
 
 namespace VaeCreative.Tests.Host.Server;
 
-/// <summary>A real host on a loopback ephemeral port with its own token file and models folder.</summary>
+/// <summary>A real host on a loopback ephemeral port with its own token file, models folder and outputs folder (all in <see cref="Folder"/>).</summary>
 public sealed class RunningHost : IAsyncDisposable
 {
     private RunningHost(GeneratorServer server, string folder)
@@ -17,6 +17,9 @@ public sealed class RunningHost : IAsyncDisposable
     public string Folder { get; }
     public string TokenFile => Path.Combine(Folder, "host.json");
     public string ModelsFolder => Path.Combine(Folder, "models");
+
+    /// <summary>The folder augment jobs write below (the host's <c>--outputs</c>); made when a job first writes there.</summary>
+    public string OutputsFolder => Path.Combine(Folder, "outputs");
     public VaeCreativeClient Client { get; }
 
     public static async Task<RunningHost> Start(Func<ServerOptions, ServerOptions>? configure = null)
@@ -28,6 +31,7 @@ public sealed class RunningHost : IAsyncDisposable
             Url = "http://127.0.0.1:0",
             TokenFile = Path.Combine(folder, "host.json"),
             ModelsDirectory = Path.Combine(folder, "models"),
+            OutputsDirectory = Path.Combine(folder, "outputs"),
             Threads = 2,
         };
         var server = await GeneratorServer.StartAsync(configure?.Invoke(options) ?? options);

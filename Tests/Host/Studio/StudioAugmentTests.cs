@@ -49,9 +49,11 @@ public class StudioAugmentTests(StudioSession session) : IClassFixture<StudioSes
         page.PickModel("melody-2bar");
         Assert.Contains("melody-2bar", page.Id("augment-model").Text);
         var seeds = Seeds("studio-augment-seeds");
-        var output = Path.Combine(session.Host.Folder, "studio-augmented");
+        // A relative output folder: the host takes it under its outputs folder, which the panel names.
+        var output = Path.Combine(session.Host.OutputsFolder, "studio-augmented");
+        Assert.Contains($"Outputs go below {session.Host.OutputsFolder} ", page.Id("augment-folders").Text);
         Fill(page, "augment-data", seeds);
-        Fill(page, "augment-out", output);
+        Fill(page, "augment-out", "studio-augmented");
         Fill(page, "augment-count", "2");
 
         var first = StartAndFinish(page, previous: null);
@@ -87,7 +89,7 @@ public class StudioAugmentTests(StudioSession session) : IClassFixture<StudioSes
         page.PickModel("melody-2bar");
         // The whole data set at 16 variations a tune: minutes of work on this machine, so the job is surely still
         // running when Cancel is clicked a moment after its first outputs are written. The seed folder is only read.
-        var output = Path.Combine(session.Host.Folder, "studio-cancelled");
+        var output = Path.Combine(session.Host.OutputsFolder, "studio-cancelled");
         Fill(page, "augment-data", RepoPaths.RequireNottingham());
         Fill(page, "augment-out", output);
         Fill(page, "augment-count", "16");
@@ -119,7 +121,7 @@ public class StudioAugmentTests(StudioSession session) : IClassFixture<StudioSes
         var page = Page();
         page.Open(session.PageUrl());
         page.PickModel("melody-2bar");
-        var foreign = Path.Combine(session.Host.Folder, "studio-foreign");
+        var foreign = Path.Combine(session.Host.OutputsFolder, "studio-foreign");
         Directory.CreateDirectory(foreign);
         File.WriteAllText(Path.Combine(foreign, "keep.txt"), "mine");
         Fill(page, "augment-data", Seeds("studio-foreign-seeds"));

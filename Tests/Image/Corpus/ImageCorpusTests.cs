@@ -77,6 +77,21 @@ public class ImageCorpusTests
     }
 
     [Fact]
+    public void No_readable_image_is_an_error_that_says_why_by_itself()
+    {
+        // A host's training job shows only this message: it cannot point at log lines printed elsewhere.
+        using var dir = new TempDir();
+        File.WriteAllBytes(Path.Combine(dir.Path, "a.png"), "nope"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(dir.Path, "b.png"), "nope"u8.ToArray());
+        var logged = new List<string>();
+        var message = Assert.Throws<TrainingDataException>(() => ImageCorpus.Load(dir.Path, 0.1, null, logged.Add)).Message;
+        Assert.DoesNotContain("above", message);
+        Assert.Contains("none of the 2 image files", message);
+        Assert.StartsWith("skipped ", logged[0]);
+        Assert.Contains(logged[0]["skipped ".Length..], message); // the first file and why it could not be read
+    }
+
+    [Fact]
     public void Nothing_to_train_on_is_a_clear_error()
     {
         using var dir = new TempDir();

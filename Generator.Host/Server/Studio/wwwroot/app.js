@@ -630,7 +630,7 @@ async function startAugment() {
   };
   const job = await api('POST', '/v1/jobs', body);
   if (state.augment) state.augment.abort.abort(); // the page follows the newest job
-  const followed = { id: job.id, abort: new AbortController(), out };
+  const followed = { id: job.id, abort: new AbortController(), out: job.out || out }; // where the host put a relative out
   state.augment = followed;
   $('augment-result').replaceChildren();
   $('augment-cancel').disabled = false;
@@ -685,6 +685,17 @@ function showAugmentResult(job, snapshot) {
     list.appendChild(item);
   }
   box.append(title, list);
+}
+
+// Where the host lets jobs write and read (GET /v1/info's folders): outputs go below its outputs folder.
+function showFolders(folders) {
+  if (!folders) return;
+  let text = 'Outputs go below ' + folders.outputs + ' on the host (a relative output folder is taken there).';
+  text += folders.inputs && folders.inputs.length
+    ? ' Seed and training folders must be inside ' + folders.inputs.join(', ') + ' or the outputs folder.'
+    : ' Seed and training folders may be anywhere but a file-system root, a system folder or a home folder.';
+  $('augment-folders').textContent = text;
+  $('augment-out').placeholder = 'augmented (below ' + folders.outputs + ')';
 }
 
 function plural(n, noun) { return n + ' ' + noun + (n === 1 ? '' : 's'); }
@@ -758,6 +769,7 @@ async function start() {
     $('similarity').value = String(limits.defaultSimilarity);
     $('augment-similarity').value = String(limits.defaultSimilarity);
   }
+  showFolders(state.info.folders);
   if (typeof limits.defaultCount === 'number') $('augment-count').value = String(Math.min(limits.defaultCount, limits.maxCount || limits.defaultCount));
   updateOutputs();
   try { await refreshModels(); } catch (e) { showError(e); return; }

@@ -36,11 +36,27 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Per-request limits.</summary>
         public LimitsInfo Limits { get; set; } = new LimitsInfo();
 
+        /// <summary>The folders on the host's machine that jobs may write into and read from.</summary>
+        public FoldersInfo Folders { get; set; } = new FoldersInfo();
+
         /// <summary>Tensors alive in the host process now (TorchSharp's count): flat over a long run means no tensor leak.</summary>
         public long LiveTensors { get; set; }
 
         /// <summary>Bytes the .NET garbage collector has committed: part of the host's resident memory (the rest is mostly libtorch's native heap).</summary>
         public long ManagedMemoryBytes { get; set; }
+    }
+
+    /// <summary>The folders on the host's machine that jobs may write into and read from (the host's policy; the CLI has none).</summary>
+    public sealed class FoldersInfo
+    {
+        /// <summary>Augment jobs write below this folder; a relative <c>out</c> is taken under it.</summary>
+        public string Outputs { get; set; } = "";
+
+        /// <summary>Training jobs write new models here; null when the host has no models folder (it cannot train).</summary>
+        public string? Models { get; set; }
+
+        /// <summary>Jobs read <c>data</c> from inside these folders or the outputs folder; empty: from any folder but a file-system root, a system folder or a home folder.</summary>
+        public List<string> Inputs { get; set; } = new List<string>();
     }
 
     /// <summary>A modality the host serves.</summary>
@@ -178,7 +194,11 @@ namespace VaeCreative.Client.Contracts
     /// </summary>
     public sealed class JobRequest
     {
-        /// <summary>Training data on the host's machine: a folder (MIDI files for melody; text or fortune files for text) or, for text, one file.</summary>
+        /// <summary>
+        /// Training data (or, for augment, the seed folder) on the host's machine, an absolute path: a folder (MIDI files
+        /// for melody; text or fortune files for text) or, for text, one file. Inside the host's input folders when it has
+        /// some (<see cref="FoldersInfo.Inputs"/>); never a folder a running augment job writes into (409).
+        /// </summary>
         public string? Data { get; set; }
 
         /// <summary>Id of the model to create (letters, digits, '-', '_', '.'); it appears in /v1/models when done.</summary>
@@ -215,6 +235,8 @@ namespace VaeCreative.Client.Contracts
         /// <summary>
         /// augment: the folder on the host's machine that receives the variations, mirroring <see cref="Data"/>'s tree
         /// (new, empty, or the folder of an earlier augment with the same settings, which resumes). Nothing is overwritten.
+        /// It must resolve (symbolic links included) below the host's outputs folder (<see cref="FoldersInfo.Outputs"/>)
+        /// and outside <see cref="Data"/>; a relative path is taken under the outputs folder.
         /// </summary>
         public string? Out { get; set; }
 
@@ -276,6 +298,9 @@ namespace VaeCreative.Client.Contracts
 
         /// <summary>What went wrong, for failed jobs.</summary>
         public string? Error { get; set; }
+
+        /// <summary>augment: the output folder as the host resolved it (a relative <c>out</c> is taken under the host's outputs folder).</summary>
+        public string? Out { get; set; }
 
         /// <summary>augment: output files written so far.</summary>
         public int? OutputsWritten { get; set; }
