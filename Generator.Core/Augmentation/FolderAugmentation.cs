@@ -121,8 +121,13 @@ public sealed class FolderAugmentation
     /// <param name="cancellationToken">Stops the run between batches.</param>
     /// <param name="batchRows">Model rows (outputs × seed windows) gathered before a batch runs.</param>
     /// <param name="maxSeedRows">Seeds longer than this many model rows are skipped with the reason (a host's limit); null: any length.</param>
+    /// <param name="maxOutputPixels">
+    /// Most pixels of one batch's outputs (a host's limit: outputs come back at their seed's size): a seed whose outputs
+    /// alone hold more is skipped with the reason, and a batch runs before it would pass it; null: no limit.
+    /// </param>
     public AugmentationResult Run(IMaterialGenerator generator, Func<IReadOnlyList<MaterialVariation>, IReadOnlyList<IReadOnlyList<Material>>> vary,
-        IProgress<AugmentationProgress>? progress = null, CancellationToken cancellationToken = default, int batchRows = DefaultBatchRows, int? maxSeedRows = null)
+        IProgress<AugmentationProgress>? progress = null, CancellationToken cancellationToken = default, int batchRows = DefaultBatchRows, int? maxSeedRows = null,
+        long? maxOutputPixels = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         var clock = Stopwatch.StartNew();
@@ -132,6 +137,7 @@ public sealed class FolderAugmentation
         var (varied, written, done, finishedMeanwhile) = (0, 0, 0, 0);
         var batch = new List<PreparedFile>();
         var rows = 0L;
+        var pixels = 0L;
         void Flush()
         {
             if (batch.Count == 0) return;
@@ -142,14 +148,14 @@ public sealed class FolderAugmentation
             }
             done += batch.Count;
             batch.Clear();
-            rows = 0;
+            rows = pixels = 0;
             progress?.Report(new AugmentationProgress(done, pending.Count, written, skipped.Count));
         }
 
         foreach (var file in pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var prepared = Prepare(generator, file, skipped, maxSeedRows);
+            var prepared = Prepare(generator, file, skipped, maxSeedRows, maxOutputPixels);
             if (prepared is null || prepared.Finished)
             {
                 done++;
@@ -157,8 +163,11 @@ public sealed class FolderAugmentation
                 progress?.Report(new AugmentationProgress(done, pending.Count, written, skipped.Count));
                 continue;
             }
+            var filePixels = prepared.Seeds.Sum(s => s.OutputPixels) * settings.Variation.Count;
+            if (maxOutputPixels is { } limit && pixels + filePixels > limit) Flush();
             batch.Add(prepared);
             rows += prepared.Seeds.Sum(s => (long)s.Rows) * settings.Variation.Count;
+            pixels += filePixels;
             if (rows >= batchRows)
             {
                 Flush();
@@ -172,7 +181,7 @@ public sealed class FolderAugmentation
     }
 
     /// <summary>Reads and prepares one file's seeds; null (and a skip) when it cannot be read.</summary>
-    private PreparedFile? Prepare(IMaterialGenerator generator, SeedFile file, List<SkippedFile> skipped, int? maxSeedRows)
+    private PreparedFile? Prepare(IMaterialGenerator generator, SeedFile file, List<SkippedFile> skipped, int? maxSeedRows, long? maxOutputPixels)
     {
         try
         {
@@ -181,6 +190,9 @@ public sealed class FolderAugmentation
             var prepared = seeds.Select((s, i) => generator.Prepare(s, seeds.Count == 1 ? file.Relative : $"{file.Relative} line {i + 1}")).ToList();
             if (maxSeedRows is { } max && prepared.FirstOrDefault(p => p.Rows > max) is { } tooLong)
                 throw new MaterialException($"it is {tooLong.Extent}; this host takes seeds of at most {max} model rows (the CLI takes any length).", overLimit: true);
+            if (maxOutputPixels is { } limit && prepared.FirstOrDefault(p => p.OutputPixels * settings.Variation.Count > limit) is { } tooLarge)
+                throw new MaterialException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"its {settings.Variation.Count} outputs would hold {tooLarge.OutputPixels * settings.Variation.Count:N0} pixels; this host's limit is {limit:N0} (serve --max-output-pixels; the CLI has none)."), overLimit: true);
             var paths = Text
                 ? file.OutputPaths(0, settings.Variation.Count, digits).ToList()
                 : Enumerable.Range(0, seeds.Count).SelectMany(i => file.OutputPaths(seeds.Count == 1 ? 0 : i + 1, settings.Variation.Count, digits)).ToList();

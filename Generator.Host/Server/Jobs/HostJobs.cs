@@ -252,7 +252,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             job.Update(s => s.State = "running");
             var key = BatchKeys.Of(BatchKeys.Vary, precision, generator);
             var result = plan.Run(generator, requests => ThroughQueue(requests, generator, key, job), new AugmentReporter(job), job.Cancel.Token,
-                Math.Min(FolderAugmentation.DefaultBatchRows, options.MaxBatchRows), options.MaxSeedRows);
+                Math.Min(FolderAugmentation.DefaultBatchRows, options.MaxBatchRows), options.MaxSeedRows, options.MaxOutputPixels);
             final = s =>
             {
                 s.State = "succeeded";

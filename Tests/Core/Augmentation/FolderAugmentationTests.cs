@@ -167,6 +167,26 @@ public sealed class FolderAugmentationTests : IDisposable
     }
 
     [Fact]
+    public void Images_whose_outputs_would_pass_the_pixel_limit_are_skipped_with_the_reason()
+    {
+        // Issue 23, point 2: outputs come back at the seed's size, so a host job bounds their pixels as requests are.
+        using var imageServices = Image.Training.TinyImageRun.Services();
+        var image = imageServices.GetRequiredService<ModalityRegistry>().Get("image");
+        var imageGenerator = Image.Training.TinyImageRun.Generator(imageServices, Image.Training.TinyImageRun.SpriteModel);
+        var seeds = Path.Combine(temp.Path, "images");
+        Directory.CreateDirectory(seeds);
+        File.WriteAllBytes(Path.Combine(seeds, "small.png"), VaeCreative.Image.Imaging.ImageEncoder.Png(Image.Training.TinyImageRun.Sprite(1)));
+        File.WriteAllBytes(Path.Combine(seeds, "wide.png"), VaeCreative.Image.Imaging.ImageEncoder.Png(Image.Training.TinyImageRun.Sprite(2, size: 40)));
+        var plan = FolderAugmentation.Plan(image, seeds, Path.Combine(temp.Path, "images-out"), Settings(image));
+        var result = plan.Run(imageGenerator, requests => imageGenerator.VaryMany(requests), maxOutputPixels: 1_000);
+        Assert.Equal(1, result.FilesVaried); // 2 × 16 × 16 = 512 pixels
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("wide.png", skipped.Path);
+        Assert.Contains("3,200 pixels", skipped.Reason, StringComparison.Ordinal); // 2 × 40 × 40
+        Assert.Contains("serve --max-output-pixels", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cancelling_stops_between_batches_and_keeps_what_was_written()
     {
         var seeds = SeedTree();
