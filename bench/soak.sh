@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Soak test of the generator host: the real `vaecreative serve` on a free loopback port, driven by N clients for
-# M minutes (mixed variations/interpolations/samples over distinct seeds and rngs, plus a share of bad requests whose
-# documented problem types count as successes). Reports errors by kind, p50/p99 per request kind, the host's RSS and
-# live tensors at start and end.
+# M minutes with every bundled modality mixed (2-bar melodies, 2-bar drums, text, the sprite and fashion image models,
+# 16-bar melodies: variations/interpolations/samples over seeds suited to each, distinct rngs), plus a share of bad
+# requests whose documented problem types count as successes (a documented 429 "overloaded" counts apart, as a refusal).
+# Reports errors by kind, p50/p99 per modality and kind (image/vary) and per model and kind (sprites-32/vary), the
+# host's RSS and live tensors at start and end.
 #   ./bench/soak.sh [--clients 64] [--minutes 10] [--threads 2] [--out bench/results/soak-latest.json]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
