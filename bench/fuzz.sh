@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Long fuzz campaign of every decoder (midi; text: the seed reader; text-tokenizer: the reader, then the tokenizer's
-# round trip; image: PNG, JPEG, BMP, GIF and WebP through SkiaSharp): mutated inputs must decode or fail with the decoder's own exception, in bounded time and memory.
-#   ./bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W] [--target midi|text|text-tokenizer|image]
+# round trip; image: PNG, JPEG, BMP, GIF and WebP through SkiaSharp) and of the host's JSON request parser
+# (request-body: mutated and generated bodies parsed as every request type): each input must decode or fail with the
+# decoder's own exception (the parser's: a 400 bad-request problem), in bounded time and memory.
+#   ./bench/fuzz.sh [--inputs N] [--seconds S] [--seed K] [--workers W] [--target midi|text|text-tokenizer|image|request-body]
 # N inputs per decoder (default 1,000,000), stopping early after S seconds per decoder if given; W workers
-# (default: all cores). Writes bench/results/fuzz-latest.json and the slowest input of each decoder
-# (bench/results/fuzz-slowest-<decoder>.<ext>); any input that ends in another exception is a bug, saved as
-# bench/results/fuzz-bug-<decoder>-<n>.<ext>, and the script exits 1.
+# (default: all cores). Writes bench/results/fuzz-latest.json (a campaign of one target keeps the others' latest
+# entries), bench/results/fuzz-TARGET.json for each target run, and the slowest input of each decoder
+# (bench/results/fuzz-inputs/slowest-<decoder>.<ext>); any input that ends in another exception is a bug, saved as
+# bench/results/fuzz-inputs/bug-<decoder>-<n>.<ext>, and the script exits 1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,7 +33,7 @@ bugs = 0
 for t in r["targets"]:
     bugs += t["bugs"]
     print(f"fuzz {t['target']}: {t['inputs']:,} inputs from {t['seeds']} seeds in {t['wall_s']} s "
-          f"({t['inputs_per_s']:,.0f}/s, {r['workers']} workers, seed {r['seed']})")
+          f"({t['inputs_per_s']:,.0f}/s, {t.get('workers', r['workers'])} workers, seed {t.get('seed', r['seed'])}; {t['when']})")
     for kind, n in sorted(t["outcomes"].items(), key=lambda kv: -kv[1]):
         print(f"  {kind:40s} {n:>10,}  ({100 * n / t['inputs']:.2f}%)")
     print(f"  per input: p50 {t['p50_us']} us, p99 {t['p99_us']} us; slowest {t['slowest_ms']} ms "

@@ -91,6 +91,9 @@ public sealed class GeneratorServer : IAsyncDisposable
         {
             o.SerializerOptions.PropertyNamingPolicy = HostConnection.JsonOptions.PropertyNamingPolicy;
             o.SerializerOptions.DefaultIgnoreCondition = HostConnection.JsonOptions.DefaultIgnoreCondition;
+            // Numbers are JSON numbers, as RequestBody reads them; the web default (AllowReadingFromString) would make
+            // the OpenAPI document declare every number as integer|string with a pattern.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         builder.Services.AddOpenApi(OpenApiContract.Configure);
 

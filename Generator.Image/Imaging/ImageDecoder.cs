@@ -5,7 +5,8 @@ namespace VaeCreative.Image.Imaging;
 /// <summary>
 /// Reads PNG, JPEG, BMP, GIF (its first frame) and WebP with SkiaSharp's codecs into <see cref="RgbaImage"/>. The
 /// header is read first: an image with no pixels or more than the pixel limit is refused before anything is decoded,
-/// so a decompression bomb (a few KB of PNG declaring 100,000 × 100,000 pixels) costs nothing.
+/// so a decompression bomb (a few KB of PNG declaring 100,000 × 100,000 pixels) costs nothing. A PNG's text and other
+/// metadata chunks are cut out before the codec sees them (<see cref="PngChunks"/>), so they cost linear time.
 /// </summary>
 public static class ImageDecoder
 {
@@ -26,7 +27,7 @@ public static class ImageDecoder
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
         if (data.Length == 0) throw new ImageReadException($"'{field}' is empty.");
         // The codec owns the stream it is given; a stream no codec took is disposed here.
-        var stream = new SKMemoryStream(data);
+        var stream = new SKMemoryStream(CodecInput(data, field));
         using var codec = SKCodec.Create(stream, out var opened);
         if (codec is null)
         {
@@ -50,4 +51,7 @@ public static class ImageDecoder
             _ => throw new ImageReadException($"'{field}' could not be decoded as {codec.EncodedFormat} ({result})."),
         };
     }
+
+    /// <summary>The bytes handed to SkiaSharp's codec for <paramref name="data"/>: a PNG without the chunks that decoding does not need (<see cref="PngChunks"/>).</summary>
+    internal static byte[] CodecInput(byte[] data, string field) => PngChunks.ForDecoding(data, field);
 }

@@ -6,6 +6,7 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Image.Imaging;
 using VaeCreative.Tests.Image.Imaging;
 using VaeCreative.Tests.Audio.Midi;
+using VaeCreative.Tests.Host.Server.Api;
 using VaeCreative.Tests.Text.Snippets;
 using VaeCreative.Text.Corpus;
 using VaeCreative.Text.Snippets;
@@ -26,13 +27,15 @@ public static class Fuzz
     private sealed record Target(string Name, Func<string, IReadOnlyList<byte[]>> Seeds, Func<IReadOnlyList<byte[]>, Func<Random, byte[]>> Mutator,
         Func<byte[], string> Decode, string Extension);
 
-    /// <summary>One entry per decoder; text and image decoders are added here.</summary>
+    /// <summary>One entry per decoder (and the host's request parser); new targets are added here.</summary>
     private static readonly Target[] Targets =
     [
         new("midi", MidiSeeds, seeds => new MidiMutator(seeds).Next, DecodeMidi, ".mid"),
         new("text", _ => TextMutator.DefaultSeeds(), seeds => new TextMutator(seeds).Next, DecodeText, ".txt"),
         new("text-tokenizer", TokenizerSeeds, seeds => new TextMutator(seeds).Next, RoundTripText, ".txt"),
         new("image", _ => ImageMutator.DefaultSeeds(), seeds => new ImageMutator(seeds).Next, DecodeImage, ".img"),
+        // The host's JSON request parser: each body as every request type; a refusal must be its 400 bad-request.
+        new("request-body", _ => JsonBodyMutator.DefaultSeeds(), seeds => new JsonBodyMutator(seeds).Next, RequestBodyOracle.Parse, ".json"),
     ];
 
     /// <summary>The tokenizer the text-tokenizer target round-trips through (set up by <see cref="TokenizerSeeds"/>).</summary>
@@ -86,6 +89,16 @@ public static class Fuzz
             }
         }
         AtomicFile.WriteAllText(latest, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        // And each target's figures in a file of its own (fuzz-TARGET.json), which later campaigns of other targets leave alone.
+        foreach (var target in json["targets"]!.AsArray().Take(reports.Count))
+        {
+            var own = new System.Text.Json.Nodes.JsonObject
+            {
+                ["when"] = json["when"]!.DeepClone(), ["machine"] = json["machine"]!.DeepClone(), ["seed"] = seed, ["workers"] = workers,
+                ["target"] = target!.DeepClone(),
+            };
+            AtomicFile.WriteAllText(Path.Combine(outDir, $"fuzz-{target["target"]!.GetValue<string>()}.json"), own.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
         return result;
     }
 

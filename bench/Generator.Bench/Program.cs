@@ -29,7 +29,7 @@ public static class Program
         if (args.Length < 1)
         {
             Console.Error.WriteLine("usage: vaecreative-bench PHASE [--quick] [--threads N] [--repo DIR] [--out DIR]\n" +
-                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz,\n" +
+                                    "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz, png-text,\n" +
                                     "        text-export, text-equivalence, text-train, text-latency, image-examples,\n" +
                                     "        image-export, image-train, image-latency, metre-windows, drums-export, drums-equivalence,\n" +
                                     "        drums-train, drums-latency");
@@ -53,6 +53,7 @@ public static class Program
             "matmul" => Matmul(quick),
             "export" => Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required")),
             "fuzz" => Fuzz.Run(args, repo),
+            "png-text" => PngTextChunks.Run((Arg(args, "--sizes-mb") ?? "4,16,50").Split(',').Select(int.Parse), args.Contains("--skia")),
             "flops" => new { flops_per_training_example = TrainingFlopsPerExample(MelodyModality.DefaultModelOptions) },
             "text-export" => TextBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--model"), Arg(args, "--corpus") ?? TextBench.FortunesPath),
             "text-equivalence" => TextBench.Equivalence(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), Arg(args, "--out") ?? throw new ArgumentException("--out is required")),

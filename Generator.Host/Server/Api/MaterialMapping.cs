@@ -18,8 +18,9 @@ public static class MaterialMapping
         var binary = material.Data ?? material.Midi;
         if (material.Text is not null && binary is not null)
             throw Problems.BadSeed($"'{field}' has both text and data; send one.");
-        if (material.Data is not null && material.Midi is not null)
-            throw Problems.BadSeed($"'{field}' has both 'data' and 'midi'; send one.");
+        // Outputs of hosts before issue 23 carried MIDI twice, in 'data' and 'midi': taken back as they are.
+        if (material.Data is not null && material.Midi is not null && material.Data != material.Midi)
+            throw Problems.BadSeed($"'{field}' has different 'data' and 'midi'; send one ('midi' is the older name of 'data' for MIDI).");
         if (material.Text is not null)
             return Material.FromText(material.Text, properties, material.MediaType ?? MediaTypes.PlainText);
         if (binary is null)
@@ -31,7 +32,7 @@ public static class MaterialMapping
         return Material.FromBytes(mediaType, bytes, properties);
     }
 
-    /// <summary>An output as the API returns it (MIDI outputs also fill the older 'midi' field).</summary>
+    /// <summary>An output as the API returns it: its bytes once, in 'data' (the older 'midi' field is only read).</summary>
     public static Contract ToContract(Material material)
     {
         var data = material.Data is { } bytes ? Convert.ToBase64String(bytes) : null;
@@ -40,7 +41,6 @@ public static class MaterialMapping
             MediaType = material.MediaType,
             Data = data,
             Text = material.Text,
-            Midi = material.MediaType == MediaTypes.Midi ? data : null,
             Properties = material.Properties.Count == 0 ? null : new Dictionary<string, string>(material.Properties, StringComparer.Ordinal),
         };
     }

@@ -200,7 +200,6 @@ public static class OpenApiContract
         try
         {
             var seed = MaterialMapping.ToContract(DemoSeeds.Read(modality, path));
-            seed.Midi = null; // the older MIDI field
             seed.Properties = null;
             return seed;
         }

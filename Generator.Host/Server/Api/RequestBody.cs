@@ -1,13 +1,16 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace VaeCreative.Host.Server.Api;
 
 /// <summary>
 /// Reads JSON bodies with the host's limits and explains what is wrong in the API's terms (field names, JSON kinds),
-/// never in .NET's (no type names): the body is read in full within <see cref="ServerOptions.BodyTimeout"/>, parsed,
-/// checked field by field against the request type, then bound.
+/// never in .NET's (no type names): the body is read in full within <see cref="ServerOptions.BodyTimeout"/>, checked to
+/// be UTF-8, parsed, checked field by field against the request type (unknown and duplicate fields, lone surrogates),
+/// then bound. Every refusal is a <see cref="ProblemException"/> (400, or 408, 413 and 415 on the wire).
 /// </summary>
 public static class RequestBody
 {
@@ -15,6 +18,9 @@ public static class RequestBody
     {
         PropertyNameCaseInsensitive = true,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        // Its own resolver: copied from options not yet used, the resolver is null and GetTypeInfo throws
+        // NotSupportedException (the fuzz campaign, which parses before anything else serializes, met it first).
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     /// <summary>
@@ -67,6 +73,7 @@ public static class RequestBody
     public static T Parse<T>(byte[] body) where T : class
     {
         var info = Json.GetTypeInfo(typeof(T));
+        if (!Utf8.IsValid(body)) throw Problems.BadRequest(NotUtf8(body));
         JsonDocument document;
         try { document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 }); }
         catch (JsonException e)
@@ -80,7 +87,7 @@ public static class RequestBody
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw Problems.BadRequest($"the body must be a JSON object with the fields {FieldList(info)}; got {Kind(root)}.");
-            CheckFields(root, info, "");
+            Check(root, info, "");
             try
             {
                 return root.Deserialize<T>(Json) ?? throw Problems.BadRequest("the body must be a JSON object.");
@@ -92,18 +99,71 @@ public static class RequestBody
         }
     }
 
-    /// <summary>Refuses fields the request type does not have (at any depth), naming the ones it has.</summary>
-    private static void CheckFields(JsonElement element, JsonTypeInfo info, string prefix)
+    /// <summary>
+    /// Walks the whole document before it is bound: refuses fields the request type does not have (at any depth),
+    /// naming the ones it has; a field or map key given twice (fields are matched without regard to case, as they are
+    /// bound); and strings or names holding a lone surrogate escape (<c>"\ud800"</c>), which no .NET string can carry.
+    /// </summary>
+    /// <param name="element">The value at <paramref name="path"/>.</param>
+    /// <param name="info">The type bound there, or null where the request types say nothing (values of other kinds are explained when bound).</param>
+    /// <param name="path">The value's field path (<c>seed.properties</c>), empty at the root.</param>
+    private static void Check(JsonElement element, JsonTypeInfo? info, string path)
     {
-        foreach (var property in element.EnumerateObject())
+        switch (element.ValueKind)
         {
-            var field = Find(info, property.Name);
-            if (field is null)
-                throw Problems.BadRequest($"unknown field '{prefix}{property.Name}'; the fields{(prefix.Length == 0 ? "" : $" of '{prefix.TrimEnd('.')}'")} are {FieldList(info)}.");
-            var fieldInfo = Json.GetTypeInfo(Nullable.GetUnderlyingType(field.PropertyType) ?? field.PropertyType);
-            if (fieldInfo.Kind == JsonTypeInfoKind.Object && property.Value.ValueKind == JsonValueKind.Object)
-                CheckFields(property.Value, fieldInfo, $"{prefix}{field.Name}.");
+            case JsonValueKind.Object:
+                var fields = info is { Kind: JsonTypeInfoKind.Object };
+                var map = info is { Kind: JsonTypeInfoKind.Dictionary };
+                var seen = new HashSet<string>(fields ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = Name(property, path);
+                    var child = path.Length == 0 ? name : $"{path}.{name}";
+                    if (!seen.Add(name))
+                        throw Problems.BadRequest(map
+                            ? $"duplicate key '{child}'; send each key once."
+                            : $"duplicate field '{child}'; send each field once{(fields && !seen.Contains(name, StringComparer.Ordinal) ? " (names are matched without regard to case)" : "")}.");
+                    JsonTypeInfo? childInfo = null;
+                    if (fields)
+                    {
+                        var field = Find(info!, name) ?? throw Problems.BadRequest(
+                            $"unknown field '{child}'; the fields{(path.Length == 0 ? "" : $" of '{path}'")} are {FieldList(info!)}.");
+                        child = path.Length == 0 ? field.Name : $"{path}.{field.Name}";
+                        childInfo = Json.GetTypeInfo(Nullable.GetUnderlyingType(field.PropertyType) ?? field.PropertyType);
+                    }
+                    else if (map) childInfo = Json.GetTypeInfo(info!.ElementType!);
+                    Check(property.Value, childInfo, child);
+                }
+                break;
+            case JsonValueKind.Array:
+                var items = info is { Kind: JsonTypeInfoKind.Enumerable, ElementType: { } type } ? Json.GetTypeInfo(type) : null;
+                var index = 0;
+                foreach (var item in element.EnumerateArray()) Check(item, items, $"{path}[{index++}]");
+                break;
+            case JsonValueKind.String:
+                try { element.GetString(); }
+                catch (InvalidOperationException) { throw Problems.BadRequest($"`{path}` {LoneSurrogate}."); }
+                break;
         }
+    }
+
+    private const string LoneSurrogate = "holds a lone surrogate (\\uD800–\\uDFFF without its pair); strings must be Unicode text";
+
+    /// <summary>A property's name, or a 400 when it holds a lone surrogate.</summary>
+    private static string Name(JsonProperty property, string path)
+    {
+        try { return property.Name; }
+        catch (InvalidOperationException) { throw Problems.BadRequest($"a field name{(path.Length == 0 ? "" : $" in `{path}`")} {LoneSurrogate}."); }
+    }
+
+    /// <summary>Where <paramref name="body"/> stops being UTF-8, as the JSON errors say where (line and byte, from 1).</summary>
+    private static string NotUtf8(byte[] body)
+    {
+        var at = 0;
+        while (at < body.Length && Rune.DecodeFromUtf8(body.AsSpan(at), out _, out var used) == System.Buffers.OperationStatus.Done) at += used;
+        var lineStart = at == 0 ? 0 : body.AsSpan(0, at).LastIndexOf((byte)'\n') + 1;
+        var line = 1 + body.AsSpan(0, at).Count((byte)'\n');
+        return $"the body is not valid UTF-8 (line {line}, byte {at - lineStart + 1}: 0x{body[Math.Min(at, body.Length - 1)]:X2}); JSON must be UTF-8 text, without overlong or surrogate encodings.";
     }
 
     /// <summary>"`count` must be a whole number …; got "three"." from the failing JSON path.</summary>

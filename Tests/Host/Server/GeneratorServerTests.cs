@@ -88,10 +88,10 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
             Assert.Equal(melody.NoteCount.ToString(System.Globalization.CultureInfo.InvariantCulture), output.Property("notes"));
             Assert.Equal("audio/midi", output.MediaType);
         }
-        Assert.Equal(a.Outputs.Select(o => o.Midi), b.Outputs.Select(o => o.Midi));
+        Assert.Equal(a.Outputs.Select(o => o.Data), b.Outputs.Select(o => o.Data));
         Assert.True((await Host.Client.InfoAsync()).LiveTensors > 0, "the loaded model's tensors are not counted");
         var other = await Host.Client.VaryAsync(Model, new VariationsRequest { Seed = Material.FromMidi(Seed), Count = 4, Rng = 4 });
-        Assert.NotEqual(a.Outputs.Select(o => o.Midi), other.Outputs.Select(o => o.Midi));
+        Assert.NotEqual(a.Outputs.Select(o => o.Data), other.Outputs.Select(o => o.Data));
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         var alone = await Host.Client.SampleAsync(Model, new SamplesRequest { Count = 2, Rng = 5 });
         var samples = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Host.Client.SampleAsync(Model, new SamplesRequest { Count = 2, Rng = i })));
         Assert.Contains(samples, r => r.BatchedRequests > 1);
-        Assert.Equal(alone.Outputs.Select(o => o.Midi), samples[5].Outputs.Select(o => o.Midi)); // batching does not change a request's outputs
+        Assert.Equal(alone.Outputs.Select(o => o.Data), samples[5].Outputs.Select(o => o.Data)); // batching does not change a request's outputs
         var seed = Material.FromMidi(Seed);
         var interpolations = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             Host.Client.InterpolateAsync(Model, new InterpolationsRequest { From = seed, To = seed, Steps = 2, Temperature = 0.5, Rng = i })));

@@ -115,6 +115,29 @@ public class HostHardeningTests(HardenedHost fixture) : IClassFixture<HardenedHo
         Assert.Equal(200, json.Status);
     }
 
+    public static TheoryData<string, byte[], string> NotUnicode => new()
+    {
+        // Issue 23, item 5: each of these was a 500 with a stack trace in the log.
+        { "a string", [.. "{\"seed\":{\"text\":\"ab"u8, 0xFF, .. "cd\"}}"u8], "the body is not valid UTF-8 (line 1, byte 20: 0xFF)" },
+        { "a field name", [.. "{\"co"u8, 0xE9, .. "nt\":3}"u8], "the body is not valid UTF-8 (line 1, byte 5: 0xE9)" },
+        { "an overlong NUL", [.. "{\"seed\":{\"text\":\"a"u8, 0xC0, 0x80, .. "\"}}"u8], "the body is not valid UTF-8 (line 1, byte 19: 0xC0)" },
+        { "a lone surrogate", "{\"seed\":{\"text\":\"ab\\ud800cd\"}}"u8.ToArray(), "`seed.text` holds a lone surrogate (\\uD800–\\uDFFF without its pair)" },
+        { "a lone surrogate in a name", "{\"seed\":{\"te\\udc00xt\":\"ab\"}}"u8.ToArray(), "a field name in `seed` holds a lone surrogate" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotUnicode))]
+    public async Task Json_that_is_not_unicode_gets_400_bad_request_and_one_log_line(string where, byte[] body, string expected)
+    {
+        using var raw = await RawHttp.Connect(Host.Server.Url);
+        await raw.Send([.. Encoding.ASCII.GetBytes(Head("POST", "/v1/models/melody-2bar/variations", $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n")), .. body]);
+        var response = await raw.Receive(Deadline);
+        Assert.True(response.Status == 400, $"{where}: {response.Status} {response.Body}");
+        var (problem, _) = Logged(response);
+        Assert.Equal(ProblemTypes.BadRequest, problem.Type);
+        Assert.Contains(expected, problem.Detail);
+    }
+
     [Theory]
     [InlineData("http://attacker.com@127.0.0.1")]
     [InlineData("http://127.0.0.1.attacker.com")]

@@ -85,10 +85,9 @@ public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string>
 {
     public static RawResponse Parse(byte[] bytes, TimeSpan elapsed)
     {
-        var text = Encoding.UTF8.GetString(bytes);
-        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (end < 0) return new RawResponse(0, new Dictionary<string, string>(), text, elapsed);
-        var lines = text[..end].Split("\r\n");
+        var end = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end < 0) return new RawResponse(0, new Dictionary<string, string>(), Encoding.UTF8.GetString(bytes), elapsed);
+        var lines = Encoding.ASCII.GetString(bytes, 0, end).Split("\r\n");
         var status = int.Parse(lines[0].Split(' ')[1]);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in lines.Skip(1))
@@ -96,25 +95,27 @@ public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string>
             var colon = line.IndexOf(':');
             headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
         }
-        var body = text[(end + 4)..];
+        var body = bytes[(end + 4)..];
         if (headers.TryGetValue("Transfer-Encoding", out var te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase)) body = Dechunk(body);
-        return new RawResponse(status, headers, body, elapsed);
+        return new RawResponse(status, headers, Encoding.UTF8.GetString(body), elapsed);
     }
 
-    private static string Dechunk(string body)
+    /// <summary>The body without its chunk framing; chunk sizes count bytes, so this works on bytes, before decoding.</summary>
+    private static byte[] Dechunk(byte[] body)
     {
-        var result = new StringBuilder();
+        var result = new List<byte>(body.Length);
         var at = 0;
         while (at < body.Length)
         {
-            var eol = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+            var eol = body.AsSpan(at).IndexOf("\r\n"u8);
             if (eol < 0) break;
-            var size = Convert.ToInt32(body[at..eol].Split(';')[0], 16);
+            var size = Convert.ToInt32(Encoding.ASCII.GetString(body, at, eol).Split(';')[0], 16);
             if (size == 0) break;
-            result.Append(body, eol + 2, Math.Min(size, body.Length - eol - 2));
-            at = eol + 2 + size + 2;
+            var start = at + eol + 2;
+            result.AddRange(body.AsSpan(start, Math.Min(size, body.Length - start)));
+            at = start + size + 2;
         }
-        return result.ToString();
+        return [.. result];
     }
 
     public sealed record ProblemAndLog(global::VaeCreative.Client.Contracts.Problem Problem, string LogLine);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Host.Server.Security;
 using VaeCreative.Tests.Host.Server;
@@ -119,6 +120,38 @@ public class StudioEndpointsTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Equal(mediaType, material.MediaType);
         if (mediaType == "text/plain") Assert.False(string.IsNullOrWhiteSpace(material.Text));
         else Assert.NotEmpty(material.Bytes());
+    }
+
+    [Fact]
+    public async Task What_the_host_hands_out_is_taken_back_as_a_seed_as_it_is_and_says_its_bytes_once()
+    {
+        // Issue 23: the melody demo seed and every MIDI output carried their bytes twice ('data' and 'midi'), and a
+        // seed holding both was refused.
+        using var http = Host.RawHttp();
+        var demo = JsonNode.Parse(await http.GetStringAsync("/v1/modalities/melody/demo-seed"))!.AsObject();
+        Assert.False(demo.ContainsKey("midi"), demo.ToJsonString());
+        var outputs = await Vary(http, demo);
+        foreach (var output in outputs) Assert.False(output!.AsObject().ContainsKey("midi"), "an output carries 'midi' beside 'data'");
+        Assert.Equal(2, (await Vary(http, outputs[0]!.AsObject())).Count);
+        // An older host's output (both fields, the same bytes) is taken too; two different files are not.
+        var older = demo.DeepClone().AsObject();
+        older["midi"] = (string?)demo["data"];
+        Assert.Equal(2, (await Vary(http, older)).Count);
+        older["midi"] = (string?)outputs[0]!["data"];
+        using var refused = await http.PostAsync("/v1/models/melody-2bar/variations", Body(older));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("different 'data' and 'midi'", (await GeneratorServerTests.ProblemOf(refused)).Detail);
+    }
+
+    private static StringContent Body(JsonObject seed) =>
+        new(new JsonObject { ["seed"] = seed.DeepClone(), ["count"] = 2, ["rng"] = 3 }.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<JsonArray> Vary(HttpClient http, JsonObject seed)
+    {
+        using var response = await http.PostAsync("/v1/models/melody-2bar/variations", Body(seed));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonNode.Parse(text)!["outputs"]!.AsArray();
     }
 
     [Fact]

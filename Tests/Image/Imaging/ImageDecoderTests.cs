@@ -141,4 +141,72 @@ public class ImageDecoderTests
         var e = Assert.Throws<ImageReadException>(() => ImageDecoder.Decode(damaged, "seed"));
         Assert.Contains("'seed'", e.Message);
     }
+
+    /// <summary>A 32×32 RGBA picture whose pixels differ from row to row and column to column.</summary>
+    private static byte[][] Rows32() =>
+        Enumerable.Range(0, 32).Select(r => Enumerable.Range(0, 32 * 4).Select(i => (byte)(i * 7 + r * 13)).ToArray()).ToArray();
+
+    [Fact]
+    public void Text_and_metadata_chunks_never_reach_the_codec_but_pixel_chunks_do()
+    {
+        // Issue 23: libpng's progressive reader, which SkiaSharp drives, buffers a chunk by copying it again for each
+        // piece that arrives, so a 16 MB iTXt took 20 s and a 50 MB one minutes. Such chunks are cut out first.
+        var text = new byte[4 << 20];
+        "XML:com.adobe.xmp\0\0\0\0\0"u8.CopyTo(text);
+        Array.Fill(text, (byte)'x', 22, text.Length - 22);
+        var rows = Rows32();
+        var plain = PngBytes.Write(32, 32, 8, 6, rows);
+        var gamma = ("gAMA", new byte[] { 0, 0, 0xB1, 0x8F });
+        var withText = PngBytes.Write(32, 32, 8, 6, rows,
+            before: [gamma, ("iTXt", text), ("tEXt", "Comment\0hello"u8.ToArray()), ("zTXt", "Title\0\0x"u8.ToArray()), ("eXIf", new byte[64])],
+            after: [("iTXt", text), ("tIME", new byte[7]), ("prVt", new byte[1000]), ("iCCP", new byte[(1 << 20) + 1])]);
+
+        var handed = ImageDecoder.CodecInput(withText, "seed");
+        var types = PngChunkTypes(handed);
+        Assert.Equal(["IHDR", "gAMA", "IDAT", "IEND"], types);
+        Assert.Equal(PngBytes.Write(32, 32, 8, 6, rows, before: [gamma]), handed);
+        Assert.Equal(ImageDecoder.Decode(plain, "seed").Rgba, ImageDecoder.Decode(withText, "seed").Rgba);
+        // Files without such chunks, and other formats, are handed over as they are (no copy).
+        Assert.Same(plain, ImageDecoder.CodecInput(plain, "seed"));
+        var jpeg = Encode(SKEncodedImageFormat.Jpeg);
+        Assert.Same(jpeg, ImageDecoder.CodecInput(jpeg, "seed"));
+    }
+
+    [Fact]
+    public void A_png_whose_chunk_runs_past_its_end_is_handed_over_from_there_as_it_is()
+    {
+        var png = PngBytes.Write(32, 32, 8, 6, Rows32(), before: [("tEXt", "Comment\0hello"u8.ToArray())]);
+        // The IDAT's length made larger than the file: the walk stops there and keeps the rest as it is.
+        var idat = png.AsSpan().IndexOf("IDAT"u8) - 4;
+        var broken = (byte[])png.Clone();
+        broken[idat] = 0x7F;
+        var handed = ImageDecoder.CodecInput(broken, "seed");
+        Assert.Equal(["IHDR"], PngChunkTypes(handed[..(handed.Length - (broken.Length - idat))]));
+        Assert.Equal(broken[idat..], handed[^(broken.Length - idat)..]);
+        // The compressed rows are all there, so the codec decodes them; what matters is that it got them as they were.
+        Assert.Equal(ImageDecoder.Decode(png, "seed").Rgba, ImageDecoder.Decode(broken, "seed").Rgba);
+        var truncatedHeader = png[..20];
+        Assert.Same(truncatedHeader, ImageDecoder.CodecInput(truncatedHeader, "seed"));
+    }
+
+    [Fact]
+    public void A_critical_chunk_larger_than_any_valid_png_holds_is_refused_before_the_codec()
+    {
+        var png = PngBytes.Write(4, 1, 2, 3, [[0b00_01_10_11]], palette: new byte[(1 << 20) + 3]);
+        var e = Assert.Throws<ImageReadException>(() => ImageDecoder.Decode(png, "seed"));
+        Assert.Equal("'seed' is a damaged Png image: its PLTE chunk is 1,048,579 bytes.", e.Message);
+    }
+
+    /// <summary>The chunk types of a well-formed PNG, in order.</summary>
+    private static List<string> PngChunkTypes(byte[] png)
+    {
+        var types = new List<string>();
+        for (var at = 8; at + 8 <= png.Length;)
+        {
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
+            types.Add(System.Text.Encoding.ASCII.GetString(png, at + 4, 4));
+            at += 12 + length;
+        }
+        return types;
+    }
 }

@@ -457,8 +457,8 @@ function resultCard(model, output, noun, n) {
   return card;
 }
 
-// Material as a seed: its media type and either its text or its bytes (an output also carries the older 'midi'
-// copy of its bytes, its previews and its properties, which a seed must not repeat).
+// Material as a seed: its media type and either its text or its bytes (an output also carries its previews and
+// properties, which a seed need not repeat; 'midi' is the older name of 'data', which hosts before issue 23 filled too).
 function asSeed(material) {
   const seed = { mediaType: material.mediaType };
   if (material.text !== undefined && material.text !== null) seed.text = material.text;

@@ -103,6 +103,25 @@ public class OpenApiContractTests(SharedHost shared) : IClassFixture<SharedHost>
     }
 
     [Fact]
+    public async Task Numbers_are_declared_as_the_parser_reads_them_json_numbers_only()
+    {
+        // Issue 23: every number was declared integer|string with a pattern, yet "count": "4" is refused.
+        var schemas = JsonNode.Parse(await DocumentJson())!["components"]!["schemas"]!.AsObject();
+        var numbers = 0;
+        foreach (var (name, schema) in schemas)
+            foreach (var (field, property) in schema!["properties"]?.AsObject() ?? [])
+            {
+                var types = property!["type"] is JsonArray many ? many.Select(t => (string?)t).ToList() : [(string?)property["type"]];
+                if (!types.Contains("integer") && !types.Contains("number")) continue;
+                numbers++;
+                Assert.True(!types.Contains("string") && property["pattern"] is null, $"{name}.{field} is declared {property.ToJsonString()}");
+            }
+        Assert.True(numbers >= 10, $"only {numbers} number fields");
+        var count = schemas["VariationsRequest"]!["properties"]!["count"]!;
+        Assert.Contains("integer", count["type"] is JsonArray countTypes ? countTypes.Select(t => (string?)t) : [(string?)count["type"]]);
+    }
+
+    [Fact]
     public async Task Each_request_example_is_accepted_by_the_model_of_its_modality()
     {
         var doc = JsonNode.Parse(await DocumentJson())!;

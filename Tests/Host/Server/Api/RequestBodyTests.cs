@@ -48,6 +48,18 @@ public class RequestBodyTests(SharedHost shared) : IClassFixture<SharedHost>
         { Samples, "{\"count\": 3,}", "the body is not valid JSON (line 1" },
         { Interpolations, "{'steps': 3}", "the body is not valid JSON" },
         { Jobs, "data=/tmp", "the body is not valid JSON" },
+        // numbers are JSON numbers, as the OpenAPI document says (issue 23)
+        { Variations, """{"count": "4"}""", "`count` must be a whole number from -2147483648 to 2147483647 or null; got \"4\"" },
+        { Variations, """{"similarity": "0.5"}""", "`similarity` must be a number or null; got \"0.5\"" },
+        // duplicate keys, at any depth and in any case (issue 23)
+        { Variations, """{"count": 2, "count": 3}""", "duplicate field 'count'; send each field once" },
+        { Variations, """{"count": 2, "Count": 3}""", "duplicate field 'Count'; send each field once (names are matched without regard to case)" },
+        { Variations, """{"seed": {"data": "AA==", "data": "AQ=="}}""", "duplicate field 'seed.data'" },
+        { Variations, """{"seed": {"text": "a", "properties": {"track": "1", "track": "2"}}}""", "duplicate key 'seed.properties.track'; send each key once" },
+        { Jobs, """{"settings": {"tile": "32", "tile": "16"}}""", "duplicate key 'settings.tile'" },
+        // a lone surrogate is not "not a string" (issue 23)
+        { Variations, """{"seed": {"text": "ab\ud800cd"}}""", "`seed.text` holds a lone surrogate" },
+        { Samples, """{"properties": {"tempoQpm": "\udfff"}}""", "`properties.tempoQpm` holds a lone surrogate" },
         // unknown fields
         { Samples, """{"cuont": 3}""", "unknown field 'cuont'; the fields are count, temperature, topP, rng, properties, requestId, timeoutMs" },
     };

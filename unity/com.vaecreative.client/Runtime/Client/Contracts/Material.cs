@@ -6,7 +6,8 @@ namespace VaeCreative.Client.Contracts
     /// Seed material or a generated output, for any modality: a media type with either base64 <see cref="Data"/>
     /// (a MIDI file, an image) or <see cref="Text"/>, plus <see cref="Properties"/> (outputs: what the modality reports,
     /// e.g. a melody's <c>notes</c> and <c>bars</c>, a snippet's <c>tokens</c>; seeds: reading hints such as a MIDI
-    /// <c>track</c>). <see cref="Midi"/> is the older way to send MIDI and is still accepted; MIDI outputs fill it too.
+    /// <c>track</c>). <see cref="Midi"/> is the older way to send MIDI and is still accepted; the host fills only
+    /// <see cref="Data"/>.
     /// </summary>
     public sealed class Material
     {
@@ -19,7 +20,10 @@ namespace VaeCreative.Client.Contracts
         /// <summary>Text material.</summary>
         public string? Text { get; set; }
 
-        /// <summary>A standard MIDI file, base64-encoded (the same as <c>mediaType: audio/midi</c> with <see cref="Data"/>).</summary>
+        /// <summary>
+        /// A standard MIDI file, base64-encoded: the older name of <see cref="Data"/> with <c>mediaType: audio/midi</c>, still
+        /// accepted in seeds (with <see cref="Data"/> too only when both are the same). Outputs leave it empty.
+        /// </summary>
         public string? Midi { get; set; }
 
         /// <summary>Properties of an output, or reading hints for a seed (values are strings).</summary>
