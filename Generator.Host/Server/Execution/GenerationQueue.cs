@@ -209,14 +209,14 @@ public sealed class GenerationQueue : IDisposable
     private void Run(List<WorkItem> batch)
     {
         Interlocked.Increment(ref batches);
-        using var abandoned = WhenAllCancelled(batch);
+        using var abandoned = new AllCancelled(batch);
         try
         {
             batch[0].Run(batch, abandoned.Token);
             Interlocked.Add(ref executed, batch.Count);
             foreach (var item in batch) item.Succeed(batch.Count);
         }
-        catch (OperationCanceledException) when (abandoned.IsCancellationRequested)
+        catch (OperationCanceledException) when (abandoned.Token.IsCancellationRequested)
         {
             DropAll(batch);
         }
@@ -249,11 +249,9 @@ public sealed class GenerationQueue : IDisposable
     }
 
     /// <summary>
-    /// A source cancelled once every item of <paramref name="batch"/> is: a pass whose callers have all gone (client
-    /// left, deadline passed) stops, while a pass that still has one caller waiting runs on for it.
+    /// A token cancelled once every item of a pass is: a pass whose callers have all gone (client left, deadline
+    /// passed) stops, while a pass that still has one caller waiting runs on for it.
     /// </summary>
-    private static AllCancelled WhenAllCancelled(IReadOnlyList<WorkItem> batch) => new(batch);
-
     private sealed class AllCancelled : IDisposable
     {
         private readonly CancellationTokenSource source = new();
@@ -271,8 +269,6 @@ public sealed class GenerationQueue : IDisposable
         }
 
         public CancellationToken Token => source.Token;
-
-        public bool IsCancellationRequested => source.IsCancellationRequested;
 
         public void Dispose()
         {

@@ -1,5 +1,6 @@
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
+using VaeCreative.Host.Server;
 using VaeCreative.Image.Imaging;
 using VaeCreative.Tests.Image.Training;
 
@@ -8,16 +9,20 @@ namespace VaeCreative.Tests.Host.Server;
 /// <summary>The generation endpoints serve an image model (the tiny sprite model the image tests train) with the client's image calls, and refuse bad images.</summary>
 public class ImageEndpointsTests : IAsyncLifetime
 {
-    private const string Model = "tiny-sprites";
+    internal const string Model = "tiny-sprites";
     private RunningHost host = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => host = await StartWithSprites();
+
+    /// <summary>A host (with <paramref name="configure"/>'s settings) serving the tiny sprite model as <see cref="Model"/>.</summary>
+    internal static async Task<RunningHost> StartWithSprites(Func<ServerOptions, ServerOptions>? configure = null)
     {
-        host = await RunningHost.Start();
-        var target = Path.Combine(host.Folder, "models", Model);
+        var started = await RunningHost.Start(configure);
+        var target = Path.Combine(started.Folder, "models", Model);
         Directory.CreateDirectory(target);
         foreach (var file in Directory.GetFiles(TinyImageRun.SpriteModel))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        return started;
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -65,7 +70,8 @@ public class ImageEndpointsTests : IAsyncLifetime
         Assert.Contains("not an image", notImage.Problem!.Detail);
     }
 
-    private static byte[] Jpeg(int width, int height)
+    /// <summary>A one-colour JPEG of <paramref name="width"/> × <paramref name="height"/> (a few KB however large).</summary>
+    internal static byte[] Jpeg(int width, int height)
     {
         using var bitmap = new SkiaSharp.SKBitmap(width, height);
         using (var canvas = new SkiaSharp.SKCanvas(bitmap)) canvas.Clear(new SkiaSharp.SKColor(200, 60, 40));

@@ -13,17 +13,11 @@ namespace VaeCreative.Tests.Host.Server;
 /// </summary>
 public class RequestCostTests
 {
-    private const string Model = "tiny-sprites";
+    private const string Model = ImageEndpointsTests.Model;
 
-    private static async Task<RunningHost> Start(Func<ServerOptions, ServerOptions>? configure = null)
-    {
-        var host = await RunningHost.Start(configure);
-        var target = Path.Combine(host.Folder, "models", Model);
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(TinyImageRun.SpriteModel))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        return host;
-    }
+    private static Task<RunningHost> Start(Func<ServerOptions, ServerOptions>? configure = null) => ImageEndpointsTests.StartWithSprites(configure);
+
+    private static byte[] Jpeg(int width, int height) => ImageEndpointsTests.Jpeg(width, height);
 
     private static async Task<Problem> Refused(RunningHost host, byte[] seed, int count)
     {
@@ -33,7 +27,7 @@ public class RequestCostTests
     }
 
     [Fact]
-    public async Task Outputs_pixels_rows_and_answer_bytes_are_checked_before_any_work()
+    public async Task Output_pixels_are_checked_before_any_work_whatever_the_file_s_size()
     {
         await using var host = await Start(o => o with { MaxOutputPixels = 40 * 24 * 2, MaxRequestRows = 3, MaxResponseBytes = 64 << 10 });
         var queue = host.Server.Context.Queue;
@@ -92,14 +86,5 @@ public class RequestCostTests
         Assert.Equal(97L * 61, seed.OutputPixels);
         Assert.InRange(ImageEncoder.Png(noise).LongLength, 1, seed.MaxOutputBytes);
         Assert.InRange(seed.MaxOutputBytes, 97L * 61 * 4, 97L * 61 * 4 + 8_192);
-    }
-
-    private static byte[] Jpeg(int width, int height)
-    {
-        using var bitmap = new SkiaSharp.SKBitmap(width, height);
-        using (var canvas = new SkiaSharp.SKCanvas(bitmap)) canvas.Clear(new SkiaSharp.SKColor(200, 60, 40));
-        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
-        return data.ToArray();
     }
 }
