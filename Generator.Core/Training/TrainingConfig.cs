@@ -57,6 +57,14 @@ public sealed record TrainingConfig
     /// <summary>Scheduled-sampling probability.</summary>
     public double ScheduledSamplingRate { get; init; }
 
+    /// <summary>
+    /// libtorch threads the run trains with, as it ran (the count in effect, recorded by <see cref="TrainingRun.Start"/>;
+    /// 0 in a config not yet started: libtorch's default, the machine's cores). Part of the run: parallel sums add in
+    /// another order on another count, so a run continued on another count comes out a rounding step different, and
+    /// <c>train --resume</c> keeps this one.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Steps between checkpoints.</summary>
     public long CheckpointEvery { get; init; }
 

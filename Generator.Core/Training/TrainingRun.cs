@@ -72,6 +72,7 @@ public sealed class TrainingRun : IDisposable
     {
         var trainerOptions = config.ToTrainerOptions();
         TorchRuntime.SetThreads(threads);
+        config = config with { Threads = TorchRuntime.Threads }; // what a resumed run must train with to be the same run
         Directory.CreateDirectory(outDir);
         var stale = AtomicFile.RemoveStaleTemporaries(outDir);
         if (stale > 0) log($"removed {stale} temporary file(s) left in {outDir} by an interrupted run");

@@ -39,7 +39,7 @@ public static class TrainCommand
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Steps between resumable checkpoints, and one at the last step (0: none; default: the modality's)." };
         var validateEvery = new Option<long?>("--validate-every") { Description = "Steps between validation runs (0: only at the end; default: the modality's)." };
         var validationFraction = new Option<double>("--validation-fraction") { Description = "Fraction of the data held out for validation (by a stable hash).", DefaultValueFactory = _ => 0.1 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: libtorch's default, the machine's cores). Results depend on it; --resume keeps the run's own unless given.", DefaultValueFactory = _ => 0 };
         // Presets are the modalities' own (ITrainingRecipe.Sizes): the option takes any of them, the action checks the modality's.
         var sizesByModality = string.Join("; ", registry.All.Select(m => $"{m.Name}: {string.Join(", ", m.Training.Sizes)}"));
         var size = new Option<string>("--size")
@@ -144,7 +144,15 @@ public static class TrainCommand
             {
                 throw new CliException(e.Message.Split('\n')[0].Replace(" (Parameter", " (option", StringComparison.Ordinal), 2);
             }
-            return Run(config, recipe, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), p.GetValue(threads), p.GetValue(json));
+            var threadCount = p.GetValue(threads);
+            if (p.GetValue(resume) && config.Threads > 0)
+            {
+                // The run's own count keeps a resumed run equal to an uninterrupted one; another one is the user's call.
+                if (p.GetResult(threads) is not { Implicit: false }) threadCount = config.Threads;
+                else if (threadCount != config.Threads)
+                    Terminal.Error.Line($"warning: this run trained with --threads {config.Threads}; continuing with {(threadCount == 0 ? "libtorch's default" : threadCount.ToString(System.Globalization.CultureInfo.InvariantCulture))} makes it differ in the last bits from the run it would have been.");
+            }
+            return Run(config, recipe, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), threadCount, p.GetValue(json));
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using VaeCreative.Tests.Support;
 using VaeCreative.Tests.Text.Training;
@@ -53,6 +54,20 @@ public class TrainCommandTests
         Assert.Equal(6, TrainingRuns.Losses(a.Path).Count);
         TrainingRuns.AssertSameRun(a.Path, b.Path);
         Assert.True(File.Exists(Path.Combine(a.Path, "curves.png")), "train draws the curves beside the model");
+    }
+
+    [Fact]
+    public void A_run_records_its_thread_count_and_resume_keeps_it_or_warns_when_told_another()
+    {
+        // Issue 23, point 1: `--resume` without --threads continued on libtorch's default (2 threads here) a run
+        // trained with 1, and came out a rounding step different from the uninterrupted run.
+        using var data = TrainingRuns.NottinghamSubset(6);
+        using var run = new TempDir();
+        Assert.Equal(0, Train(data.Path, run.Path, 3).ExitCode); // TinyArgs: --threads 1
+        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(run.Path, "run.json")))!["threads"]!.GetValue<int>());
+        var other = Support.Cli.Run("train", "--data", data.Path, "--out", run.Path, "--steps", "4", "--resume", "--threads", "2");
+        Assert.True(other.ExitCode == 0, other.Stderr);
+        Assert.Contains("warning: this run trained with --threads 1; continuing with 2 makes it differ", other.Stderr);
     }
 
     [Fact]
