@@ -14,7 +14,9 @@
 # `dataset-fashion-mnist` and `crawl-tiles-data` (the image models' training data, issue 10); --preview adds
 # `fluidsynth` and `timgm6mb-soundfont` (a 6 MB General MIDI soundfont) for WAV previews of melodies, without
 # their recommended packages (qsynth would bring Qt); --browser adds `chromium` and `chromium-driver` (the headless
-# browser the studio page's tests drive with Selenium), without their recommended packages.
+# browser the studio page's tests drive with Selenium), without their recommended packages; --text-corpus adds the game
+# data packages scripts/extract-flavour-text.py reads (wesnoth-1.16-data, cataclysm-dda-data, nethack-common, angband,
+# freeciv-data, fortunes).
 #
 # Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
@@ -25,6 +27,7 @@ fortunes=0
 images=0
 preview=0
 browser=0
+text_corpus=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
@@ -33,7 +36,8 @@ for arg in "$@"; do
     --images) images=1 ;;         # also Fashion-MNIST and Crawl's tiles, the image models' training data
     --preview) preview=1 ;;       # also fluidsynth and a General MIDI soundfont, for WAV previews
     --browser) browser=1 ;;       # also chromium and chromedriver, for the studio page's browser tests
-    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview, --browser)" >&2; exit 2 ;;
+    --text-corpus) text_corpus=1 ;; # also the game data packages scripts/extract-flavour-text.py reads
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview, --browser, --text-corpus)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
@@ -65,6 +69,12 @@ install_packages() {
   if [[ $fortunes == 1 && ! -f /usr/share/games/fortunes/fortunes ]]; then missing+=(fortunes); fi
   if [[ $images == 1 && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then missing+=(dataset-fashion-mnist); fi
   if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi
+  if [[ $text_corpus == 1 ]]; then
+    local p
+    for p in wesnoth-1.16-data cataclysm-dda-data nethack-common angband freeciv-data fortunes; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
+    done
+  fi
   if [[ $preview == 1 ]] && ! command -v fluidsynth >/dev/null 2>&1; then lean+=(fluidsynth); fi
   if [[ $preview == 1 ]] && ! has_gm_soundfont; then lean+=(timgm6mb-soundfont); fi
   if [[ $browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then lean+=(chromium); fi
