@@ -155,11 +155,25 @@ def split_sentences(text):
     return out
 
 
+def balance_quotes(s):
+    """A sentence split out of a quotation keeps a lone opening or closing quote: that quote is removed. A sentence
+    whose quotes still do not pair up is dropped (None)."""
+    for opening, closing in (('"', '"'), ("“", "”")):
+        marks = s.count(opening) + (s.count(closing) if closing != opening else 0)
+        if marks == 1 and (s.startswith(opening) or s.startswith(closing)):
+            s = s[1:].lstrip()
+        elif marks == 1 and (s.endswith(closing) or s.endswith(opening)):
+            s = s[:-1].rstrip()
+        elif marks % 2 == 1 or s.count(opening) != s.count(closing):
+            return None
+    return s
+
+
 def clean_sentences(text):
     kept = []
     for s in split_sentences(unicodedata.normalize("NFC", text)):
-        s = " ".join(s.split())
-        if MIN_CHARS <= len(s) <= MAX_CHARS and not DEBRIS.search(s) and LETTER.search(s):
+        s = balance_quotes(" ".join(s.split()))
+        if s and MIN_CHARS <= len(s) <= MAX_CHARS and not DEBRIS.search(s) and LETTER.search(s):
             kept.append(s)
     return kept
 
