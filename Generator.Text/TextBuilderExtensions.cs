@@ -7,11 +7,12 @@ namespace VaeCreative.Text;
 /// <summary>Registers the text modality: <c>services.AddVaeCreative(models, b =&gt; b.AddMelody().AddText())</c>.</summary>
 public static class TextBuilderExtensions
 {
-    /// <summary>Adds the text modality and its model kinds, <c>sentence-vae</c> and its language-model baseline <c>sentence-lm</c>.</summary>
+    /// <summary>Adds the text modality and its model kinds: <c>span-latent-vae</c>, <c>sentence-vae</c> and its language-model baseline <c>sentence-lm</c>.</summary>
     public static VaeCreativeBuilder AddText(this VaeCreativeBuilder b)
     {
         ArgumentNullException.ThrowIfNull(b);
         b.ModelKinds.Add(SentenceVae.KindName, settings => new SentenceVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
+        b.ModelKinds.Add(SpanLatentVae.KindName, settings => new SpanLatentVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
         b.ModelKinds.Add(SentenceLm.KindName, settings => new SentenceLm(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
         return b.AddModality(new TextModality());
     }

@@ -44,10 +44,17 @@ public sealed class TextModality : IModality
         new("--word-dropout", TextTrainingRecipe.WordDropoutSetting,
             string.Create(CultureInfo.InvariantCulture, $"Share of decoder input tokens masked in training, so the model relies on z. Default {TextTrainingRecipe.DefaultShape.WordDropout}. Range 0–1."),
             ModalityCommands.Train),
+        new("--span-tokens", TextTrainingRecipe.SpanTokensSetting,
+            $"Tokens per latent code of a {SpanLatentVae.KindName} (its --latent is the size of each code). Default {TextTrainingRecipe.SpanShape.SpanTokens} for --size {TextTrainingRecipe.SpanSize}. Range 1–64.",
+            ModalityCommands.Train),
     ];
 
     /// <inheritdoc />
     public ITrainingRecipe Training { get; } = new TextTrainingRecipe();
+
+    /// <inheritdoc />
+    /// <remarks>chrF to the seed, and words from the dictionary (<see cref="Evaluation.WordList.DefaultPath"/>) or the seed.</remarks>
+    public Core.Evaluation.IVariationMeasures VariationMeasures() => new Evaluation.TextVariationMeasures(Evaluation.WordList.Load());
 
     /// <inheritdoc />
     /// <remarks>
@@ -96,7 +103,7 @@ public sealed class TextModality : IModality
             throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Manifest.Modality} model, not a text model.");
         if (model.Model is not ISentenceModel sentence || model.Manifest.ModelKind != model.Model.Kind)
             throw new ModelLoadException(
-                $"the text model in '{model.Directory}' is a {model.Manifest.ModelKind}; this build generates text with a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
+                $"the text model in '{model.Directory}' is a {model.Manifest.ModelKind}; this build generates text with a {SpanLatentVae.KindName}, a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
         return new TextGenerator(model, TextEncoding.LoadTokenizer(model.Manifest, model.Directory, sentence.Settings));
     }
 }

@@ -185,13 +185,43 @@ def words(text):
 # ---------------------------------------------------------------- extractors
 # Each extractor returns (data_root, [(relative path, [text blocks])]) for the files it read.
 
+WESNOTH_ROOT = "/usr/share/games/wesnoth/1.16/data"
+# Wesnoth packages that hold no campaign text of their own (the campaigns are one package each: wesnoth-1.16-httt, …).
+WESNOTH_NOT_CAMPAIGNS = {"wesnoth-1.16-data", "wesnoth-1.16-core", "wesnoth-1.16-music", "wesnoth-1.16-server",
+                         "wesnoth-1.16-tools", "wesnoth-1.16-dbg"}
+
+
+def owned_files(reader, pkg):
+    """The paths dpkg lists for pkg, or None when its list is not there (a fixture tree)."""
+    path = f"/var/lib/dpkg/info/{pkg}.list"
+    return set(reader.read_text(path).split("\n")) if reader.exists(path) else None
+
+
 def wesnoth(reader, pkg):
-    root = "/usr/share/games/wesnoth/1.16/data"
-    keys = ("description", "message", "female_message", "story", "reply")
-    start = re.compile(r"^[ \t]*(" + "|".join(keys) + r")[ \t]*=[ \t]*", re.M)
+    """Unit descriptions and the campaign and multiplayer text that wesnoth-1.16-data itself installs; campaigns
+    from their own packages are read as those packages (wesnoth_campaign), so each is credited to its package."""
+    root = WESNOTH_ROOT
+    owned = owned_files(reader, pkg)
     files = []
     for top in ("core/units", "campaigns", "multiplayer"):
         files += [os.path.join(top, p) for p in reader.walk(f"{root}/{top}", ".cfg")]
+    if owned is not None:
+        files = [f for f in files if f"{root}/{f}" in owned]
+    return root, wesnoth_text(reader, root, files)
+
+
+def wesnoth_campaign(reader, pkg):
+    """One official campaign package's text (its .cfg files under data/campaigns, as dpkg lists them)."""
+    root = WESNOTH_ROOT
+    owned = owned_files(reader, pkg) or set()
+    prefix = f"{root}/campaigns/"
+    files = sorted(p[len(root) + 1:] for p in owned if p.startswith(prefix) and p.endswith(".cfg") and reader.exists(p))
+    return root, wesnoth_text(reader, root, files)
+
+
+def wesnoth_text(reader, root, files):
+    keys = ("description", "message", "female_message", "story", "reply")
+    start = re.compile(r"^[ \t]*(" + "|".join(keys) + r")[ \t]*=[ \t]*", re.M)
     results = []
     for rel in sorted(files):
         text = reader.read_text(f"{root}/{rel}")
@@ -208,7 +238,7 @@ def wesnoth(reader, pkg):
             if words(value) >= 3:
                 blocks.append(value)
         results.append((rel, blocks))
-    return root, results
+    return results
 
 
 WML_TERM = re.compile(r'(_?[ \t]*)"((?:[^"]|"")*)"|(\{[^{}\n]*\})|(_?[ \t]*<<(.*?)>>)', re.S)
@@ -553,6 +583,11 @@ def main(argv):
     started = time.monotonic()
     status = dpkg_status(reader)
     installed = [(pkg, fn) for pkg, fn in SOURCES if pkg in status]
+    # Wesnoth's official campaigns, one package each, after wesnoth-1.16-data.
+    campaigns = [(p, wesnoth_campaign) for p in sorted(status)
+                 if re.fullmatch(r"wesnoth-1\.16-[a-z]+", p) and p not in WESNOTH_NOT_CAMPAIGNS]
+    at = next((i + 1 for i, (p, _) in enumerate(installed) if p == "wesnoth-1.16-data"), 0)
+    installed[at:at] = campaigns
     skipped = [pkg for pkg, _ in SOURCES if pkg not in status]
     if not installed:
         fail("none of the source packages is installed: " + ", ".join(pkg for pkg, _ in SOURCES)

@@ -43,4 +43,10 @@ public interface IModality
     /// since drawing every pixel value gives pixel noise, not variety).
     /// </summary>
     double DefaultTemperature => Variation.GenerationLimits.DefaultTemperature;
+
+    /// <summary>
+    /// How this modality's outputs are judged against their seeds (<c>eval --variations</c>); null when it offers no
+    /// such measures. Created on use: a measure may read a word list or other data.
+    /// </summary>
+    Evaluation.IVariationMeasures? VariationMeasures() => null;
 }

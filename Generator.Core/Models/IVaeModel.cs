@@ -60,6 +60,9 @@ public interface IVaeModel : IDisposable
     /// BOS it is given and the padding after EOS.
     /// </summary>
     Tensor? PredictedElements(Tensor input) => null;
+
+    /// <summary>Where the variation engine draws this model's variations (default: slerp toward a prior draw).</summary>
+    Variation.VariationNeighbourhood Neighbourhood => Variation.VariationNeighbourhood.PriorSlerp;
 }
 
 /// <summary>Reconstruction terms for a batch.</summary>

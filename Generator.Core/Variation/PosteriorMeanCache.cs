@@ -59,13 +59,16 @@ public sealed class PosteriorMeanCache(int capacity = 256) : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>Forgets every entry (hit and miss counts stay).</summary>
+    public void Clear()
     {
         foreach (var (_, mean) in order) mean.Dispose();
         order.Clear();
         entries.Clear();
     }
+
+    /// <inheritdoc />
+    public void Dispose() => Clear();
 
     /// <summary>An input's identity: element type, shape and values.</summary>
     public sealed class Key : IEquatable<Key>

@@ -58,7 +58,29 @@ public sealed class VariationEngine : IDisposable
         Device = device;
         // Read once: the weights' type decides the type of the noise and codes each request feeds in.
         DType = model.Module.parameters().First().dtype;
+        Neighbourhood = model.Neighbourhood;
     }
+
+    /// <summary>
+    /// Where variations are drawn (default: the model's <see cref="IVaeModel.Neighbourhood"/>). Settable for measuring
+    /// one against the other (<c>eval --variations --neighbourhood</c>); set it before use, not while requests run.
+    /// </summary>
+    public VariationNeighbourhood Neighbourhood
+    {
+        get => neighbourhood;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "unknown neighbourhood.");
+            lock (gate)
+            {
+                // Cached entries hold σ only in the posterior neighbourhood: start afresh.
+                if (value != neighbourhood) meanCache.Clear();
+                neighbourhood = value;
+            }
+        }
+    }
+
+    private VariationNeighbourhood neighbourhood;
 
     /// <summary>The model.</summary>
     public IVaeModel Model { get; }
@@ -163,8 +185,10 @@ public sealed class VariationEngine : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="count"/> variations of a seed given as [chunks, …]. Each chunk's code is
-    /// slerp(μ, ε, 1 − similarity) with ε ~ N(0, I): similarity 1 keeps the seed's mean, 0 is a fresh prior draw.
+    /// <paramref name="count"/> variations of a seed given as [chunks, …]. Each chunk's code is drawn around its
+    /// posterior mean μ as <see cref="Neighbourhood"/> says: slerp(μ, ε, 1 − similarity) with ε ~ N(0, I) (similarity 1
+    /// keeps μ, 0 is a fresh prior draw), or μ + <see cref="VariationNeighbourhood.PosteriorNoise"/>'s spread × (1 −
+    /// similarity) × σ ⊙ ε (similarity 1 keeps μ; the seed's uncertain parts move first).
     /// All count × chunks codes decode in one pass. When <paramref name="rejectCopies"/> is set, a variation that
     /// reproduces the seed exactly, or duplicates an earlier variation, is redrawn (a bounded number of times).
     /// Returns [count × chunks, …], variation-major. The same as a one-request <see cref="VaryBatch"/>.
@@ -191,7 +215,7 @@ public sealed class VariationEngine : IDisposable
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
             var chunks = requests.Select(r => r.Seed.shape[0]).ToArray();
-            var means = Means(requests.Select(r => r.Seed).ToArray());
+            var posteriors = Posteriors(requests.Select(r => r.Seed).ToArray());
             var seedsCpu = requests.Select(r => r.Seed.cpu()).ToArray();
 
             Tensor[] Draw(int[] counts)
@@ -200,9 +224,17 @@ public sealed class VariationEngine : IDisposable
                 for (var i = 0; i < requests.Count; i++)
                 {
                     if (counts[i] == 0) continue;
-                    var m = means[i].repeat(counts[i], 1);
+                    var m = posteriors[i].Mean.repeat(counts[i], 1);
                     var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
-                    codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
+                    if (posteriors[i].StdDev is { } sigma)
+                    {
+                        using var scale = (PosteriorNoiseSpread * (1.0 - requests[i].Similarity)).ToScalar();
+                        codes[i] = m.add(sigma.repeat(counts[i], 1).mul(noise), scale);
+                    }
+                    else
+                    {
+                        codes[i] = Slerp.Interpolate(m, noise, 1.0 - requests[i].Similarity);
+                    }
                     if (requests[i].Shift is { } shift) codes[i] = codes[i]! + InModelType(tensor(shift).to(Device));
                 }
                 return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
@@ -256,31 +288,49 @@ public sealed class VariationEngine : IDisposable
     /// Posterior means of <paramref name="inputs"/>: from the cache where seen before, the rest (each distinct input
     /// once) in one encoder pass. Call under the lock, in inference mode.
     /// </summary>
-    private Tensor[] Means(Tensor[] inputs)
+    private Tensor[] Means(Tensor[] inputs) => Posteriors(inputs).Select(p => p.Mean).ToArray();
+
+    /// <summary>
+    /// How far <see cref="VariationNeighbourhood.PosteriorNoise"/> reaches at similarity 0, in posterior standard
+    /// deviations: at the default similarity 0.75 a variation is about one posterior draw (0.25 × 4 = 1) away.
+    /// </summary>
+    public const double PosteriorNoiseSpread = 4.0;
+
+    /// <summary>
+    /// Posterior means of <paramref name="inputs"/>, with their standard deviations when the neighbourhood needs them
+    /// (<see cref="VariationNeighbourhood.PosteriorNoise"/>); cached as <see cref="Means"/> says. Call under the lock,
+    /// in inference mode.
+    /// </summary>
+    private (Tensor Mean, Tensor? StdDev)[] Posteriors(Tensor[] inputs)
     {
+        var withStdDev = neighbourhood == VariationNeighbourhood.PosteriorNoise;
         var keys = inputs.Select(PosteriorMeanCache.KeyOf).ToArray();
-        var result = new Tensor[inputs.Length];
+        var result = new (Tensor Mean, Tensor? StdDev)[inputs.Length];
         var missing = new Dictionary<PosteriorMeanCache.Key, List<int>>();
         for (var i = 0; i < inputs.Length; i++)
         {
-            if (meanCache.Get(keys[i]) is { } cached) result[i] = cached.alias();
+            if (meanCache.Get(keys[i]) is { } cached) result[i] = Split(cached.alias());
             else if (missing.TryGetValue(keys[i], out var same)) same.Add(i);
             else missing[keys[i]] = [i];
         }
         if (missing.Count > 0)
         {
             var first = missing.Values.Select(l => l[0]).ToArray();
-            var encoded = Model.Encode(cat(first.Select(i => inputs[i].to(Device)).ToArray(), 0)).Mean
-                .split(first.Select(i => inputs[i].shape[0]).ToArray(), 0);
+            var posterior = Model.Encode(cat(first.Select(i => inputs[i].to(Device)).ToArray(), 0));
+            // Cached as one tensor: μ alone, or μ and σ stacked [2, chunks, latent].
+            var entries = (withStdDev ? stack([posterior.Mean, posterior.StdDev]) : posterior.Mean)
+                .split(first.Select(i => inputs[i].shape[0]).ToArray(), withStdDev ? 1 : 0);
             var k = 0;
             foreach (var (key, indices) in missing)
             {
-                meanCache.Put(key, encoded[k]);
-                foreach (var i in indices) result[i] = encoded[k];
+                meanCache.Put(key, entries[k]);
+                foreach (var i in indices) result[i] = Split(entries[k]);
                 k++;
             }
         }
         return result;
+
+        (Tensor Mean, Tensor? StdDev) Split(Tensor entry) => withStdDev ? (entry[0], entry[1]) : (entry, null);
     }
 
     /// <summary>

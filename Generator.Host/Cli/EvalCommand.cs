@@ -6,6 +6,7 @@ using VaeCreative.Core.Evaluation;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
+using VaeCreative.Core.Variation;
 
 namespace VaeCreative.Host.Cli;
 
@@ -32,11 +33,28 @@ public static class EvalCommand
             Description = $"Samples per example for the importance-weighted NLL, perplexity, mutual information and active units (0 skips them; up to {LatentEvaluationOptions.MaxImportanceSamples}).",
             DefaultValueFactory = _ => LatentEvaluationOptions.DefaultImportanceSamples,
         };
-        var maxExamples = new Option<int?>("--max-examples") { Description = "Evaluate only the first N examples (default: all)." };
+        var maxExamples = new Option<int?>("--max-examples") { Description = "Evaluate only the first N examples (default: all); with --variations, N seeds spread evenly over the data." };
+        var variations = new Option<bool>("--variations")
+        {
+            Description = "Measure variations instead, as users judge them, on the seeds in --data (read as vary reads a seed file; a folder: each file the model reads): reconstruction similarity, variations' similarity to their own and to an unrelated seed, clean share (text: words from the dictionary or the seed), distinct outputs and latency. Modalities without such measures are refused.",
+        };
+        var count = new Option<int>("--count") { Description = "Variations per seed (--variations).", DefaultValueFactory = _ => GenerationLimits.DefaultCount };
+        var similarity = new Option<double>("--similarity") { Description = "Similarity of the variations (--variations).", DefaultValueFactory = _ => GenerationLimits.DefaultSimilarity };
+        var temperature = new Option<double?>("--temperature") { Description = "Decoding temperature of the variations (--variations; default: the modality's)." };
+        var curve = new Option<string?>("--curve") { Description = "Comma-separated similarities at which variations' similarity to their seed is also measured (--variations), e.g. 0,0.25,0.5,0.75,1." };
+        var rng = GenerateCommands.RngOption();
+        var neighbourhood = new Option<string?>("--neighbourhood")
+        {
+            Description = "Where variations are drawn (--variations; default: the model's own): slerp (toward a prior draw) or posterior (noise scaled by the seed's posterior σ). For comparing the two.",
+        };
+        neighbourhood.AcceptOnlyFromAmong("slerp", "posterior");
         var command = new Command("eval", "Measure a model (any modality) on data it reads: reconstruction accuracy, ELBO and KL; importance-weighted NLL, perplexity, mutual information and active units.")
-            { data, model, split, fraction, batch, json, precision, samples, maxExamples };
+            { data, model, split, fraction, batch, json, precision, samples, maxExamples, variations, count, similarity, temperature, curve, rng, neighbourhood };
         command.SetAction(p =>
         {
+            if (p.GetValue(variations))
+                return EvaluateVariations(services, p.GetValue(data)!, p.GetValue(model), p.GetValue(precision)!, p.GetValue(maxExamples),
+                    p.GetValue(count), p.GetValue(similarity), p.GetValue(temperature), p.GetValue(rng), p.GetValue(curve), p.GetValue(neighbourhood), p.GetValue(json));
             var folder = p.GetValue(data)!;
             var which = p.GetValue(split)!;
             if (p.GetValue(batch) is < 1 or > 65536) throw new CliException("--batch must be between 1 and 65536.", 2);
@@ -142,5 +160,113 @@ public static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    private static int EvaluateVariations(IServiceProvider services, string data, string? modelId, string precision, int? maxSeeds,
+        int count, double similarity, double? temperature, long rng, string? curveText, string? neighbourhood, bool json)
+    {
+        var store = services.GetRequiredService<ModelStore>();
+        var registry = services.GetRequiredService<ModalityRegistry>();
+        var implied = File.Exists(data) ? registry.ForFile(data) ?? registry.All[0] : registry.All[0];
+        var loaded = store.Get(store.Resolve(modelId, implied.Name), GenerateCommands.Precision(precision));
+        var modality = registry.Of(loaded);
+        IVariationMeasures measures;
+        try
+        {
+            measures = modality.VariationMeasures() ?? throw new CliException($"{modality.Name} models have no variation measures; --variations is for modalities that judge outputs against their seeds (text).", 2);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException(e.Message);
+        }
+        var files = File.Exists(data) ? [data]
+            : Directory.Exists(data) ? Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Where(f => modality.Formats.Any(m => m.Matches(f))).Order(StringComparer.Ordinal).ToList()
+            : throw new CliException($"'{data}' does not exist.");
+        List<Material> seeds;
+        try
+        {
+            seeds = files.SelectMany(f => modality.ReadSeedFile(f, new Dictionary<string, string>())).ToList();
+        }
+        catch (MaterialException e)
+        {
+            throw new CliException(e.Message);
+        }
+        if (maxSeeds is { } max)
+        {
+            if (max < 2) throw new CliException("--max-examples must be at least 2 with --variations.", 2);
+            // Spread over the whole set rather than its first file.
+            if (seeds.Count > max) seeds = Enumerable.Range(0, max).Select(i => seeds[(int)((long)i * seeds.Count / max)]).ToList();
+        }
+        if (seeds.Count < 2) throw new CliException($"--variations needs at least 2 seeds in '{data}'; found {seeds.Count}.");
+        var curve = new List<double>();
+        foreach (var part in (curveText ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s is < 0 or > 1)
+                throw new CliException($"--curve takes similarities between 0 and 1 separated by commas; got '{part}'.", 2);
+            curve.Add(s);
+        }
+        var options = new VariationEvaluationOptions
+        {
+            Variation = new VaryOptions { Count = count, Similarity = similarity, Temperature = temperature ?? modality.DefaultTemperature, Rng = rng },
+            Curve = curve,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, 2);
+        }
+        if (neighbourhood is not null)
+            loaded.Engine.Neighbourhood = neighbourhood == "slerp" ? VariationNeighbourhood.PriorSlerp : VariationNeighbourhood.PosteriorNoise;
+        var terminal = Terminal.Error;
+        var generator = modality.Open(loaded);
+        var result = VariationEvaluation.Run(generator, seeds, measures, options, new Progress<string>(terminal.Line));
+        var sim = measures.SimilarityName;
+        var output = new JsonObject
+        {
+            ["model"] = loaded.Directory,
+            ["data"] = Path.GetFullPath(data),
+            ["precision"] = precision,
+            ["seeds"] = result.Seeds,
+            ["count"] = result.Count,
+            ["similarity"] = options.Variation.Similarity,
+            ["temperature"] = options.Variation.Temperature,
+            ["neighbourhood"] = loaded.Engine.Neighbourhood == VariationNeighbourhood.PriorSlerp ? "slerp" : "posterior",
+            [$"reconstruction_{sim}"] = result.Reconstruction,
+            [$"variation_{sim}_to_seed"] = result.ToSeed,
+            [$"variation_{sim}_to_unrelated"] = result.ToUnrelated,
+            [measures.CleanName] = result.CleanRate,
+            [$"reconstruction_{measures.CleanName}"] = result.ReconstructionCleanRate,
+            ["distinct_per_seed"] = result.DistinctPerSeed,
+            ["latency_ms_p50"] = result.LatencyMsP50,
+            ["curve"] = new JsonArray(result.Curve.Select(c => (JsonNode)new JsonObject { ["similarity"] = c.Similarity, [$"{sim}_to_seed"] = c.ToSeed }).ToArray()),
+            ["examples"] = new JsonArray(result.Examples.Select(e => (JsonNode)new JsonObject
+            {
+                ["seed"] = e.Seed,
+                ["reconstruction"] = e.Reconstruction,
+                ["variations"] = new JsonArray(e.Variations.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()),
+            }).ToArray()),
+        };
+        if (json)
+        {
+            Console.Out.WriteLine(output.ToJsonString());
+            return 0;
+        }
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Seeds} seeds, {result.Count} variations each at similarity {options.Variation.Similarity}, temperature {options.Variation.Temperature}:"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sim}: reconstruction {result.Reconstruction:F3}; variation to its seed {result.ToSeed:F3}, to an unrelated seed {result.ToUnrelated:F3}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{measures.CleanName} {result.CleanRate:P1} (reconstructions {result.ReconstructionCleanRate:P1}); distinct {result.DistinctPerSeed:F2} of {result.Count}; {result.LatencyMsP50:F1} ms per seed (p50)"));
+        foreach (var (s, value) in result.Curve) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  similarity {s}: {sim} to seed {value:F3}"));
+        foreach (var e in result.Examples)
+        {
+            Console.Out.WriteLine($"seed:  {e.Seed}");
+            Console.Out.WriteLine($"  recon: {e.Reconstruction}");
+            foreach (var v in e.Variations) Console.Out.WriteLine($"  - {v}");
+        }
+        return 0;
     }
 }

@@ -33,7 +33,7 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
         var sentence = model.Model as ISentenceModel
-            ?? throw new ModelLoadException($"the text model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
+            ?? throw new ModelLoadException($"the text model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SpanLatentVae.KindName}, a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
         options = sentence.Settings;
         usesLatent = sentence.UsesLatent;
         if (tokenizer.VocabularySize != options.VocabularySize || tokenizer.PadId != options.PadId

@@ -25,6 +25,7 @@ internal sealed class SentenceDecoder
     private readonly SentenceVaeOptions settings;
     private readonly int latentSize;
     private readonly Func<Parameter> outputBias;
+    private readonly int spanTokens;
 
     /// <summary>
     /// New layers for <paramref name="options"/> over <paramref name="embedding"/> (from <see cref="NewEmbedding"/>;
@@ -33,13 +34,19 @@ internal sealed class SentenceDecoder
     /// <c>Module.to</c> (a dtype or a device) replaces a module's own parameters, fields included, so a reference kept
     /// here would go stale; the layers are modules, which convert their parameters in place.
     /// </summary>
-    public SentenceDecoder(SentenceVaeOptions options, Embedding embedding, int latentSize, Func<Parameter> outputBias)
+    /// <remarks>
+    /// With <paramref name="spanTokens"/> &gt; 0 (a <see cref="SpanLatentVae"/>) z holds one code of
+    /// <paramref name="latentSize"/> per span of that many positions, and each step reads its own span's code instead
+    /// of one code for the whole row; the state then starts at zero, since no one code describes the row.
+    /// </remarks>
+    public SentenceDecoder(SentenceVaeOptions options, Embedding embedding, int latentSize, Func<Parameter> outputBias, int spanTokens = 0)
     {
         settings = options;
         this.latentSize = latentSize;
         this.outputBias = outputBias;
+        this.spanTokens = spanTokens;
         Embedding = embedding;
-        ToState = latentSize > 0 ? nn.Linear(latentSize, (long)StateParts * options.DecoderLayers * options.DecoderHidden) : null;
+        ToState = latentSize > 0 && spanTokens == 0 ? nn.Linear(latentSize, (long)StateParts * options.DecoderLayers * options.DecoderHidden) : null;
         Rnn = Recurrent(options.Cell, options.EmbeddingSize + latentSize, options.DecoderHidden, options.DecoderLayers, bidirectional: false);
         ToEmbedding = nn.Linear(options.DecoderHidden, options.EmbeddingSize);
     }
@@ -166,7 +173,7 @@ internal sealed class SentenceDecoder
 
         var output = full([rows, steps], pad, dtype: ScalarType.Int64, device: device);
         output.select(1, 0).fill_(bos);
-        var zStep = z?.unsqueeze(1);
+        var zSteps = z is null ? null : StepLatents(z, steps - 1);
         var state = InitialState(z);
         var input = full([rows], bos, dtype: ScalarType.Int64, device: device);
         var finished = zeros(rows, dtype: ScalarType.Bool, device: device);
@@ -177,7 +184,7 @@ internal sealed class SentenceDecoder
             bool allFinished;
             using (var step = NewDisposeScope())
             {
-                var (hidden, next) = Run(Rnn, StepInput(input, zStep), state);
+                var (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t - 1, 1)), state);
                 var logits = Logits(hidden.squeeze(1)).add(banned, Scalars.One);
                 var token = TokenSampler.Sample(logits, uniform.select(1, t), temperatures, topPs).masked_fill(finished, pad);
                 output.select(1, t).copy_(token);
@@ -201,7 +208,7 @@ internal sealed class SentenceDecoder
     public Tensor Outputs(Tensor inputs, Tensor? z)
     {
         var embedded = Embedding.call(inputs);
-        if (z is not null) embedded = cat([embedded, z.unsqueeze(1).expand(z.shape[0], inputs.shape[1], z.shape[1])], 2);
+        if (z is not null) embedded = cat([embedded, StepLatents(z, inputs.shape[1])], 2);
         var (output, _) = Run(Rnn, embedded, InitialState(z));
         return output;
     }
@@ -273,7 +280,7 @@ internal sealed class SentenceDecoder
         var steps = (int)inputs.shape[1];
         var device = inputs.device;
         var state = InitialState(z);
-        var zStep = z?.unsqueeze(1);
+        var zSteps = z is null ? null : StepLatents(z, steps);
         using var probability = rate.ToScalar();
         using var pad = settings.PadId.ToScalar();
         var ones = torch.ones(batch, device: device);
@@ -281,7 +288,7 @@ internal sealed class SentenceDecoder
         var input = inputs.select(1, 0);
         for (var t = 0; t < steps; t++)
         {
-            var (hidden, next) = Run(Rnn, StepInput(input, zStep), state);
+            var (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t, 1)), state);
             state = next;
             outputs[t] = hidden;
             if (t + 1 == steps) break;
@@ -295,6 +302,21 @@ internal sealed class SentenceDecoder
             input = where(useSample, sampled, truth);
         }
         return cat(outputs, 1);
+    }
+
+    /// <summary>
+    /// The latent input of each of <paramref name="steps"/> decoder steps [rows, steps, latent]: the row's one code at
+    /// every step, or (span codes) the code of the span each step's target falls in (step j predicts position j + 1,
+    /// which belongs to span j / span tokens).
+    /// </summary>
+    private Tensor StepLatents(Tensor z, long steps)
+    {
+        if (spanTokens == 0) return z.unsqueeze(1).expand(z.shape[0], steps, z.shape[1]);
+        var spans = settings.Spans;
+        if (z.dim() != 2 || z.shape[1] != (long)spans * latentSize)
+            throw new ArgumentException($"expected z of size {spans} × {latentSize}; got [{string.Join(", ", z.shape)}].");
+        var index = arange(steps, dtype: ScalarType.Int64, device: z.device).div(spanTokens, RoundingMode.floor);
+        return z.view(z.shape[0], spans, latentSize).index_select(1, index);
     }
 
     /// <summary>One step's input [rows, 1, embedding (+ latent)]: the embedded token, and z when there is one.</summary>

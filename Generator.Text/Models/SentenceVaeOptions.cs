@@ -49,8 +49,20 @@ public sealed record SentenceVaeOptions
     /// </summary>
     public double WordDropout { get; init; } = 0.25;
 
+    /// <summary>
+    /// Tokens per latent code of a <see cref="SpanLatentVae"/>: its encoder gives one code of <see cref="LatentSize"/>
+    /// per span of this many positions, and the decoder reads the code of the span it is in. Null for a
+    /// <see cref="SentenceVae"/> (one code per snippet) and a <see cref="SentenceLm"/>. Range 1–64.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? SpanTokens { get; init; }
+
     /// <summary>Recurrent cell of the encoder and the decoder. Default <see cref="RecurrentCell.Lstm"/>.</summary>
     public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
+
+    /// <summary>Latent codes per row of a <see cref="SpanLatentVae"/>: one per span of the predicted positions (all but the BOS); 1 otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Spans => SpanTokens is { } span ? (MaxTokens - 1 + span - 1) / span : 1;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentException"/>) when a setting is out of range.</summary>
     public SentenceVaeOptions Validate()
@@ -68,6 +80,7 @@ public sealed record SentenceVaeOptions
         Preconditions.InRange(DecoderLayers, 1, 8);
         Preconditions.InRange(LatentSize, 1, 8192);
         Preconditions.InRange(WordDropout, 0, 1);
+        if (SpanTokens is { } span) Preconditions.InRange(span, 1, 64, nameof(SpanTokens));
         if (!Enum.IsDefined(Cell)) throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "the cell must be lstm or gru.");
         return this;
     }

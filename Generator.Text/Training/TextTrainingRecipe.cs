@@ -24,6 +24,9 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     /// <summary>Training setting (and <c>--max-tokens</c>): <see cref="SentenceVaeOptions.MaxTokens"/>.</summary>
     public const string MaxTokensSetting = "maxTokens";
 
+    /// <summary>Training setting (and <c>--span-tokens</c>): <see cref="SentenceVaeOptions.SpanTokens"/> of a <see cref="SpanLatentVae"/>.</summary>
+    public const string SpanTokensSetting = "spanTokens";
+
     /// <summary>Training setting (and <c>--word-dropout</c>): <see cref="SentenceVaeOptions.WordDropout"/>.</summary>
     public const string WordDropoutSetting = "wordDropout";
 
@@ -77,18 +80,29 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     /// </summary>
     public static SentenceVaeOptions LanguageModelShape { get; } = DefaultShape with { LatentSize = 1 };
 
+    /// <summary>
+    /// A <see cref="SpanLatentVae"/>: <see cref="DefaultShape"/>'s sizes with GRU cells (three gates to the LSTM's
+    /// four: more steps in the same hour) and one code of 8 per token, so that the latent carries the snippet's words
+    /// (see the model kind).
+    /// </summary>
+    public static SentenceVaeOptions SpanShape { get; } = DefaultShape with { SpanTokens = 1, LatentSize = 8, Cell = RecurrentCell.Gru };
+
+    /// <summary>Size preset of <see cref="SpanShape"/>.</summary>
+    public const string SpanSize = "span";
+
     /// <summary>Size preset of <see cref="LanguageModelShape"/>.</summary>
     public const string LanguageModelSize = "lm";
 
     /// <inheritdoc />
     /// <remarks><c>default</c>, <c>small</c> and <c>lm</c> (<see cref="LanguageModelShape"/>).</remarks>
-    public IReadOnlyList<string> Sizes { get; } = ["default", "small", LanguageModelSize];
+    public IReadOnlyList<string> Sizes { get; } = ["default", "small", SpanSize, LanguageModelSize];
 
     /// <inheritdoc />
     public ModelShape Shape(string size) => size switch
     {
         "default" => new ModelShape(SentenceVae.KindName, ModelManifest.ToJsonObject(DefaultShape)),
         "small" => new ModelShape(SentenceVae.KindName, ModelManifest.ToJsonObject(SmallShape)),
+        SpanSize => new ModelShape(SpanLatentVae.KindName, ModelManifest.ToJsonObject(SpanShape)),
         LanguageModelSize => new ModelShape(SentenceLm.KindName, ModelManifest.ToJsonObject(LanguageModelShape)),
         _ => throw new ArgumentException($"no text model size '{size}'; use {string.Join(", ", Sizes)}.", nameof(size)),
     };
@@ -117,9 +131,13 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         {
             SentenceVae.KindName => (o, g) => new SentenceVae(o, g),
             SentenceLm.KindName => (o, g) => new SentenceLm(o, g),
-            _ => throw new ArgumentException($"text trains {SentenceVae.KindName} and {SentenceLm.KindName} models, not '{config.ModelKind}'."),
+            SpanLatentVae.KindName => (o, g) => new SpanLatentVae(o, g),
+            _ => throw new ArgumentException($"text trains {SpanLatentVae.KindName}, {SentenceVae.KindName} and {SentenceLm.KindName} models, not '{config.ModelKind}'."),
         };
         if (config.ModelKind == SentenceLm.KindName) SentenceLm.Check(options);
+        if (config.ModelKind == SpanLatentVae.KindName) SpanLatentVae.Check(options);
+        else if (options.SpanTokens is not null)
+            throw new ArgumentException($"--span-tokens applies to a {SpanLatentVae.KindName} (--size {SpanSize}), not a {config.ModelKind}.");
         var requested = VocabularySize(config, options);
         var tokenizerPath = Path.Combine(outDir, TextTokenizer.FileName);
         var tokenizer = PrepareTokenizer(text.Train, tokenizerPath, requested, outDir, log);
@@ -147,7 +165,7 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         var text = AsText(corpus);
         var options = model.Model is ISentenceModel sentence
             ? sentence.Settings
-            : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
+            : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; text needs a {SpanLatentVae.KindName}, a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
         var tokenizer = TextEncoding.LoadTokenizer(model.Manifest, model.Directory, options);
         return (TextDataset.Encode(text.Train, tokenizer, options), TextDataset.Encode(text.Validation, tokenizer, options));
     }
@@ -167,10 +185,12 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         if (config.Settings is { } settings)
         {
             foreach (var (key, _) in settings)
-                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting))
-                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting} and {WordDropoutSetting}.");
+                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting or SpanTokensSetting))
+                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting}, {WordDropoutSetting} and {SpanTokensSetting}.");
             if (Number(settings, MaxTokensSetting) is { } maxTokens)
                 options = options with { MaxTokens = (int)Whole(maxTokens, "--max-tokens") };
+            if (Number(settings, SpanTokensSetting) is { } spanTokens)
+                options = options with { SpanTokens = (int)Whole(spanTokens, "--span-tokens") };
             if (Number(settings, WordDropoutSetting) is { } wordDropout)
                 options = options with { WordDropout = wordDropout };
         }
@@ -194,6 +214,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
             throw new ArgumentOutOfRangeException("--max-tokens", options.MaxTokens, $"--max-tokens must be between 3 and 1024; got {options.MaxTokens}.");
         if (!(options.WordDropout is >= 0 and <= 1))
             throw new ArgumentOutOfRangeException("--word-dropout", options.WordDropout, $"--word-dropout must be between 0 and 1; got {options.WordDropout}.");
+        if (options.SpanTokens is < 1 or > 64)
+            throw new ArgumentOutOfRangeException("--span-tokens", options.SpanTokens, $"--span-tokens must be between 1 and 64; got {options.SpanTokens}.");
     }
 
     /// <summary>A setting given as a JSON number or as text (the CLI passes option values as text).</summary>
