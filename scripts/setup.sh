@@ -9,14 +9,15 @@
 #
 # Text training runs sentencepiece's spm_train (Debian package `sentencepiece`): installed when missing.
 # --test-tools adds python3-mido and python3-pil (the independent MIDI and PNG readers the tests check outputs with)
-# and mma (which renders the drums model's training grooves; a test renders a tiny one);
+# and mma (which renders the drums model's training grooves; a test renders a tiny one) and wamerican (the word list
+# eval --variations counts real words against; --text-corpus adds it too);
 # --fortunes adds Debian's `fortunes` (the text the bundled text model is trained on); --images adds
 # `dataset-fashion-mnist` and `crawl-tiles-data` (the image models' training data, issue 10); --preview adds
 # `fluidsynth` and `timgm6mb-soundfont` (a 6 MB General MIDI soundfont) for WAV previews of melodies, without
 # their recommended packages (qsynth would bring Qt); --browser adds `chromium` and `chromium-driver` (the headless
 # browser the studio page's tests drive with Selenium), without their recommended packages; --text-corpus adds the game
-# data packages scripts/extract-flavour-text.py reads (wesnoth-1.16-data, cataclysm-dda-data, nethack-common, angband,
-# freeciv-data, fortunes).
+# data packages scripts/extract-flavour-text.py reads (wesnoth-1.16-data and the 16 official campaign packages
+# wesnoth-1.16-httt etc., cataclysm-dda-data, nethack-common, angband, freeciv-data, fortunes).
 #
 # Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
@@ -66,12 +67,15 @@ install_packages() {
   if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import mido' >/dev/null 2>&1; then missing+=(python3-mido); fi
   if [[ $test_tools == 1 ]] && ! /usr/bin/python3 -c 'import PIL' >/dev/null 2>&1; then missing+=(python3-pil); fi
   if [[ $test_tools == 1 ]] && ! command -v mma >/dev/null 2>&1; then missing+=(mma); fi
+  # wamerican: the word list eval --variations counts real words against (its tests need it).
+  if [[ ($test_tools == 1 || $text_corpus == 1) && ! -f /usr/share/dict/american-english ]]; then missing+=(wamerican); fi
   if [[ $fortunes == 1 && ! -f /usr/share/games/fortunes/fortunes ]]; then missing+=(fortunes); fi
   if [[ $images == 1 && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then missing+=(dataset-fashion-mnist); fi
   if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi
   if [[ $text_corpus == 1 ]]; then
     local p
-    for p in wesnoth-1.16-data cataclysm-dda-data nethack-common angband freeciv-data fortunes; do
+    for p in wesnoth-1.16-data cataclysm-dda-data nethack-common angband freeciv-data fortunes \
+        wesnoth-1.16-{did,dm,dw,ei,httt,l,low,nr,sof,sota,sotbe,thot,trow,tsg,ttb,utbs}; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
     done
   fi

@@ -67,6 +67,52 @@ public class TextCliTests
     }
 
     [Fact]
+    public void Eval_variations_reports_what_users_judge_on_a_span_model()
+    {
+        if (!File.Exists(VaeCreative.Text.Evaluation.WordList.DefaultPath)) return; // scripts/setup.sh --text-corpus installs wamerican
+        var model = TinyTextRun.SpanModelDirectory;
+        var run = Support.Cli.Run("eval", "--variations", "--model", model, "--data", TinyTextRun.Corpus(), "--max-examples", "6",
+            "--count", "4", "--curve", "0,1", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var document = JsonDocument.Parse(run.Stdout);
+        var root = document.RootElement;
+        Assert.Equal(6, root.GetProperty("seeds").GetInt32());
+        Assert.Equal(4, root.GetProperty("count").GetInt32());
+        Assert.Equal("posterior", root.GetProperty("neighbourhood").GetString());
+        foreach (var key in new[] { "reconstruction_chrf", "variation_chrf_to_seed", "variation_chrf_to_unrelated", "word_rate", "reconstruction_word_rate" })
+            Assert.InRange(root.GetProperty(key).GetDouble(), 0, 1);
+        Assert.InRange(root.GetProperty("distinct_per_seed").GetDouble(), 1, 4);
+        Assert.True(root.GetProperty("latency_ms_p50").GetDouble() > 0);
+        var curve = root.GetProperty("curve").EnumerateArray().ToList();
+        Assert.Equal([0.0, 1.0], curve.Select(c => c.GetProperty("similarity").GetDouble()));
+        // Similarity 1 decodes each seed's posterior mean, as the reconstruction does, though at the run's temperature.
+        Assert.InRange(curve[1].GetProperty("chrf_to_seed").GetDouble(), 0, 1);
+        var examples = root.GetProperty("examples").EnumerateArray().ToList();
+        Assert.Equal(6, examples.Count);
+        Assert.Equal(4, examples[0].GetProperty("variations").GetArrayLength());
+        Assert.Contains(examples[0].GetProperty("seed").GetString(), TinyTextRun.Sentences);
+
+        var slerp = Support.Cli.Run("eval", "--variations", "--model", model, "--data", TinyTextRun.Corpus(), "--max-examples", "3",
+            "--count", "2", "--neighbourhood", "slerp", "--json");
+        Assert.True(slerp.ExitCode == 0, slerp.Stderr);
+        using var other = JsonDocument.Parse(slerp.Stdout);
+        Assert.Equal("slerp", other.RootElement.GetProperty("neighbourhood").GetString());
+    }
+
+    [Fact]
+    public void Eval_variations_refuses_bad_settings_and_modalities_without_measures()
+    {
+        var curve = Support.Cli.Run("eval", "--variations", "--model", Model, "--data", TinyTextRun.Corpus(), "--curve", "0,2");
+        Assert.Equal(2, curve.ExitCode);
+        Assert.Contains("--curve", curve.Stderr);
+        var few = Support.Cli.Run("eval", "--variations", "--model", Model, "--data", TinyTextRun.Corpus(), "--max-examples", "1");
+        Assert.Equal(2, few.ExitCode);
+        var melody = Support.Cli.Run("eval", "--variations", "--model", "melody-2bar", "--data", Path.Combine(RepoPaths.Root, "samples"));
+        Assert.Equal(2, melody.ExitCode);
+        Assert.Contains("no variation measures", melody.Stderr);
+    }
+
+    [Fact]
     public void Bad_text_and_material_of_the_other_modality_get_one_line_errors()
     {
         using var dir = new TempDir();

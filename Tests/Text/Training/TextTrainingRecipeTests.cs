@@ -96,17 +96,17 @@ public class TextTrainingRecipeTests
     [Fact]
     public void Shapes_and_defaults_are_valid_and_named()
     {
-        Assert.Equal(["default", "small", "lm"], recipe.Sizes);
+        Assert.Equal(["default", "small", "span", "lm"], recipe.Sizes);
         foreach (var size in recipe.Sizes)
         {
             var shape = recipe.Shape(size);
-            Assert.Equal(size == "lm" ? SentenceLm.KindName : SentenceVae.KindName, shape.Kind);
+            Assert.Equal(size switch { "lm" => SentenceLm.KindName, "span" => SpanLatentVae.KindName, _ => SentenceVae.KindName }, shape.Kind);
             ModelManifest.FromJsonObject<SentenceVaeOptions>(shape.Settings).Validate();
         }
         Assert.Equal(TextTrainingRecipe.DefaultShape, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("default").Settings));
         // The language model is the default shape's decoder without z.
         Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1 }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
-        Assert.Contains("use default, small, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
+        Assert.Contains("use default, small, span, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
         recipe.Defaults.Validate();
         Assert.IsType<CyclicalKl>(recipe.Defaults.Beta);
         Assert.True(recipe.Defaults.FreeBits > 0);
@@ -147,7 +147,7 @@ public class TextTrainingRecipeTests
         latent.Model["latentSize"] = 4;
         Assert.Contains("has no latent code; its latent size (of the uninformative posterior eval sees) must be 1, not 4",
             Assert.Throws<ArgumentException>(() => recipe.Prepare(latent, corpus, temp.Path, _ => { })).Message);
-        Assert.Contains("text trains sentence-vae and sentence-lm models, not 'sequence-vae'",
+        Assert.Contains("text trains span-latent-vae, sentence-vae and sentence-lm models, not 'sequence-vae'",
             Assert.Throws<ArgumentException>(() => recipe.Prepare(config with { ModelKind = "sequence-vae" }, corpus, temp.Path, _ => { })).Message);
         Assert.Empty(Directory.GetFiles(temp.Path));
     }

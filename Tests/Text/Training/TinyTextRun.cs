@@ -31,6 +31,13 @@ public static class TinyTextRun
         return dir;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private static readonly Lazy<string> TrainedSpanModel = new(() =>
+    {
+        var dir = Path.Combine(Folder.Value, "span-model");
+        Train(SpanConfig(Corpus()), dir);
+        return dir;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
     private static readonly List<string> SharedLog = [];
 
     /// <summary>The log of the shared tiny model's training run.</summary>
@@ -48,6 +55,9 @@ public static class TinyTextRun
 
     /// <summary>Directory of a tiny language model (<c>--size lm</c>) trained like the shared VAE (on first use).</summary>
     public static string LanguageModelDirectory => TrainedLanguageModel.Value;
+
+    /// <summary>Directory of a tiny span-latent VAE (<c>--size span</c>) trained like the shared VAE (on first use).</summary>
+    public static string SpanModelDirectory => TrainedSpanModel.Value;
 
     /// <summary>Sentences the tiny model trains on: "the red fox runs over the hill." and the like (one per line).</summary>
     public static IReadOnlyList<string> Sentences { get; } = MakeSentences();
@@ -93,6 +103,18 @@ public static class TinyTextRun
         var shape = recipe.Shape(TextTrainingRecipe.LanguageModelSize);
         var model = (JsonObject)shape.Settings.DeepClone();
         foreach (var key in new[] { "embeddingSize", "decoderHidden" }) model[key] = vae.Model[key]!.DeepClone();
+        return vae with { ModelKind = shape.Kind, Model = model };
+    }
+
+    /// <summary>The span-latent VAE (<c>span</c> size) of <see cref="Config"/>: its sizes, one code of 2 per token.</summary>
+    public static TrainingConfig SpanConfig(string data, long steps = 150)
+    {
+        var recipe = new TextTrainingRecipe();
+        var vae = Config(data, steps);
+        var shape = recipe.Shape(TextTrainingRecipe.SpanSize);
+        var model = (JsonObject)shape.Settings.DeepClone();
+        foreach (var key in new[] { "embeddingSize", "encoderHidden", "decoderHidden" }) model[key] = vae.Model[key]!.DeepClone();
+        model["latentSize"] = 2;
         return vae with { ModelKind = shape.Kind, Model = model };
     }
 
