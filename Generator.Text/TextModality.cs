@@ -27,7 +27,7 @@ public sealed class TextModality : IModality
     public string Name => ModalityName;
 
     /// <inheritdoc />
-    public string DefaultModelId => "text-fortunes";
+    public string DefaultModelId => "text-flavour";
 
     /// <inheritdoc />
     public IReadOnlyList<MaterialFormat> Formats { get; } = [new MaterialFormat(MediaTypes.PlainText, [".txt"])];
@@ -45,7 +45,7 @@ public sealed class TextModality : IModality
             string.Create(CultureInfo.InvariantCulture, $"Share of decoder input tokens masked in training, so the model relies on z. Default {TextTrainingRecipe.DefaultShape.WordDropout}. Range 0–1."),
             ModalityCommands.Train),
         new("--span-tokens", TextTrainingRecipe.SpanTokensSetting,
-            $"Tokens per latent code of a {SpanLatentVae.KindName} (its --latent is the size of each code). Default {TextTrainingRecipe.SpanShape.SpanTokens} for --size {TextTrainingRecipe.SpanSize}. Range 1–64.",
+            $"Tokens per latent code of a {SpanLatentVae.KindName} (sizes default and small; --latent is the size of each code). Default {TextTrainingRecipe.DefaultShape.SpanTokens}. Range 1–64.",
             ModalityCommands.Train),
     ];
 

@@ -75,7 +75,7 @@ EOF
 results=()
 for modality in melody drums text image; do
   case "$modality" in
-    melody) model=melody-2bar ;; drums) model=drums-2bar ;; text) model=text-fortunes ;; image) model=sprites-32 ;;
+    melody) model=melody-2bar ;; drums) model=drums-2bar ;; text) model=text-flavour ;; image) model=sprites-32 ;;
   esac
   seeds="$work/seeds/$modality"
   out="$work/out/$modality"

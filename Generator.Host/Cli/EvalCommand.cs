@@ -180,7 +180,9 @@ public static class EvalCommand
             throw new CliException(e.Message);
         }
         var files = File.Exists(data) ? [data]
-            : Directory.Exists(data) ? Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Where(f => modality.Formats.Any(m => m.Matches(f))).Order(StringComparer.Ordinal).ToList()
+            // In a folder, empty files hold no seeds (a split with nothing held out): passed over, not refused.
+            : Directory.Exists(data) ? Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories)
+                .Where(f => modality.Formats.Any(m => m.Matches(f)) && new FileInfo(f).Length > 0).Order(StringComparer.Ordinal).ToList()
             : throw new CliException($"'{data}' does not exist.");
         List<Material> seeds;
         try

@@ -207,7 +207,7 @@ public static class GenerateCommands
 
     private static string ModelName(IMaterialGenerator generator) => $"the model in '{generator.Model.Directory}'";
 
-    internal static Option<string?> ModelOption() => new("--model") { Description = "A bundled model id (melody-2bar, text-fortunes, …) or a model directory (default: the seed's modality's bundled model)." };
+    internal static Option<string?> ModelOption() => new("--model") { Description = "A bundled model id (melody-2bar, text-flavour, …) or a model directory (default: the seed's modality's bundled model)." };
 
     internal static Option<string> PrecisionOption() =>
         new Option<string>("--precision") { Description = "Inference precision: fp32 (as trained) or bf16 (faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => "fp32" }

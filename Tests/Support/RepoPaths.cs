@@ -9,7 +9,7 @@ public static class RepoPaths
 
     public static string DefaultMelodyModel => Path.Combine(Root, "models", "melody-2bar");
 
-    public static string DefaultTextModel => Path.Combine(Root, "models", "text-fortunes");
+    public static string DefaultTextModel => Path.Combine(Root, "models", "text-flavour");
 
     public static string SeedMelody => Path.Combine(Root, "samples", "seed-melody.mid");
 

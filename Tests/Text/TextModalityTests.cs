@@ -28,7 +28,7 @@ public class TextModalityTests
         Assert.Same(registry.Get("text"), registry.ForFile("seeds.TXT"));
         Assert.Contains(SentenceVae.KindName, services.GetRequiredService<ModelKindRegistry>().Names);
         Assert.Contains(SentenceLm.KindName, services.GetRequiredService<ModelKindRegistry>().Names);
-        Assert.Equal("text-fortunes", registry.Get("text").DefaultModelId);
+        Assert.Equal("text-flavour", registry.Get("text").DefaultModelId);
         var model = services.GetRequiredService<ModelStore>().Get(TinyTextRun.ModelDirectory);
         Assert.IsType<TextGenerator>(registry.Generator(model));
     }

@@ -308,7 +308,7 @@ public static class Soak
         [
             new("melody", "melody-2bar", [TwoBarMelodies(melody)], 8),
             new("drums", "drums-2bar", DrumGrooves(MidiDrumReader.Read(Path.Combine(repo, "samples", "seed-drums.mid"))), 8),
-            new("text", "text-fortunes", [TextLines.Select(Material.FromText).ToArray()], 8),
+            new("text", "text-flavour", [TextLines.Select(Material.FromText).ToArray()], 8),
             new("image", "sprites-32", [Sprites(32), Sprites(16)], 8),
             new("image", "fashion-28", [Shapes(28), Shapes(16)], 8),
             new("melody-16bar", "melody-16bar", LongMelodies(melody), 4),

@@ -36,7 +36,7 @@ public static class OpenApiContract
         [403] = new("The Origin or Host header names a site that is not on this machine; the host answers local clients only unless started with --allow-remote.",
             ProblemTypes.ForbiddenOrigin, "Forbidden origin", "requests from the web origin 'https://example.com' are refused."),
         [404] = new("No model or job with that id (type unknown-model or unknown-job).",
-            ProblemTypes.UnknownModel, "Unknown model", "no model 'melody-9bar'; available: drums-2bar, melody-2bar, text-fortunes."),
+            ProblemTypes.UnknownModel, "Unknown model", "no model 'melody-9bar'; available: drums-2bar, melody-2bar, text-flavour."),
         [408] = new("The request's headers or body arrived too slowly.",
             ProblemTypes.RequestTimeout, "Request timeout", "the body arrived too slowly; it was cut off."),
         [409] = new("A model or running job with that id already exists, or a running augment job writes into an overlapping folder.",

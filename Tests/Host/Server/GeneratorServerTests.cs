@@ -26,7 +26,7 @@ public class GeneratorServerTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Equal(["melody", "drums", "text", "image"], info.Modalities.Select(m => m.Name));
         Assert.Equal("audio/midi", info.Modalities[0].MediaTypes[0]);
         Assert.Equal("drums-2bar", info.Modalities[1].DefaultModel);
-        Assert.Equal("text-fortunes", info.Modalities[2].DefaultModel);
+        Assert.Equal("text-flavour", info.Modalities[2].DefaultModel);
         Assert.Equal(["image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"], info.Modalities[3].MediaTypes);
         Assert.Equal(VaeCreative.Core.Variation.GenerationLimits.DefaultCount, info.Limits.DefaultCount);
         Assert.Equal(VaeCreative.Core.Variation.GenerationLimits.DefaultSimilarity, info.Limits.DefaultSimilarity);

@@ -171,7 +171,7 @@ public class StudioEndpointsTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Equal(["density", "register", "range", "syncopation", "stepwise", "rests"], melody.Attributes.Select(a => a.Name));
         Assert.All(melody.Attributes, a => Assert.False(string.IsNullOrEmpty(a.Description)));
         Assert.All(melody.Attributes, a => Assert.Equal(8, a.MaxStrength));
-        Assert.Empty(models.Single(m => m.Id == "text-fortunes").Attributes);
+        Assert.Empty(models.Single(m => m.Id == "text-flavour").Attributes);
 
         var info = await Host.Client.InfoAsync();
         Assert.Equal(["audio/wav", "image/png"], info.Modalities.Single(m => m.Name == "melody").PreviewMediaTypes);

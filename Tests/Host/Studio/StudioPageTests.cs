@@ -131,7 +131,7 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
             Assert.Contains("variation 1", drums[0].GetAttribute("aria-label"));
         }
 
-        page.PickModel("text-fortunes");
+        page.PickModel("text-flavour");
         page.DemoSeed();
         Assert.NotEmpty(page.Id("text-a").GetAttribute("value")!);
         page.SetRange("count", 3);

@@ -96,19 +96,19 @@ public class TextTrainingRecipeTests
     [Fact]
     public void Shapes_and_defaults_are_valid_and_named()
     {
-        Assert.Equal(["default", "small", "span", "lm"], recipe.Sizes);
+        Assert.Equal(["default", "small", "sentence", "lm"], recipe.Sizes);
         foreach (var size in recipe.Sizes)
         {
             var shape = recipe.Shape(size);
-            Assert.Equal(size switch { "lm" => SentenceLm.KindName, "span" => SpanLatentVae.KindName, _ => SentenceVae.KindName }, shape.Kind);
+            Assert.Equal(size switch { "lm" => SentenceLm.KindName, "sentence" => SentenceVae.KindName, _ => SpanLatentVae.KindName }, shape.Kind);
             ModelManifest.FromJsonObject<SentenceVaeOptions>(shape.Settings).Validate();
         }
         Assert.Equal(TextTrainingRecipe.DefaultShape, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("default").Settings));
         // The language model is the default shape's decoder without z.
-        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1 }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
-        Assert.Contains("use default, small, span, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
+        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1, SpanTokens = null }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
+        Assert.Contains("use default, small, sentence, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
         recipe.Defaults.Validate();
-        Assert.IsType<CyclicalKl>(recipe.Defaults.Beta);
+        Assert.IsType<ConstantKl>(recipe.Defaults.Beta);
         Assert.True(recipe.Defaults.FreeBits > 0);
         Assert.Equal("snippets", recipe.ExampleNoun);
         Assert.Equal(TextTrainingRecipe.DefaultShape.MaxTokens, TextTrainingRecipe.SmallShape.MaxTokens);

@@ -75,7 +75,7 @@ public static class TinyTextRun
     public static TrainingConfig Config(string data, long steps = 150)
     {
         var recipe = new TextTrainingRecipe();
-        var shape = recipe.Shape("small");
+        var shape = recipe.Shape(TextTrainingRecipe.SentenceSize);
         var model = (JsonObject)shape.Settings.DeepClone();
         model["embeddingSize"] = 16;
         model["encoderHidden"] = 16;
@@ -106,12 +106,12 @@ public static class TinyTextRun
         return vae with { ModelKind = shape.Kind, Model = model };
     }
 
-    /// <summary>The span-latent VAE (<c>span</c> size) of <see cref="Config"/>: its sizes, one code of 2 per token.</summary>
+    /// <summary>The span-latent VAE (the <c>default</c> size's kind) of <see cref="Config"/>: its sizes, one code of 2 per token.</summary>
     public static TrainingConfig SpanConfig(string data, long steps = 150)
     {
         var recipe = new TextTrainingRecipe();
         var vae = Config(data, steps);
-        var shape = recipe.Shape(TextTrainingRecipe.SpanSize);
+        var shape = recipe.Shape("default");
         var model = (JsonObject)shape.Settings.DeepClone();
         foreach (var key in new[] { "embeddingSize", "encoderHidden", "decoderHidden" }) model[key] = vae.Model[key]!.DeepClone();
         model["latentSize"] = 2;

@@ -14,7 +14,7 @@ namespace VaeCreative.Unity
         public string seedText = "A tattered banner flaps over the gate.";
 
         [Tooltip("Model id from GET /v1/models (a text model).")]
-        public string model = "text-fortunes";
+        public string model = "text-flavour";
 
         [Range(0f, 2f)] public float temperature = 0.5f;
 
