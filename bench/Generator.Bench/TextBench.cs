@@ -154,9 +154,11 @@ internal static class TextBench
             weights,
             model_kind = vae.Kind,
             parameters = vae.Module.parameters().Sum(p => p.numel()),
-            latent_size = vae.LatentSize,
+            latent_size = vae.LatentSize, // the whole z: spans × the size of one code for a span model
             span_tokens = o.SpanTokens,
+            spans = o.SpanTokens is null ? (int?)null : o.Spans,
             neighbourhood = NeighbourhoodName(vae.Neighbourhood),
+            posterior_noise_spread = VariationEngine.PosteriorNoiseSpread,
             vocabulary = o.VocabularySize,
             max_tokens = o.MaxTokens,
             snippets_train = corpus.Train.Count,
