@@ -24,9 +24,9 @@ namespace VaeCreative.Bench;
 /// <summary>
 /// The text phases of the benchmark (bench/run.sh; the PyTorch side is bench/reference/bench.py's text-* phases with
 /// bench/reference/text_vae.py). The model is a <see cref="SentenceVae"/> or a <see cref="SpanLatentVae"/> (the twin is
-/// picked by the manifest's model kind, exported as text.json's <c>model_kind</c>). <c>text-export</c> writes what both sides share into one folder (text.json, the
-/// model's weights as safetensors, real fortune snippets tokenised with the model's tokenizer, the seed, and the
-/// noise of each latency run); the other phases read it.
+/// picked by the manifest's model kind, exported as text.json's <c>model_kind</c>). <c>text-export</c> writes what
+/// both sides share into one folder (text.json, the model's weights as safetensors, real fortune snippets tokenised
+/// with the model's tokenizer, the seed, and the noise of each latency run); the other phases read it.
 /// </summary>
 internal static class TextBench
 {
