@@ -54,6 +54,23 @@ MUSIC_MODELS = (
 # Relative, on each step's loss. Text is held tighter than the melody's 1e-4: its KL term is about 1e-4 of the loss
 # at initialisation, so a twin without free bits still came within 1e-4 (9.6e-5); last-bit differences give 6.5e-8.
 TEXT_EQUIVALENCE_TOLERANCE = 1e-6
+TEXT_KINDS = {"sentence-vae": "SentenceVae", "span-latent-vae": "SpanLatentVae"}
+
+
+def text_model_words(export):
+    """What the text section calls the model, and how its variations draw their codes (from text-export's object;
+    exports before the span kind held a sentence-vae)."""
+    kind = export.get("model_kind", "sentence-vae")
+    name = f"`{TEXT_KINDS.get(kind, kind)}`"
+    if kind == "span-latent-vae":
+        spans = export["spans"]
+        name += (f", {spans} codes of {export['latent_size'] // spans} (one per {export['span_tokens']} "
+                 f"token{'s' if export['span_tokens'] != 1 else ''})")
+    if export.get("neighbourhood") == "posterior-noise":
+        codes = f"posterior noise μ + {export['posterior_noise_spread']:g} × (1 − similarity) × σ ⊙ ε"
+    else:
+        codes = "slerp"
+    return name, codes
 
 
 def fmt(v):
@@ -96,6 +113,7 @@ def text_section(d, mode, blas):
     passed = eq_py["max_relative_difference"] <= TEXT_EQUIVALENCE_TOLERANCE
     same_tokens = eq_py["vary_positions_differing"] == 0
     load_avg = load(d, "text_load") if os.path.exists(os.path.join(d, "text_load.json")) else None
+    model_name, codes = text_model_words(export)
     result = dict(section_header(mode, blas, load_avg), model=export, figures=figures)
     commit, date = result["commit"], result["date"]
     result.update({
@@ -112,6 +130,7 @@ def text_section(d, mode, blas):
             "max_relative_difference": eq_py["max_relative_difference"],
             "weights_max_abs_difference": eq_py["weights_max_abs_difference"],
             "seed_mean_max_abs_difference": eq_py["seed_mean_max_abs_difference"],
+            "seed_stddev_max_abs_difference": eq_py.get("seed_stddev_max_abs_difference"),
             "vary_positions": eq_py["vary_positions"],
             "vary_positions_differing": eq_py["vary_positions_differing"],
             "rng_streams_identical": eq_py["rng_streams_identical"],
@@ -128,7 +147,7 @@ def text_section(d, mode, blas):
     lines = [
         TEXT_HEADING,
         "",
-        f"The text model (`SentenceVae`, default shape) beside its PyTorch twin (`bench/reference/text_vae.py`); "
+        f"The text model ({model_name}) beside its PyTorch twin (`bench/reference/text_vae.py`); "
         f"mode: {result['mode']}; commit {commit}; {date}; {result['cpu']}, {result['threads_used']} threads"
         + (f"; 1-minute load average {load_avg['start']} when the text phases began, {load_avg['end']} when they ended"
            f" (2 would be these phases alone)." if load_avg else "."),
@@ -140,7 +159,7 @@ def text_section(d, mode, blas):
         f"{export['snippets_train']:,} training snippets of Debian's fortunes, tokenised with the model's tokenizer "
         f"({export['mean_tokens']:.1f} targets — tokens and EOS — each on average), in a fixed shuffled order; batches of 64 as wide as their longest row; "
         f"the recipe's step (word dropout, free bits, clipping, Adam). Seed: \"{export['seed_text']}\".",
-        f"Latency: 8 variations (similarity 0.75, temperature 0.5: encode, slerp, decode), {lat_cs['runs']} runs after 10 warm-up; "
+        f"Latency: 8 variations (similarity 0.75, temperature 0.5: encode, {codes}, decode), {lat_cs['runs']} runs after 10 warm-up; "
         f"no posterior-mean cache. The twin decodes, each run, the noise the C# engine drew for it: generated tokens C# "
         f"{lat_cs['generated_tokens']:,}, PyTorch {lat_py['generated_tokens']:,} ({'the same work' if same_work else 'NOT the same work'}).",
         f"Equivalence: same initial weights, 3 batches of {e['batch']} snippets (widths {', '.join(map(str, e['widths']))}), "
@@ -150,7 +169,10 @@ def text_section(d, mode, blas):
         f"{e['max_relative_difference']:.2e}; first-step gradients differ by at most {max(grads.values()):.2e} ({max(grads, key=grads.get)}), "
         f"weights after 3 steps by at most {e['weights_max_abs_difference']:.2e}. "
         f"One vary of the seed on the exported model from the C# engine's noise: posterior means differ by at most "
-        f"{e['seed_mean_max_abs_difference']:.2e}, {e['vary_positions_differing']} of {e['vary_positions']} token positions differ "
+        f"{e['seed_mean_max_abs_difference']:.2e}"
+        + (f" (standard deviations by at most {e['seed_stddev_max_abs_difference']:.2e})"
+           if e["seed_stddev_max_abs_difference"] is not None else "")
+        + f", {e['vary_positions_differing']} of {e['vary_positions']} token positions differ "
         f"({'passed' if passed else 'FAILED'}: relative loss tolerance {TEXT_EQUIVALENCE_TOLERANCE:g}). "
         f"PyTorch {blas['torch']}'s generator {'draws the same numbers as' if e['rng_streams_identical'] else 'draws other numbers than'} "
         f"TorchSharp's for the same seed.",

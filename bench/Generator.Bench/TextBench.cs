@@ -23,9 +23,10 @@ namespace VaeCreative.Bench;
 
 /// <summary>
 /// The text phases of the benchmark (bench/run.sh; the PyTorch side is bench/reference/bench.py's text-* phases with
-/// bench/reference/text_vae.py). <c>text-export</c> writes what both sides share into one folder (text.json, the
-/// model's weights as safetensors, real fortune snippets tokenised with the model's tokenizer, the seed, and the
-/// noise of each latency run); the other phases read it.
+/// bench/reference/text_vae.py). The model is a <see cref="SentenceVae"/> or a <see cref="SpanLatentVae"/> (the twin is
+/// picked by the manifest's model kind, exported as text.json's <c>model_kind</c>). <c>text-export</c> writes what
+/// both sides share into one folder (text.json, the model's weights as safetensors, real fortune snippets tokenised
+/// with the model's tokenizer, the seed, and the noise of each latency run); the other phases read it.
 /// </summary>
 internal static class TextBench
 {
@@ -54,7 +55,16 @@ internal static class TextBench
     private const double TrainingBeta = 1.0;
 
     private static readonly ModelKindRegistry Kinds = new ModelKindRegistry()
-        .Add(SentenceVae.KindName, settings => new SentenceVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
+        .Add(SentenceVae.KindName, settings => new SentenceVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)))
+        .Add(SpanLatentVae.KindName, settings => new SpanLatentVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
+
+    /// <summary>A freshly initialised model of <paramref name="kind"/> (one of <see cref="Kinds"/>), its weights drawn from <paramref name="initialization"/>.</summary>
+    private static ISentenceModel NewModel(string kind, SentenceVaeOptions o, Generator initialization) => kind switch
+    {
+        SentenceVae.KindName => new SentenceVae(o, initialization),
+        SpanLatentVae.KindName => new SpanLatentVae(o, initialization),
+        _ => throw new InvalidOperationException($"the text bench measures a {SentenceVae.KindName} or a {SpanLatentVae.KindName}, not a {kind}."),
+    };
 
     /// <summary>
     /// Exports the text model — <paramref name="modelDir"/>, else the bundled models/text-fortunes when it exists,
@@ -77,7 +87,7 @@ internal static class TextBench
         using var _ = vae;
         var o = vae.Settings;
         var tokenizer = TextEncoding.LoadTokenizer(manifest, dir, o);
-        vae.save_safetensors(Path.Combine(outDir, WeightsFile));
+        vae.Module.save_safetensors(Path.Combine(outDir, WeightsFile));
 
         var data = TextDataset.Encode(corpus.Train, tokenizer, o);
         var order = Enumerable.Range(0, data.Count).ToArray();
@@ -88,14 +98,17 @@ internal static class TextBench
         var seedText = File.ReadLines(Path.Combine(repo, "samples", "seed-text.txt")).First(l => l.Trim().Length > 0).Trim();
         var seed = SeedRow(tokenizer, o, seedText);
 
-        // The noise the variation engine draws for rng i (code noise, then one uniform per row and position), for
-        // each latency run, so the PyTorch twin decodes exactly what the C# side decodes.
+        // The noise the variation engine draws for rng i, for each latency run, so the PyTorch twin decodes exactly
+        // what the C# side decodes: VaryBatch's code noise ε, shaped as the seed's μ repeated ([count, the model's
+        // whole latent size]: spans × the size per span for a span model), drawn before the codes are made in either
+        // neighbourhood (slerp or posterior noise); then DecodeRows' uniforms [count, RowNoiseShape], from the same
+        // generator.
         var noise = new List<float>();
         for (var i = 0; i < LatencyWarmup + LatencyRuns; i++)
         {
             using var g = new Generator((ulong)i);
-            using var eps = randn([VaryCount, o.LatentSize], generator: g);
-            using var uniform = rand([VaryCount, o.MaxTokens], generator: g);
+            using var eps = randn([VaryCount, vae.LatentSize], generator: g);
+            using var uniform = rand([VaryCount, .. RowNoise(vae)], generator: g);
             noise.AddRange(eps.data<float>());
             noise.AddRange(uniform.data<float>());
         }
@@ -105,10 +118,12 @@ internal static class TextBench
         {
             ["model_dir"] = dir,
             ["weights"] = weights,
-            ["parameters"] = vae.parameters().Sum(p => p.numel()),
-            ["model"] = TwinShape(o),
+            ["parameters"] = vae.Module.parameters().Sum(p => p.numel()),
+            ["model_kind"] = vae.Kind,
+            ["model"] = TwinShape(vae),
             ["model_options"] = ModelManifest.ToJsonObject(o),
-            ["parameter_order"] = new JsonArray(vae.named_parameters().Select(p => (JsonNode)p.name).ToArray()),
+            ["parameter_order"] = new JsonArray(vae.Module.named_parameters().Select(p => (JsonNode)p.name).ToArray()),
+            ["variation"] = VariationSpec(vae),
             ["corpus"] = corpusPath,
             ["snippets_train"] = corpus.Train.Count,
             ["rows_tokenised"] = data.Count,
@@ -137,7 +152,13 @@ internal static class TextBench
         {
             model_dir = dir,
             weights,
-            parameters = vae.parameters().Sum(p => p.numel()),
+            model_kind = vae.Kind,
+            parameters = vae.Module.parameters().Sum(p => p.numel()),
+            latent_size = vae.LatentSize, // the whole z: spans × the size of one code for a span model
+            span_tokens = o.SpanTokens,
+            spans = o.SpanTokens is null ? (int?)null : o.Spans,
+            neighbourhood = NeighbourhoodName(vae.Neighbourhood),
+            posterior_noise_spread = VariationEngine.PosteriorNoiseSpread,
             vocabulary = o.VocabularySize,
             max_tokens = o.MaxTokens,
             snippets_train = corpus.Train.Count,
@@ -168,10 +189,11 @@ internal static class TextBench
         File.WriteAllBytes(Path.Combine(outDir, TokensFile), MemoryMarshal.AsBytes(rows.AsSpan()).ToArray());
 
         using var initialization = new Generator(123);
-        using var model = new SentenceVae(o, initialization);
+        using var vae = NewModel(Kind(spec), o, initialization);
+        var model = vae.Module;
         model.save_safetensors(Path.Combine(outDir, "init.safetensors"));
         using var noise = new Generator(77);
-        using var eps = randn([steps, batch, o.LatentSize], generator: noise);
+        using var eps = randn([steps, batch, vae.LatentSize], generator: noise);
         WriteFloats(Path.Combine(outDir, "eps.f32"), eps.data<float>().ToArray());
 
         var optimizer = new AdamOptimizer(model.parameters(), lr);
@@ -195,9 +217,9 @@ internal static class TextBench
             dropout.AddRange(rand([batch, x.shape[1] - 1], generator: draw).data<float>());
             using var generator = new Generator(dropoutSeed);
             optimizer.zero_grad();
-            var posterior = model.Encode(x);
+            var posterior = vae.Encode(x);
             var z = posterior.Mean + posterior.StdDev * eps[s];
-            var rec = model.Reconstruct(x, z, new ReconstructionSettings(0, generator));
+            var rec = vae.Reconstruct(x, z, new ReconstructionSettings(0, generator));
             var kl = posterior.KlToStandardNormal();
             var terms = ElboTerms.Compute(rec.Nll, kl, beta, freeBits);
             terms.Loss.backward();
@@ -222,14 +244,16 @@ internal static class TextBench
         var seed = SeedTensor(spec);
         using (var g = new Generator((ulong)rng))
         {
-            WriteFloats(Path.Combine(outDir, "vary_noise.f32"), randn([VaryCount, o.LatentSize], generator: g).data<float>().ToArray());
-            WriteFloats(Path.Combine(outDir, "vary_uniform.f32"), rand([VaryCount, o.MaxTokens], generator: g).data<float>().ToArray());
+            // As the engine draws them (see Export's latency noise).
+            WriteFloats(Path.Combine(outDir, "vary_noise.f32"), randn([VaryCount, shared.LatentSize], generator: g).data<float>().ToArray());
+            WriteFloats(Path.Combine(outDir, "vary_uniform.f32"), rand([VaryCount, .. RowNoise(shared)], generator: g).data<float>().ToArray());
         }
         using var engine = new VariationEngine(shared, CPU, meanCacheCapacity: 0);
         using (NewDisposeScope())
         {
-            var (mean, _) = engine.Encode(seed);
+            var (mean, stdDev) = engine.Encode(seed);
             WriteFloats(Path.Combine(outDir, "vary_mean.f32"), mean.data<float>().ToArray());
+            WriteFloats(Path.Combine(outDir, "vary_stddev.f32"), stdDev.data<float>().ToArray());
             var tokens = engine.Vary(seed, VaryCount, Similarity, Temperature, rng, rejectCopies: false);
             File.WriteAllBytes(Path.Combine(outDir, "vary_tokens.i64"), MemoryMarshal.AsBytes(tokens.contiguous().data<long>().ToArray().AsSpan()).ToArray());
         }
@@ -242,6 +266,7 @@ internal static class TextBench
             ["free_bits"] = freeBits,
             ["lr"] = lr,
             ["clip"] = clip,
+            ["model_kind"] = Kind(spec),
             ["model"] = spec["model"]!.DeepClone(),
             ["parameter_order"] = spec["parameter_order"]!.DeepClone(),
             ["widths"] = new JsonArray(widths.Select(w => (JsonNode)w).ToArray()),
@@ -258,6 +283,8 @@ internal static class TextBench
                 ["similarity"] = Similarity,
                 ["temperature"] = Temperature,
                 ["seed"] = spec["seed"]!.DeepClone(),
+                ["neighbourhood"] = NeighbourhoodName(engine.Neighbourhood),
+                ["posterior_noise_spread"] = VariationEngine.PosteriorNoiseSpread,
             },
         };
         File.WriteAllText(Path.Combine(outDir, "spec.json"), result.ToJsonString());
@@ -275,7 +302,8 @@ internal static class TextBench
         var o = Options(spec);
         var rows = ReadRows(sharedDir, batch * 8, o.MaxTokens);
         using var initialization = new Generator(1);
-        using var model = new SentenceVae(o, initialization);
+        using var vae = NewModel(Kind(spec), o, initialization);
+        var model = vae.Module;
         var optimizer = new AdamOptimizer(model.parameters(), Training.LearningRate);
         using var g = new Generator(3);
         model.train();
@@ -287,9 +315,9 @@ internal static class TextBench
             using var scope = NewDisposeScope();
             var x = Batch(rows, (s % 8) * batch, batch, o);
             optimizer.zero_grad();
-            var posterior = model.Encode(x);
+            var posterior = vae.Encode(x);
             var z = posterior.Reparameterize(g);
-            var rec = model.Reconstruct(x, z, new ReconstructionSettings(0, g));
+            var rec = vae.Reconstruct(x, z, new ReconstructionSettings(0, g));
             var terms = ElboTerms.Compute(rec.Nll, posterior.KlToStandardNormal(), TrainingBeta, Training.FreeBits);
             terms.Loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), Training.GradientClipNorm);
@@ -383,28 +411,68 @@ internal static class TextBench
         return dir;
     }
 
-    private static (SentenceVae Model, ModelManifest Manifest) LoadModel(string dir)
+    private static (ISentenceModel Model, ModelManifest Manifest) LoadModel(string dir)
     {
         var (model, manifest) = ModelDirectory.Load(dir, CPU, Kinds, TextModality.ModalityName);
-        return model is SentenceVae vae ? (vae, manifest) : throw new InvalidOperationException($"{dir} does not hold a {SentenceVae.KindName}.");
+        if (model is ISentenceModel text) return (text, manifest);
+        model.Dispose();
+        throw new InvalidOperationException($"{dir} holds a {manifest.ModelKind}; the text bench measures a {SentenceVae.KindName} or a {SpanLatentVae.KindName}.");
     }
 
-    /// <summary>The shape in the twin's words (bench/reference/text_vae.py's constructor arguments).</summary>
-    private static JsonObject TwinShape(SentenceVaeOptions o) => new()
+    /// <summary>
+    /// The per-row noise shape the engine's decode draws (<see cref="IVaeModel.RowNoiseShape"/>): one uniform per
+    /// position, as the twin's <c>generate</c> takes it.
+    /// </summary>
+    private static long[] RowNoise(ISentenceModel model)
     {
-        ["vocab"] = o.VocabularySize,
-        ["max_tokens"] = o.MaxTokens,
-        ["pad"] = o.PadId,
-        ["bos"] = o.BosId,
-        ["eos"] = o.EosId,
-        ["embedding"] = o.EmbeddingSize,
-        ["encoder_hidden"] = o.EncoderHidden,
-        ["decoder_hidden"] = o.DecoderHidden,
-        ["decoder_layers"] = o.DecoderLayers,
-        ["latent"] = o.LatentSize,
-        ["word_dropout"] = o.WordDropout,
-        ["cell"] = o.Cell == RecurrentCell.Gru ? "gru" : "lstm",
+        var shape = model.RowNoiseShape;
+        if (shape.Length != 1 || shape[0] != model.Settings.MaxTokens)
+            throw new InvalidOperationException($"the twin takes one uniform per position ({model.Settings.MaxTokens}); the model draws [{string.Join(", ", shape)}].");
+        return shape;
+    }
+
+    /// <summary>The model kind the exported spec holds (text.json's <c>model_kind</c>; exports before it held a <see cref="SentenceVae"/>).</summary>
+    private static string Kind(JsonObject spec) => spec["model_kind"]?.GetValue<string>() ?? SentenceVae.KindName;
+
+    /// <summary>The engine's neighbourhood in the twin's words (bench/reference/text_vae.py's <c>vary_codes</c>).</summary>
+    private static string NeighbourhoodName(VariationNeighbourhood neighbourhood) => neighbourhood switch
+    {
+        VariationNeighbourhood.PriorSlerp => "prior-slerp",
+        VariationNeighbourhood.PosteriorNoise => "posterior-noise",
+        _ => throw new ArgumentOutOfRangeException(nameof(neighbourhood)),
     };
+
+    /// <summary>How the engine draws a variation's code for this model, for the twin to draw the same.</summary>
+    private static JsonObject VariationSpec(ISentenceModel model) => new()
+    {
+        ["neighbourhood"] = NeighbourhoodName(model.Neighbourhood),
+        ["posterior_noise_spread"] = VariationEngine.PosteriorNoiseSpread,
+    };
+
+    /// <summary>The shape in the twin's words (bench/reference/text_vae.py's <c>from_spec</c>).</summary>
+    /// <remarks><c>latent</c> is the size of one code; <c>code_size</c> the whole z a row has (spans × latent for a span model).</remarks>
+    private static JsonObject TwinShape(ISentenceModel model)
+    {
+        var o = model.Settings;
+        return new JsonObject
+        {
+            ["kind"] = model.Kind,
+            ["span_tokens"] = o.SpanTokens,
+            ["code_size"] = model.LatentSize,
+            ["vocab"] = o.VocabularySize,
+            ["max_tokens"] = o.MaxTokens,
+            ["pad"] = o.PadId,
+            ["bos"] = o.BosId,
+            ["eos"] = o.EosId,
+            ["embedding"] = o.EmbeddingSize,
+            ["encoder_hidden"] = o.EncoderHidden,
+            ["decoder_hidden"] = o.DecoderHidden,
+            ["decoder_layers"] = o.DecoderLayers,
+            ["latent"] = o.LatentSize,
+            ["word_dropout"] = o.WordDropout,
+            ["cell"] = o.Cell == RecurrentCell.Gru ? "gru" : "lstm",
+        };
+    }
 
     private static long[] SeedRow(TextTokenizer tokenizer, SentenceVaeOptions o, string text)
     {

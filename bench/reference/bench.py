@@ -3,7 +3,8 @@
 
 Runs with Debian's python3-torch. The melody model is bench/reference/melody_vae.py, the identical twin of
 the C# SequenceVae at the default (cat-mel_2bar_small) configuration; the text phases (text-*) use
-bench/reference/text_vae.py, the twin of the C# SentenceVae, with the shape and weights the C# side exports.
+bench/reference/text_vae.py, the twin of the C# SentenceVae or SpanLatentVae (the kind the C# side exports), with the
+shape and weights the C# side exports.
 """
 import argparse
 import json
@@ -211,8 +212,16 @@ def floats(path, shape=None):
     return t if shape is None else t.view(*shape)
 
 
+def check_neighbourhood(model, variation):
+    """The C# engine's neighbourhood for this model (exported) must be the one the twin's vary_codes draws in."""
+    neighbourhood = variation.get("neighbourhood", "prior-slerp")
+    if neighbourhood != model.neighbourhood:
+        raise SystemExit(f"the C# engine varies a {model.kind} by {neighbourhood}; the twin by {model.neighbourhood}")
+    return variation.get("posterior_noise_spread", text_vae.POSTERIOR_NOISE_SPREAD)
+
+
 def load_text_model(spec, path):
-    model = text_vae.SentenceVae.from_spec(spec["model"])
+    model = text_vae.from_spec(spec["model"])
     state = load_safetensors(path)
     differ = set(model.state_dict()) ^ set(state)
     if differ:
@@ -250,7 +259,7 @@ def text_equivalence(args):
     model = load_text_model(spec, os.path.join(d, "init.safetensors"))
     params = ordered_parameters(model, spec)
     rows = text_rows(os.path.join(d, "tokens.i64"), steps * batch, m["max_tokens"])
-    eps = floats(os.path.join(d, "eps.f32"), (steps, batch, m["latent"]))
+    eps = floats(os.path.join(d, "eps.f32"), (steps, batch, model.code_size))
     dropout = floats(os.path.join(d, "dropout.f32"))
     opt = torch.optim.Adam(params, lr=spec["lr"])
     losses, widths, offset = [], [], 0
@@ -282,19 +291,23 @@ def text_equivalence(args):
     v = spec["vary"]
     shared = load_text_model(spec, v["weights"])
     shared.eval()
-    count, latent, width = v["count"], m["latent"], m["max_tokens"]
+    spread = check_neighbourhood(shared, v)
+    count, latent, width = v["count"], shared.code_size, m["max_tokens"]
     noise = floats(os.path.join(d, "vary_noise.f32"), (count, latent))
     uniform = floats(os.path.join(d, "vary_uniform.f32"), (count, width))
     cs_tokens = text_rows(os.path.join(d, "vary_tokens.i64"), count, width)
     seed = torch.tensor(v["seed"], dtype=torch.int64).view(1, width)
     with torch.inference_mode():
-        mean, _ = shared.encode(seed)
-        z = text_vae.vary_codes(shared, seed, count, v["similarity"], noise)
+        mean, logvar = shared.encode(seed)
+        z = text_vae.vary_codes(shared, seed, count, v["similarity"], noise, spread)
         tokens = shared.generate(z, uniform, torch.full([count], v["temperature"]))
         g = torch.Generator().manual_seed(v["rng"])
         same_streams = bool(torch.equal(torch.randn([count, latent], generator=g), noise)
                             and torch.equal(torch.rand([count, width], generator=g), uniform))
     cs_mean = floats(os.path.join(d, "vary_mean.f32"))
+    cs_stddev_path = os.path.join(d, "vary_stddev.f32")
+    stddev_diff = float((logvar.mul(0.5).exp().view(-1) - floats(cs_stddev_path)).abs().max()) \
+        if os.path.exists(cs_stddev_path) else None
     abs_diff = [abs(a - b) for a, b in zip(losses, spec["losses"])]
     rel = [x / abs(b) for x, b in zip(abs_diff, spec["losses"])]
     return {
@@ -303,7 +316,10 @@ def text_equivalence(args):
         "max_abs_difference": max(abs_diff),
         "max_relative_difference": max(rel),
         "weights_max_abs_difference": weights_diff,
+        "model_kind": shared.kind,
+        "neighbourhood": shared.neighbourhood,
         "seed_mean_max_abs_difference": float((mean.view(-1) - cs_mean).abs().max()),
+        "seed_stddev_max_abs_difference": stddev_diff,
         "vary_positions": int(tokens.numel()),
         "vary_positions_differing": int(tokens.ne(cs_tokens).sum()),
         "rng_streams_identical": same_streams,
@@ -318,7 +334,7 @@ def text_train(args):
     warmup, timed = (2, 8) if args.quick else (5, 40)
     rows = text_rows(os.path.join(args.dir, "tokens.i64"), batch * 8, m["max_tokens"])
     torch.manual_seed(1)
-    model = text_vae.SentenceVae.from_spec(m)
+    model = text_vae.from_spec(m)
     params = ordered_parameters(model, spec)
     t = spec["training"]
     opt = torch.optim.Adam(params, lr=t["learning_rate"])
@@ -346,13 +362,15 @@ def text_train(args):
 
 
 def text_latency(args):
-    """8 variations of the seed, per run: encode, slerp, decode. Each run decodes the noise the C# engine draws for
-    the same rng (exported), so both sides decode the same tokens for the same number of steps."""
+    """8 variations of the seed, per run: encode, draw the codes (slerp, or posterior noise for a span model),
+    decode. Each run decodes the noise the C# engine draws for the same rng (exported), so both sides decode the same
+    tokens for the same number of steps."""
     spec = text_spec(args.dir)
     m, lat = spec["model"], spec["latency"]
     model = load_text_model(spec, os.path.join(args.dir, "model.safetensors"))
     model.eval()
-    count, width, latent = lat["count"], m["max_tokens"], m["latent"]
+    spread = check_neighbourhood(model, spec.get("variation", {}))
+    count, width, latent = lat["count"], m["max_tokens"], model.code_size
     warmup, runs = lat["warmup"], lat["quick_runs"] if args.quick else lat["runs"]
     per_run = count * (latent + width)
     noise = floats(os.path.join(args.dir, "latency_noise.f32"))
@@ -367,7 +385,7 @@ def text_latency(args):
             eps = chunk[: count * latent].view(count, latent)
             uniform = chunk[count * latent :].view(count, width)
             t0 = time.perf_counter()
-            z = text_vae.vary_codes(model, seed, count, lat["similarity"], eps)
+            z = text_vae.vary_codes(model, seed, count, lat["similarity"], eps, spread)
             out = model.generate(z, uniform, temperatures)
             if i >= warmup:
                 times.append((time.perf_counter() - t0) * 1000)

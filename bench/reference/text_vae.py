@@ -1,4 +1,5 @@
-"""PyTorch twin of VaeCreative's SentenceVae (Generator.Text/Models/SentenceVae.cs) and its text sampling.
+"""PyTorch twins of VaeCreative's SentenceVae (Generator.Text/Models/SentenceVae.cs) and SpanLatentVae
+(Generator.Text/Models/SpanLatentVae.cs), their text sampling and the variation engine's two neighbourhoods.
 
 Same layers and parameter names (so TorchSharp's safetensors load as-is), same maths, operation for operation:
 token embedding with one extra row (the word-dropout mask id, one past the vocabulary); a bidirectional LSTM (or
@@ -8,23 +9,33 @@ after BOS; the output layer shares the embedding's weights (logits = toEmbedding
 summed over each row's real targets (tokens and EOS), padding masked out. Generation is autoregressive from BOS
 with one caller-supplied uniform per row and step, sampled by inverse CDF (Core's TokenSampler); PAD and BOS are
 never drawn, and the last position is reserved for EOS.
+
+SpanLatentVae: one Gaussian code of `latent` per span of `span_tokens` predicted positions (1 .. max_tokens - 1, padded
+to whole spans): the bidirectional encoder's outputs averaged over each span's real positions (spans wholly after EOS
+get mu = 0, log-variance = 0); z flat [batch, spans * latent], span-major; no decoder initial state from z (zeros, no
+toDecoderState); decoder step j (predicting position j + 1) reads the code of span j // span_tokens beside its token.
+Its variations are posterior noise (mu + spread * (1 - similarity) * sigma * eps), not slerp.
 """
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from latent import elbo_loss, kl, slerp  # noqa: F401 (kl and elbo_loss are used through this module too)
 
 
 class SentenceVae(nn.Module):
+    kind = "sentence-vae"
+    neighbourhood = "prior-slerp"  # the C# model's IVaeModel.Neighbourhood (the default)
+
     def __init__(self, vocab=8000, max_tokens=48, pad=0, bos=2, eos=3, embedding=192, encoder_hidden=256,
                  decoder_hidden=512, decoder_layers=1, latent=32, word_dropout=0.25, cell="lstm"):
         super().__init__()
         if cell not in ("lstm", "gru"):
             raise ValueError(f"unknown cell {cell!r}")
         self.vocab, self.max_tokens, self.latent = vocab, max_tokens, latent
+        self.code_size = latent
         self.pad, self.bos, self.eos, self.mask = pad, bos, eos, vocab
         self.word_dropout, self.cell = word_dropout, cell
         self.decoder_hidden, self.decoder_layers = decoder_hidden, decoder_layers
@@ -43,11 +54,12 @@ class SentenceVae(nn.Module):
             # As the C# initialisation (distribution, not values): tied embedding U(+-0.1), output bias 0.
             self.embedding.weight.uniform_(-0.1, 0.1)
 
+    KEYS = ("vocab", "max_tokens", "pad", "bos", "eos", "embedding", "encoder_hidden", "decoder_hidden",
+            "decoder_layers", "latent", "word_dropout", "cell")
+
     @staticmethod
     def from_spec(spec):
-        keys = ("vocab", "max_tokens", "pad", "bos", "eos", "embedding", "encoder_hidden", "decoder_hidden",
-                "decoder_layers", "latent", "word_dropout", "cell")
-        return SentenceVae(**{k: spec[k] for k in keys})
+        return SentenceVae(**{k: spec[k] for k in SentenceVae.KEYS})
 
     def _final_state(self, rnn_out):
         _, state = rnn_out
@@ -82,10 +94,13 @@ class SentenceVae(nn.Module):
     def logits(self, hidden):
         return F.linear(self.toEmbedding(hidden), self.embedding.weight.narrow(0, 0, self.vocab), self.outputBias)
 
+    def step_latents(self, z, steps):
+        """The latent input of each of `steps` decoder steps [rows, steps, latent]: the row's one code at every step."""
+        return z.unsqueeze(1).expand(z.shape[0], steps, z.shape[1])
+
     def decoder_outputs(self, inputs, z):
         steps = inputs.shape[1]
-        z_repeated = z.unsqueeze(1).expand(z.shape[0], steps, z.shape[1])
-        out, _ = self.decoder(torch.cat([self.embedding(inputs), z_repeated], 2), self.initial_state(z))
+        out, _ = self.decoder(torch.cat([self.embedding(inputs), self.step_latents(z, steps)], 2), self.initial_state(z))
         return out
 
     def reconstruct(self, tokens, z, dropout_uniform=None, generator=None):
@@ -110,12 +125,12 @@ class SentenceVae(nn.Module):
             .index_fill_(0, torch.tensor([self.pad, self.bos]), float("-inf"))
         output = torch.full([rows, steps], self.pad, dtype=torch.int64)
         output.select(1, 0).fill_(self.bos)
-        z_step = z.unsqueeze(1)
+        z_steps = self.step_latents(z, steps - 1)
         state = self.initial_state(z)
         inp = torch.full([rows], self.bos, dtype=torch.int64)
         finished = torch.zeros(rows, dtype=torch.bool)
         for t in range(1, steps - 1):
-            x = torch.cat([self.embedding(inp.unsqueeze(1)), z_step], 2)
+            x = torch.cat([self.embedding(inp.unsqueeze(1)), z_steps.narrow(1, t - 1, 1)], 2)
             hidden, state = self.decoder(x, state)
             logits = self.logits(hidden.squeeze(1)).add(banned)
             token = sample(logits, uniform.select(1, t), temperatures, top_ps).masked_fill(finished, self.pad)
@@ -126,6 +141,87 @@ class SentenceVae(nn.Module):
                 break
         output.select(1, steps - 1).masked_fill_(finished.logical_not(), self.eos)
         return output
+
+
+class SpanLatentVae(SentenceVae):
+    """The span model: SentenceVae's embedding, bidirectional encoder, decoder, word dropout, tied output layer, NLL
+    and sampling, with one code per span (see the module's docstring). Same parameter names as the C# fields."""
+    kind = "span-latent-vae"
+    neighbourhood = "posterior-noise"  # SpanLatentVae.Neighbourhood
+
+    def __init__(self, vocab=8000, max_tokens=48, pad=0, bos=2, eos=3, embedding=192, encoder_hidden=256,
+                 decoder_hidden=512, decoder_layers=1, latent=8, word_dropout=0.25, cell="lstm", span_tokens=1):
+        nn.Module.__init__(self)
+        if cell not in ("lstm", "gru"):
+            raise ValueError(f"unknown cell {cell!r}")
+        if not 1 <= span_tokens <= 64:
+            raise ValueError(f"span_tokens must be 1-64, not {span_tokens}")
+        self.vocab, self.max_tokens, self.latent = vocab, max_tokens, latent
+        self.pad, self.bos, self.eos, self.mask = pad, bos, eos, vocab
+        self.word_dropout, self.cell = word_dropout, cell
+        self.decoder_hidden, self.decoder_layers = decoder_hidden, decoder_layers
+        self.parts = 2 if cell == "lstm" else 1
+        self.span_tokens = span_tokens
+        self.spans = (max_tokens - 1 + span_tokens - 1) // span_tokens  # SentenceVaeOptions.Spans
+        self.code_size = self.spans * latent
+        rnn = nn.LSTM if cell == "lstm" else nn.GRU
+        # The C# fields' order: embedding, encoder, toMean, toLogVariance, decoder, toEmbedding, outputBias.
+        self.embedding = nn.Embedding(vocab + 1, embedding)
+        self.encoder = rnn(embedding, encoder_hidden, 1, batch_first=True, bidirectional=True)
+        self.toMean = nn.Linear(2 * encoder_hidden, latent)
+        self.toLogVariance = nn.Linear(2 * encoder_hidden, latent)
+        self.decoder = rnn(embedding + latent, decoder_hidden, decoder_layers, batch_first=True)
+        self.toEmbedding = nn.Linear(decoder_hidden, embedding)
+        self.outputBias = nn.Parameter(torch.zeros(vocab))
+        with torch.no_grad():
+            self.embedding.weight.uniform_(-0.1, 0.1)
+
+    @staticmethod
+    def from_spec(spec):
+        return SpanLatentVae(span_tokens=spec["span_tokens"], **{k: spec[k] for k in SentenceVae.KEYS})
+
+    def encode(self, tokens):
+        """mu and log-variance [batch, spans * latent]: each span's mean of the encoder's outputs over its real
+        positions, operation for operation as the C# SpanLatentVae.Encode."""
+        batch, width = tokens.shape
+        lengths = tokens.ne(self.pad).sum(1)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
+        output, _ = self.encoder(packed)
+        # [batch, width, 2 * hidden], rows in input order, zero after each row's EOS.
+        states, _ = pad_packed_sequence(output, batch_first=True, total_length=width)
+        positions = self.spans * self.span_tokens
+        real = tokens.narrow(1, 1, width - 1).ne(self.pad).to(states.dtype)
+        predicted = states.narrow(1, 1, width - 1)
+        if positions > width - 1:
+            predicted = F.pad(predicted, [0, 0, 0, positions - (width - 1)])
+            real = F.pad(real, [0, positions - (width - 1)])
+        features = predicted.shape[2]
+        sums = predicted.mul(real.unsqueeze(2)).view(batch, self.spans, self.span_tokens, features).sum(2)
+        counts = real.view(batch, self.spans, self.span_tokens).sum(2)
+        pooled = sums.div(counts.clamp_min(1).unsqueeze(2))
+        empty = counts.eq(0).unsqueeze(2)
+        mean = self.toMean(pooled).masked_fill(empty, 0)
+        logvar = self.toLogVariance(pooled).masked_fill(empty, 0)
+        return mean.reshape(batch, self.code_size), logvar.reshape(batch, self.code_size)
+
+    def initial_state(self, z):
+        return None  # zeros: no one code describes the row
+
+    def step_latents(self, z, steps):
+        """Step j reads the code of span j // span_tokens (it predicts position j + 1)."""
+        if z.dim() != 2 or z.shape[1] != self.code_size:
+            raise ValueError(f"expected z of size {self.spans} x {self.latent}; got {list(z.shape)}")
+        index = torch.div(torch.arange(steps, dtype=torch.int64), self.span_tokens, rounding_mode="floor")
+        return z.view(z.shape[0], self.spans, self.latent).index_select(1, index)
+
+
+def from_spec(spec):
+    """The twin of the kind the C# side exported (spec["kind"]; a spec without one is a sentence-vae)."""
+    kind = spec.get("kind", SentenceVae.kind)
+    for cls in (SentenceVae, SpanLatentVae):
+        if cls.kind == kind:
+            return cls.from_spec(spec)
+    raise ValueError(f"no PyTorch twin of a {kind}")
 
 
 def _inverse_cdf(probabilities, uniform, last):
@@ -153,18 +249,27 @@ def sample(logits, uniform, temperatures, top_p=None):
     return torch.where(t.le(0.0), greedy, sampled)
 
 
-def vary_codes(model, seed_tokens, count, similarity, noise):
-    """The variation codes: slerp(mu, noise, 1 - similarity), mu the seed's posterior mean repeated."""
-    mean, _ = model.encode(seed_tokens)
+# VariationEngine.PosteriorNoiseSpread (the C# side exports it; this is its value when the twin runs alone).
+POSTERIOR_NOISE_SPREAD = 4.0
+
+
+def vary_codes(model, seed_tokens, count, similarity, noise, spread=POSTERIOR_NOISE_SPREAD):
+    """The variation engine's codes (VariationEngine.VaryBatch) in the model's neighbourhood, mu the seed's posterior
+    mean repeated: prior-slerp, slerp(mu, noise, 1 - similarity); posterior-noise,
+    mu + spread * (1 - similarity) * sigma * noise (sigma = exp(logvar / 2), the scale a double as in C#)."""
+    mean, logvar = model.encode(seed_tokens)
     means = mean.repeat(count, 1)
+    if model.neighbourhood == "posterior-noise":
+        sigma = logvar.mul(0.5).exp()
+        return means.add(sigma.repeat(count, 1).mul(noise), alpha=spread * (1.0 - similarity))
     t = torch.full([means.shape[0], 1], 1.0 - similarity, dtype=means.dtype)
     return slerp(means, noise, t)
 
 
-def vary(model, seed_tokens, count, similarity, temperature, generator):
-    """The variation engine's vary: encode, slerp(mu, eps, 1 - similarity), decode; its random numbers in its order
-    (the code noise, then one uniform per row and position)."""
-    noise = torch.randn([count, model.latent], generator=generator)
-    z = vary_codes(model, seed_tokens, count, similarity, noise)
+def vary(model, seed_tokens, count, similarity, temperature, generator, spread=POSTERIOR_NOISE_SPREAD):
+    """The variation engine's vary: encode, draw the codes around mu (vary_codes), decode; its random numbers in its
+    order (the code noise [count, code size], then one uniform per row and position)."""
+    noise = torch.randn([count, model.code_size], generator=generator)
+    z = vary_codes(model, seed_tokens, count, similarity, noise, spread)
     uniform = torch.rand([count, model.max_tokens], generator=generator)
     return model.generate(z, uniform, torch.full([count], temperature))
