@@ -4,7 +4,7 @@
 # Writes bench/results/latest.json and bench/results/latest.md and prints the table.
 # --text-only runs the text phases alone: a full run replaces the text section of latest.{json,md} (the melody figures
 # stay as they were measured); with --quick it writes bench/results/text-quick.{json,md} instead.
-# The text phases use --text-model DIR, else models/text-fortunes, else an untrained model of the default shape; a
+# The text phases use --text-model DIR, else the default text model (models/text-flavour), else an untrained model of the default shape; a
 # sentence-vae or a span-latent-vae (the PyTorch twin is picked by the manifest's model kind).
 # --image-only runs the image phases alone (models/fashion-28 and its twin) in the same way: a full run replaces the
 # image section of latest.{json,md}; with --quick it writes bench/results/image-quick.{json,md}.

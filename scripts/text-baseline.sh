@@ -3,12 +3,14 @@
 # (`--size lm`: the same decoder, tokenizer data, steps, batch and word dropout, no z) unless it is already there,
 # evaluates both on every held-out snippet, and writes bench/results/text-baseline/{vae,lm}-eval.json, the LM's
 # run settings and curve, and table.md.
-#   ./scripts/text-baseline.sh [VAE_MODEL] [LM_DIR]
+#   ./scripts/text-baseline.sh VAE_MODEL [LM_DIR]
+# Written for the earlier bundled text-fortunes (a sentence VAE on the fortunes; its figures are in
+# bench/results/text-baseline/). For text-flavour, scripts/text-routes.sh trains and measures its language model.
 # About 29 minutes to train the LM and 46 minutes for the VAE's eval (500 importance samples per snippet) on 2 cores;
 # the LM's NLL is exact with one sample. DATA=… overrides the corpus (default /usr/share/games/fortunes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VAE="${1:-text-fortunes}"
+VAE="${1:?usage: text-baseline.sh VAE_MODEL [LM_DIR] (a sentence VAE trained on DATA)}"
 LM="${2:-${TMPDIR:-/tmp}/vaecreative-text-fortunes-lm}"
 DATA="${DATA:-/usr/share/games/fortunes}"
 OUT="$ROOT/bench/results/text-baseline"

@@ -3,7 +3,7 @@
 # samples, all with fixed --rng so anyone gets the same lines.   ./scripts/text-examples.sh [MODEL]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MODEL="${1:-text-fortunes}"
+MODEL="${1:-text-flavour}"
 V=("$ROOT/vaecreative")
 seeds=(
   "A tattered banner flaps over the gate."

@@ -356,7 +356,7 @@ public static class Fuzz
     private static IReadOnlyList<byte[]> TokenizerSeeds(string repo)
     {
         var seeds = TextMutator.DefaultSeeds();
-        var bundled = Path.Combine(repo, "models", "text-fortunes", TextTokenizer.FileName);
+        var bundled = Path.Combine(repo, "models", "text-flavour", TextTokenizer.FileName);
         if (File.Exists(bundled)) fuzzTokenizer = TextTokenizer.Load(bundled);
         else
         {

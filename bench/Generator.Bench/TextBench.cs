@@ -67,7 +67,7 @@ internal static class TextBench
     };
 
     /// <summary>
-    /// Exports the text model — <paramref name="modelDir"/>, else the bundled models/text-fortunes when it exists,
+    /// Exports the text model — <paramref name="modelDir"/>, else the bundled default text model when it exists,
     /// else a freshly initialised model of the default shape with a tokenizer trained here on the corpus (figures of
     /// an untrained model decode every position, a trained one stops at EOS) — with 4096 training snippets of
     /// <paramref name="corpusPath"/> in a fixed shuffled order, the seed (samples/seed-text.txt) and per-run noise.
@@ -385,12 +385,12 @@ internal static class TextBench
         };
     }
 
-    /// <summary>A model directory holding a freshly initialised default-shape model and a tokenizer trained on <paramref name="corpus"/>.</summary>
+    /// <summary>A model directory holding a freshly initialised default-shape model (the bundled kind) and a tokenizer trained on <paramref name="corpus"/>.</summary>
     private static string CreateUntrained(string dir, TextCorpus corpus)
     {
         Directory.CreateDirectory(dir);
         var tokenizerPath = Path.Combine(dir, TextTokenizer.FileName);
-        var tokenizer = TextTokenizer.Train(corpus.Train, tokenizerPath, TextTokenizer.DefaultVocabularySize, Console.Error.WriteLine);
+        var tokenizer = TextTokenizer.Train(corpus.Train, tokenizerPath, TextTrainingRecipe.DefaultShape.VocabularySize, Console.Error.WriteLine);
         var options = (TextTrainingRecipe.DefaultShape with
         {
             VocabularySize = tokenizer.VocabularySize,
@@ -399,11 +399,11 @@ internal static class TextBench
             EosId = tokenizer.EosId,
         }).Validate();
         using var initialization = new Generator(123);
-        using var model = new SentenceVae(options, initialization);
+        using var model = new SpanLatentVae(options, initialization);
         ModelDirectory.Save(dir, model, new ModelManifest
         {
             Modality = TextModality.ModalityName,
-            ModelKind = SentenceVae.KindName,
+            ModelKind = SpanLatentVae.KindName,
             Model = ModelManifest.ToJsonObject(options),
             Encoding = TextEncoding.Describe(tokenizerPath, options).ToJsonObject(),
             WeightsSha256 = "",

@@ -77,7 +77,7 @@ public class TextTrainingRecipeTests
         var options = TextTrainingRecipe.ModelOptions(config);
         Assert.Equal((32, 0.4), (options.MaxTokens, options.WordDropout));
         Assert.Equal(500, TextTrainingRecipe.VocabularySize(config, options));
-        Assert.Equal(2000, TextTrainingRecipe.VocabularySize(config with { Settings = null }, options)); // the small shape's
+        Assert.Equal(8000, TextTrainingRecipe.VocabularySize(config with { Settings = null }, options)); // the sentence shape's
 
         ArgumentException Refused(JsonObject settings) =>
             Assert.ThrowsAny<ArgumentException>(() =>

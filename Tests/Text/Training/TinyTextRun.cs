@@ -102,7 +102,7 @@ public static class TinyTextRun
         var vae = Config(data, steps);
         var shape = recipe.Shape(TextTrainingRecipe.LanguageModelSize);
         var model = (JsonObject)shape.Settings.DeepClone();
-        foreach (var key in new[] { "embeddingSize", "decoderHidden" }) model[key] = vae.Model[key]!.DeepClone();
+        foreach (var key in new[] { "embeddingSize", "decoderHidden", "cell" }) model[key] = vae.Model[key]!.DeepClone();
         return vae with { ModelKind = shape.Kind, Model = model };
     }
 
