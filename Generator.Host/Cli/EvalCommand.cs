@@ -165,6 +165,8 @@ public static class EvalCommand
     private static int EvaluateVariations(IServiceProvider services, string data, string? modelId, string precision, int? maxSeeds,
         int count, double similarity, double? temperature, long rng, string? curveText, string? neighbourhood, bool json)
     {
+        // Before the model is picked: a missing path would otherwise imply the first modality and be refused for it.
+        if (!File.Exists(data) && !Directory.Exists(data)) throw new CliException($"'{data}' does not exist.");
         var store = services.GetRequiredService<ModelStore>();
         var registry = services.GetRequiredService<ModalityRegistry>();
         var implied = File.Exists(data) ? registry.ForFile(data) ?? registry.All[0] : registry.All[0];
@@ -181,9 +183,8 @@ public static class EvalCommand
         }
         var files = File.Exists(data) ? [data]
             // In a folder, empty files hold no seeds (a split with nothing held out): passed over, not refused.
-            : Directory.Exists(data) ? Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories)
-                .Where(f => modality.Formats.Any(m => m.Matches(f)) && new FileInfo(f).Length > 0).Order(StringComparer.Ordinal).ToList()
-            : throw new CliException($"'{data}' does not exist.");
+            : Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories)
+                .Where(f => modality.Formats.Any(m => m.Matches(f)) && new FileInfo(f).Length > 0).Order(StringComparer.Ordinal).ToList();
         List<Material> seeds;
         try
         {

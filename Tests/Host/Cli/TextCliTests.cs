@@ -107,6 +107,9 @@ public class TextCliTests
         Assert.Contains("--curve", curve.Stderr);
         var few = Support.Cli.Run("eval", "--variations", "--model", Model, "--data", TinyTextRun.Corpus(), "--max-examples", "1");
         Assert.Equal(2, few.ExitCode);
+        var missing = Support.Cli.Run("eval", "--variations", "--data", "/nonexistent/lines.txt");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("'/nonexistent/lines.txt' does not exist", missing.Stderr);
         var melody = Support.Cli.Run("eval", "--variations", "--model", "melody-2bar", "--data", Path.Combine(RepoPaths.Root, "samples"));
         Assert.Equal(2, melody.ExitCode);
         Assert.Contains("no variation measures", melody.Stderr);
