@@ -104,6 +104,9 @@ public sealed class TextModality : IModality
         if (model.Model is not ISentenceModel sentence || model.Manifest.ModelKind != model.Model.Kind)
             throw new ModelLoadException(
                 $"the text model in '{model.Directory}' is a {model.Manifest.ModelKind}; this build generates text with a {SpanLatentVae.KindName}, a {SentenceVae.KindName} or a {SentenceLm.KindName}.");
-        return new TextGenerator(model, TextEncoding.LoadTokenizer(model.Manifest, model.Directory, sentence.Settings));
+        var tokenizer = TextEncoding.LoadTokenizer(model.Manifest, model.Directory, sentence.Settings);
+        if (sentence.Spelling is null && Spelling.Lexicon.Load(model.Directory) is { } lexicon)
+            sentence.Spelling = new Spelling.SpellingConstraint(tokenizer, lexicon);
+        return new TextGenerator(model, tokenizer);
     }
 }

@@ -100,7 +100,14 @@ public sealed record GenerationSettings(double Temperature = 0.0, Generator? Gen
     /// <summary>Per-row nucleus masses, shape [rows], with <see cref="Uniform"/>; null samples from the whole distribution.</summary>
     public Tensor? TopPs { get; init; }
 
+    /// <summary>
+    /// For each output row, the seed it was drawn around: a variation's seed row, or an interpolation's two ends side by
+    /// side along the second dimension; null for prior samples. A model whose decoding depends on the seed's content
+    /// reads it (text lets a row spell its seed's words); others ignore it.
+    /// </summary>
+    public Tensor? SeedRows { get; init; }
+
     /// <summary>Settings for row-wise noise.</summary>
-    public static GenerationSettings PerRow(Tensor uniform, Tensor temperatures, Tensor? topPs = null) =>
-        new() { Uniform = uniform, Temperatures = temperatures, TopPs = topPs };
+    public static GenerationSettings PerRow(Tensor uniform, Tensor temperatures, Tensor? topPs = null, Tensor? seedRows = null) =>
+        new() { Uniform = uniform, Temperatures = temperatures, TopPs = topPs, SeedRows = seedRows };
 }

@@ -57,6 +57,14 @@ public interface ITrainingRecipe
     /// </summary>
     TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log);
 
+    /// <summary>
+    /// Writes the files a model keeps beside its weights that come from its training data rather than from training
+    /// (text's lexicon) into <paramref name="outDir"/>, replacing any there. <see cref="Prepare"/> writes them for every
+    /// run; <c>train --resume</c> on a finished run calls this, so a model trained before such a file existed gains it
+    /// without training again. The default writes nothing.
+    /// </summary>
+    void WriteDataFiles(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log) { }
+
     /// <summary>The corpus as <paramref name="model"/>'s input (for <c>eval</c>): its train and validation parts.</summary>
     (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus);
 }

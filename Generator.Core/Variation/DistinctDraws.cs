@@ -43,6 +43,14 @@ public static class DistinctDraws
         return results;
     }
 
+    /// <summary>
+    /// The similarity a redraw attempt uses: the distance from the seed, 1 − similarity, grows by half its size per
+    /// attempt (0.75 → 0.625 → 0.5 → …, never below 0), so a seed whose close neighbourhood holds few distinct outputs
+    /// (a short line) still gives its count. Similarity 1 stays 1: the reconstruction is never moved.
+    /// </summary>
+    public static double AttemptSimilarity(double similarity, int attempt) =>
+        Math.Max(0, 1 - (1 - similarity) * (1 + 0.5 * attempt));
+
     /// <summary>The rng of a redraw attempt: request rng + attempt × a large prime, so attempts never share noise.</summary>
     public static long AttemptRng(long rng, int attempt) => unchecked(rng + attempt * 1_000_003L);
 }

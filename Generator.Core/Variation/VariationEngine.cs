@@ -180,7 +180,8 @@ public sealed class VariationEngine : IDisposable
                 var (a, b, steps) = (means[2 * i], means[2 * i + 1], requests[i].Steps);
                 codes[i] = cat(Enumerable.Range(0, steps).Select(k => Slerp.Interpolate(a, b, (double)k / (steps - 1))).ToArray(), 0);
             }
-            return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
+            var seeds = requests.Select(r => Repeated(cat([r.From.cpu(), r.To.cpu()], 1), r.Steps)).ToArray();
+            return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators, seeds);
         });
     }
 
@@ -237,7 +238,8 @@ public sealed class VariationEngine : IDisposable
                     }
                     if (requests[i].Shift is { } shift) codes[i] = codes[i]! + InModelType(tensor(shift).to(Device));
                 }
-                return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
+                var seeds = requests.Select((r, i) => counts[i] == 0 ? null : Repeated(seedsCpu[i], counts[i])).ToArray();
+                return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators, seeds);
             }
 
             var outputs = Draw(requests.Select(r => r.Count).ToArray());
@@ -338,7 +340,12 @@ public sealed class VariationEngine : IDisposable
     /// generator (after whatever that generator drew before), so a request's outputs do not depend on its batch.
     /// A null entry decodes nothing and returns an empty tensor.
     /// </summary>
-    private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<(double Temperature, double TopP)> decoding, Generator[] generators)
+    /// <remarks>
+    /// <paramref name="seeds"/> (null for prior samples) holds, per request, the seed of each of its rows, passed to the
+    /// model as <see cref="GenerationSettings.SeedRows"/>.
+    /// </remarks>
+    private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<(double Temperature, double TopP)> decoding, Generator[] generators,
+        IReadOnlyList<Tensor?>? seeds = null)
     {
         var noiseShape = Model.RowNoiseShape;
         var z = new List<Tensor>();
@@ -359,12 +366,22 @@ public sealed class VariationEngine : IDisposable
             if (nucleus) rowTopPs.Add(full(rows, topP, device: Device));
             sizes.Add(rows);
         }
-        var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0), nucleus ? cat(rowTopPs, 0) : null)).cpu();
+        var seedRows = seeds is null ? null : cat(seeds.Where((_, i) => codes[i] is not null).Select(t => t!).ToArray(), 0);
+        var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0), nucleus ? cat(rowTopPs, 0) : null, seedRows)).cpu();
         var parts = output.split(sizes.ToArray(), 0);
         var result = new Tensor[codes.Count];
         for (int i = 0, p = 0; i < codes.Count; i++)
             result[i] = codes[i] is null ? empty(0) : parts[p++];
         return result;
+    }
+
+    /// <summary><paramref name="rows"/> stacked <paramref name="times"/> times along the first dimension (codes repeat the same way).</summary>
+    private static Tensor Repeated(Tensor rows, long times)
+    {
+        var repeats = new long[rows.dim()];
+        Array.Fill(repeats, 1L);
+        repeats[0] = times;
+        return rows.repeat(repeats);
     }
 
     /// <summary>Indices of variations that equal the seed or an earlier variation.</summary>

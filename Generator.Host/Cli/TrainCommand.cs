@@ -90,6 +90,7 @@ public static class TrainCommand
                 {
                     // Nothing left to do is success, so `train --resume` can be repeated until it succeeds.
                     Terminal.Error.Line($"the model in '{outDir}' is already trained to step {finished}; raise --steps to train further.");
+                    WriteDataFiles(recipe, config, outDir);
                     if (p.GetValue(json)) Console.Out.WriteLine(ModelDirectory.ReadManifest(outDir).Metrics?.ToJsonString() ?? "{}");
                     return 0;
                 }
@@ -175,6 +176,28 @@ public static class TrainCommand
         var trained = manifest.Metrics?["trainingSteps"]?.GetValue<long>();
         var checkpoint = new CheckpointStore(outDir).LatestStep();
         return trained is { } t && (checkpoint is null || checkpoint == t) ? t : null;
+    }
+
+    /// <summary>
+    /// Writes the data files of a finished run's model (<see cref="ITrainingRecipe.WriteDataFiles"/>) from its data, so
+    /// a model trained before one existed gains it; the data must still be where the run read it.
+    /// </summary>
+    private static void WriteDataFiles(ITrainingRecipe recipe, TrainingConfig config, string outDir)
+    {
+        if (!File.Exists(config.Data) && !Directory.Exists(config.Data))
+        {
+            Terminal.Error.Line($"its training data {config.Data} is not on this machine, so its data files were not checked.");
+            return;
+        }
+        try
+        {
+            var corpus = recipe.Load(config.Data, config.ValidationFraction, augment: false, config.Settings, _ => { });
+            recipe.WriteDataFiles(config, corpus, outDir, line => Terminal.Error.Line(line));
+        }
+        catch (TrainingDataException e)
+        {
+            throw new CliException($"the data files of '{outDir}' cannot be written: {e.Message}");
+        }
     }
 
     private static int Run(TrainingConfig config, ITrainingRecipe recipe, string outDir, bool resume, bool startOver, int threads, bool json)

@@ -106,7 +106,8 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
     /// <inheritdoc />
     /// <remarks>
     /// Copies are judged on the decoded text (two token rows can read the same: byte pieces, spacing): a variation
-    /// equal to the seed or to an earlier variation, or with an empty piece, is redrawn (<see cref="DistinctDraws"/>).
+    /// equal to the seed or to an earlier variation, or with an empty piece, is redrawn (<see cref="DistinctDraws"/>),
+    /// each attempt a little further from the seed (<see cref="DistinctDraws.AttemptSimilarity"/>).
     /// A seed of several pieces gives variations whose pieces are joined with the seed's own separators.
     /// </remarks>
     public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
@@ -123,7 +124,8 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             var batch = active.Select(i =>
             {
                 var o = requests[i].Options;
-                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), o.TopP, Model.AttributeShift(o.Attributes));
+                return new VariationRequest(SeedTensor(seeds[i]), counts[i], DistinctDraws.AttemptSimilarity(o.Similarity, attempt), o.Temperature,
+                    DistinctDraws.AttemptRng(o.Rng, attempt), o.TopP, Model.AttributeShift(o.Attributes));
             }).ToArray();
             var outputs = Model.Engine.VaryBatch(batch, rejectCopies: false);
             var drawn = new List<Decoded>[requests.Count];

@@ -10,4 +10,11 @@ public interface ISentenceModel : IVaeModel
 {
     /// <summary>The model's sizes and token ids (its manifest settings).</summary>
     SentenceVaeOptions Settings { get; }
+
+    /// <summary>
+    /// The words decoding may spell (<see cref="Spelling.SpellingConstraint"/>), set when the model is opened for
+    /// generation with its lexicon; null decodes every piece freely (training, the bench's twin comparison, models
+    /// without a lexicon).
+    /// </summary>
+    Spelling.SpellingConstraint? Spelling { get; set; }
 }

@@ -142,7 +142,12 @@ internal sealed class SentenceDecoder
     /// <paramref name="rows"/> rows decoded autoregressively from BOS (see <see cref="SentenceVae.Generate"/>), given
     /// <paramref name="z"/> [rows, latent] (null without a latent code).
     /// </summary>
-    public Tensor Generate(long rows, Tensor? z, Device device, GenerationSettings generation)
+    /// <remarks>
+    /// With <paramref name="spelling"/> each step picks among the pieces that keep the row's words known
+    /// (<see cref="Spelling.SpellingConstraint"/>, the row's seed from <see cref="GenerationSettings.SeedRows"/>);
+    /// the same noise, temperatures and nuclei are used.
+    /// </remarks>
+    public Tensor Generate(long rows, Tensor? z, Device device, GenerationSettings generation, Spelling.SpellingConstraint? spelling = null)
     {
         var steps = settings.MaxTokens;
         Tensor uniform, temperatures;
@@ -177,6 +182,16 @@ internal sealed class SentenceDecoder
         var state = InitialState(z);
         var input = full([rows], bos, dtype: ScalarType.Int64, device: device);
         var finished = zeros(rows, dtype: ScalarType.Bool, device: device);
+        var spelled = spelling?.Start(rows, generation.SeedRows);
+        float[] uniformCpu = [], temperaturesCpu = [], topPsCpu = [];
+        var finishedCpu = new bool[rows];
+        if (spelled is not null)
+        {
+            uniformCpu = uniform.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            temperaturesCpu = temperatures.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            if (topPs is not null) topPsCpu = topPs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        }
+        var noiseWidth = (int)uniform.shape[1];
         // The last position is reserved for EOS, so every output is also a valid input (a variation can be varied).
         for (var t = 1; t < steps - 1; t++)
         {
@@ -186,7 +201,19 @@ internal sealed class SentenceDecoder
             {
                 var (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t - 1, 1)), state);
                 var logits = Logits(hidden.squeeze(1)).add(banned, Scalars.One);
-                var token = TokenSampler.Sample(logits, uniform.select(1, t), temperatures, topPs).masked_fill(finished, pad);
+                Tensor token;
+                if (spelled is not null)
+                {
+                    var stepUniform = new float[rows];
+                    for (var r = 0; r < rows; r++) stepUniform[r] = uniformCpu[r * noiseWidth + t];
+                    var chosen = spelling!.Choose(logits, stepUniform, temperaturesCpu, topPsCpu, finishedCpu, spelled, settings.PadId);
+                    for (var r = 0; r < rows; r++) finishedCpu[r] |= chosen[r] == settings.EosId;
+                    token = tensor(chosen, device: device);
+                }
+                else
+                {
+                    token = TokenSampler.Sample(logits, uniform.select(1, t), temperatures, topPs).masked_fill(finished, pad);
+                }
                 output.select(1, t).copy_(token);
                 finished = finished.logical_or(token.eq(eos));
                 allFinished = finished.all().item<bool>();

@@ -72,6 +72,9 @@ public sealed class SentenceLm : nn.Module<Tensor, Tensor>, ISentenceModel
     public SentenceVaeOptions Settings { get; }
 
     /// <inheritdoc />
+    public Spelling.SpellingConstraint? Spelling { get; set; }
+
+    /// <inheritdoc />
     public string Kind => KindName;
 
     /// <inheritdoc />
@@ -121,5 +124,5 @@ public sealed class SentenceLm : nn.Module<Tensor, Tensor>, ISentenceModel
 
     /// <inheritdoc />
     /// <remarks>One row per row of <paramref name="z"/>, whose values are ignored; otherwise as <see cref="SentenceVae.Generate"/>.</remarks>
-    public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], null, z.device, settings);
+    public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], null, z.device, settings, Spelling);
 }

@@ -67,6 +67,9 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, ISentenceModel
     public SentenceVaeOptions Settings { get; }
 
     /// <inheritdoc />
+    public Spelling.SpellingConstraint? Spelling { get; set; }
+
+    /// <inheritdoc />
     public string Kind => KindName;
 
     /// <inheritdoc />
@@ -151,7 +154,7 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, ISentenceModel
     /// Everything after a row's first EOS is PAD; a row still going at the last position ends there with EOS.
     /// Decoding stops once every row has ended.
     /// </remarks>
-    public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], z, z.device, settings);
+    public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], z, z.device, settings, Spelling);
 
     /// <summary>
     /// The decoder's inputs [batch, steps − 1]: each row without its last position; in training mode, word dropout

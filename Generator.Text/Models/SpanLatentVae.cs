@@ -76,6 +76,9 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
     public SentenceVaeOptions Settings { get; }
 
     /// <inheritdoc />
+    public Spelling.SpellingConstraint? Spelling { get; set; }
+
+    /// <inheritdoc />
     public string Kind => KindName;
 
     /// <inheritdoc />
@@ -152,5 +155,5 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
         parts.Reconstruct(tokens, z, settings, training);
 
     /// <inheritdoc cref="SentenceVae.Generate" />
-    public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], z, z.device, settings);
+    public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], z, z.device, settings, Spelling);
 }

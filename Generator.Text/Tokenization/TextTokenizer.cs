@@ -47,6 +47,7 @@ public sealed class TextTokenizer
     private readonly string[] pieces;
     private readonly byte[][] pieceBytes;
     private readonly bool[] skipped;
+    private readonly bool[] bytePiece;
     private readonly int[] markerIds;
 
     private TextTokenizer(SentencePieceTokenizer inner, SentencePieceModel model, int pad, int unk, int bos, int eos, int[] byteIds)
@@ -60,6 +61,7 @@ public sealed class TextTokenizer
         pieces = model.Pieces.Select(p => p.Piece).ToArray();
         pieceBytes = new byte[VocabularySize][];
         skipped = new bool[VocabularySize];
+        bytePiece = new bool[VocabularySize];
         for (var id = 0; id < VocabularySize; id++)
         {
             var (piece, type) = model.Pieces[id];
@@ -72,6 +74,7 @@ public sealed class TextTokenizer
                 _ => [],
             };
             skipped[id] = type is SentencePieceModel.PieceType.Control or SentencePieceModel.PieceType.Unused;
+            bytePiece[id] = type == SentencePieceModel.PieceType.Byte;
         }
         markerIds = Encoding.UTF8.GetBytes(SpaceMarker.ToString()).Select(b => byteIds[b]).ToArray();
     }
@@ -272,6 +275,25 @@ public sealed class TextTokenizer
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, VocabularySize);
         return pieces[id];
+    }
+
+    /// <summary>Whether <paramref name="id"/> is a byte piece (<c>&lt;0xNN&gt;</c>): part of a character outside the vocabulary.</summary>
+    public bool IsBytePiece(int id)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, VocabularySize);
+        return bytePiece[id];
+    }
+
+    /// <summary>
+    /// The text <paramref name="id"/> decodes to on its own: spaces for U+2581, U+FFFD for <c>&lt;unk&gt;</c>, nothing
+    /// for the control pieces; null for a byte piece, which is text only in a run that forms UTF-8.
+    /// </summary>
+    public string? PieceText(int id)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, VocabularySize);
+        return bytePiece[id] ? null : skipped[id] ? "" : Encoding.UTF8.GetString(pieceBytes[id]);
     }
 
     /// <summary>The byte a <c>&lt;0xNN&gt;</c> piece stands for, or null.</summary>

@@ -7,6 +7,7 @@ using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 using VaeCreative.Text.Corpus;
 using VaeCreative.Text.Models;
+using VaeCreative.Text.Spelling;
 using VaeCreative.Text.Tokenization;
 
 namespace VaeCreative.Text.Training;
@@ -151,6 +152,7 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         else if (options.SpanTokens is not null)
             throw new ArgumentException($"--span-tokens applies to a {SpanLatentVae.KindName} (--size default or small), not a {config.ModelKind}.");
         var requested = VocabularySize(config, options);
+        WriteDataFiles(config, corpus, outDir, log);
         var tokenizerPath = Path.Combine(outDir, TextTokenizer.FileName);
         var tokenizer = PrepareTokenizer(text.Train, tokenizerPath, requested, outDir, log);
         options = (options with
@@ -169,6 +171,19 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
             $"tokenised {train.Count:N0} training and {validation.Count:N0} held-out snippets, {train.Targets / (double)Math.Max(1, train.Count):F1} tokens each on average")
             + (skipped > 0 ? $"; {skipped:N0} longer than {options.MaxTokens - 2} tokens left out" : ""));
         return new TrainingPlan(model, train, validation, TextEncoding.Describe(tokenizerPath, options).ToJsonObject());
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The lexicon (<see cref="Lexicon"/>): the words of the training snippets (never the held-out ones) used at least
+    /// <see cref="Lexicon.DefaultMinCount"/> times, which decoding may spell.
+    /// </remarks>
+    public void WriteDataFiles(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log)
+    {
+        var lexicon = Lexicon.FromText(AsText(corpus).Train);
+        lexicon.Save(outDir);
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {Lexicon.FileName}: {lexicon.Count:N0} words used at least {Lexicon.DefaultMinCount} times in the training snippets"));
     }
 
     /// <inheritdoc />

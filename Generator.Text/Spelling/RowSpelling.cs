@@ -1,0 +1,73 @@
+namespace VaeCreative.Text.Spelling;
+
+/// <summary>
+/// One decoded row's spelling state for <see cref="SpellingConstraint"/>: its seed's words, whether byte pieces are
+/// allowed, and the word being spelled (<see cref="WordState"/>).
+/// </summary>
+public sealed class RowSpelling
+{
+    private readonly HashSet<string> seedFolded;
+    private readonly IReadOnlyList<string> seedWords;
+
+    internal RowSpelling(IReadOnlyList<string> seedWords, bool allowBytes, int maxTokens)
+    {
+        MaxTokens = maxTokens;
+        this.seedWords = seedWords;
+        seedFolded = seedWords.Select(Lexicon.Fold).ToHashSet(StringComparer.Ordinal);
+        AllowBytes = allowBytes;
+    }
+
+    /// <summary>Whether byte pieces may be spelled (the seed has some).</summary>
+    public bool AllowBytes { get; }
+
+    /// <summary>Most tokens the row may have before its EOS (<see cref="SpellingConstraint.LengthLimit"/>; unbounded for prior samples).</summary>
+    public int MaxTokens { get; }
+
+    /// <summary>Tokens chosen so far.</summary>
+    public int Tokens { get; private set; }
+
+    /// <summary>The word being spelled.</summary>
+    public WordState Word { get; private set; } = WordState.Between;
+
+    /// <summary>A state with the same seed at the start of a row.</summary>
+    internal RowSpelling Fresh() => new(seedWords, AllowBytes, MaxTokens);
+
+    internal void Advance(WordState word)
+    {
+        Word = word;
+        Tokens++;
+    }
+
+    /// <summary>Whether <paramref name="word"/> may end here: no word, an unchecked one, or a known word in a word's case.</summary>
+    internal bool MayEnd(Lexicon lexicon, WordState word)
+    {
+        if (word.Folded.Length == 0 || word.Free) return true;
+        return Known(lexicon, word.Folded) && (word.Shape != CaseShape.Mixed || seedWords.Contains(word.Raw.TrimEnd('\'', '\u2019')));
+    }
+
+    /// <summary>Whether <paramref name="word"/> can still become a known word in a word's case.</summary>
+    internal bool MayContinue(Lexicon lexicon, WordState word)
+    {
+        if (word.Free) return true;
+        if (word.Shape == CaseShape.Mixed)
+        {
+            foreach (var seed in seedWords)
+                if (seed.StartsWith(word.Raw, StringComparison.Ordinal)) return true;
+            return false;
+        }
+        var prefix = word.Folded;
+        if (lexicon.HasPrefix(prefix)) return true;
+        if ((prefix.EndsWith('\'') || prefix.EndsWith("'s", StringComparison.Ordinal)) && Known(lexicon, prefix)) return true;
+        foreach (var seed in seedFolded)
+            if (seed.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <summary>Whether the folded <paramref name="word"/> (trailing apostrophes aside) is in the lexicon or the seed.</summary>
+    private bool Known(Lexicon lexicon, string word)
+    {
+        var trimmed = word.TrimEnd('\'');
+        return lexicon.Contains(trimmed) || seedFolded.Contains(trimmed)
+            || (trimmed.EndsWith("'s", StringComparison.Ordinal) && seedFolded.Contains(trimmed[..^2]));
+    }
+}

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text;
+using VaeCreative.Text.Evaluation;
+using VaeCreative.Text.Tokenization;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Text.Spelling;
+
+/// <summary>
+/// Decoding that spells only known words: each step samples among the <see cref="Candidates"/> most likely pieces
+/// that keep every word of the row a word of the <see cref="Lexicon"/> or of the row's seed (or a prefix of one while
+/// the word goes on), so a model made of subword pieces cannot invent words such as "Sarentito". Words are compared
+/// folded (<see cref="Lexicon.Fold"/>), and
+/// anything that is not a letter (digits, punctuation, spaces) is unconstrained. A word's case must read as a word's:
+/// lower, capitalised or upper case, unless the seed spells it so ("McDonald"). Byte pieces (characters outside the
+/// vocabulary) are allowed only in rows whose seed has them, and the word they fall in is not checked: a seed in a
+/// script the lexicon lacks keeps its own characters. The sampler is <see cref="Core.Models.TokenSampler"/>'s (the
+/// first candidate whose cumulative probability reaches u × the total; nucleus and temperature per row), over the
+/// allowed candidates; when none of them is allowed the whole vocabulary is searched, and a row that no piece can
+/// continue falls back to the unconstrained choice. A row drawn around a seed ends by <see cref="LengthLimit"/>. Safe to share: the per-decode state is in <see cref="RowSpelling"/>.
+/// </summary>
+public sealed class SpellingConstraint
+{
+    /// <summary>
+    /// Pieces looked at per row and step, most likely first: at temperature 0.5 the rest hold a negligible share of
+    /// the probability, and reading 64 of 16,000 logits back keeps the step cheap.
+    /// </summary>
+    public const int Candidates = 64;
+
+    private readonly string?[] texts;
+    private readonly bool[] never;
+    private readonly bool[] bytePiece;
+    private readonly TextTokenizer tokenizer;
+
+    /// <summary>Spelling with <paramref name="tokenizer"/>'s pieces and the words of <paramref name="lexicon"/>.</summary>
+    public SpellingConstraint(TextTokenizer tokenizer, Lexicon lexicon)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(lexicon);
+        this.tokenizer = tokenizer;
+        Lexicon = lexicon;
+        var size = tokenizer.VocabularySize;
+        texts = new string?[size];
+        never = new bool[size];
+        bytePiece = new bool[size];
+        for (var id = 0; id < size; id++)
+        {
+            bytePiece[id] = tokenizer.IsBytePiece(id);
+            var text = tokenizer.PieceText(id);
+            texts[id] = text;
+            never[id] = id == tokenizer.PadId || id == tokenizer.BosId || id == tokenizer.UnknownId || (text is "" && id != tokenizer.EosId);
+        }
+    }
+
+    /// <summary>The known words.</summary>
+    public Lexicon Lexicon { get; }
+
+    /// <summary>
+    /// The spelling state of <paramref name="rows"/> rows at the start of a decode. <paramref name="seedRows"/>
+    /// ([rows, width] token ids, any width; null for prior samples) holds each row's seed: its words are allowed in
+    /// that row, and its byte pieces allow byte pieces.
+    /// </summary>
+    public RowSpelling[] Start(long rows, Tensor? seedRows)
+    {
+        if (seedRows is null) return Enumerable.Range(0, (int)rows).Select(_ => new RowSpelling([], false, int.MaxValue)).ToArray();
+        if (seedRows.dim() != 2 || seedRows.shape[0] != rows)
+            throw new ArgumentException($"expected seed rows of shape [{rows}, width]; got [{string.Join(", ", seedRows.shape)}].");
+        var width = (int)seedRows.shape[1];
+        var ids = seedRows.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+        var seen = new Dictionary<string, RowSpelling>(StringComparer.Ordinal);
+        var result = new RowSpelling[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            var row = ids.AsSpan(r * width, width).ToArray().Where(id => id >= 0 && id < texts.Length).Select(id => (int)id).ToArray();
+            var key = string.Join(',', row.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            if (!seen.TryGetValue(key, out var start))
+            {
+                var words = WordList.Words(tokenizer.Decode(row)).ToList();
+                // An interpolation's row holds both ends, each from its BOS: the length is theirs on average.
+                var ends = Math.Max(1, row.Count(id => id == tokenizer.BosId));
+                var length = row.Count(id => id != tokenizer.PadId && id != tokenizer.BosId && id != tokenizer.EosId) / ends;
+                start = seen[key] = new RowSpelling(words, row.Any(id => bytePiece[id]), LengthLimit(length));
+            }
+            result[r] = start.Fresh();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One decoding step: the next piece of each row from <paramref name="logits"/> [rows, vocabulary] (banned pieces at
+    /// −∞), with its uniform number, temperature and nucleus mass (null: 1); finished rows get <paramref name="pad"/>.
+    /// Advances <paramref name="rows"/>.
+    /// </summary>
+    public long[] Choose(Tensor logits, ReadOnlySpan<float> uniform, ReadOnlySpan<float> temperatures, ReadOnlySpan<float> topPs, ReadOnlySpan<bool> finished, RowSpelling[] rows, long pad)
+    {
+        var count = rows.Length;
+        var vocabulary = (int)logits.shape[1];
+        var k = Math.Min(Candidates, vocabulary);
+        float[] values;
+        long[] indices;
+        using (var scope = NewDisposeScope())
+        {
+            var (top, at) = logits.topk(k, dim: 1);
+            values = top.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            indices = at.cpu().contiguous().data<long>().ToArray();
+        }
+        var chosen = new long[count];
+        var allowed = new List<(int Id, float Logit, WordState Word)>(k);
+        for (var r = 0; r < count; r++)
+        {
+            if (finished[r]) { chosen[r] = pad; continue; }
+            var row = rows[r];
+            if (row.Tokens >= row.MaxTokens)
+            {
+                chosen[r] = tokenizer.EosId;
+                continue;
+            }
+            allowed.Clear();
+            for (var j = 0; j < k; j++)
+            {
+                var logit = values[r * k + j];
+                if (float.IsNegativeInfinity(logit)) break;
+                var id = (int)indices[r * k + j];
+                if (TryStep(row, id, out var word)) allowed.Add((id, logit, word));
+            }
+            if (allowed.Count == 0) SearchAll(logits[r], row, allowed, k);
+            if (allowed.Count == 0)
+            {
+                // Nothing spells on: take the model's first choice and stop checking this word.
+                var id = (int)indices[r * k];
+                chosen[r] = id;
+                row.Advance(WordState.Between with { Free = true });
+                continue;
+            }
+            var pick = Pick(allowed, uniform[r], temperatures[r], topPs.IsEmpty ? 1f : topPs[r]);
+            chosen[r] = allowed[pick].Id;
+            row.Advance(allowed[pick].Word);
+        }
+        return chosen;
+    }
+
+    /// <summary>
+    /// Most tokens a row drawn around a seed of <paramref name="seedTokens"/> tokens may have: half as many again, and
+    /// at least 4 more. Beyond its seed's length a row reads codes no seed set (the prior's), and a variation that
+    /// missed its end ran on in loose words for the rest of the row.
+    /// </summary>
+    public static int LengthLimit(int seedTokens) => seedTokens + Math.Max(4, seedTokens / 2);
+
+    /// <summary>Whether <paramref name="id"/> may follow <paramref name="row"/>'s text, and the word state after it.</summary>
+    internal bool TryStep(RowSpelling row, int id, out WordState word)
+    {
+        word = row.Word;
+        if (never[id]) return false;
+        if (id == tokenizer.EosId) return row.MayEnd(Lexicon, word);
+        if (texts[id] is not { } text)
+        {
+            if (!row.AllowBytes) return false;
+            word = word with { Free = true };
+            return true;
+        }
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsWordRune(rune, word.Folded.Length > 0))
+            {
+                word = word.Append(rune);
+                if (!row.MayContinue(Lexicon, word)) return false;
+            }
+            else
+            {
+                if (!row.MayEnd(Lexicon, word)) return false;
+                word = WordState.Between;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Letters start and continue a word; marks and apostrophes only continue one (<see cref="WordList"/>'s rule).</summary>
+    private static bool IsWordRune(Rune rune, bool inWord)
+    {
+        if (Rune.IsLetter(rune)) return true;
+        if (!inWord) return false;
+        return rune.Value is '\'' or '\u2019'
+            || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+    }
+
+    /// <summary>The first <paramref name="k"/> allowed pieces of the whole row, most likely first (when none of the top candidates is).</summary>
+    private void SearchAll(Tensor rowLogits, RowSpelling row, List<(int Id, float Logit, WordState Word)> allowed, int k)
+    {
+        float[] scores;
+        using (var scope = NewDisposeScope()) scores = rowLogits.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        var order = Enumerable.Range(0, scores.Length).ToArray();
+        var keys = scores.Select(s => -s).ToArray();
+        Array.Sort(keys, order);
+        foreach (var id in order)
+        {
+            if (float.IsNegativeInfinity(scores[id])) break;
+            if (TryStep(row, id, out var word)) allowed.Add((id, scores[id], word));
+            if (allowed.Count == k) break;
+        }
+    }
+
+    /// <summary>
+    /// The sampler over allowed candidates (most likely first): argmax at temperature 0; otherwise softmax(logit / T),
+    /// cut to the nucleus <paramref name="topP"/>, and the first candidate whose cumulative weight reaches u × the total.
+    /// </summary>
+    private static int Pick(List<(int Id, float Logit, WordState Word)> allowed, float u, float temperature, float topP)
+    {
+        if (temperature <= 0 || allowed.Count == 1) return 0;
+        Span<double> weights = stackalloc double[allowed.Count];
+        var first = allowed[0].Logit;
+        double total = 0;
+        for (var i = 0; i < allowed.Count; i++) total += weights[i] = Math.Exp((allowed[i].Logit - first) / temperature);
+        var kept = allowed.Count;
+        if (topP < 1)
+        {
+            double before = 0;
+            for (var i = 0; i < allowed.Count; i++)
+            {
+                if (before >= topP * total) { kept = i; break; }
+                before += weights[i];
+            }
+        }
+        double keptTotal = 0;
+        for (var i = 0; i < kept; i++) keptTotal += weights[i];
+        var target = u * keptTotal;
+        double cumulative = 0;
+        for (var i = 0; i < kept; i++)
+        {
+            cumulative += weights[i];
+            if (cumulative >= target) return i;
+        }
+        return kept - 1;
+    }
+}
