@@ -87,7 +87,7 @@ public sealed class Lexicon
         if (!File.Exists(path)) return null;
         try
         {
-            return new Lexicon(File.ReadLines(path, Encoding.UTF8));
+            return new Lexicon(File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
         {

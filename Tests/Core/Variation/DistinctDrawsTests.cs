@@ -46,4 +46,19 @@ public class DistinctDrawsTests
         Assert.Equal(["s", "s"], results[0]);
         Assert.Equal(1 + DistinctDraws.MaxRedraws, asked.Count);
     }
+
+    [Fact]
+    public void AttemptSimilarity_moves_further_from_the_seed_each_attempt_but_never_moves_a_reconstruction()
+    {
+        Assert.Equal([0.75, 0.625, 0.5, 0.375, 0.25], Enumerable.Range(0, 5).Select(a => DistinctDraws.AttemptSimilarity(0.75, a)), new ToleranceComparer(1e-12));
+        Assert.All(Enumerable.Range(0, DistinctDraws.MaxRedraws + 1), a => Assert.Equal(1.0, DistinctDraws.AttemptSimilarity(1.0, a)));
+        Assert.Equal(0.0, DistinctDraws.AttemptSimilarity(0.5, DistinctDraws.MaxRedraws));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
 }

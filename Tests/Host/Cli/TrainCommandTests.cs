@@ -35,6 +35,18 @@ public class TrainCommandTests
         Assert.Equal(1, vary.ExitCode);
         Assert.Contains("has no latent space to vary or interpolate in; use sample", vary.Stderr);
 
+        // A finished run that lacks its lexicon (a model trained before lexicons) gains it from its data without training.
+        var lexicon = Path.Combine(model, VaeCreative.Text.Spelling.Lexicon.FileName);
+        var written = File.ReadAllText(lexicon);
+        var weights = TrainingRuns.WeightsSha256(model);
+        File.Delete(lexicon);
+        var resumed = Support.Cli.Run("train", "--out", model, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("already trained to step 20", resumed.Stderr);
+        Assert.Contains("wrote lexicon.txt", resumed.Stderr);
+        Assert.Equal(written, File.ReadAllText(lexicon));
+        Assert.Equal(weights, TrainingRuns.WeightsSha256(model));
+
         // Each modality has its own presets: text's lm is not a melody size.
         var melody = Support.Cli.Run("train", "--modality", "melody", "--size", "lm", "--data", dir.Path, "--out", Path.Combine(dir.Path, "melody"));
         Assert.Equal(2, melody.ExitCode);

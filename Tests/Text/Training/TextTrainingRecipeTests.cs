@@ -8,6 +8,7 @@ using VaeCreative.Core.Training;
 using VaeCreative.Tests.Support;
 using VaeCreative.Text;
 using VaeCreative.Text.Models;
+using VaeCreative.Text.Spelling;
 using VaeCreative.Text.Tokenization;
 using VaeCreative.Text.Training;
 
@@ -37,6 +38,25 @@ public class TextTrainingRecipeTests
         Assert.Contains(TinyTextRun.Log, l => l.StartsWith("tokenised ", StringComparison.Ordinal) && !l.Contains("left out"));
         Assert.InRange(manifest.Metrics!["snippets"]!.GetValue<int>(), 1, 40); // the held-out share of 80 sentences
         Assert.InRange(manifest.Metrics["accuracyTeacherForced"]!.GetValue<double>(), 0.3, 1.0); // learnt something in 150 steps
+    }
+
+    [Fact]
+    public void A_run_writes_the_lexicon_of_its_training_words_and_opening_the_model_spells_with_it()
+    {
+        var dir = TinyTextRun.SpanModelDirectory;
+        var lexicon = Lexicon.Load(dir);
+        Assert.NotNull(lexicon);
+        Assert.InRange(lexicon.Count, 10, 200);
+        Assert.All(lexicon.Words, w => Assert.Equal(w, Lexicon.Fold(w)));
+        Assert.Contains(TinyTextRun.Sentences.SelectMany(s => VaeCreative.Text.Evaluation.WordList.Words(s)).Select(Lexicon.Fold)
+            .GroupBy(w => w).OrderByDescending(g => g.Count()).First().Key, lexicon.Words);
+
+        using var services = TinyTextRun.Services();
+        var model = services.GetRequiredService<ModelStore>().Get(dir);
+        var sentence = (ISentenceModel)model.Model;
+        services.GetRequiredService<VaeCreative.Core.Modalities.ModalityRegistry>().Generator(model);
+        Assert.NotNull(sentence.Spelling);
+        Assert.Equal(lexicon.Words, sentence.Spelling.Lexicon.Words);
     }
 
     [Fact]

@@ -1,0 +1,119 @@
+using VaeCreative.Tests.Text.Tokenization;
+using VaeCreative.Text.Spelling;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Tests.Text.Spelling;
+
+public sealed class SpellingConstraintTests(TokenizerFixture fixture) : IClassFixture<TokenizerFixture>
+{
+    private static readonly Lexicon Words = new(["the", "a", "tattered", "banner", "flaps", "over", "gate", "wolves", "howl", "sleeps", "wolf"]);
+
+    private SpellingConstraint Constraint => new(fixture.Tokenizer, Words);
+
+    [Theory]
+    [InlineData("The tattered banner flaps over the gate.")]
+    [InlineData("The wolves HOWL!")]
+    [InlineData("A banner, the gate; wolves howl!")]
+    [InlineData("The wolf sleeps.")]
+    public void Known_words_in_a_words_case_spell(string text) => Assert.True(Spells(text, seed: null));
+
+    [Theory]
+    [InlineData("The tatterer banner.")] // not a word
+    [InlineData("The bannerflaps.")] // two words run together
+    [InlineData("tHe gate.")] // mixed case
+    [InlineData("The banNER.")]
+    [InlineData("The dragon 🐉 sleeps.")] // byte pieces, and a seed without any
+    public void Invented_words_mixed_case_and_bytes_do_not_spell(string text) => Assert.False(Spells(text, seed: null));
+
+    [Fact]
+    public void A_row_may_spell_its_seeds_words_as_the_seed_cases_them()
+    {
+        Assert.False(Spells("The McGate sleeps.", seed: null));
+        Assert.True(Spells("The McGate sleeps.", seed: "McGate waits."));
+        Assert.False(Spells("The mCgate sleeps.", seed: "McGate waits."));
+    }
+
+    [Fact]
+    public void A_seed_with_byte_pieces_allows_them()
+    {
+        Assert.True(Spells("The dragon 🐉 sleeps.", seed: "The dragon 🐉 wakes."));
+    }
+
+    [Fact]
+    public void A_row_cannot_end_inside_a_word()
+    {
+        var ids = fixture.Tokenizer.Encode("The bann");
+        var row = Constraint.Start(1, null)[0];
+        var constraint = Constraint;
+        foreach (var id in ids)
+        {
+            Assert.True(constraint.TryStep(row, id, out var word));
+            row.Advance(word);
+        }
+        Assert.False(constraint.TryStep(row, fixture.Tokenizer.EosId, out _));
+    }
+
+    [Fact]
+    public void Choose_takes_the_most_likely_allowed_piece_and_pads_finished_rows()
+    {
+        var tokenizer = fixture.Tokenizer;
+        var invented = tokenizer.Encode("Zq")[0];
+        var good = tokenizer.Encode("The")[0];
+        Assert.NotEqual(invented, good);
+        var logits = full(2, tokenizer.VocabularySize, float.NegativeInfinity);
+        logits[0, invented] = tensor(5f);
+        logits[0, good] = tensor(1f);
+        logits[1, good] = tensor(1f);
+        var rows = Constraint.Start(2, null);
+
+        var chosen = Constraint.Choose(logits, [0.5f, 0.5f], [0f, 0f], [], [false, true], rows, pad: tokenizer.PadId);
+
+        Assert.Equal([good, tokenizer.PadId], chosen);
+        Assert.Equal(1, rows[0].Tokens);
+    }
+
+    [Fact]
+    public void A_row_drawn_around_a_seed_ends_by_the_length_limit()
+    {
+        var tokenizer = fixture.Tokenizer;
+        var seed = tokenizer.Encode("The gate.");
+        var seedRow = tensor(new long[] { tokenizer.BosId }.Concat(seed.Select(i => (long)i)).Append(tokenizer.EosId).ToArray()).unsqueeze(0);
+        var rows = Constraint.Start(1, seedRow);
+        Assert.Equal(SpellingConstraint.LengthLimit(seed.Count), rows[0].MaxTokens);
+        var the = tokenizer.Encode(" the")[0];
+        var logits = full(1, tokenizer.VocabularySize, float.NegativeInfinity);
+        logits[0, the] = tensor(1f);
+
+        var chosen = new List<long>();
+        for (var step = 0; step < rows[0].MaxTokens + 1; step++)
+            chosen.Add(Constraint.Choose(logits, [0.5f], [0f], [], [false], rows, tokenizer.PadId)[0]);
+
+        Assert.All(chosen.Take(rows[0].MaxTokens), id => Assert.Equal(the, id));
+        Assert.Equal(tokenizer.EosId, chosen[^1]);
+    }
+
+    [Fact]
+    public void LengthLimit_is_half_again_and_at_least_four_more() =>
+        Assert.Equal([4, 7, 15, 30], new[] { 0, 3, 10, 20 }.Select(SpellingConstraint.LengthLimit));
+
+    /// <summary>
+    /// Whether every piece of <paramref name="text"/>, then EOS, is allowed in turn (a seed row from <paramref name="seed"/>).
+    /// The tiny tokenizer has few capitals, digits or apostrophes (they are byte pieces); the texts avoid them unless a test is about bytes.
+    /// </summary>
+    private bool Spells(string text, string? seed)
+    {
+        var tokenizer = fixture.Tokenizer;
+        Tensor? seedRows = null;
+        if (seed is not null)
+            seedRows = tensor(new long[] { tokenizer.BosId }.Concat(tokenizer.Encode(seed).Select(i => (long)i)).Append(tokenizer.EosId).ToArray()).unsqueeze(0);
+        var constraint = Constraint;
+        var row = constraint.Start(1, seedRows)[0];
+        foreach (var id in tokenizer.Encode(text).Append(tokenizer.EosId))
+        {
+            if (!constraint.TryStep(row, id, out var word)) return false;
+            row.Advance(word);
+        }
+        return true;
+    }
+}
