@@ -74,6 +74,24 @@ public sealed class SpellingConstraintTests(TokenizerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void When_no_top_candidate_is_allowed_the_whole_vocabulary_is_searched()
+    {
+        var tokenizer = fixture.Tokenizer;
+        var good = tokenizer.Encode("The")[0];
+        var logits = full(1, tokenizer.VocabularySize, float.NegativeInfinity);
+        // More pieces than the candidates, each likelier than the one allowed piece and none of them allowed at the start of a row.
+        var banned = Enumerable.Range(0, tokenizer.VocabularySize)
+            .Where(id => id != good && !Constraint.TryStep(Constraint.Start(1, null)[0], id, out _)).Take(SpellingConstraint.Candidates + 10).ToArray();
+        Assert.Equal(SpellingConstraint.Candidates + 10, banned.Length);
+        foreach (var id in banned) logits[0, id] = tensor(5f);
+        logits[0, good] = tensor(1f);
+
+        var chosen = Constraint.Choose(logits, [0.9f], [1f], [], [false], Constraint.Start(1, null), tokenizer.PadId);
+
+        Assert.Equal([good], chosen);
+    }
+
+    [Fact]
     public void A_row_drawn_around_a_seed_ends_by_the_length_limit()
     {
         var tokenizer = fixture.Tokenizer;
