@@ -8,7 +8,7 @@ namespace VaeCreative.Text.Spelling;
 /// The words a text model may spell (<see cref="SpellingConstraint"/>): the words its training text used at least
 /// <see cref="DefaultMinCount"/> times, folded to lower case, stored beside the weights as <see cref="FileName"/> (one
 /// word per line, sorted). A word follows <see cref="WordList.Words"/>' rule (letters of any script, inner
-/// apostrophes); a possessive <c>'s</c> or a trailing apostrophe on a known word is known too.
+/// apostrophes); a possessive <c>'s</c> on a known word, or an apostrophe after a known word in s, is known too.
 /// </summary>
 public sealed class Lexicon
 {
@@ -59,13 +59,13 @@ public sealed class Lexicon
         return new Lexicon(counts.Where(c => c.Value >= minCount).Select(c => c.Key));
     }
 
-    /// <summary>Whether the folded <paramref name="word"/> is known: listed, or a listed word with <c>'s</c> or a trailing apostrophe.</summary>
+    /// <summary>Whether the folded <paramref name="word"/> is known: listed, or a listed word with <c>'s</c>, or a listed word in s with a trailing apostrophe.</summary>
     public bool Contains(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
         return Listed(word)
             || (word.EndsWith("'s", StringComparison.Ordinal) && Listed(word[..^2]))
-            || (word.EndsWith('\'') && Listed(word.TrimEnd('\'')));
+            || (word.EndsWith("s'", StringComparison.Ordinal) && Listed(word.TrimEnd('\'')));
     }
 
     /// <summary>Whether some listed word starts with the folded <paramref name="prefix"/> (the empty prefix: any word).</summary>

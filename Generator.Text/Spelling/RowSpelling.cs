@@ -38,10 +38,15 @@ public sealed class RowSpelling
         Tokens++;
     }
 
-    /// <summary>Whether <paramref name="word"/> may end here: no word, an unchecked one, or a known word in a word's case.</summary>
+    /// <summary>
+    /// Whether <paramref name="word"/> may end here: no word, an unchecked one, or a known word in a word's case (with a
+    /// trailing apostrophe only after an s).
+    /// </summary>
     internal bool MayEnd(Lexicon lexicon, WordState word)
     {
         if (word.Folded.Length == 0 || word.Free) return true;
+        // A trailing apostrophe closes a plural possessive ("the wolves' den"), not a clipped word ("We’ know").
+        if (word.Folded.EndsWith('\'') && !word.Folded.TrimEnd('\'').EndsWith('s')) return false;
         return Known(lexicon, word.Folded) && (word.Shape != CaseShape.Mixed || seedWords.Contains(word.Raw.TrimEnd('\'', '\u2019')));
     }
 

@@ -193,6 +193,12 @@ public sealed class SpellingConstraint
             word = word with { Free = true };
             return true;
         }
+        return TrySpell(row, text, ref word);
+    }
+
+    /// <summary>Spells <paramref name="text"/> on from <paramref name="word"/>; false at the first character that makes the row's word unknown.</summary>
+    private bool TrySpell(RowSpelling row, string text, ref WordState word)
+    {
         foreach (var rune in text.EnumerateRunes())
         {
             if (IsWordRune(rune, word.Folded.Length > 0))
@@ -228,32 +234,13 @@ public sealed class SpellingConstraint
         var found = new List<(int Id, float Logit, WordState Word)>();
         foreach (var (first, ids) in groups)
         {
-            if (first is { } rune && !TryStep(row, rune, out _)) continue;
+            var word = row.Word;
+            if (first is { } rune && !TrySpell(row, rune, ref word)) continue;
             foreach (var id in ids)
-                if (!float.IsNegativeInfinity(scores[id]) && TryStep(row, id, out var word)) found.Add((id, scores[id], word));
+                if (!float.IsNegativeInfinity(scores[id]) && TryStep(row, id, out var spelt)) found.Add((id, scores[id], spelt));
         }
         found.Sort((a, b) => b.Logit.CompareTo(a.Logit));
         allowed.AddRange(found.Take(k));
-    }
-
-    /// <summary>Whether the text <paramref name="first"/> (one character) may follow the row's text: a group's test.</summary>
-    private bool TryStep(RowSpelling row, string first, out WordState word)
-    {
-        word = row.Word;
-        foreach (var rune in first.EnumerateRunes())
-        {
-            if (IsWordRune(rune, word.Folded.Length > 0))
-            {
-                word = word.Append(rune);
-                if (!row.MayContinue(Lexicon, word)) return false;
-            }
-            else
-            {
-                if (!row.MayEnd(Lexicon, word)) return false;
-                word = WordState.Between;
-            }
-        }
-        return true;
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class LexiconTests
         Assert.True(lexicon.Contains("wolf"));
         Assert.True(lexicon.Contains("wolf's"));
         Assert.True(lexicon.Contains("dogs'"));
+        Assert.False(lexicon.Contains("wolf'"));
         Assert.False(lexicon.Contains("wol"));
         Assert.False(lexicon.Contains("wolves"));
         Assert.False(lexicon.Contains(""));

@@ -41,6 +41,20 @@ public sealed class SpellingConstraintTests(TokenizerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void A_word_ends_with_an_apostrophe_only_after_an_s()
+    {
+        var row = Constraint.Start(1, null)[0];
+        var wolves = WordState.Between;
+        foreach (var rune in "wolves'".EnumerateRunes()) wolves = wolves.Append(rune);
+        var wolf = WordState.Between;
+        foreach (var rune in "wolf\u2019".EnumerateRunes()) wolf = wolf.Append(rune);
+
+        Assert.True(row.MayEnd(Words, wolves));
+        Assert.False(row.MayEnd(Words, wolf));
+        Assert.True(row.MayContinue(Words, wolf)); // "wolf’s" may follow
+    }
+
+    [Fact]
     public void A_row_cannot_end_inside_a_word()
     {
         var ids = fixture.Tokenizer.Encode("The bann");
