@@ -9,16 +9,29 @@ public sealed class RowSpelling
     private readonly HashSet<string> seedFolded;
     private readonly IReadOnlyList<string> seedWords;
 
-    internal RowSpelling(IReadOnlyList<string> seedWords, bool allowBytes, int maxTokens)
+    private readonly HashSet<string> byteCharacters;
+
+    internal RowSpelling(IReadOnlyList<string> seedWords, HashSet<string> byteCharacters, int maxTokens)
     {
+        this.byteCharacters = byteCharacters;
         MaxTokens = maxTokens;
         this.seedWords = seedWords;
         seedFolded = seedWords.Select(Lexicon.Fold).ToHashSet(StringComparer.Ordinal);
-        AllowBytes = allowBytes;
     }
 
-    /// <summary>Whether byte pieces may be spelled (the seed has some).</summary>
-    public bool AllowBytes { get; }
+    /// <summary>Whether byte pieces may be spelled (the seed spelt some characters in bytes).</summary>
+    public bool AllowBytes => byteCharacters.Count > 0;
+
+    /// <summary>Whether <paramref name="bytes"/> (one char per byte) is the UTF-8 of a character the seed spelt in bytes.</summary>
+    internal bool IsByteCharacter(string bytes) => byteCharacters.Contains(bytes);
+
+    /// <summary>Whether <paramref name="bytes"/> (one char per byte) begins such a character.</summary>
+    internal bool StartsByteCharacter(string bytes)
+    {
+        foreach (var character in byteCharacters)
+            if (character.StartsWith(bytes, StringComparison.Ordinal)) return true;
+        return false;
+    }
 
     /// <summary>Most tokens the row may have before its EOS (<see cref="SpellingConstraint.LengthLimit"/>; unbounded for prior samples).</summary>
     public int MaxTokens { get; }
@@ -30,7 +43,7 @@ public sealed class RowSpelling
     public WordState Word { get; private set; } = WordState.Between;
 
     /// <summary>A state with the same seed at the start of a row.</summary>
-    internal RowSpelling Fresh() => new(seedWords, AllowBytes, MaxTokens);
+    internal RowSpelling Fresh() => new(seedWords, byteCharacters, MaxTokens);
 
     internal void Advance(WordState word)
     {

@@ -13,8 +13,8 @@ namespace VaeCreative.Text.Spelling;
 /// folded (<see cref="Lexicon.Fold"/>), and
 /// anything that is not a letter (digits, punctuation, spaces) is unconstrained. A word's case must read as a word's:
 /// lower, capitalised or upper case, unless the seed spells it so ("McDonald"). Byte pieces (characters outside the
-/// vocabulary) are allowed only in rows whose seed has them, and the word they fall in is not checked: a seed in a
-/// script the lexicon lacks keeps its own characters. The sampler is <see cref="Core.Models.TokenSampler"/>'s (the
+/// vocabulary) may only spell, whole, the characters the row's seed spelt in bytes, and the word they fall in is not
+/// checked: a seed in a script the lexicon lacks keeps its own characters, and no broken UTF-8 (U+FFFD) comes out. The sampler is <see cref="Core.Models.TokenSampler"/>'s (the
 /// first candidate whose cumulative probability reaches u × the total; nucleus and temperature per row), over the
 /// allowed candidates; when none of them is allowed the whole vocabulary is searched, and a row that no piece can
 /// continue falls back to the unconstrained choice. A row drawn around a seed ends by <see cref="LengthLimit"/>. Safe to share: the per-decode state is in <see cref="RowSpelling"/>.
@@ -30,6 +30,7 @@ public sealed class SpellingConstraint
     private readonly string?[] texts;
     private readonly bool[] never;
     private readonly bool[] bytePiece;
+    private readonly byte[] byteValue;
     private readonly (string? FirstRune, int[] Ids)[] groups;
     private readonly TextTokenizer tokenizer;
 
@@ -44,9 +45,11 @@ public sealed class SpellingConstraint
         texts = new string?[size];
         never = new bool[size];
         bytePiece = new bool[size];
+        byteValue = new byte[size];
         for (var id = 0; id < size; id++)
         {
             bytePiece[id] = tokenizer.IsBytePiece(id);
+            if (bytePiece[id]) byteValue[id] = Convert.ToByte(tokenizer.Piece(id)[3..5], 16);
             var text = tokenizer.PieceText(id);
             texts[id] = text;
             never[id] = id == tokenizer.PadId || id == tokenizer.BosId || id == tokenizer.UnknownId || (text is "" && id != tokenizer.EosId);
@@ -67,7 +70,7 @@ public sealed class SpellingConstraint
     /// </summary>
     public RowSpelling[] Start(long rows, Tensor? seedRows)
     {
-        if (seedRows is null) return Enumerable.Range(0, (int)rows).Select(_ => new RowSpelling([], false, int.MaxValue)).ToArray();
+        if (seedRows is null) return Enumerable.Range(0, (int)rows).Select(_ => new RowSpelling([], [], int.MaxValue)).ToArray();
         if (seedRows.dim() != 2 || seedRows.shape[0] != rows)
             throw new ArgumentException($"expected seed rows of shape [{rows}, width]; got [{string.Join(", ", seedRows.shape)}].");
         var width = (int)seedRows.shape[1];
@@ -84,7 +87,7 @@ public sealed class SpellingConstraint
                 // An interpolation's row holds both ends, each from its BOS: the length is theirs on average.
                 var ends = Math.Max(1, row.Count(id => id == tokenizer.BosId));
                 var length = row.Count(id => id != tokenizer.PadId && id != tokenizer.BosId && id != tokenizer.EosId) / ends;
-                start = seen[key] = new RowSpelling(words, row.Any(id => bytePiece[id]), LengthLimit(length));
+                start = seen[key] = new RowSpelling(words, ByteCharacters(row), LengthLimit(length));
             }
             result[r] = start.Fresh();
         }
@@ -181,18 +184,46 @@ public sealed class SpellingConstraint
         }
     }
 
+    /// <summary>
+    /// The characters <paramref name="row"/> spells in byte pieces, each as its UTF-8 bytes (one char per byte): those a
+    /// variation may spell in bytes too. Runs that are not valid UTF-8 give nothing.
+    /// </summary>
+    private HashSet<string> ByteCharacters(int[] row)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        var run = new List<byte>();
+        foreach (var id in row.Append(-1))
+        {
+            if (id >= 0 && bytePiece[id]) { run.Add(byteValue[id]); continue; }
+            for (var at = 0; at < run.Count;)
+            {
+                var length = run[at] switch { < 0x80 => 1, >= 0xC2 and < 0xE0 => 2, >= 0xE0 and < 0xF0 => 3, >= 0xF0 and < 0xF5 => 4, _ => 0 };
+                if (length == 0 || at + length > run.Count) break;
+                var bytes = run.GetRange(at, length).ToArray();
+                if (System.Text.Unicode.Utf8.IsValid(bytes)) result.Add(new string(bytes.Select(b => (char)b).ToArray()));
+                at += length;
+            }
+            run.Clear();
+        }
+        return result;
+    }
+
     /// <summary>Whether <paramref name="id"/> may follow <paramref name="row"/>'s text, and the word state after it.</summary>
     internal bool TryStep(RowSpelling row, int id, out WordState word)
     {
         word = row.Word;
         if (never[id]) return false;
-        if (id == tokenizer.EosId) return row.MayEnd(Lexicon, word);
+        if (id == tokenizer.EosId) return word.Pending.Length == 0 && row.MayEnd(Lexicon, word);
         if (texts[id] is not { } text)
         {
-            if (!row.AllowBytes) return false;
-            word = word with { Free = true };
+            // Bytes may only spell, whole, the characters the seed itself spelt in bytes.
+            var pending = word.Pending + (char)byteValue[id];
+            if (row.IsByteCharacter(pending)) word = word with { Pending = "", Free = true };
+            else if (row.StartsByteCharacter(pending)) word = word with { Pending = pending, Free = true };
+            else return false;
             return true;
         }
+        if (word.Pending.Length > 0) return false;
         return TrySpell(row, text, ref word);
     }
 

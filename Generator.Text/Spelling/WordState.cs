@@ -4,10 +4,14 @@ namespace VaeCreative.Text.Spelling;
 
 /// <summary>
 /// The word a row is spelling: as written (<see cref="Raw"/>), folded (<see cref="Folded"/>, <see cref="Lexicon.Fold"/>),
-/// the case it reads in so far, and whether it is left unchecked (<see cref="Free"/>: a byte piece fell in it).
+/// the case it reads in so far, whether it is left unchecked (<see cref="Free"/>: a byte piece fell in it), and the
+/// bytes of a character not finished yet (<see cref="Pending"/>).
 /// </summary>
 public readonly record struct WordState(string Raw, string Folded, CaseShape Shape, bool Free)
 {
+    /// <summary>The bytes of a character begun in byte pieces and not finished (one char per byte); empty otherwise.</summary>
+    public string Pending { get; init; } = "";
+
     /// <summary>Between words.</summary>
     public static WordState Between { get; } = new("", "", CaseShape.None, false);
 

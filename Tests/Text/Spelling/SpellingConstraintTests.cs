@@ -35,9 +35,27 @@ public sealed class SpellingConstraintTests(TokenizerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public void A_seed_with_byte_pieces_allows_them()
+    public void Byte_pieces_spell_only_whole_characters_the_seed_spelt_in_bytes()
     {
         Assert.True(Spells("The dragon 🐉 sleeps.", seed: "The dragon 🐉 wakes."));
+        Assert.False(Spells("The dragon 🦊 sleeps.", seed: "The dragon 🐉 wakes."));
+
+        // Half a character cannot end the row.
+        var tokenizer = fixture.Tokenizer;
+        var seed = tensor(new long[] { tokenizer.BosId }.Concat(tokenizer.Encode("🐉").Select(i => (long)i)).Append(tokenizer.EosId).ToArray()).unsqueeze(0);
+        var dragon = tokenizer.Encode("🐉");
+        Assert.Equal(4, dragon.Count);
+        Assert.All(dragon, id => Assert.True(tokenizer.IsBytePiece(id)));
+        var constraint = Constraint;
+        var row = constraint.Start(1, seed)[0];
+        foreach (var id in dragon.Take(3))
+        {
+            Assert.True(constraint.TryStep(row, id, out var word));
+            row.Advance(word);
+        }
+        Assert.False(constraint.TryStep(row, tokenizer.EosId, out _));
+        Assert.False(constraint.TryStep(row, tokenizer.Encode(" the")[0], out _));
+        Assert.True(constraint.TryStep(row, dragon[3], out _));
     }
 
     [Fact]
