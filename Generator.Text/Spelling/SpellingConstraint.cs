@@ -9,21 +9,27 @@ namespace VaeCreative.Text.Spelling;
 /// <summary>
 /// Decoding that spells only known words: each step samples among the <see cref="Candidates"/> most likely pieces
 /// that keep every word of the row a word of the <see cref="Lexicon"/> or of the row's seed (or a prefix of one while
-/// the word goes on), so a model made of subword pieces cannot invent words such as "Sarentito". Words are compared
-/// folded (<see cref="Lexicon.Fold"/>), and
-/// anything that is not a letter (digits, punctuation, spaces) is unconstrained. A word's case must read as a word's:
-/// lower, capitalised or upper case, unless the seed spells it so ("McDonald"). Byte pieces (characters outside the
-/// vocabulary) may only spell, whole, the characters the row's seed spelt in bytes, and the word they fall in is not
-/// checked: a seed in a script the lexicon lacks keeps its own characters, and no broken UTF-8 (U+FFFD) comes out. The sampler is <see cref="Core.Models.TokenSampler"/>'s (the
-/// first candidate whose cumulative probability reaches u × the total; nucleus and temperature per row), over the
-/// allowed candidates; when none of them is allowed the whole vocabulary is searched, and a row that no piece can
-/// continue falls back to the unconstrained choice. A row drawn around a seed ends by <see cref="LengthLimit"/>. Safe to share: the per-decode state is in <see cref="RowSpelling"/>.
+/// the word goes on), so a model made of subword pieces cannot invent words such as "Sarentito". Safe to share: the
+/// per-decode state is in <see cref="RowSpelling"/>.
 /// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Words are compared folded (<see cref="Lexicon.Fold"/>); anything that is not a letter (digits, punctuation,
+/// spaces) is free. A word must read lower, capitalised or upper case unless the seed spells it otherwise ("McDonald").</item>
+/// <item>Byte pieces (characters outside the vocabulary) may only spell, whole, the characters the row's seed spelt in
+/// bytes, and the word they fall in is not checked: a seed in a script the lexicon lacks keeps its own characters, and
+/// no broken UTF-8 (U+FFFD) comes out.</item>
+/// <item>The sampler is <see cref="Core.Models.TokenSampler"/>'s (the first candidate whose cumulative probability
+/// reaches u × the total; nucleus and temperature per row) over the allowed candidates. When none is allowed the
+/// vocabulary is searched; a row that no piece can continue falls back to the unconstrained choice.</item>
+/// <item>A row drawn around a seed ends by <see cref="LengthLimit"/>.</item>
+/// </list>
+/// </remarks>
 public sealed class SpellingConstraint
 {
     /// <summary>
     /// Pieces looked at per row and step, most likely first: at temperature 0.5 the rest hold a negligible share of
-    /// the probability, and reading 64 of 16,000 logits back keeps the step cheap.
+    /// the probability, and checking 64 of 16,000 pieces keeps the step cheap.
     /// </summary>
     public const int Candidates = 64;
 
