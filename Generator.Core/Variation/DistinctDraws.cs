@@ -32,17 +32,15 @@ public static class DistinctDraws
         var results = draw(counts.Select(c => c + (int)Math.Ceiling(c * spare)).ToArray(), 0);
         if (spare > 0)
             for (var i = 0; i < counts.Count; i++)
-                results[i] = Choose(results[i], counts[i], seedKeys[i], key, unusable);
+                results[i] = Choose(results[i], counts[i], Seen(seedKeys[i]), key, unusable);
         for (var attempt = 1; attempt <= MaxRedraws; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var bad = new List<int>[counts.Count];
             for (var i = 0; i < counts.Count; i++)
             {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                if (seedKeys[i] is { } seed) seen.Add(seed);
-                bad[i] = Enumerable.Range(0, results[i].Count)
-                    .Where(v => unusable?.Invoke(results[i][v]) == true || (key is not null && !seen.Add(key(results[i][v])))).ToList();
+                var seen = Seen(seedKeys[i]);
+                bad[i] = Enumerable.Range(0, results[i].Count).Where(v => !IsNew(results[i][v], seen, key, unusable)).ToList();
             }
             if (bad.All(b => b.Count == 0)) break;
             var redrawn = draw(bad.Select(b => b.Count).ToArray(), attempt);
@@ -64,20 +62,33 @@ public static class DistinctDraws
     /// <paramref name="count"/> of <paramref name="drawn"/>: the usable, new ones first (in drawn order), then the rest
     /// in drawn order, for the redraw loop to replace.
     /// </summary>
-    private static List<T> Choose<T>(List<T> drawn, int count, string? seedKey, Func<T, string>? key, Func<T, bool>? unusable)
+    private static List<T> Choose<T>(List<T> drawn, int count, HashSet<string> seen, Func<T, string>? key, Func<T, bool>? unusable)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (seedKey is not null) seen.Add(seedKey);
         var good = new List<T>(count);
         var rest = new List<T>();
         foreach (var d in drawn)
         {
-            if (good.Count < count && unusable?.Invoke(d) != true && (key is null || seen.Add(key(d)))) good.Add(d);
+            if (good.Count < count && IsNew(d, seen, key, unusable)) good.Add(d);
             else rest.Add(d);
         }
         good.AddRange(rest.Take(count - good.Count));
         return good;
     }
+
+    /// <summary>The keys a request's outputs must not repeat: its seed's, when it has one.</summary>
+    private static HashSet<string> Seen(string? seedKey)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (seedKey is not null) seen.Add(seedKey);
+        return seen;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="output"/> is usable and its key not in <paramref name="seen"/> (which it then joins); with no
+    /// key only unusable outputs are redrawn.
+    /// </summary>
+    private static bool IsNew<T>(T output, HashSet<string> seen, Func<T, string>? key, Func<T, bool>? unusable) =>
+        unusable?.Invoke(output) != true && (key is null || seen.Add(key(output)));
 
     /// <summary>The rng of a redraw attempt: request rng + attempt × a large prime, so attempts never share noise.</summary>
     public static long AttemptRng(long rng, int attempt) => unchecked(rng + attempt * 1_000_003L);
