@@ -26,6 +26,8 @@ internal sealed class SentenceDecoder
     private readonly int latentSize;
     private readonly Func<Parameter> outputBias;
     private readonly int spanTokens;
+    private readonly Lock packedGate = new();
+    private PackedDecoderStep? packed;
 
     /// <summary>
     /// New layers for <paramref name="options"/> over <paramref name="embedding"/> (from <see cref="NewEmbedding"/>;
@@ -74,6 +76,12 @@ internal sealed class SentenceDecoder
 
     /// <summary>Output bias per token (the owner's, as it is now).</summary>
     public Parameter OutputBias => outputBias();
+
+    /// <summary>Pieces the output layer scores (the embedding has one row more, <see cref="MaskId"/>).</summary>
+    public int VocabularySize => settings.VocabularySize;
+
+    /// <summary>Recurrent layers.</summary>
+    public int Layers => settings.DecoderLayers;
 
     /// <summary>The id word dropout puts in place of an input (one past the vocabulary; never predicted).</summary>
     public int MaskId => settings.VocabularySize;
@@ -180,6 +188,16 @@ internal sealed class SentenceDecoder
         output.select(1, 0).fill_(bos);
         var zSteps = z is null ? null : StepLatents(z, steps - 1);
         var state = InitialState(z);
+        var fast = PackedStep();
+        Tensor? fastBias = null, noLatent = null;
+        if (fast is not null)
+        {
+            // The packed step takes each state part as [rows, hidden] (one layer) and adds the banned pieces with the bias.
+            state = state?.Select(s => s[0]).ToArray()
+                ?? Enumerable.Range(0, StateParts).Select(_ => zeros([rows, settings.DecoderHidden], device: device)).ToArray();
+            fastBias = OutputBias.add(banned);
+            noLatent = zSteps is null ? zeros([rows, 0], device: device) : null;
+        }
         var input = full([rows], bos, dtype: ScalarType.Int64, device: device);
         var finished = zeros(rows, dtype: ScalarType.Bool, device: device);
         var spelled = spelling?.Start(rows, generation.SeedRows);
@@ -199,8 +217,18 @@ internal sealed class SentenceDecoder
             bool allFinished;
             using (var step = NewDisposeScope())
             {
-                var (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t - 1, 1)), state);
-                var logits = Logits(hidden.squeeze(1)).add(banned, Scalars.One);
+                Tensor logits;
+                Tensor[] next;
+                if (fast is not null)
+                {
+                    (logits, next) = fast.Step(input, zSteps?.select(1, t - 1) ?? noLatent!, state!, fastBias!);
+                }
+                else
+                {
+                    Tensor hidden;
+                    (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t - 1, 1)), state);
+                    logits = Logits(hidden.squeeze(1)).add(banned, Scalars.One);
+                }
                 Tensor token;
                 if (spelled is not null)
                 {
@@ -229,6 +257,21 @@ internal sealed class SentenceDecoder
         }
         output.select(1, steps - 1).masked_fill_(finished.logical_not(), eos);
         return output;
+    }
+
+    /// <summary>
+    /// The packed generation step (<see cref="PackedDecoderStep"/>) for the weights as they are now, made on first use
+    /// and again after they change; null where none can be made (then generation steps through the modules).
+    /// </summary>
+    private PackedDecoderStep? PackedStep()
+    {
+        lock (packedGate)
+        {
+            if (packed is { } current && current.IsCurrent()) return current;
+            packed?.Dispose();
+            packed = PackedDecoderStep.TryCreate(this);
+            return packed;
+        }
     }
 
     /// <summary>Teacher-forced outputs [batch, steps, hidden] for <paramref name="inputs"/> given z (or none).</summary>
