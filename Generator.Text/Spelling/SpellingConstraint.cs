@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using VaeCreative.Text.Evaluation;
 using VaeCreative.Text.Tokenization;
@@ -117,7 +119,7 @@ public sealed class SpellingConstraint
         using var scope = NewDisposeScope();
         var scores = logits.to(ScalarType.Float32).cpu().contiguous();
         // The tensor's own memory (a CPU tensor): no copy.
-        var all = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(scores.bytes);
+        var all = MemoryMarshal.Cast<byte, float>(scores.bytes);
         for (var r = 0; r < count; r++)
             if (!finished[r]) Top(all.Slice(r * vocabulary, vocabulary), values.AsSpan(r * k, k), indices.AsSpan(r * k, k));
         var chosen = new long[count];
@@ -132,12 +134,17 @@ public sealed class SpellingConstraint
                 continue;
             }
             allowed.Clear();
+            var temperature = temperatures[r];
+            double allowedWeight = 0;
             for (var j = 0; j < k; j++)
             {
                 var logit = values[r * k + j];
                 if (float.IsNegativeInfinity(logit)) break;
+                if (allowed.Count > 0 && Negligible(logit, k - j, allowed[0].Logit, temperature, allowedWeight)) break;
                 var id = (int)indices[r * k + j];
-                if (TryStep(row, id, out var word)) allowed.Add((id, logit, word));
+                if (!TryStep(row, id, out var word)) continue;
+                allowed.Add((id, logit, word));
+                allowedWeight += temperature > 0 ? Math.Exp((logit - allowed[0].Logit) / temperature) : 1;
             }
             if (allowed.Count == 0) SearchAll(all.Slice(r * vocabulary, vocabulary), row, allowed, k);
             if (allowed.Count == 0)
@@ -156,6 +163,21 @@ public sealed class SpellingConstraint
     }
 
     /// <summary>
+    /// Share of the allowed candidates' sampling weight below which the candidates not yet looked at are left out: the
+    /// chance that a step picks differently is at most this. Checking a candidate's spelling costs microseconds, and at
+    /// temperature 0.5 most of the 64 carry far less weight than this together.
+    /// </summary>
+    public const double NegligibleShare = 1e-4;
+
+    /// <summary>
+    /// Whether <paramref name="remaining"/> candidates of at most <paramref name="logit"/> each can together weigh less
+    /// than <see cref="NegligibleShare"/> of <paramref name="allowedWeight"/> (weights relative to the first allowed
+    /// candidate's <paramref name="first"/>); at temperature 0 only the first allowed one counts.
+    /// </summary>
+    internal static bool Negligible(float logit, int remaining, float first, float temperature, double allowedWeight) =>
+        temperature <= 0 || remaining * Math.Exp((logit - first) / temperature) < NegligibleShare * allowedWeight;
+
+    /// <summary>
     /// Most tokens a row drawn around a seed of <paramref name="seedTokens"/> tokens may have: half as many again, and
     /// at least 4 more. Beyond its seed's length a row reads codes no seed set (the prior's), and a variation that
     /// missed its end ran on in loose words for the rest of the row.
@@ -163,32 +185,63 @@ public sealed class SpellingConstraint
     public static int LengthLimit(int seedTokens) => seedTokens + Math.Max(4, seedTokens / 2);
 
     /// <summary>
-    /// The <paramref name="values"/>.Length largest of <paramref name="scores"/>, largest first, with their indices;
-    /// unfilled places are −∞.
+    /// The <paramref name="values"/>.Length largest of <paramref name="scores"/>, largest first (equal scores: lower
+    /// index first), with their indices; unfilled places are −∞.
     /// </summary>
-    private static void Top(ReadOnlySpan<float> scores, Span<float> values, Span<long> indices)
+    /// <remarks>
+    /// The kept values form a heap with the smallest at its root while the scores are read, eight at a time: a block
+    /// with nothing above the root is skipped whole, which, once the first few hundred scores are in, is nearly every
+    /// block.
+    /// </remarks>
+    internal static void Top(ReadOnlySpan<float> scores, Span<float> values, Span<long> indices)
     {
         values.Fill(float.NegativeInfinity);
         indices.Fill(0);
-        var k = values.Length;
-        var smallest = float.NegativeInfinity;
-        for (var i = 0; i < scores.Length; i++)
+        var width = Vector<float>.Count;
+        var blocks = MemoryMarshal.Cast<float, Vector<float>>(scores);
+        for (var b = 0; b < blocks.Length; b++)
         {
-            var v = scores[i];
-            if (!(v > smallest)) continue;
-            // Insert in order, dropping the smallest.
-            var at = k - 1;
-            while (at > 0 && values[at - 1] < v)
+            if (!Vector.GreaterThanAny(blocks[b], new Vector<float>(values[0]))) continue;
+            for (var i = b * width; i < (b + 1) * width; i++) Keep(scores[i], i, values, indices);
+        }
+        for (var i = blocks.Length * width; i < scores.Length; i++) Keep(scores[i], i, values, indices);
+        // Best first: insertion sort of the few kept.
+        for (var a = 1; a < values.Length; a++)
+        {
+            var (value, index) = (values[a], indices[a]);
+            var at = a - 1;
+            for (; at >= 0 && Worse(values[at], indices[at], value, index); at--)
             {
-                values[at] = values[at - 1];
-                indices[at] = indices[at - 1];
-                at--;
+                values[at + 1] = values[at];
+                indices[at + 1] = indices[at];
             }
-            values[at] = v;
-            indices[at] = i;
-            smallest = values[k - 1];
+            values[at + 1] = value;
+            indices[at + 1] = index;
         }
     }
+
+    /// <summary>Puts <paramref name="score"/> (at <paramref name="index"/>) in the heap of kept values when it beats the smallest, which it replaces.</summary>
+    private static void Keep(float score, int index, Span<float> values, Span<long> indices)
+    {
+        if (!(score > values[0])) return;
+        var at = 0;
+        while (true)
+        {
+            var child = 2 * at + 1;
+            if (child >= values.Length) break;
+            if (child + 1 < values.Length && Worse(values[child + 1], indices[child + 1], values[child], indices[child])) child++;
+            if (!Worse(values[child], indices[child], score, index)) break;
+            values[at] = values[child];
+            indices[at] = indices[child];
+            at = child;
+        }
+        values[at] = score;
+        indices[at] = index;
+    }
+
+    /// <summary>Whether a kept score ranks below another: smaller, or equal and later.</summary>
+    private static bool Worse(float value, long index, float otherValue, long otherIndex) =>
+        value < otherValue || (value == otherValue && index > otherIndex);
 
     /// <summary>
     /// The characters <paramref name="row"/> spells in byte pieces, each as its UTF-8 bytes (one char per byte): those a

@@ -143,6 +143,40 @@ public sealed class SpellingConstraintTests(TokenizerFixture fixture) : IClassFi
         Assert.Equal(tokenizer.EosId, chosen[^1]);
     }
 
+    [Theory]
+    [InlineData(64, 16_000)]
+    [InlineData(64, 1_003)] // not a whole number of vector blocks
+    [InlineData(8, 5)] // fewer scores than places
+    public void Top_keeps_the_largest_scores_best_first_and_equal_ones_by_index(int k, int length)
+    {
+        var random = new Random(length);
+        // Few distinct values, so ties are everywhere; some banned pieces.
+        var scores = Enumerable.Range(0, length).Select(_ => random.Next(10) == 0 ? float.NegativeInfinity : random.Next(200) / 4f).ToArray();
+        var values = new float[k];
+        var indices = new long[k];
+
+        SpellingConstraint.Top(scores, values, indices);
+
+        var expected = scores.Select((v, i) => (Value: v, Index: (long)i)).Where(p => !float.IsNegativeInfinity(p.Value))
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Index).Take(k).ToList();
+        Assert.Equal(expected.Select(p => p.Value), values.Take(expected.Count));
+        Assert.Equal(expected.Select(p => p.Index), indices.Take(expected.Count));
+        Assert.All(values.Skip(expected.Count), v => Assert.Equal(float.NegativeInfinity, v));
+    }
+
+    [Fact]
+    public void Candidates_too_unlikely_to_matter_are_not_looked_at()
+    {
+        // At temperature 0.5, 60 candidates 10 nats below the first allowed weigh 60·e⁻²⁰ of its weight: nothing.
+        Assert.True(SpellingConstraint.Negligible(-10, 60, 0, 0.5f, 1));
+        // 2 nats below, they would weigh 60·e⁻⁴ ≈ 1.1 of it.
+        Assert.False(SpellingConstraint.Negligible(-2, 60, 0, 0.5f, 1));
+        // A hot sampler reaches further down.
+        Assert.False(SpellingConstraint.Negligible(-10, 60, 0, 2f, 1));
+        // Greedy decoding needs only the first allowed candidate.
+        Assert.True(SpellingConstraint.Negligible(0, 60, 0, 0f, 1));
+    }
+
     [Fact]
     public void LengthLimit_is_half_again_and_at_least_four_more() =>
         Assert.Equal([4, 7, 15, 30], new[] { 0, 3, 10, 20 }.Select(SpellingConstraint.LengthLimit));
