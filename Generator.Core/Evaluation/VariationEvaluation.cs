@@ -100,6 +100,7 @@ public static class VariationEvaluation
             distinct / n,
             options.Variation.Count,
             n % 2 == 1 ? latencies[n / 2] : (latencies[n / 2 - 1] + latencies[n / 2]) / 2,
+            latencies[(int)Math.Ceiling(0.9 * n) - 1],
             curve,
             Enumerable.Range(0, Math.Min(examples, n)).Select(i => new VariationExample(Key(seeds[i]), Key(reconstructions[i]), variations[i].Select(Key).ToList())).ToList());
     }

@@ -19,20 +19,11 @@ public static class DistinctDraws
     /// Returns the outputs per request, in order. <paramref name="cancellationToken"/> is checked before each attempt
     /// (<see cref="OperationCanceledException"/>).
     /// </summary>
-    /// <remarks>
-    /// With <paramref name="spare"/> the first attempt draws that share of each count more (rounded up), and keeps the
-    /// first outputs that are usable and new: one wider decode pass costs less than the redraw passes it saves where
-    /// copies are common (text, whose step cost hardly grows with the rows).
-    /// </remarks>
     public static List<T>[] Draw<T>(IReadOnlyList<int> counts, IReadOnlyList<string?> seedKeys, Func<int[], int, List<T>[]> draw, Func<T, string>? key,
-        Func<T, bool>? unusable = null, CancellationToken cancellationToken = default, double spare = 0)
+        Func<T, bool>? unusable = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!(spare >= 0)) throw new ArgumentOutOfRangeException(nameof(spare), spare, "the spare share must be 0 or more.");
-        var results = draw(counts.Select(c => c + (int)Math.Ceiling(c * spare)).ToArray(), 0);
-        if (spare > 0)
-            for (var i = 0; i < counts.Count; i++)
-                results[i] = Choose(results[i], counts[i], Seen(seedKeys[i]), key, unusable);
+        var results = draw(counts.ToArray(), 0);
         for (var attempt = 1; attempt <= MaxRedraws; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -57,23 +48,6 @@ public static class DistinctDraws
     /// </summary>
     public static double AttemptSimilarity(double similarity, int attempt) =>
         Math.Max(0, 1 - (1 - similarity) * (1 + 0.5 * attempt));
-
-    /// <summary>
-    /// <paramref name="count"/> of <paramref name="drawn"/>: the usable, new ones first (in drawn order), then the rest
-    /// in drawn order, for the redraw loop to replace.
-    /// </summary>
-    private static List<T> Choose<T>(List<T> drawn, int count, HashSet<string> seen, Func<T, string>? key, Func<T, bool>? unusable)
-    {
-        var good = new List<T>(count);
-        var rest = new List<T>();
-        foreach (var d in drawn)
-        {
-            if (good.Count < count && IsNew(d, seen, key, unusable)) good.Add(d);
-            else rest.Add(d);
-        }
-        good.AddRange(rest.Take(count - good.Count));
-        return good;
-    }
 
     /// <summary>The keys a request's outputs must not repeat: its seed's, when it has one.</summary>
     private static HashSet<string> Seen(string? seedKey)

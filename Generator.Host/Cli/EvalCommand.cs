@@ -244,6 +244,7 @@ public static class EvalCommand
             [$"reconstruction_{measures.CleanName}"] = result.ReconstructionCleanRate,
             ["distinct_per_seed"] = result.DistinctPerSeed,
             ["latency_ms_p50"] = result.LatencyMsP50,
+            ["latency_ms_p90"] = result.LatencyMsP90,
             ["curve"] = new JsonArray(result.Curve.Select(c => (JsonNode)new JsonObject { ["similarity"] = c.Similarity, [$"{sim}_to_seed"] = c.ToSeed }).ToArray()),
             ["examples"] = new JsonArray(result.Examples.Select(e => (JsonNode)new JsonObject
             {
@@ -262,7 +263,7 @@ public static class EvalCommand
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{sim}: reconstruction {result.Reconstruction:F3}; variation to its seed {result.ToSeed:F3}, to an unrelated seed {result.ToUnrelated:F3}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{measures.CleanName} {result.CleanRate:P1} (reconstructions {result.ReconstructionCleanRate:P1}); distinct {result.DistinctPerSeed:F2} of {result.Count}; {result.LatencyMsP50:F1} ms per seed (p50)"));
+            $"{measures.CleanName} {result.CleanRate:P1} (reconstructions {result.ReconstructionCleanRate:P1}); distinct {result.DistinctPerSeed:F2} of {result.Count}; {result.LatencyMsP50:F1} ms per seed (p50; p90 {result.LatencyMsP90:F1})"));
         foreach (var (s, value) in result.Curve) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  similarity {s}: {sim} to seed {value:F3}"));
         foreach (var e in result.Examples)
         {

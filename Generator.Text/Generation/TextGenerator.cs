@@ -132,16 +132,9 @@ public sealed class TextGenerator : IMaterialGenerator, ITrainingCopyCheck
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
             for (var k = 0; k < active.Length; k++) drawn[active[k]] = Join(Decode(outputs[k]), seeds[active[k]].Rows, seeds[active[k]], seeds[active[k]]);
             return drawn;
-        }, d => d.Text, d => d.HasEmptyPiece, cancellationToken, SpareDraws);
+        }, d => d.Text, d => d.HasEmptyPiece, cancellationToken);
         return results.Select(r => (IReadOnlyList<Material>)r.Select(ToMaterial).ToList()).ToList();
     }
-
-    /// <summary>
-    /// Share of extra variations drawn in the first pass (<see cref="DistinctDraws.Draw{T}"/>'s spare): a step over 12
-    /// rows costs little more than over 8, where the output layer over every piece dominates, and a redraw pass costs a
-    /// whole decode.
-    /// </summary>
-    public const double SpareDraws = 0.5;
 
     /// <inheritdoc />
     /// <remarks>

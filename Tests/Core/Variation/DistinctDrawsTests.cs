@@ -48,22 +48,6 @@ public class DistinctDrawsTests
     }
 
     [Fact]
-    public void Spare_draws_more_at_first_and_keeps_the_first_new_ones()
-    {
-        var asked = new List<int[]>();
-        var results = DistinctDraws.Draw<string>([4], ["seed"], (counts, attempt) =>
-        {
-            asked.Add(counts);
-            return [attempt == 0 ? ["a", "seed", "a", "b", "c", "d"] : Enumerable.Range(0, counts[0]).Select(i => $"r{attempt}{i}").ToList<string>()];
-        }, s => s, spare: 0.5);
-
-        Assert.Equal([4 + 2], asked[0]);
-        Assert.Single(asked); // a, b, c, d are new: no redraw
-        Assert.Equal(["a", "b", "c", "d"], results[0]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DistinctDraws.Draw<string>([1], [null], (c, a) => [["x"]], s => s, spare: -1));
-    }
-
-    [Fact]
     public void AttemptSimilarity_moves_further_from_the_seed_each_attempt_but_never_moves_a_reconstruction()
     {
         Assert.Equal([0.75, 0.625, 0.5, 0.375, 0.25], Enumerable.Range(0, 5).Select(a => DistinctDraws.AttemptSimilarity(0.75, a)), new ToleranceComparer(1e-12));

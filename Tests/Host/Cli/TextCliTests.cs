@@ -83,6 +83,7 @@ public class TextCliTests
             Assert.InRange(root.GetProperty(key).GetDouble(), 0, 1);
         Assert.InRange(root.GetProperty("distinct_per_seed").GetDouble(), 1, 4);
         Assert.True(root.GetProperty("latency_ms_p50").GetDouble() > 0);
+        Assert.True(root.GetProperty("latency_ms_p90").GetDouble() >= root.GetProperty("latency_ms_p50").GetDouble());
         var curve = root.GetProperty("curve").EnumerateArray().ToList();
         Assert.Equal([0.0, 1.0], curve.Select(c => c.GetProperty("similarity").GetDouble()));
         // Similarity 1 decodes each seed's posterior mean, as the reconstruction does, though at the run's temperature.
