@@ -77,6 +77,9 @@ internal sealed class SentenceDecoder
     /// <summary>Output bias per token (the owner's, as it is now).</summary>
     public Parameter OutputBias => outputBias();
 
+    /// <summary>Whether <see cref="Generate"/> uses the packed step where one can be made (<see cref="ISentenceModel.PackedGeneration"/>). Default true.</summary>
+    public bool Packed { get; set; } = true;
+
     /// <summary>Pieces the output layer scores (the embedding has one row more, <see cref="MaskId"/>).</summary>
     public int VocabularySize => settings.VocabularySize;
 
@@ -188,7 +191,7 @@ internal sealed class SentenceDecoder
         output.select(1, 0).fill_(bos);
         var zSteps = z is null ? null : StepLatents(z, steps - 1);
         var state = InitialState(z);
-        var fast = PackedStep();
+        var fast = Packed ? PackedStep() : null;
         Tensor? fastBias = null, noLatent = null;
         if (fast is not null)
         {

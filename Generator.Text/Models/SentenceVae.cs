@@ -70,6 +70,13 @@ public sealed class SentenceVae : nn.Module<Tensor, Tensor>, ISentenceModel
     public Spelling.SpellingConstraint? Spelling { get; set; }
 
     /// <inheritdoc />
+    public bool PackedGeneration
+    {
+        get => parts.Packed;
+        set => parts.Packed = value;
+    }
+
+    /// <inheritdoc />
     public string Kind => KindName;
 
     /// <inheritdoc />

@@ -79,6 +79,13 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
     public Spelling.SpellingConstraint? Spelling { get; set; }
 
     /// <inheritdoc />
+    public bool PackedGeneration
+    {
+        get => parts.Packed;
+        set => parts.Packed = value;
+    }
+
+    /// <inheritdoc />
     public string Kind => KindName;
 
     /// <inheritdoc />
