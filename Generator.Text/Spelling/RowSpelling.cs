@@ -75,17 +75,25 @@ public sealed class RowSpelling
         }
         var prefix = word.Folded;
         if (lexicon.HasPrefix(prefix)) return true;
-        if ((prefix.EndsWith('\'') || prefix.EndsWith("'s", StringComparison.Ordinal)) && Known(lexicon, prefix)) return true;
+        // One apostrophe may follow a known word ("wolf'" → "wolf's"); a second only leads to an end no rule allows, and a
+        // prior sample was seen filling its row with them.
+        if (((prefix.EndsWith('\'') && !prefix.EndsWith("''", StringComparison.Ordinal)) || prefix.EndsWith("'s", StringComparison.Ordinal))
+            && Known(lexicon, prefix)) return true;
         foreach (var seed in seedFolded)
             if (seed.StartsWith(prefix, StringComparison.Ordinal)) return true;
         return false;
     }
 
-    /// <summary>Whether the folded <paramref name="word"/> (trailing apostrophes aside) is in the lexicon or the seed.</summary>
+    /// <summary>
+    /// Whether the folded <paramref name="word"/> (trailing apostrophes aside) is in the lexicon or the seed, or is the
+    /// possessive ('s) of such a word.
+    /// </summary>
     private bool Known(Lexicon lexicon, string word)
     {
         var trimmed = word.TrimEnd('\'');
-        return lexicon.Contains(trimmed) || seedFolded.Contains(trimmed)
-            || (trimmed.EndsWith("'s", StringComparison.Ordinal) && seedFolded.Contains(trimmed[..^2]));
+        if (lexicon.Contains(trimmed) || seedFolded.Contains(trimmed)) return true;
+        if (!trimmed.EndsWith("'s", StringComparison.Ordinal)) return false;
+        var owner = trimmed[..^2];
+        return lexicon.Contains(owner) || seedFolded.Contains(owner);
     }
 }

@@ -70,6 +70,9 @@ public sealed class SpellingConstraintTests(TokenizerFixture fixture) : IClassFi
         Assert.True(row.MayEnd(Words, wolves));
         Assert.False(row.MayEnd(Words, wolf));
         Assert.True(row.MayContinue(Words, wolf)); // "wolf’s" may follow
+        var possessive = wolf.Append(new System.Text.Rune('s'));
+        Assert.True(row.MayEnd(Words, possessive)); // the possessive of a known word
+        Assert.False(row.MayContinue(Words, wolf.Append(new System.Text.Rune('\'')))); // "wolf’'" leads nowhere
     }
 
     [Fact]
