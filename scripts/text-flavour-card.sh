@@ -9,6 +9,9 @@
 #   eval-heldout.json             eval's NLL, KL, mutual information and active units (importance-weighted, K = 20) on
 #                                 300 held-out lines
 #   examples.txt                  ten held-out seeds with eight variations each, two homotopies, five prior samples
+#   docs/model-cards/text-flavour.md  the card (for models/text-flavour): scripts/text-flavour-card.md.in rendered by
+#                                 scripts/render-text-flavour-card.py, which also reads bench/results/text-routes/ and
+#                                 bench/results/text-quick.json
 #   docs/model-cards/<id>-curve.png   the curve, both neighbourhoods
 # Needs the corpus from scripts/extract-flavour-text.py (default: the folder above the model's training data, as its
 # manifest records it; pass another as $2).
@@ -71,3 +74,10 @@ total=$(wc -l < "$work/lines.txt")
   "${V[@]}" sample --model "$MODEL" --count 5 --rng 1 | sed 's/^/  - /'
 } > "$work/examples.txt"
 write examples.txt
+
+# The card itself: the template's prose with the figures above, the routes table and the quick text bench.
+if [[ "$MODEL" == "$ROOT/models/text-flavour" ]]; then
+  /usr/bin/python3 "$ROOT/scripts/render-text-flavour-card.py" "$MODEL" > "$work/card.md"
+  mv "$work/card.md" "$ROOT/docs/model-cards/text-flavour.md"
+  echo "wrote $ROOT/docs/model-cards/text-flavour.md" >&2
+fi
