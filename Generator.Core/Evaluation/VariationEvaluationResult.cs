@@ -9,7 +9,7 @@ namespace VaeCreative.Core.Evaluation;
 /// <param name="ReconstructionCleanRate">The same over the reconstructions.</param>
 /// <param name="DistinctPerSeed">Mean count of distinct variations per seed (out of the count asked for).</param>
 /// <param name="Count">Variations asked for per seed.</param>
-/// <param name="LatencyMsP50">Median time of one seed's variations, in milliseconds (one request at a time).</param>
+/// <param name="LatencyMsP50">Median time of one seed's variations, in milliseconds, from the seed's material to the outputs (one request at a time, the seed not encoded before).</param>
 /// <param name="LatencyMsP90">The 90th percentile of the same times (nearest rank): the seeds whose copies were drawn again show here.</param>
 /// <param name="Curve">Similarity of variations to their seed at each measured similarity setting, in order.</param>
 /// <param name="Examples">The first seeds with their reconstruction and variations, for people to read.</param>
