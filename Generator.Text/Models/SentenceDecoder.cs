@@ -80,6 +80,9 @@ internal sealed class SentenceDecoder
     /// <summary>Whether <see cref="Generate"/> uses the packed step where one can be made (<see cref="ISentenceModel.PackedGeneration"/>). Default true.</summary>
     public bool Packed { get; set; } = true;
 
+    /// <summary>Parts the packed step's rows are split into, when set (tests); else <see cref="ThreadedParts.Count"/>'s.</summary>
+    internal int? ThreadParts { get; set; }
+
     /// <summary>Pieces the output layer scores (the embedding has one row more, <see cref="MaskId"/>).</summary>
     public int VocabularySize => settings.VocabularySize;
 
@@ -180,85 +183,158 @@ internal sealed class SentenceDecoder
             topPs = generation.TopP < 1 ? full(rows, topP, device: device) : null;
         }
 
-        using var pad = settings.PadId.ToScalar();
-        using var bos = settings.BosId.ToScalar();
-        using var eos = settings.EosId.ToScalar();
         using var minusInfinity = double.NegativeInfinity.ToScalar();
         var banned = zeros(settings.VocabularySize, dtype: Embedding.weight!.dtype, device: device)
             .index_fill_(0, tensor(new long[] { settings.PadId, settings.BosId }, device: device), minusInfinity);
 
-        var output = full([rows, steps], pad, dtype: ScalarType.Int64, device: device);
-        output.select(1, 0).fill_(bos);
         var zSteps = z is null ? null : StepLatents(z, steps - 1);
         var state = InitialState(z);
         var fast = Packed ? PackedStep() : null;
-        Tensor? fastBias = null, noLatent = null;
+        Tensor? fastBias = null;
         if (fast is not null)
         {
             // The packed step takes each state part as [rows, hidden] (one layer) and adds the banned pieces with the bias.
             state = state?.Select(s => s[0]).ToArray()
                 ?? Enumerable.Range(0, StateParts).Select(_ => zeros([rows, settings.DecoderHidden], device: device)).ToArray();
             fastBias = OutputBias.add(banned);
-            noLatent = zSteps is null ? zeros([rows, 0], device: device) : null;
         }
-        var input = full([rows], bos, dtype: ScalarType.Int64, device: device);
-        var finished = zeros(rows, dtype: ScalarType.Bool, device: device);
         var spelled = spelling?.Start(rows, generation.SeedRows);
         float[] uniformCpu = [], temperaturesCpu = [], topPsCpu = [];
-        var finishedCpu = new bool[rows];
         if (spelled is not null)
         {
             uniformCpu = uniform.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
             temperaturesCpu = temperatures.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
             if (topPs is not null) topPsCpu = topPs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
         }
-        var noiseWidth = (int)uniform.shape[1];
-        // The last position is reserved for EOS, so every output is also a valid input (a variation can be varied).
-        for (var t = 1; t < steps - 1; t++)
+        var job = new DecodeJob(steps, device, fast, fastBias, banned, spelling, (int)uniform.shape[1]);
+        // Rows are independent, so the packed step's rows are split over threads (each part's products are small and
+        // run on one core): a part's tokens are the same however the rows are split.
+        var parts = fast is null || device.type != DeviceType.CPU ? 1
+            : ThreadParts is { } forced ? (int)Math.Clamp(forced, 1, rows) : ThreadedParts.Count(rows, MinRowsPerPart);
+        var bounds = Enumerable.Range(0, parts + 1).Select(p => (int)(rows * p / parts)).ToArray();
+        var stateRowDimension = fast is not null ? 0 : 1; // the packed step's state is [rows, hidden]; an RNN's [layers, rows, hidden]
+        var decoded = ThreadedParts.Run(parts, p =>
         {
-            var previous = (State: state, Input: input, Finished: finished);
-            bool allFinished;
+            var (from, count) = (bounds[p], bounds[p + 1] - bounds[p]);
+            var floatsFrom = from * job.NoiseWidth;
+            return DecodeRows(job, new DecodeRowsInput(
+                count,
+                zSteps?.narrow(0, from, count),
+                state?.Select(x => x.narrow(stateRowDimension, from, count)).ToArray(),
+                uniform.narrow(0, from, count),
+                temperatures.narrow(0, from, count),
+                topPs?.narrow(0, from, count),
+                spelled?[from..(from + count)],
+                spelled is null ? [] : uniformCpu[floatsFrom..(floatsFrom + count * job.NoiseWidth)],
+                spelled is null ? [] : temperaturesCpu[from..(from + count)],
+                topPsCpu.Length == 0 ? [] : topPsCpu[from..(from + count)]));
+        });
+        var tokens = decoded.SelectMany(d => d).ToArray();
+        return tensor(tokens, [rows, steps], device: device);
+    }
+
+    /// <summary>Fewest rows a thread decodes on its own (<see cref="ThreadedParts"/>).</summary>
+    private const int MinRowsPerPart = 2;
+
+    /// <summary>What every part of one <see cref="Generate"/> call shares.</summary>
+    private sealed record DecodeJob(int Steps, Device Device, PackedDecoderStep? Fast, Tensor? FastBias, Tensor Banned,
+        Spelling.SpellingConstraint? Spelling, int NoiseWidth);
+
+    /// <summary>One part's rows: their latents, state, noise, temperatures and nuclei (as tensors, and on the CPU when spelling).</summary>
+    private sealed record DecodeRowsInput(int Rows, Tensor? ZSteps, Tensor[]? State, Tensor Noise, Tensor Temperatures, Tensor? TopPs,
+        Spelling.RowSpelling[]? Spelled, float[] NoiseCpu, float[] TemperaturesCpu, float[] TopPsCpu);
+
+    /// <summary>
+    /// The tokens [rows × steps, row-major] of <paramref name="part"/>'s rows, decoded from BOS: PAD after a row's EOS,
+    /// and EOS in the last position of a row that did not end before it.
+    /// </summary>
+    private long[] DecodeRows(DecodeJob job, DecodeRowsInput part)
+    {
+        using var scope = NewDisposeScope();
+        var (steps, device, fast, rows) = (job.Steps, job.Device, job.Fast, part.Rows);
+        var output = new long[rows * steps];
+        Array.Fill(output, (long)settings.PadId);
+        for (var r = 0; r < rows; r++) output[r * steps] = settings.BosId;
+        var finished = new bool[rows];
+        var zSteps = part.ZSteps;
+        var state = part.State;
+        var noLatent = fast is not null && zSteps is null ? zeros([rows, 0], device: device) : null;
+        var input = full([rows], settings.BosId, dtype: ScalarType.Int64, device: device);
+        // Finished rows leave the batch: a step's cost grows with its rows (the output layer most), and rows end at
+        // different lengths. live[k] is the row the batch's k-th place decodes; the per-row tensors hold only those.
+        var live = Enumerable.Range(0, rows).ToArray();
+        var (noise, temperatures, topPs) = (part.Noise, part.Temperatures, part.TopPs);
+        var (spelled, temperaturesCpu, topPsCpu) = (part.Spelled, part.TemperaturesCpu, part.TopPsCpu);
+        var noneFinished = new bool[rows]; // every live row is unfinished
+        var stepUniform = new float[rows];
+        var stateRowDimension = fast is not null ? 0 : 1;
+        // The last position is reserved for EOS, so every output is also a valid input (a variation can be varied).
+        for (var t = 1; t < steps - 1 && live.Length > 0; t++)
+        {
+            var previous = (State: state, Input: input);
+            long[] tokens;
             using (var step = NewDisposeScope())
             {
                 Tensor logits;
                 Tensor[] next;
                 if (fast is not null)
                 {
-                    (logits, next) = fast.Step(input, zSteps?.select(1, t - 1) ?? noLatent!, state!, fastBias!);
+                    (logits, next) = fast.Step(input, zSteps?.select(1, t - 1) ?? noLatent!, state!, job.FastBias!);
                 }
                 else
                 {
                     Tensor hidden;
                     (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t - 1, 1)), state);
-                    logits = Logits(hidden.squeeze(1)).add(banned, Scalars.One);
+                    logits = Logits(hidden.squeeze(1)).add(job.Banned, Scalars.One);
                 }
-                Tensor token;
                 if (spelled is not null)
                 {
-                    var stepUniform = new float[rows];
-                    for (var r = 0; r < rows; r++) stepUniform[r] = uniformCpu[r * noiseWidth + t];
-                    var chosen = spelling!.Choose(logits, stepUniform, temperaturesCpu, topPsCpu, finishedCpu, spelled, settings.PadId);
-                    for (var r = 0; r < rows; r++) finishedCpu[r] |= chosen[r] == settings.EosId;
-                    token = tensor(chosen, device: device);
+                    for (var k = 0; k < live.Length; k++) stepUniform[k] = part.NoiseCpu[live[k] * job.NoiseWidth + t];
+                    tokens = job.Spelling!.Choose(logits, stepUniform.AsSpan(0, live.Length), temperaturesCpu, topPsCpu,
+                        noneFinished.AsSpan(0, live.Length), spelled, settings.PadId);
+                    input = tensor(tokens, device: device);
                 }
                 else
                 {
-                    token = TokenSampler.Sample(logits, uniform.select(1, t), temperatures, topPs).masked_fill(finished, pad);
+                    input = TokenSampler.Sample(logits, noise.select(1, t), temperatures, topPs);
+                    tokens = input.cpu().data<long>().ToArray();
                 }
-                output.select(1, t).copy_(token);
-                finished = finished.logical_or(token.eq(eos));
-                allFinished = finished.all().item<bool>();
-                input = token;
                 state = next;
-                step.MoveToOuter([input, finished, .. state]);
+                step.MoveToOuter([input, .. state]);
             }
             // The step's scope freed its logits; the carried state of the step before is no longer needed either.
-            foreach (var s in previous.State ?? []) s.Dispose();
+            if (t > 1) foreach (var s in previous.State ?? []) s.Dispose();
             previous.Input.Dispose();
-            previous.Finished.Dispose();
-            if (allFinished) break;
+            var keep = new List<int>(live.Length);
+            for (var k = 0; k < live.Length; k++)
+            {
+                output[live[k] * steps + t] = tokens[k];
+                if (tokens[k] == settings.EosId) finished[live[k]] = true;
+                else keep.Add(k);
+            }
+            if (keep.Count == live.Length) continue;
+            live = keep.Select(k => live[k]).ToArray();
+            if (live.Length == 0) break;
+            var places = tensor(keep.Select(k => (long)k).ToArray(), device: device);
+            var (oldState, oldInput) = (state!, input);
+            state = oldState.Select(x => x.index_select(stateRowDimension, places)).ToArray();
+            input = oldInput.index_select(0, places);
+            foreach (var x in oldState) x.Dispose();
+            oldInput.Dispose();
+            zSteps = zSteps?.index_select(0, places);
+            noLatent = noLatent?.index_select(0, places);
+            noise = noise.index_select(0, places);
+            temperatures = temperatures.index_select(0, places);
+            topPs = topPs?.index_select(0, places);
+            if (spelled is not null)
+            {
+                spelled = keep.Select(k => spelled[k]).ToArray();
+                temperaturesCpu = keep.Select(k => temperaturesCpu[k]).ToArray();
+                if (topPsCpu.Length > 0) topPsCpu = keep.Select(k => topPsCpu[k]).ToArray();
+            }
         }
-        output.select(1, steps - 1).masked_fill_(finished.logical_not(), eos);
+        for (var r = 0; r < rows; r++)
+            if (!finished[r]) output[r * steps + steps - 1] = settings.EosId;
         return output;
     }
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Runtime;
 using VaeCreative.Tests.Support;
 using VaeCreative.Text.Models;
 using static TorchSharp.torch;
@@ -33,12 +34,14 @@ public class SentenceDecoderTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_row_decodes_the_same_alone_and_in_any_batch(bool languageModel)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void A_row_decodes_the_same_alone_and_in_any_batch(bool languageModel, bool packed)
     {
         using var scope = NewDisposeScope();
         using var model = Model(languageModel, seed: 9);
+        model.PackedGeneration = packed;
         using var inference = inference_mode();
         var z = Codes(model, 5, seed: 2);
         var uniform = rand(5, Width, generator: new Generator(3));
@@ -52,6 +55,32 @@ public class SentenceDecoderTests
         }
         var reordered = model.Generate(z.flip(0), GenerationSettings.PerRow(uniform.flip(0), temperatures.flip(0), topPs.flip(0)));
         Assert.True(reordered.SameAs(all.flip(0)));
+    }
+
+    [Theory]
+    [InlineData(RecurrentCell.Gru)]
+    [InlineData(RecurrentCell.Lstm)]
+    public void Rows_split_over_threads_decode_the_tokens_they_decode_together(RecurrentCell cell)
+    {
+        if (!FbgemmFp16.IsAvailable) return; // only the packed step is split
+        using var scope = NewDisposeScope();
+        var options = Options with { Cell = cell, SpanTokens = 1 };
+        var bias = SentenceDecoder.NewOutputBias(options);
+        var decoder = new SentenceDecoder(options, SentenceDecoder.NewEmbedding(options), 4, () => bias, 1);
+        decoder.Initialize(new Generator(5), [], []);
+        using (no_grad()) bias.index_fill_(0, tensor(new long[] { Eos }), 2.5); // about one chance in four to end at each step
+        using var inference = inference_mode();
+        const int rows = 7;
+        var z = randn([rows, options.Spans * 4], generator: new Generator(6));
+        var settings = GenerationSettings.PerRow(rand(rows, Width, generator: new Generator(7)), full(rows, 1.0f));
+        decoder.ThreadParts = 1;
+        var together = decoder.Generate(rows, z, CPU, settings);
+        decoder.ThreadParts = 3;
+        var split = decoder.Generate(rows, z, CPU, settings);
+        Assert.True(split.SameAs(together));
+        // Rows that end at different steps leave the batch at different steps.
+        var lengths = together.ne(Pad).sum(1).data<long>().ToArray();
+        Assert.True(lengths.Distinct().Count() > 2, $"lengths {string.Join(", ", lengths)}");
     }
 
     [Theory]
