@@ -5,7 +5,8 @@ using TorchSharp;
 namespace VaeCreative.Core.Runtime;
 
 /// <summary>
-/// Runs the independent parts of one libtorch job at the same time, one OS thread each: the rows of a generation
+/// Runs the independent parts of one libtorch job at the same time, one OS thread each (part 0 on the caller's, the
+/// others on long-lived threads kept for this): the rows of a generation
 /// batch, which a step decodes with small matrix products that libtorch runs on one core however many it is given.
 /// </summary>
 /// <remarks>
@@ -49,8 +50,8 @@ public static class ThreadedParts
     }
 
     /// <summary>
-    /// <paramref name="work"/>(0 … <paramref name="parts"/> − 1), part 0 on the calling thread and each other part on a
-    /// thread of its own, every part with one intra-op thread; returns the results in part order. The first exception
+    /// <paramref name="work"/>(0 … <paramref name="parts"/> − 1), part 0 on the calling thread and each other part on an
+    /// idle part thread (made when none is idle), every part with one intra-op thread; returns the results in part order. The first exception
     /// a part throws (in part order) is rethrown once every part has ended.
     /// </summary>
     public static T[] Run<T>(int parts, Func<int, T> work)
@@ -67,17 +68,16 @@ public static class ThreadedParts
         var inference = torch.is_inference_mode_enabled();
         var gradients = torch.is_grad_enabled();
         var failures = new ExceptionDispatchInfo?[parts];
-        var threads = new Thread[parts - 1];
+        var workers = new PartThread[parts - 1];
+        using var done = new CountdownEvent(parts - 1);
         for (var p = 1; p < parts; p++)
         {
             var part = p;
-            threads[p - 1] = new Thread(() =>
+            workers[p - 1] = PartThread.Take();
+            workers[p - 1].Start(() =>
             {
                 try
                 {
-                    TorchRuntime.FlushDenormals();
-                    _ = torch.get_num_threads(); // libtorch's lazy per-thread set-up first: it would undo the count below
-                    OmpSetNumThreads(1);
                     using var mode = inference ? torch.inference_mode() : gradients ? null : (IDisposable)torch.no_grad();
                     using var scope = torch.NewDisposeScope();
                     results[part] = work(part);
@@ -86,9 +86,11 @@ public static class ThreadedParts
                 {
                     failures[part] = ExceptionDispatchInfo.Capture(e);
                 }
-            })
-            { IsBackground = true, Name = $"vaecreative part {part}" };
-            threads[p - 1].Start();
+                finally
+                {
+                    done.Signal();
+                }
+            });
         }
         _ = torch.get_num_threads();
         var own = OmpGetMaxThreads();
@@ -104,10 +106,55 @@ public static class ThreadedParts
         finally
         {
             OmpSetNumThreads(own);
-            foreach (var t in threads) t.Join();
+            done.Wait();
+            foreach (var w in workers) PartThread.Return(w);
         }
         failures.FirstOrDefault(f => f is not null)?.Throw();
         return results;
+    }
+
+    /// <summary>
+    /// A long-lived thread that runs parts: made once (a new OS thread pays libtorch's per-thread set-up at its first
+    /// operation, milliseconds), with denormals flushed and OpenMP at one thread, then kept idle in a pool between runs.
+    /// </summary>
+    private sealed class PartThread
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentBag<PartThread> Idle = [];
+        private static int made;
+        private readonly SemaphoreSlim ready = new(0);
+        private Action? job;
+
+        private PartThread()
+        {
+            var number = Interlocked.Increment(ref made);
+            new Thread(Loop) { IsBackground = true, Name = $"vaecreative part {number}" }.Start();
+        }
+
+        /// <summary>An idle part thread, or a new one when every made one is busy (in another run).</summary>
+        public static PartThread Take() => Idle.TryTake(out var idle) ? idle : new PartThread();
+
+        /// <summary>Gives <paramref name="thread"/> back to the pool once its job has ended.</summary>
+        public static void Return(PartThread thread) => Idle.Add(thread);
+
+        /// <summary>Runs <paramref name="work"/> on this thread (which must be idle); it must not throw.</summary>
+        public void Start(Action work)
+        {
+            job = work;
+            ready.Release();
+        }
+
+        private void Loop()
+        {
+            TorchRuntime.FlushDenormals();
+            _ = torch.get_num_threads(); // libtorch's lazy per-thread set-up first: it would undo the count below
+            OmpSetNumThreads(1);
+            while (true)
+            {
+                ready.Wait();
+                var work = Interlocked.Exchange(ref job, null);
+                work?.Invoke();
+            }
+        }
     }
 
     // OpenMP's per-thread team size (libgomp, which libtorch_cpu loads): libtorch's set_num_threads would also change
