@@ -42,7 +42,7 @@ public sealed class ImageModality : IModality, IOutputOverview
     public IReadOnlyList<ModalityOption> Options { get; } =
     [
         new("--palette", ImageGenerator.PaletteProperty,
-            "Image models: 'seed' snaps outputs to the seed's colours (up to 256; pixel art keeps its palette); 'off' (default) does not.",
+            "Image models: 'auto' (default) snaps outputs to the seed's colours when it has at most 64 (pixel art and icons keep their palette; pictures are left alone); 'seed' always snaps (to its 256 most frequent); 'off' never. Nearest colour by perceived difference (Oklab), no dithering.",
             ModalityCommands.Vary | ModalityCommands.Interpolate),
         new("--tile", ImageTrainingRecipe.TileSetting,
             $"Cut training images (sprite sheets) into square cells of this side, dropping clear, flat and repeated cells; the model's side. Range {SpriteSheet.MinTile}–{SpriteSheet.MaxTile}. Default: whole images.",

@@ -25,7 +25,11 @@ namespace VaeCreative.Image.Generation;
 /// </remarks>
 public sealed class ImageGenerator : IMaterialGenerator
 {
-    /// <summary>Seed property (and <c>--palette</c>): <c>seed</c> snaps outputs to the seed's colours, <c>off</c> (the default) does not.</summary>
+    /// <summary>
+    /// Seed property (and <c>--palette</c>): <c>auto</c> (the default) snaps outputs to the seed's colours when it has at
+    /// most <see cref="ImagePalette.AutoColours"/>, <c>seed</c> always (to its most frequent
+    /// <see cref="ImagePalette.MaxColours"/>), <c>off</c> never.
+    /// </summary>
     public const string PaletteProperty = "palette";
 
     /// <summary>Output property: width in pixels.</summary>
@@ -59,18 +63,17 @@ public sealed class ImageGenerator : IMaterialGenerator
         ArgumentNullException.ThrowIfNull(material);
         if (material.Data is not { } data)
             throw new ImageReadException($"an image model takes an image; '{field}' is {material.MediaType}.");
-        var palette = material.Properties.GetValueOrDefault(PaletteProperty) switch
-        {
-            null or "off" => false,
-            "seed" => true,
-            var other => throw new ImageReadException($"--palette takes 'seed' or 'off'; got '{other}'."),
-        };
+        var mode = material.Properties.GetValueOrDefault(PaletteProperty) ?? "auto";
+        if (mode is not ("auto" or "seed" or "off"))
+            throw new ImageReadException($"--palette takes 'auto', 'seed' or 'off'; got '{mode}'.");
         var image = ImageDecoder.Decode(data, field);
+        var colours = mode == "off" ? null : ImagePalette.Of(image);
+        var palette = mode == "seed" || (mode == "auto" && colours!.DistinctColours <= ImagePalette.AutoColours) ? colours : null;
         var (fitted, placement) = ImageFit.ToSquare(image, encoding.Size);
         var bytes = new byte[encoding.Dimensions];
         encoding.Write(fitted, bytes, 0);
         var row = bytes.Select(encoding.Value).ToArray();
-        return new ImageSeed(Canonical(image), placement, row, palette ? ImagePalette.Of(image) : null);
+        return new ImageSeed(Canonical(image), placement, row, palette);
     }
 
     /// <inheritdoc />

@@ -75,6 +75,17 @@ public sealed class AutoencoderKl : nn.Module
     }
 
     /// <summary>
+    /// <see cref="Decode"/> in overlapping tiles of <paramref name="tile"/> latent positions, blended
+    /// (<see cref="LatentTiling"/>): for latents too large to decode at once. No larger than a tile, the same as
+    /// <see cref="Decode"/>.
+    /// </summary>
+    public Tensor DecodeTiled(Tensor latents, int tile = LatentTiling.DefaultTile, int overlap = LatentTiling.DefaultOverlap)
+    {
+        CheckImages(latents, Config.LatentChannels, "latents");
+        return LatentTiling.Decode(latents, Config.Downsampling, Decode, tile, overlap);
+    }
+
+    /// <summary>
     /// <paramref name="images"/> padded on the bottom and right to the next multiple of the downsampling, repeating
     /// the edge pixels (what the convolutions then see at the edge is the image's own border, not black); crop the
     /// decode back to the original size.

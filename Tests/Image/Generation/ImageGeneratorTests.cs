@@ -16,7 +16,8 @@ public class ImageGeneratorTests
         using var services = TinyImageRun.Services();
         var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
         var seedImage = TinyImageRun.Sprite(4);
-        var seed = generator.Prepare(TinyImageRun.Png(seedImage), "seed");
+        // Unsnapped: at similarity 0.95 the tiny model's variations differ by less than the seed's colours are apart.
+        var seed = generator.Prepare(TinyImageRun.Png(seedImage, new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "off" }), "seed");
         var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 8, Similarity = 0.95, Temperature = 0, Rng = 3 })])[0];
         Assert.Equal(8, outputs.Count);
         var images = outputs.Select(Decode).ToList();
@@ -56,7 +57,30 @@ public class ImageGeneratorTests
         var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 6, Similarity = 0.5, Temperature = 0.5, Rng = 2 })])[0].Select(Decode).ToList();
         Assert.All(outputs, o => Assert.Subset(colours, Colours(o)));
         var bad = Assert.Throws<ImageReadException>(() => generator.Prepare(TinyImageRun.Png(seedImage, new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "web" }), "seed"));
-        Assert.Contains("'seed' or 'off'", bad.Message);
+        Assert.Contains("'auto', 'seed' or 'off'", bad.Message);
+    }
+
+    [Fact]
+    public void By_default_a_few_coloured_seed_keeps_its_colours_and_a_many_coloured_one_is_not_snapped()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
+        var options = new VaryOptions { Count = 4, Similarity = 0.5, Temperature = 0.5, Rng = 2 };
+        List<RgbaImage> Vary(RgbaImage image, string? palette) => generator.VaryMany([new MaterialVariation(generator.Prepare(
+            TinyImageRun.Png(image, palette is null ? null : new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = palette }), "seed"), options)])[0]
+            .Select(Decode).ToList();
+        var sprite = TinyImageRun.Sprite(10);
+        var colours = Colours(sprite);
+        Assert.InRange(colours.Count, 1, ImagePalette.AutoColours);
+        Assert.All(Vary(sprite, null), o => Assert.Subset(colours, Colours(o)));
+        Assert.Contains(Vary(sprite, "off"), o => !Colours(o).IsSubsetOf(colours));
+        // A picture: a gradient of more colours than the automatic limit.
+        var rgba = new byte[4 * sprite.Width * sprite.Height];
+        for (var p = 0; p < sprite.Width * sprite.Height; p++)
+            (rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2], rgba[4 * p + 3]) = ((byte)(p * 7 % 256), (byte)(p * 3 % 256), (byte)(p % 256), 255);
+        var picture = new RgbaImage(sprite.Width, sprite.Height, rgba);
+        Assert.True(Colours(picture).Count > ImagePalette.AutoColours);
+        Assert.Contains(Vary(picture, null), o => !Colours(o).IsSubsetOf(Colours(picture)));
     }
 
     [Fact]

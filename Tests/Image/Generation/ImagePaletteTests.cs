@@ -17,12 +17,23 @@ public class ImagePaletteTests
     }
 
     [Fact]
+    public void The_nearest_colour_is_the_one_that_looks_nearest_not_the_nearest_in_rgb()
+    {
+        // sRGB 110 grey is 110 from black and 145 from white, but looks lighter than halfway (Oklab L 0.54).
+        var palette = ImagePalette.Of(new RgbaImage(2, 1, [0, 0, 0, 255, 255, 255, 255, 255]));
+        Assert.Equal(new byte[] { 255, 255, 255, 255 }, palette.Apply(new RgbaImage(1, 1, [110, 110, 110, 255])).Rgba);
+        Assert.Equal(new byte[] { 0, 0, 0, 255 }, palette.Apply(new RgbaImage(1, 1, [90, 90, 90, 255])).Rgba);
+        Assert.Equal(0.54, ImagePalette.Oklab(0x6E6E6EFFu).L, 2);
+    }
+
+    [Fact]
     public void A_many_coloured_seed_keeps_its_most_frequent_colours_the_same_way_every_time()
     {
         var rgba = new byte[4 * 600];
         for (var p = 0; p < 600; p++) (rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2], rgba[4 * p + 3]) = ((byte)(p % 300), (byte)(p % 300 / 2), 7, 255);
         var seed = new RgbaImage(600, 1, rgba);
         Assert.Equal(ImagePalette.MaxColours, ImagePalette.Of(seed).Count);
+        Assert.Equal(300, ImagePalette.Of(seed).DistinctColours);
         Assert.Equal(ImagePalette.Of(seed).Apply(seed).Rgba, ImagePalette.Of(seed).Apply(seed).Rgba);
         // An opaque seed has no clear: faint output pixels take the nearest opaque colour.
         var opaque = ImagePalette.Of(new RgbaImage(1, 1, [10, 20, 30, 255])).Apply(new RgbaImage(1, 1, [0, 0, 0, 0]));

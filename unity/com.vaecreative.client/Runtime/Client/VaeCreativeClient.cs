@@ -121,10 +121,10 @@ namespace VaeCreative.Client
 
         /// <summary>
         /// Variations of an image (an image model): PNG bytes at the seed's size, in its mode family (grey, opaque, or with
-        /// alpha). <paramref name="keepPalette"/> snaps outputs to the seed's colours.
+        /// alpha). <paramref name="keepPalette"/>: true snaps outputs to the seed's colours, false never, null (the default) when the seed has at most 64.
         /// </summary>
         public async Task<IReadOnlyList<byte[]>> VaryImageAsync(string modelId, byte[] image, int count = 8, double similarity = 0.75,
-            double temperature = 0, long rng = 0, bool keepPalette = false, CancellationToken cancellationToken = default)
+            double temperature = 0, long rng = 0, bool? keepPalette = null, CancellationToken cancellationToken = default)
         {
             var response = await VaryAsync(modelId, new VariationsRequest
             {

@@ -42,14 +42,15 @@ namespace VaeCreative.Client.Contracts
         public static Material FromText(string text) => new Material { MediaType = "text/plain", Text = text };
 
         /// <summary>
-        /// An image (PNG, JPEG, BMP, GIF or WebP bytes; the type is told from the bytes), optionally with
-        /// <c>palette=seed</c> so outputs keep the seed's colours.
+        /// An image (PNG, JPEG, BMP, GIF or WebP bytes; the type is told from the bytes). <paramref name="keepPalette"/>:
+        /// true sets <c>palette=seed</c> (outputs keep the seed's colours), false <c>palette=off</c>, null leaves the host's
+        /// default (<c>auto</c>: the seed's colours when it has at most 64).
         /// </summary>
-        public static Material FromImage(byte[] image, bool keepPalette = false) => new Material
+        public static Material FromImage(byte[] image, bool? keepPalette = null) => new Material
         {
             MediaType = ImageMediaType(image),
             Data = System.Convert.ToBase64String(image),
-            Properties = keepPalette ? new System.Collections.Generic.Dictionary<string, string> { ["palette"] = "seed" } : null,
+            Properties = keepPalette is bool keep ? new System.Collections.Generic.Dictionary<string, string> { ["palette"] = keep ? "seed" : "off" } : null,
         };
 
         /// <summary>The media type of image bytes from their signature (PNG when unknown: the host then says what is wrong).</summary>
