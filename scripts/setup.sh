@@ -17,7 +17,9 @@
 # their recommended packages (qsynth would bring Qt); --browser adds `chromium` and `chromium-driver` (the headless
 # browser the studio page's tests drive with Selenium), without their recommended packages; --text-corpus adds the game
 # data packages scripts/extract-flavour-text.py reads (wesnoth-1.16-data and the 16 official campaign packages
-# wesnoth-1.16-httt etc., cataclysm-dda-data, nethack-common, angband, freeciv-data, fortunes).
+# wesnoth-1.16-httt etc., cataclysm-dda-data, nethack-common, angband, freeciv-data, fortunes); --sprite-corpus adds the
+# game data packages scripts/extract-sprites.py reads (crawl-tiles-data, cataclysm-dda-data, flare-game, hedgewars-data,
+# supertux-data, wesnoth-1.16-data, openttd-opengfx, fonts-noto-color-emoji) and python3-fonttools and python3-pil.
 #
 # Fast path: a single `grep` on the installed libstdc++ and `command -v` checks when nothing is needed.
 set -euo pipefail
@@ -29,6 +31,7 @@ images=0
 preview=0
 browser=0
 text_corpus=0
+sprite_corpus=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
@@ -38,7 +41,8 @@ for arg in "$@"; do
     --preview) preview=1 ;;       # also fluidsynth and a General MIDI soundfont, for WAV previews
     --browser) browser=1 ;;       # also chromium and chromedriver, for the studio page's browser tests
     --text-corpus) text_corpus=1 ;; # also the game data packages scripts/extract-flavour-text.py reads
-    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview, --browser, --text-corpus)" >&2; exit 2 ;;
+    --sprite-corpus) sprite_corpus=1 ;; # also the game data packages scripts/extract-sprites.py reads
+    *) echo "setup: unknown option $arg (use --quiet, --test-tools, --fortunes, --images, --preview, --browser, --text-corpus, --sprite-corpus)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $quiet == 1 ]] || echo "setup: $*" >&2; }
@@ -77,6 +81,13 @@ install_packages() {
     for p in wesnoth-1.16-data cataclysm-dda-data nethack-common angband freeciv-data fortunes \
         wesnoth-1.16-{did,dm,dw,ei,httt,l,low,nr,sof,sota,sotbe,thot,trow,tsg,ttb,utbs}; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
+    done
+  fi
+  if [[ $sprite_corpus == 1 ]]; then
+    local q
+    for q in crawl-tiles-data cataclysm-dda-data flare-game hedgewars-data supertux-data wesnoth-1.16-data openttd-opengfx \
+        fonts-noto-color-emoji python3-fonttools python3-pil; do
+      dpkg-query -W -f='${Status}' "$q" 2>/dev/null | grep -q ' installed$' || missing+=("$q")
     done
   fi
   if [[ $preview == 1 ]] && ! command -v fluidsynth >/dev/null 2>&1; then lean+=(fluidsynth); fi
