@@ -126,23 +126,13 @@ public sealed class LogisticMixture
     }
 
     /// <summary>Log-probability [batch, height, width] of each pixel of <paramref name="x"/> (the per-pixel terms of <see cref="Nll"/>).</summary>
-    /// <remarks>
-    /// A level's mass is σ(upper bin edge) − σ(lower); the lowest level takes the tail below (log σ(upper)), the highest
-    /// the tail above (log(1 − σ(lower))).
-    /// </remarks>
+    /// <remarks>Each channel's level mass is Core's <see cref="Core.Objectives.DiscretizedLogistic"/>'s.</remarks>
     private Tensor PixelLogProbability(Tensor parameters, Tensor x)
     {
         var (logits, means, logScales) = Split(parameters, x);
-        var centred = x.unsqueeze(1).sub(means);
-        var inverseScale = logScales.neg().exp();
-        var plus = inverseScale.mul(centred.add(1.0 / 255));
-        var minus = inverseScale.mul(centred.sub(1.0 / 255));
-        var mass = plus.sigmoid().sub(minus.sigmoid());
-        var middle = inverseScale.mul(centred);
-        var logDensityTimesBin = middle.sub(logScales).sub(F.softplus(middle).mul(2)).sub(Math.Log(127.5));
-        var xs = x.unsqueeze(1).expand_as(centred);
-        var logProbability = where(xs.lt(-0.999), plus.sub(F.softplus(plus)),
-            where(xs.gt(0.999), F.softplus(minus).neg(), where(mass.gt(1e-5), mass.clamp_min(1e-12).log(), logDensityTimesBin)));
+        // Core's discretised logistic takes values as k / 255.
+        var levels = x.unsqueeze(1).expand_as(means).add(1).mul(0.5);
+        var logProbability = Core.Objectives.DiscretizedLogistic.LogProbability(levels, means, logScales);
         return logProbability.sum(2).add(F.log_softmax(logits, 1)).logsumexp(1);
     }
 

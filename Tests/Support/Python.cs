@@ -29,4 +29,21 @@ public static class Python
         Assert.True(process.ExitCode == 0, $"python3 failed (exit {process.ExitCode}): {stderr.Result}");
         return stdout.Result;
     }
+
+    /// <summary>
+    /// Runs the script file <paramref name="script"/> with <paramref name="args"/>, waiting at most
+    /// <paramref name="timeout"/>; returns its exit code, standard output and standard error (a failure is the caller's to judge).
+    /// </summary>
+    public static (int Code, string Stdout, string Stderr) RunFile(string script, TimeSpan timeout, params string[] args)
+    {
+        Assert.True(File.Exists(Path), $"{Path} is needed");
+        var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(timeout), $"{System.IO.Path.GetFileName(script)} did not finish in {timeout.TotalSeconds:0} s");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
 }

@@ -19,15 +19,8 @@ public class SpriteExtractionTests
 
     private static (int Code, string Stderr) Run(params string[] args)
     {
-        Assert.True(File.Exists(Python.Path), $"{Python.Path} is needed");
-        var start = new ProcessStartInfo(Python.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Script);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the script did not finish in 60 s");
-        return (process.ExitCode, stderr.Result);
+        var (code, _, stderr) = Python.RunFile(Script, TimeSpan.FromSeconds(60), args);
+        return (code, stderr);
     }
 
     /// <summary>An image of <paramref name="width"/> × <paramref name="height"/>, clear but for the given filled rectangles.</summary>

@@ -17,18 +17,8 @@ public class FlavourTextExtractionTests
 
     private const string CrawlSentence = "The crawl sentinel stares back at you.";
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        Assert.True(File.Exists(Python.Path), $"{Python.Path} is needed");
-        var start = new ProcessStartInfo(Python.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Script);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the script did not finish in 30 s");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) =>
+        Python.RunFile(Script, TimeSpan.FromSeconds(30), args);
 
     private static void Write(string root, string path, string text)
     {
