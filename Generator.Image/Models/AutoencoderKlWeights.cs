@@ -162,7 +162,8 @@ public static partial class AutoencoderKlWeights
         name = LdmLevel().Replace(name, m =>
         {
             var level = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-            // The original decoder numbers its levels from the coarsest; diffusers' up_blocks from the first run.
+            // The original numbers decoder levels by resolution, finest first (as its encoder's); diffusers numbers its
+            // up_blocks in the order they run, coarsest first.
             return m.Groups[1].Value == "down" ? $"down_blocks.{level}." : $"up_blocks.{ldmDecoderLevels - 1 - level}.";
         });
         name = name.Replace(".block.", ".resnets.", StringComparison.Ordinal)

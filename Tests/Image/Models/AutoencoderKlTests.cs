@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TorchSharp;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Image.Models;
@@ -79,6 +80,45 @@ public class AutoencoderKlTests
         Assert.True(loaded.Decode(loaded.Encode(images).Mean).SameAs(model.Decode(model.Encode(images).Mean)));
     }
 
+    /// <summary>A diffusers name in the original latent-diffusion checkpoint's naming (written here from that layout, not from the loader's rules).</summary>
+    private static string OriginalName(string name, int levels)
+    {
+        name = Regex.Replace(name, @"^encoder\.down_blocks\.(\d+)\.resnets\.", "encoder.down.$1.block.");
+        name = Regex.Replace(name, @"^encoder\.down_blocks\.(\d+)\.downsamplers\.0\.", "encoder.down.$1.downsample.");
+        name = Regex.Replace(name, @"^decoder\.up_blocks\.(\d+)\.resnets\.", m => $"decoder.up.{levels - 1 - int.Parse(m.Groups[1].Value)}.block.");
+        name = Regex.Replace(name, @"^decoder\.up_blocks\.(\d+)\.upsamplers\.0\.", m => $"decoder.up.{levels - 1 - int.Parse(m.Groups[1].Value)}.upsample.");
+        return "first_stage_model." + name.Replace("conv_shortcut", "nin_shortcut").Replace("mid_block.resnets.0.", "mid.block_1.")
+            .Replace("mid_block.resnets.1.", "mid.block_2.").Replace("mid_block.attentions.0.group_norm.", "mid.attn_1.norm.")
+            .Replace("mid_block.attentions.0.to_q.", "mid.attn_1.q.").Replace("mid_block.attentions.0.to_k.", "mid.attn_1.k.")
+            .Replace("mid_block.attentions.0.to_v.", "mid.attn_1.v.").Replace("mid_block.attentions.0.to_out.0.", "mid.attn_1.proj_out.")
+            .Replace("conv_norm_out.", "norm_out.");
+    }
+
+    [Fact]
+    public void A_whole_checkpoint_in_the_original_names_loads_its_vae_with_the_same_outputs()
+    {
+        using var scope = NewDisposeScope();
+        using var temp = new TempDir();
+        using var model = new AutoencoderKl(SdShaped with { BlockOutChannels = [32, 32, 64] });
+        model.eval();
+        var levels = model.Config.BlockOutChannels.Length;
+        var original = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, p) in model.state_dict())
+            // The original attention's q, k, v and output are 1×1 convolutions.
+            original[OriginalName(name, levels)] = name.Contains(".attentions.", StringComparison.Ordinal) && p.dim() == 2 ? p.view(p.shape[0], p.shape[1], 1, 1) : p;
+        original["model.diffusion_model.input_blocks.0.0.weight"] = zeros(4, 4, 3, 3); // the rest of a whole checkpoint, left out
+        var path = Path.Combine(temp.Path, "v1-5-pruned.safetensors");
+        SafeTensors.Write(path, original);
+        // The original numbers decoder levels by resolution, finest first: the coarsest (up.2) upsamples, the finest does not.
+        Assert.Contains("first_stage_model.decoder.up.2.upsample.conv.weight", original.Keys);
+        Assert.DoesNotContain("first_stage_model.decoder.up.0.upsample.conv.weight", original.Keys);
+        using var loaded = AutoencoderKlWeights.Load(path);
+        Assert.Equal([32, 32, 64], loaded.Config.BlockOutChannels);
+        var images = rand(1, 3, 8, 12, generator: new Generator(4));
+        using var inference = inference_mode();
+        Assert.True(loaded.Decode(loaded.Encode(images).Mean).SameAs(model.Decode(model.Encode(images).Mean)));
+    }
+
     [Fact]
     public void A_single_file_whose_channels_32_groups_do_not_divide_is_refused_not_guessed()
     {
@@ -92,7 +132,7 @@ public class AutoencoderKlTests
     [Theory]
     [InlineData("encoder.down.1.block.0.nin_shortcut.weight", "encoder.down_blocks.1.resnets.0.conv_shortcut.weight")]
     [InlineData("encoder.down.0.downsample.conv.bias", "encoder.down_blocks.0.downsamplers.0.conv.bias")]
-    [InlineData("decoder.up.0.block.2.conv1.weight", "decoder.up_blocks.2.resnets.2.conv1.weight")] // the original counts decoder levels from the coarsest
+    [InlineData("decoder.up.0.block.2.conv1.weight", "decoder.up_blocks.2.resnets.2.conv1.weight")] // the original numbers decoder levels finest first
     [InlineData("decoder.up.2.upsample.conv.weight", "decoder.up_blocks.0.upsamplers.0.conv.weight")]
     [InlineData("first_stage_model.encoder.mid.block_2.norm1.weight", "encoder.mid_block.resnets.1.norm1.weight")]
     [InlineData("first_stage_model.decoder.norm_out.bias", "decoder.conv_norm_out.bias")]
