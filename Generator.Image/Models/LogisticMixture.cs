@@ -77,8 +77,7 @@ public sealed class LogisticMixture
         using var scope = NewDisposeScope();
         var (batch, height, width) = (parameters.shape[0], parameters.shape[2], parameters.shape[3]);
         var u = uniform ?? rand([batch, 1 + Channels, height, width], generator: generator, device: parameters.device);
-        var template = zeros([batch, Channels, height, width], device: parameters.device);
-        var (logits, _, _) = Split(parameters, template);
+        var logits = parameters.narrow(1, 0, Components);
         // The component: the first whose cumulative weight passes the pixel's uniform number.
         var cumulative = F.softmax(logits, 1).cumsum(1);
         var picked = cumulative.lt(u.narrow(1, 0, 1)).sum(1, keepdim: true).clamp_max(Components - 1); // [B, 1, H, W]

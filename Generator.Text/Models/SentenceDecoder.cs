@@ -206,13 +206,13 @@ internal sealed class SentenceDecoder
             temperaturesCpu = temperatures.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
             if (topPs is not null) topPsCpu = topPs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
         }
-        var job = new DecodeJob(steps, device, fast, fastBias, banned, spelling, (int)uniform.shape[1]);
+        // The packed step's state is [rows, hidden]; an RNN's [layers, rows, hidden].
+        var job = new DecodeJob(steps, device, fast, fastBias, banned, spelling, (int)uniform.shape[1], fast is not null ? 0 : 1);
         // Rows are independent, so the packed step's rows are split over threads (each part's products are small and
         // run on one core): a part's tokens are the same however the rows are split.
         var parts = fast is null || device.type != DeviceType.CPU ? 1
             : ThreadParts is { } forced ? (int)Math.Clamp(forced, 1, rows) : ThreadedParts.Count(rows, MinRowsPerPart);
         var bounds = Enumerable.Range(0, parts + 1).Select(p => (int)(rows * p / parts)).ToArray();
-        var stateRowDimension = fast is not null ? 0 : 1; // the packed step's state is [rows, hidden]; an RNN's [layers, rows, hidden]
         var decoded = ThreadedParts.Run(parts, p =>
         {
             var (from, count) = (bounds[p], bounds[p + 1] - bounds[p]);
@@ -220,7 +220,7 @@ internal sealed class SentenceDecoder
             return DecodeRows(job, new DecodeRowsInput(
                 count,
                 zSteps?.narrow(0, from, count),
-                state?.Select(x => x.narrow(stateRowDimension, from, count)).ToArray(),
+                state?.Select(x => x.narrow(job.StateRowDimension, from, count)).ToArray(),
                 uniform.narrow(0, from, count),
                 temperatures.narrow(0, from, count),
                 topPs?.narrow(0, from, count),
@@ -238,7 +238,7 @@ internal sealed class SentenceDecoder
 
     /// <summary>What every part of one <see cref="Generate"/> call shares.</summary>
     private sealed record DecodeJob(int Steps, Device Device, PackedDecoderStep? Fast, Tensor? FastBias, Tensor Banned,
-        Spelling.SpellingConstraint? Spelling, int NoiseWidth);
+        Spelling.SpellingConstraint? Spelling, int NoiseWidth, int StateRowDimension);
 
     /// <summary>One part's rows: their latents, state, noise, temperatures and nuclei (as tensors, and on the CPU when spelling).</summary>
     private sealed record DecodeRowsInput(int Rows, Tensor? ZSteps, Tensor[]? State, Tensor Noise, Tensor Temperatures, Tensor? TopPs,
@@ -267,7 +267,6 @@ internal sealed class SentenceDecoder
         var (spelled, temperaturesCpu, topPsCpu) = (part.Spelled, part.TemperaturesCpu, part.TopPsCpu);
         var noneFinished = new bool[rows]; // every live row is unfinished
         var stepUniform = new float[rows];
-        var stateRowDimension = fast is not null ? 0 : 1;
         // The last position is reserved for EOS, so every output is also a valid input (a variation can be varied).
         for (var t = 1; t < steps - 1 && live.Length > 0; t++)
         {
@@ -317,7 +316,7 @@ internal sealed class SentenceDecoder
             if (live.Length == 0) break;
             var places = tensor(keep.Select(k => (long)k).ToArray(), device: device);
             var (oldState, oldInput) = (state!, input);
-            state = oldState.Select(x => x.index_select(stateRowDimension, places)).ToArray();
+            state = oldState.Select(x => x.index_select(job.StateRowDimension, places)).ToArray();
             input = oldInput.index_select(0, places);
             foreach (var x in oldState) x.Dispose();
             oldInput.Dispose();
