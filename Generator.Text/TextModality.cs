@@ -47,6 +47,9 @@ public sealed class TextModality : IModality
         new("--span-tokens", TextTrainingRecipe.SpanTokensSetting,
             $"Tokens per latent code of a {SpanLatentVae.KindName} (sizes default and small; --latent is the size of each code). Default {TextTrainingRecipe.DefaultShape.SpanTokens}. Range 1–64.",
             ModalityCommands.Train),
+        new("--prior-hidden", TextTrainingRecipe.PriorHiddenSetting,
+            $"Width of the learned prior of a {SpanLatentVae.KindName}: a GRU over the earlier spans' codes gives each span's Gaussian; 0 for N(0, I). Default {TextTrainingRecipe.DefaultShape.PriorHidden ?? 0}. Range 0–8192.",
+            ModalityCommands.Train),
     ];
 
     /// <inheritdoc />

@@ -85,6 +85,8 @@ public static class LatentEvaluation
         using var logK = Math.Log(k).ToScalar();
 
         var latent = model.LatentSize;
+        var prior = model.Prior;
+        using var logTwoPiTerm = (0.5 * latent * Math.Log(2 * Math.PI)).ToScalar();
         var means = zeros(examples, latent, dtype: ScalarType.Float64);
         var logVariances = zeros(examples, latent, dtype: ScalarType.Float64);
         var firstSamples = zeros(examples, latent, dtype: ScalarType.Float64);
@@ -104,7 +106,8 @@ public static class LatentEvaluation
             if (posterior.Mean.dim() != 2 || posterior.Mean.shape[0] != count || posterior.Mean.shape[1] != latent)
                 throw new InvalidOperationException(
                     $"{model.Kind} encoded {count} examples to a posterior of shape [{string.Join(", ", posterior.Mean.shape)}]; expected [{count}, {latent}].");
-            sumKl += posterior.KlToStandardNormal().to(ScalarType.Float64).sum().item<double>();
+            // A learned prior is conditioned on the posterior means here, as in training's validation.
+            sumKl += model.Kl(input, posterior, posterior.Mean).to(ScalarType.Float64).sum().item<double>();
 
             var atMean = model.Reconstruct(input, posterior.Mean, ReconstructionSettings.TeacherForced);
             if (atMean.Total is { } elements)
@@ -139,9 +142,14 @@ public static class LatentEvaluation
                 var epsilon = size == 1 ? draws[0] : cat(draws, 0);
                 var z = mean.narrow(0, groupStart, size).repeat_interleave(k, 0)
                     .add(std.narrow(0, groupStart, size).repeat_interleave(k, 0).mul(epsilon), Scalars.One);
-                // log p(z) − log q(z|x) = −½‖z‖² + ½‖ε‖² + ½ Σ_d log σ²_d (the 2π terms cancel).
-                var logPriorOverPosterior = epsilon.mul(epsilon).sum(1).sub(z.mul(z).sum(1)).mul(half)
-                    .add(halfLogVarianceSum.narrow(0, groupStart, size).repeat_interleave(k, 0), Scalars.One);
+                // log p(z) − log q(z|x) = log p(z) + ½‖ε‖² + ½ Σ_d log σ²_d + D/2 log 2π; under N(0, I),
+                // −½‖z‖² + ½‖ε‖² + ½ Σ_d log σ²_d (the 2π terms cancel). A learned prior adds its log p(z) pass by pass.
+                var logPriorOverPosterior = prior is null
+                    ? epsilon.mul(epsilon).sum(1).sub(z.mul(z).sum(1)).mul(half)
+                        .add(halfLogVarianceSum.narrow(0, groupStart, size).repeat_interleave(k, 0), Scalars.One)
+                    : epsilon.mul(epsilon).sum(1).mul(half)
+                        .add(halfLogVarianceSum.narrow(0, groupStart, size).repeat_interleave(k, 0), Scalars.One)
+                        .add(logTwoPiTerm, Scalars.One);
                 firstSamples.narrow(0, batchStart + groupStart, size).copy_(z.view(size, k, latent).select(1, 0));
 
                 var zModel = z.to(posterior.Mean.dtype).to(device);
@@ -156,6 +164,11 @@ public static class LatentEvaluation
                     var rowInput = input.index_select(0, tensor(exampleOfRow, device: device));
                     var reconstruction = model.Reconstruct(rowInput, zModel.narrow(0, rowStart, passRows), ReconstructionSettings.TeacherForced);
                     nll.narrow(0, rowStart, passRows).copy_(reconstruction.Nll.to(ScalarType.Float64).cpu());
+                    if (prior is not null)
+                    {
+                        var logPrior = prior.LogDensity(rowInput, zModel.narrow(0, rowStart, passRows)).to(ScalarType.Float64).cpu();
+                        logPriorOverPosterior.narrow(0, rowStart, passRows).add_(logPrior, Scalars.One);
+                    }
                 }
 
                 // −log (1/K Σ_k w_k) = log K − logsumexp_k log w_k, with log w = log p(x|z) + log p(z) − log q(z|x).

@@ -63,6 +63,13 @@ public interface IVaeModel : IDisposable
 
     /// <summary>Where the variation engine draws this model's variations (default: slerp toward a prior draw).</summary>
     Variation.VariationNeighbourhood Neighbourhood => Variation.VariationNeighbourhood.PriorSlerp;
+
+    /// <summary>The model's learned prior, or null for N(0, I) (the default).</summary>
+    ILearnedPrior? Prior => null;
+
+    /// <summary>KL(q(z|x) ‖ p(z)) per example, shape [batch], under <see cref="Prior"/> (N(0, I) when there is none).</summary>
+    Tensor Kl(Tensor input, DiagonalGaussian posterior, Tensor z) =>
+        Prior is { } prior ? prior.Kl(input, posterior, z) : posterior.KlToStandardNormal();
 }
 
 /// <summary>Reconstruction terms for a batch.</summary>

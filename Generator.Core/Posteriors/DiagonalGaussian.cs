@@ -54,5 +54,21 @@ public sealed class DiagonalGaussian
         return LogVariance.exp().add(Mean.pow(two), Scalars.One).sub(one).sub(LogVariance).sum(-1).mul(half);
     }
 
+    /// <summary>
+    /// KL(q ‖ <paramref name="prior"/>) per latent element in nats, the shape of <see cref="Mean"/> (sum it over what
+    /// the prior covers): ½ (log σ_p² − log σ² + (σ² + (μ − μ_p)²) / σ_p² − 1).
+    /// </summary>
+    public Tensor KlElementsTo(DiagonalGaussian prior)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        if (!prior.Mean.shape.SequenceEqual(Mean.shape))
+            throw new ArgumentException($"the prior {Shape(prior.Mean)} and the posterior {Shape(Mean)} must have the same shape.");
+        using var one = 1.0.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var two = 2.ToScalar();
+        var spread = LogVariance.exp().add(Mean.sub(prior.Mean).pow(two), Scalars.One).div(prior.LogVariance.exp());
+        return prior.LogVariance.sub(LogVariance).add(spread, Scalars.One).sub(one).mul(half);
+    }
+
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 }

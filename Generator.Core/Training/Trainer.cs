@@ -95,7 +95,7 @@ public sealed class Trainer
                 var posterior = model.Encode(batch);
                 var z = posterior.Reparameterize(generator);
                 var reconstruction = model.Reconstruct(batch, z, new ReconstructionSettings(options.ScheduledSamplingRate, generator));
-                var terms = ElboTerms.Compute(reconstruction.Nll, posterior.KlToStandardNormal(), beta, options.FreeBits);
+                var terms = ElboTerms.Compute(reconstruction.Nll, model.Kl(batch, posterior, z), beta, options.FreeBits);
                 terms.Loss.backward();
                 if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
                 optimizer.step();
@@ -161,7 +161,7 @@ public sealed class Trainer
             var batch = data.Batch(Enumerable.Range(start, count).ToArray(), null).to(device);
             var posterior = model.Encode(batch);
             var reconstruction = model.Reconstruct(batch, posterior.Mean, ReconstructionSettings.TeacherForced);
-            var klPer = posterior.KlToStandardNormal().to(ScalarType.Float32);
+            var klPer = model.Kl(batch, posterior, posterior.Mean).to(ScalarType.Float32);
             var nll = reconstruction.Nll.to(ScalarType.Float32);
             recon += nll.sum().item<float>();
             kl += klPer.sum().item<float>();

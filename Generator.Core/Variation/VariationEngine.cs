@@ -133,7 +133,7 @@ public sealed class VariationEngine : IDisposable
         SampleBatch([new SampleRequest(count, temperature, rng)])[0];
 
     /// <summary>
-    /// Prior samples for several requests in one decode pass; each request's random numbers come from its own
+    /// Prior samples (from the model's <see cref="IVaeModel.Prior"/> when it has one, else N(0, I)) for several requests in one decode pass; each request's random numbers come from its own
     /// generator, so its outputs do not depend on the batch. Returns one [count, …] tensor per request.
     /// </summary>
     public Tensor[] SampleBatch(IReadOnlyList<SampleRequest> requests)
@@ -146,8 +146,10 @@ public sealed class VariationEngine : IDisposable
         }
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
-            var codes = requests.Select((r, i) =>
-                InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
+            var prior = Model.Prior;
+            var codes = requests.Select((r, i) => prior is null
+                ? InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))
+                : InModelType(prior.Sample(r.Count, generators[i]))).ToArray();
             return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
         });
     }

@@ -57,6 +57,14 @@ public sealed record SentenceVaeOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? SpanTokens { get; init; }
 
+    /// <summary>
+    /// Hidden units of a <see cref="SpanLatentVae"/>'s learned prior: a GRU over the codes of the spans before each span
+    /// gives that span's Gaussian (<see cref="SpanPrior"/>), trained with the model. Null: N(0, I) for every span, as
+    /// models before it. Range 1–8192.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? PriorHidden { get; init; }
+
     /// <summary>Recurrent cell of the encoder and the decoder. Default <see cref="RecurrentCell.Lstm"/>.</summary>
     public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
 
@@ -81,6 +89,11 @@ public sealed record SentenceVaeOptions
         Preconditions.InRange(LatentSize, 1, 8192);
         Preconditions.InRange(WordDropout, 0, 1);
         if (SpanTokens is { } span) Preconditions.InRange(span, 1, 64, nameof(SpanTokens));
+        if (PriorHidden is { } priorHidden)
+        {
+            Preconditions.InRange(priorHidden, 1, 8192, nameof(PriorHidden));
+            if (SpanTokens is null) throw new ArgumentException("a learned prior (priorHidden) needs span latents (spanTokens).");
+        }
         if (!Enum.IsDefined(Cell)) throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "the cell must be lstm or gru.");
         return this;
     }

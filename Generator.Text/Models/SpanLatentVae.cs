@@ -40,6 +40,7 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
     private readonly Linear toEmbedding;
     private readonly Parameter outputBias;
     private readonly SentenceDecoder parts;
+    private readonly SpanPrior? prior;
     private readonly int spanTokens;
 
     /// <summary>
@@ -59,8 +60,13 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
         parts = new SentenceDecoder(o, embedding, o.LatentSize, () => outputBias, spanTokens);
         decoder = parts.Rnn;
         toEmbedding = parts.ToEmbedding;
+        if (o.PriorHidden is { } priorHidden) prior = new SpanPrior(o.Spans, o.LatentSize, priorHidden, RealSpans);
         RegisterComponents();
-        if (initialization is not null) parts.Initialize(initialization, [(encoder, o.EncoderHidden)], [toMean, toLogVariance]);
+        if (initialization is not null)
+        {
+            IEnumerable<(nn.Module, int)> recurrent = prior is null ? [(encoder, o.EncoderHidden)] : [(encoder, o.EncoderHidden), prior.Recurrent];
+            parts.Initialize(initialization, recurrent, [toMean, toLogVariance]);
+        }
     }
 
     /// <summary>Validates <paramref name="options"/> for this kind: they must say how many tokens a span holds.</summary>
@@ -104,6 +110,10 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
     /// lies far outside them, while σ-scaled noise moves the words the encoder is unsure of and keeps the rest.
     /// </remarks>
     public Core.Variation.VariationNeighbourhood Neighbourhood => Core.Variation.VariationNeighbourhood.PosteriorNoise;
+
+    /// <inheritdoc />
+    /// <remarks>The learned prior over spans when <see cref="SentenceVaeOptions.PriorHidden"/> is set; else N(0, I) per span.</remarks>
+    public ILearnedPrior? Prior => prior;
 
     /// <inheritdoc cref="SentenceVae.RowNoiseShape" />
     public long[] RowNoiseShape => [Settings.MaxTokens];
@@ -155,6 +165,17 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
         var mean = toMean.forward(pooled).masked_fill(empty, zero);
         var logVariance = toLogVariance.forward(pooled).masked_fill(empty, zero);
         return new DiagonalGaussian(mean.reshape(batch, LatentSize), logVariance.reshape(batch, LatentSize));
+    }
+
+    /// <summary>[batch, spans] bools: true where a span holds at least one predicted (non-padding) position of <paramref name="tokens"/>.</summary>
+    private Tensor RealSpans(Tensor tokens)
+    {
+        var width = tokens.shape[1];
+        using var pad = Settings.PadId.ToScalar();
+        var real = tokens.narrow(1, 1, width - 1).ne(pad);
+        var positions = (long)Settings.Spans * spanTokens;
+        if (positions > width - 1) real = F.pad(real, [0, positions - (width - 1)]);
+        return real.view(tokens.shape[0], Settings.Spans, spanTokens).any(2);
     }
 
     /// <inheritdoc cref="SentenceVae.Reconstruct" />

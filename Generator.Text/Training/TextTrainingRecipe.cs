@@ -28,6 +28,9 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     /// <summary>Training setting (and <c>--span-tokens</c>): <see cref="SentenceVaeOptions.SpanTokens"/> of a <see cref="SpanLatentVae"/>.</summary>
     public const string SpanTokensSetting = "spanTokens";
 
+    /// <summary>Training setting (and <c>--prior-hidden</c>): <see cref="SentenceVaeOptions.PriorHidden"/> of a <see cref="SpanLatentVae"/>; 0 for N(0, I).</summary>
+    public const string PriorHiddenSetting = "priorHidden";
+
     /// <summary>Training setting (and <c>--word-dropout</c>): <see cref="SentenceVaeOptions.WordDropout"/>.</summary>
     public const string WordDropoutSetting = "wordDropout";
 
@@ -212,12 +215,19 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         if (config.Settings is { } settings)
         {
             foreach (var (key, _) in settings)
-                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting or SpanTokensSetting))
-                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting}, {WordDropoutSetting} and {SpanTokensSetting}.");
+                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting or SpanTokensSetting or PriorHiddenSetting))
+                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting}, {WordDropoutSetting}, {SpanTokensSetting} and {PriorHiddenSetting}.");
             if (Number(settings, MaxTokensSetting) is { } maxTokens)
                 options = options with { MaxTokens = (int)Whole(maxTokens, "--max-tokens") };
             if (Number(settings, SpanTokensSetting) is { } spanTokens)
                 options = options with { SpanTokens = (int)Whole(spanTokens, "--span-tokens") };
+            if (Number(settings, PriorHiddenSetting) is { } priorHidden)
+            {
+                var width = Whole(priorHidden, "--prior-hidden");
+                if (width is < 0 or > 8192)
+                    throw new ArgumentOutOfRangeException("--prior-hidden", width, $"--prior-hidden must be between 0 (N(0, I)) and 8192; got {width}.");
+                options = options with { PriorHidden = width > 0 ? (int)width : null };
+            }
             if (Number(settings, WordDropoutSetting) is { } wordDropout)
                 options = options with { WordDropout = wordDropout };
         }
@@ -243,6 +253,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
             throw new ArgumentOutOfRangeException("--word-dropout", options.WordDropout, $"--word-dropout must be between 0 and 1; got {options.WordDropout}.");
         if (options.SpanTokens is < 1 or > 64)
             throw new ArgumentOutOfRangeException("--span-tokens", options.SpanTokens, $"--span-tokens must be between 1 and 64; got {options.SpanTokens}.");
+        if (options.PriorHidden is not null && options.SpanTokens is null)
+            throw new ArgumentException($"--prior-hidden applies to a {SpanLatentVae.KindName} (--size default or small).");
     }
 
     /// <summary>A setting given as a JSON number or as text (the CLI passes option values as text).</summary>

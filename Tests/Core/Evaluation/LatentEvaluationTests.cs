@@ -139,6 +139,32 @@ public class LatentEvaluationTests(ITestOutputHelper output)
         Assert.Equal(exact, bounds[^1], 0.05);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(25)]
+    public void Under_a_learned_prior_the_exact_posterior_still_weighs_every_sample_at_the_likelihood(int samples)
+    {
+        // p(z) = N(0, v I) through ILearnedPrior: p(x) = N(0, (v + s²) I), and the posterior N(v x / (v + s²), v s² / (v + s²) I).
+        using var scope = NewDisposeScope();
+        const int d = 3;
+        const double v = 2.5;
+        using var model = new ToyGaussianVae(Enumerable.Repeat(v / (v + S2), d).ToArray(), new double[d],
+            Enumerable.Repeat(Math.Log(v * S2 / (v + S2)), d).ToArray(), S2, priorVariance: v);
+        var x = RandomInputs(40, d, seed: 4);
+        var result = LatentEvaluation.Run(model, TensorData.Of(x), CPU, new LatentEvaluationOptions { ImportanceSamples = samples, BatchSize = 7, RowsPerPass = 10 });
+        double exact = 0, kl = 0;
+        var postVar = v * S2 / (v + S2);
+        for (var i = 0; i < 40; i++)
+        for (var j = 0; j < d; j++)
+        {
+            exact += 0.5 * Math.Log(2 * Math.PI * (v + S2)) + x[i, j] * x[i, j] / (2 * (v + S2));
+            var m = v / (v + S2) * x[i, j];
+            kl += 0.5 * (Math.Log(v / postVar) + (postVar + m * m) / v - 1);
+        }
+        Assert.Equal(exact / 40, result.NllNats, 1e-9);
+        Assert.Equal(kl / 40, result.KlNats, 1e-9);
+    }
+
     [Fact]
     public void Kl_is_the_analytic_kl_of_the_posteriors()
     {
@@ -383,15 +409,18 @@ public class LatentEvaluationTests(ITestOutputHelper output)
             rows.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
     }
 
-    /// <summary>q(z|x) = N(a ⊙ x, exp(c + b ⊙ x)), p(z) = N(0, I), p(x|z) = N(z, s² I); float64 throughout.</summary>
+    /// <summary>
+    /// q(z|x) = N(a ⊙ x, exp(c + b ⊙ x)), p(z) = N(0, I) (or N(0, v I) as a learned prior), p(x|z) = N(z, s² I); float64 throughout.
+    /// </summary>
     private sealed class ToyGaussianVae : IVaeModel
     {
         private readonly Tensor a, b, c;
         private readonly Scalar halfPrecision, logNormaliser;
         private readonly nn.Module module = nn.Identity();
 
-        public ToyGaussianVae(double[] a, double[] b, double[] c, double s2)
+        public ToyGaussianVae(double[] a, double[] b, double[] c, double s2, double? priorVariance = null)
         {
+            if (priorVariance is { } v) Prior = new WidePrior(v, a.Length);
             this.a = tensor(a).DetachFromDisposeScope();
             this.b = tensor(b).DetachFromDisposeScope();
             this.c = tensor(c).DetachFromDisposeScope();
@@ -416,6 +445,8 @@ public class LatentEvaluationTests(ITestOutputHelper output)
 
         public Tensor Generate(Tensor z, GenerationSettings settings) => z.clone();
 
+        public ILearnedPrior? Prior { get; }
+
         public void Dispose()
         {
             a.Dispose();
@@ -425,5 +456,21 @@ public class LatentEvaluationTests(ITestOutputHelper output)
             logNormaliser.Dispose();
             module.Dispose();
         }
+    }
+
+    /// <summary>N(0, v I) as a learned prior: the evaluation must take its KL and density from it.</summary>
+    private sealed class WidePrior(double variance, int latent) : ILearnedPrior
+    {
+        public Tensor Kl(Tensor input, DiagonalGaussian posterior, Tensor z)
+        {
+            var prior = new DiagonalGaussian(zeros_like(posterior.Mean), full_like(posterior.Mean, Math.Log(variance)));
+            return posterior.KlElementsTo(prior).sum(1);
+        }
+
+        public Tensor LogDensity(Tensor input, Tensor z) =>
+            z.mul(z).sum(1).div(-2 * variance).sub(0.5 * latent * Math.Log(2 * Math.PI * variance));
+
+        public Tensor Sample(long count, Generator generator) =>
+            randn(new long[] { count, latent }, dtype: ScalarType.Float64, generator: generator).mul(Math.Sqrt(variance));
     }
 }

@@ -111,6 +111,13 @@ public class TextTrainingRecipeTests
         Assert.Contains("--max-tokens must be between 3 and 1024", Refused(new JsonObject { ["maxTokens"] = 2 }).Message);
         Assert.Contains("--word-dropout must be between 0 and 1", Refused(new JsonObject { ["wordDropout"] = "1.5" }).Message);
         Assert.Contains("must be a number", Refused(new JsonObject { ["wordDropout"] = "lots" }).Message);
+        Assert.Contains("--prior-hidden applies to a span-latent-vae", Refused(new JsonObject { ["priorHidden"] = 16 }).Message);
+        Assert.Contains("--prior-hidden must be between 0 (N(0, I)) and 8192", Refused(new JsonObject { ["spanTokens"] = 1, ["priorHidden"] = -1 }).Message);
+
+        var span = config with { Settings = new JsonObject { ["spanTokens"] = "1", ["priorHidden"] = "64" } };
+        Assert.Equal(64, TextTrainingRecipe.ModelOptions(span).PriorHidden);
+        var standard = config with { Settings = new JsonObject { ["spanTokens"] = "1", ["priorHidden"] = "0" } };
+        Assert.Null(TextTrainingRecipe.ModelOptions(standard).PriorHidden);
     }
 
     [Fact]
