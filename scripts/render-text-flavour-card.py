@@ -5,7 +5,9 @@ example in the card comes from those files; the template holds the prose.
 
   python3 scripts/render-text-flavour-card.py [MODEL_DIR] > docs/model-cards/text-flavour.md
 """
+import gzip
 import json
+import math
 import os
 import re
 import sys
@@ -15,6 +17,9 @@ MODEL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models", "text
 ROUTES = os.path.join(ROOT, "bench", "results", "text-routes")
 BENCH = os.path.join(ROOT, "bench", "results", "text-quick.json")
 TEMPLATE = os.path.join(ROOT, "scripts", "text-flavour-card.md.in")
+# Perplexity of the prior samples of the model before the learned prior (commit f30e915) under the routes' language
+# model: sample --count 200 --rng 1, then eval --model bench/results/text-routes/lm on them (quoted in the card).
+OLD_SAMPLE_PERPLEXITY = 1452.26
 # Variations per seed quoted from examples.txt (all of them are in the file).
 QUOTED_VARIATIONS = 4
 
@@ -29,6 +34,17 @@ def bench_figure(bench, name):
     if not found:
         raise SystemExit(f"render-text-flavour-card: {BENCH} has no figure {name}; run bench/run.sh --quick --text-only")
     return found[0]
+
+
+def validation_table():
+    """The validation rows (z = mu) of the model's training log, metrics.jsonl.gz (or metrics.jsonl as train wrote it)."""
+    path = os.path.join(MODEL, "metrics.jsonl.gz")
+    lines = gzip.open(path, "rt", encoding="utf-8") if os.path.exists(path) else open(os.path.join(MODEL, "metrics.jsonl"), encoding="utf-8")
+    rows = [json.loads(line) for line in lines if '"split":"validation"' in line]
+    out = ["| step | −ELBO (nats) | reconstruction | KL | token accuracy (teacher-forced) |", "|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['step']:,} | {r['elbo_nats']:.2f} | {r['reconstruction_nats']:.2f} | {r['kl_nats']:.2f} | {r['accuracy_teacher_forced']:.3f} |")
+    return "\n".join(out)
 
 
 def examples(path):
@@ -51,6 +67,8 @@ def main():
     h = load(MODEL, "eval-variations-heldout.json")
     u = load(MODEL, "eval-variations-unlike.json")
     e = load(MODEL, "eval-heldout.json")
+    samples = load(MODEL, "eval-samples.json")
+    manifest = load(MODEL, "manifest.json")
     lm = load(ROUTES, "lm-eval.json")
     span = load(ROUTES, "span-eval.json")
     bench = json.load(open(BENCH, encoding="utf-8"))
@@ -68,15 +86,15 @@ def main():
     values = {
         "g_rec": f3(g["reconstruction_chrf"]), "g_seed": f3(g["variation_chrf_to_seed"]),
         "g_unrel": f3(g["variation_chrf_to_unrelated"]), "g_words": pct(g["word_rate"]),
-        "g_dist": f"{g['distinct_per_seed']:.2f}", "g_lat": f"{g['latency_ms_p50']:.0f}",
+        "g_dist": f"{g['distinct_per_seed']:.2f}", "g_lat": f"{g['latency_ms_p50']:.1f}",
         "g_lat90": f"{g['latency_ms_p90']:.0f}",
         "g_lat_status": "met" if g["latency_ms_p50"] <= 50 else "not met",
         "h_rec": f3(h["reconstruction_chrf"]), "h_seed": f3(h["variation_chrf_to_seed"]),
         "h_unrel": f3(h["variation_chrf_to_unrelated"]), "h_words": pct(h["word_rate"]),
-        "h_dist": f"{h['distinct_per_seed']:.2f}", "h_lat": f"{h['latency_ms_p50']:.0f}",
+        "h_dist": f"{h['distinct_per_seed']:.2f}", "h_lat": f"{h['latency_ms_p50']:.1f}",
         "u_rec": f3(u["reconstruction_chrf"]), "u_seed": f3(u["variation_chrf_to_seed"]),
         "u_unrel": f3(u["variation_chrf_to_unrelated"]), "u_words": pct(u["word_rate"]),
-        "u_dist": f"{u['distinct_per_seed']:.2f}", "u_lat": f"{u['latency_ms_p50']:.0f}",
+        "u_dist": f"{u['distinct_per_seed']:.2f}", "u_lat": f"{u['latency_ms_p50']:.1f}",
         "s_seed": f3(sl["variation_chrf_to_seed"]), "s_unrel": f3(sl["variation_chrf_to_unrelated"]),
         "s_words": pct(sl["word_rate"]), "s_dist": f"{sl['distinct_per_seed']:.2f}",
         "s0": f"{scurve[0]:.2f}", "s05": f"{scurve[0.5]:.2f}", "s075": f"{scurve[0.75]:.2f}", "s09": f"{scurve[0.9]:.2f}",
@@ -84,6 +102,11 @@ def main():
         "g_rec_words": pct(g["reconstruction_word_rate"]),
         "kl": f"{e['kl_nats']:.1f}", "mi": f"{e['mutual_information_nats']:.2f}", "active": str(e["active_units"]),
         "nll": f"{e['nll_nats']:.1f}", "acc_tf": f"{e['accuracy_teacher_forced']:.3f}", "acc_s": f"{e['accuracy_sampled']:.3f}",
+        "train_min": f"{manifest['training']['elapsedSeconds'] / 60:.1f}", "train_rate": f"{manifest['training']['examplesPerSecond']:.1f}",
+        "validation_table": validation_table(),
+        "samp_ppl": f"{samples['perplexity']:,.0f}",
+        "samp_gap": f"{math.log(OLD_SAMPLE_PERPLEXITY) - math.log(samples['perplexity']):.2f}",
+        "old_gap": f"{math.log(OLD_SAMPLE_PERPLEXITY) - math.log(lm['perplexity']):.2f}", "samp_n": str(samples["snippets"]), "lm_ppl": f"{lm['perplexity']:.0f}",
         "lm_nll": f"{lm['nll_nats']:.2f}", "span_nll": f"{span['nll_nats']:.2f}", "lm_gap": f"{span['nll_nats'] - lm['nll_nats']:.1f}",
         "bench_cs": f"{packed['csharp']:.1f}", "bench_py": f"{packed['pytorch']:.1f}", "bench_speedup": f"{packed['speedup']:.2f}",
         "bench_modules": f"{modules['csharp']:.1f}", "bench_modules_speedup": f"{modules['speedup']:.2f}",

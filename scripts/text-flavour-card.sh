@@ -8,6 +8,8 @@
 #                                 package descriptions
 #   eval-heldout.json             eval's NLL, KL, mutual information and active units (importance-weighted, K = 20) on
 #                                 300 held-out lines
+#   eval-samples.json             200 prior samples scored by the language-model baseline of scripts/text-routes.sh
+#                                 (bench/results/text-routes/lm): its NLL and perplexity, to set beside real lines'
 #   examples.txt                  ten held-out seeds with eight variations each, two homotopies, five prior samples
 #   docs/model-cards/text-flavour.md  the card (for models/text-flavour): scripts/text-flavour-card.md.in rendered by
 #                                 scripts/render-text-flavour-card.py, which also reads bench/results/text-routes/ and
@@ -35,6 +37,16 @@ have eval-variations-games.json || { "${V[@]}" eval --variations --model "$MODEL
 have eval-variations-games-slerp.json || { "${V[@]}" eval --variations --model "$MODEL" --data "$work/games" --max-examples 200 --curve 0,0.5,0.75,0.9,1 --neighbourhood slerp --json > "$work/eval-variations-games-slerp.json"; write eval-variations-games-slerp.json; }
 have eval-variations-heldout.json || { "${V[@]}" eval --variations --model "$MODEL" --data "$CORPUS/heldout" --max-examples 200 --json > "$work/eval-variations-heldout.json"; write eval-variations-heldout.json; }
 have eval-variations-unlike.json || { "${V[@]}" eval --variations --model "$MODEL" --data "$CORPUS/unlike/debian-descriptions.txt" --max-examples 200 --json > "$work/eval-variations-unlike.json"; write eval-variations-unlike.json; }
+# Prior samples against real lines: 200 samples (rng 1, the default temperature) scored by the language-model baseline
+# that scripts/text-routes.sh trains (bench/results/text-routes/lm), beside its score of the held-out lines.
+LM="$ROOT/bench/results/text-routes/lm"
+if [[ -f "$LM/manifest.json" ]]; then
+  have eval-samples.json || {
+    "${V[@]}" sample --model "$MODEL" --count 200 --rng 1 --out "$work/samples.txt" --force >&2
+    "${V[@]}" eval --model "$LM" --data "$work/samples.txt" --json > "$work/eval-samples.json"; write eval-samples.json; }
+else
+  echo "text-flavour-card: no language model in $LM (scripts/text-routes.sh trains it); prior samples are not scored" >&2
+fi
 have eval-heldout.json || { "${V[@]}" eval --model "$MODEL" --data "$CORPUS/heldout" --max-examples 300 --importance-samples 20 --json > "$work/eval-heldout.json"; write eval-heldout.json; }
 /usr/bin/python3 "$ROOT/scripts/plot-similarity-curve.py" "$ROOT/docs/model-cards/$ID-curve.png" "$MODEL/eval-variations-games.json" "$MODEL/eval-variations-games-slerp.json"
 echo "wrote $ROOT/docs/model-cards/$ID-curve.png" >&2

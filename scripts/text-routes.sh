@@ -5,7 +5,8 @@
 # OUT/<route>-variations.json, OUT/<route>-eval.json and OUT/table.md. A route already trained is resumed (a no-op).
 #   ./scripts/text-routes.sh CORPUS_DIR [OUT_DIR]     (CORPUS_DIR from scripts/extract-flavour-text.py --out)
 # Routes:
-#   span      the bundled kind (span-latent-vae: one code of 8 per token), the text defaults
+#   span      the bundled kind (span-latent-vae: one code of 8 per token) with N(0, I) for every span, β 1 and 200
+#             free bits (the defaults before the learned prior)
 #   sentence  one global code (sentence-vae, z 128) at the same high rate: the same free bits (200) and β
 #   lm        the language model of the span route's decoder (sentence-lm: no z), for the NLL comparison; it cannot vary
 set -euo pipefail
@@ -18,7 +19,9 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/games"
 for f in "$CORPUS"/heldout/*.txt; do [[ "$(basename "$f")" == fortunes.txt || ! -s "$f" ]] || ln -s "$f" "$work/games/"; done
 common=(--modality text --data "$CORPUS/train" --steps 1000 --validation-fraction 0.05 --rng 1 --threads 2)
-declare -A args=([span]="--size default" [sentence]="--size sentence --latent 128 --vocab-size 16000" [lm]="--size lm")
+# The routes were compared before the learned prior: both latent routes at β 1 with 200 free bits and N(0, I).
+declare -A args=([span]="--size default --prior-hidden 0 --beta constant:1 --free-bits 200"
+                 [sentence]="--size sentence --latent 128 --vocab-size 16000 --beta constant:1 --free-bits 200" [lm]="--size lm")
 for route in span sentence lm; do
   dir="$OUT/$route"
   if [[ -f "$dir/run.json" ]]; then "${V[@]}" train --resume --out "$dir" --steps 1000 --threads 2 >&2

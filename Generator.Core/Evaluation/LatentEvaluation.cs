@@ -106,10 +106,9 @@ public static class LatentEvaluation
             if (posterior.Mean.dim() != 2 || posterior.Mean.shape[0] != count || posterior.Mean.shape[1] != latent)
                 throw new InvalidOperationException(
                     $"{model.Kind} encoded {count} examples to a posterior of shape [{string.Join(", ", posterior.Mean.shape)}]; expected [{count}, {latent}].");
+            var atMean = model.Reconstruct(input, posterior.Mean, ReconstructionSettings.TeacherForced);
             // A learned prior is conditioned on the posterior means here, as in training's validation.
             sumKl += model.Kl(input, posterior, posterior.Mean).to(ScalarType.Float64).sum().item<double>();
-
-            var atMean = model.Reconstruct(input, posterior.Mean, ReconstructionSettings.TeacherForced);
             if (atMean.Total is { } elements)
             {
                 correct += atMean.Correct ?? 0;
@@ -162,11 +161,13 @@ public static class LatentEvaluation
                     var exampleOfRow = new long[passRows];
                     for (var r = 0; r < passRows; r++) exampleOfRow[r] = groupStart + (rowStart + r) / k;
                     var rowInput = input.index_select(0, tensor(exampleOfRow, device: device));
-                    var reconstruction = model.Reconstruct(rowInput, zModel.narrow(0, rowStart, passRows), ReconstructionSettings.TeacherForced);
+                    var passZ = zModel.narrow(0, rowStart, passRows);
+                    var reconstruction = model.Reconstruct(rowInput, passZ, ReconstructionSettings.TeacherForced);
                     nll.narrow(0, rowStart, passRows).copy_(reconstruction.Nll.to(ScalarType.Float64).cpu());
                     if (prior is not null)
                     {
-                        var logPrior = prior.LogDensity(rowInput, zModel.narrow(0, rowStart, passRows)).to(ScalarType.Float64).cpu();
+                        // The same tensors as the reconstruction's: a model may reuse its decoder pass.
+                        var logPrior = prior.LogDensity(rowInput, passZ).to(ScalarType.Float64).cpu();
                         logPriorOverPosterior.narrow(0, rowStart, passRows).add_(logPrior, Scalars.One);
                     }
                 }

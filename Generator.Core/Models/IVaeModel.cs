@@ -114,6 +114,13 @@ public sealed record GenerationSettings(double Temperature = 0.0, Generator? Gen
     /// </summary>
     public Tensor? SeedRows { get; init; }
 
+    /// <summary>
+    /// Whether z holds N(0, I) noise for the model's <see cref="IVaeModel.Prior"/> instead of codes: a prior sample. A
+    /// model with a learned prior draws each part of its code from the prior as it decodes (the part's prior can depend
+    /// on what was decoded before it), as μ + σ ⊙ noise; without one, the noise is the code (N(0, I) is the prior).
+    /// </summary>
+    public bool PriorNoise { get; init; }
+
     /// <summary>Settings for row-wise noise.</summary>
     public static GenerationSettings PerRow(Tensor uniform, Tensor temperatures, Tensor? topPs = null, Tensor? seedRows = null) =>
         new() { Uniform = uniform, Temperatures = temperatures, TopPs = topPs, SeedRows = seedRows };

@@ -133,7 +133,8 @@ public sealed class VariationEngine : IDisposable
         SampleBatch([new SampleRequest(count, temperature, rng)])[0];
 
     /// <summary>
-    /// Prior samples (from the model's <see cref="IVaeModel.Prior"/> when it has one, else N(0, I)) for several requests in one decode pass; each request's random numbers come from its own
+    /// Prior samples for several requests in one decode pass (N(0, I) noise, which a model with a learned
+    /// <see cref="IVaeModel.Prior"/> turns into its prior's codes as it decodes: <see cref="GenerationSettings.PriorNoise"/>); each request's random numbers come from its own
     /// generator, so its outputs do not depend on the batch. Returns one [count, …] tensor per request.
     /// </summary>
     public Tensor[] SampleBatch(IReadOnlyList<SampleRequest> requests)
@@ -146,11 +147,9 @@ public sealed class VariationEngine : IDisposable
         }
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
-            var prior = Model.Prior;
-            var codes = requests.Select((r, i) => prior is null
-                ? InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))
-                : InModelType(prior.Sample(r.Count, generators[i]))).ToArray();
-            return DecodeRows(codes, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators);
+            var noise = requests.Select((r, i) =>
+                InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
+            return DecodeRows(noise, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators, priorNoise: true);
         });
     }
 
@@ -347,7 +346,7 @@ public sealed class VariationEngine : IDisposable
     /// model as <see cref="GenerationSettings.SeedRows"/>.
     /// </remarks>
     private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<(double Temperature, double TopP)> decoding, Generator[] generators,
-        IReadOnlyList<Tensor?>? seeds = null)
+        IReadOnlyList<Tensor?>? seeds = null, bool priorNoise = false)
     {
         var noiseShape = Model.RowNoiseShape;
         var z = new List<Tensor>();
@@ -369,7 +368,8 @@ public sealed class VariationEngine : IDisposable
             sizes.Add(rows);
         }
         var seedRows = seeds is null ? null : cat(seeds.Where((_, i) => codes[i] is not null).Select(t => t!).ToArray(), 0);
-        var output = Model.Generate(cat(z, 0), GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0), nucleus ? cat(rowTopPs, 0) : null, seedRows)).cpu();
+        var settings = GenerationSettings.PerRow(cat(uniforms, 0), cat(rowTemperatures, 0), nucleus ? cat(rowTopPs, 0) : null, seedRows) with { PriorNoise = priorNoise };
+        var output = Model.Generate(cat(z, 0), settings).cpu();
         var parts = output.split(sizes.ToArray(), 0);
         var result = new Tensor[codes.Count];
         for (int i = 0, p = 0; i < codes.Count; i++)

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using VaeCreative.Core.Models;
+using VaeCreative.Core.Posteriors;
 using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -77,6 +78,9 @@ internal sealed class SentenceDecoder
     /// <summary>Output bias per token (the owner's, as it is now).</summary>
     public Parameter OutputBias => outputBias();
 
+    /// <summary>A span model's learned prior (set by <see cref="SpanLatentVae"/>); null for N(0, I).</summary>
+    internal SpanPrior? Prior { get; set; }
+
     /// <summary>Whether <see cref="Generate"/> uses the packed step where one can be made (<see cref="ISentenceModel.PackedGeneration"/>). Default true.</summary>
     public bool Packed { get; set; } = true;
 
@@ -127,7 +131,11 @@ internal sealed class SentenceDecoder
     /// Logits are computed for real targets only: at 8000 tokens the output layer is the largest cost, and padding
     /// would otherwise pay for it.
     /// </summary>
-    public Reconstruction Reconstruct(Tensor tokens, Tensor? z, ReconstructionSettings reconstruction, bool training)
+    public Reconstruction Reconstruct(Tensor tokens, Tensor? z, ReconstructionSettings reconstruction, bool training) =>
+        ReconstructWithOutputs(tokens, z, reconstruction, training).Reconstruction;
+
+    /// <summary><see cref="Reconstruct"/>, with the decoder's outputs [batch, steps − 1, hidden] (what a learned prior reads).</summary>
+    public (Reconstruction Reconstruction, Tensor Outputs) ReconstructWithOutputs(Tensor tokens, Tensor? z, ReconstructionSettings reconstruction, bool training)
     {
         CheckTokens(tokens);
         var batch = tokens.shape[0];
@@ -149,7 +157,30 @@ internal sealed class SentenceDecoder
         {
             correct = logits.argmax(-1).eq(targets).sum().item<long>();
         }
-        return new Reconstruction(nll, correct, positions.shape[0]);
+        return (new Reconstruction(nll, correct, positions.shape[0]), hidden);
+    }
+
+    /// <summary>
+    /// Each span's prior under <paramref name="prior"/>, flat as z ([batch, spans × latent]), for <paramref name="tokens"/>
+    /// decoded with outputs <paramref name="outputs"/> ([batch, steps − 1, hidden], teacher forced): read from the state
+    /// before the span's first step (zero before the first) and the true token that step takes in. Spans past the batch's
+    /// width get N(0, I).
+    /// </summary>
+    internal DiagonalGaussian SpanPriors(SpanPrior prior, Tensor tokens, Tensor outputs)
+    {
+        var batch = tokens.shape[0];
+        var steps = tokens.shape[1] - 1;
+        var before = cat([zeros([batch, 1, outputs.shape[2]], dtype: outputs.dtype, device: outputs.device), outputs.narrow(1, 0, steps - 1)], 1);
+        var starts = arange(0, steps, spanTokens, dtype: ScalarType.Int64, device: tokens.device);
+        var gaussian = prior.Of(before.index_select(1, starts), Embedding.call(tokens.narrow(1, 0, steps).index_select(1, starts)));
+        var missing = settings.Spans - starts.shape[0];
+        var (mean, logVariance) = (gaussian.Mean, gaussian.LogVariance);
+        if (missing > 0)
+        {
+            mean = F.pad(mean, [0, 0, 0, missing]);
+            logVariance = F.pad(logVariance, [0, 0, 0, missing]);
+        }
+        return new DiagonalGaussian(mean.reshape(batch, -1), logVariance.reshape(batch, -1));
     }
 
     /// <summary>
@@ -207,7 +238,8 @@ internal sealed class SentenceDecoder
             if (topPs is not null) topPsCpu = topPs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
         }
         // The packed step's state is [rows, hidden]; an RNN's [layers, rows, hidden].
-        var job = new DecodeJob(steps, device, fast, fastBias, banned, spelling, (int)uniform.shape[1], fast is not null ? 0 : 1);
+        var job = new DecodeJob(steps, device, fast, fastBias, banned, spelling, (int)uniform.shape[1], fast is not null ? 0 : 1,
+            generation.PriorNoise && z is not null ? Prior : null);
         // Rows are independent, so the packed step's rows are split over threads (each part's products are small and
         // run on one core): a part's tokens are the same however the rows are split.
         var parts = fast is null || device.type != DeviceType.CPU ? 1
@@ -237,8 +269,9 @@ internal sealed class SentenceDecoder
     private const int MinRowsPerPart = 2;
 
     /// <summary>What every part of one <see cref="Generate"/> call shares.</summary>
+    /// <remarks><see cref="Prior"/> is set when z holds noise for the learned prior (a prior sample), null when it holds codes.</remarks>
     private sealed record DecodeJob(int Steps, Device Device, PackedDecoderStep? Fast, Tensor? FastBias, Tensor Banned,
-        Spelling.SpellingConstraint? Spelling, int NoiseWidth, int StateRowDimension);
+        Spelling.SpellingConstraint? Spelling, int NoiseWidth, int StateRowDimension, SpanPrior? Prior);
 
     /// <summary>One part's rows: their latents, state, noise, temperatures and nuclei (as tensors, and on the CPU when spelling).</summary>
     private sealed record DecodeRowsInput(int Rows, Tensor? ZSteps, Tensor[]? State, Tensor Noise, Tensor Temperatures, Tensor? TopPs,
@@ -260,6 +293,7 @@ internal sealed class SentenceDecoder
         var state = part.State;
         var noLatent = fast is not null && zSteps is null ? zeros([rows, 0], device: device) : null;
         var input = full([rows], settings.BosId, dtype: ScalarType.Int64, device: device);
+        Tensor? code = null; // a prior sample's current span code (job.Prior)
         // Finished rows leave the batch: a step's cost grows with its rows (the output layer most), and rows end at
         // different lengths. live[k] is the row the batch's k-th place decodes; the per-row tensors hold only those.
         var live = Enumerable.Range(0, rows).ToArray();
@@ -270,20 +304,35 @@ internal sealed class SentenceDecoder
         // The last position is reserved for EOS, so every output is also a valid input (a variation can be varied).
         for (var t = 1; t < steps - 1 && live.Length > 0; t++)
         {
-            var previous = (State: state, Input: input);
+            var previous = (State: state, Input: input, Code: code);
             long[] tokens;
             using (var step = NewDisposeScope())
             {
                 Tensor logits;
                 Tensor[] next;
+                var zStep = zSteps?.select(1, t - 1);
+                if (job.Prior is { } prior && zStep is not null)
+                {
+                    // A prior sample: each span's code is drawn as it starts, μ + σ ⊙ noise, from the state so far and the
+                    // token just decoded (zSteps holds the span's noise).
+                    if ((t - 1) % spanTokens == 0)
+                    {
+                        var before = fast is not null ? state![0]
+                            : state is null ? zeros([live.Length, settings.DecoderHidden], dtype: zStep.dtype, device: device)
+                            : state[0].select(0, state[0].shape[0] - 1);
+                        var gaussian = prior.Of(before, Embedding.call(input));
+                        code = gaussian.Mean.add(gaussian.StdDev.mul(zStep), Scalars.One);
+                    }
+                    zStep = code;
+                }
                 if (fast is not null)
                 {
-                    (logits, next) = fast.Step(input, zSteps?.select(1, t - 1) ?? noLatent!, state!, job.FastBias!);
+                    (logits, next) = fast.Step(input, zStep ?? noLatent!, state!, job.FastBias!);
                 }
                 else
                 {
                     Tensor hidden;
-                    (hidden, next) = Run(Rnn, StepInput(input, zSteps?.narrow(1, t - 1, 1)), state);
+                    (hidden, next) = Run(Rnn, StepInput(input, zStep?.unsqueeze(1)), state);
                     logits = Logits(hidden.squeeze(1)).add(job.Banned, Scalars.One);
                 }
                 if (spelled is not null)
@@ -300,10 +349,12 @@ internal sealed class SentenceDecoder
                 }
                 state = next;
                 step.MoveToOuter([input, .. state]);
+                if (code is not null && !ReferenceEquals(code, previous.Code)) step.MoveToOuter(code);
             }
             // The step's scope freed its logits; the carried state of the step before is no longer needed either.
             if (t > 1) foreach (var s in previous.State ?? []) s.Dispose();
             previous.Input.Dispose();
+            if (previous.Code is not null && !ReferenceEquals(code, previous.Code)) previous.Code.Dispose();
             var keep = new List<int>(live.Length);
             for (var k = 0; k < live.Length; k++)
             {
@@ -321,6 +372,12 @@ internal sealed class SentenceDecoder
             foreach (var x in oldState) x.Dispose();
             oldInput.Dispose();
             zSteps = zSteps?.index_select(0, places);
+            if (code is not null)
+            {
+                var oldCode = code;
+                code = oldCode.index_select(0, places);
+                oldCode.Dispose();
+            }
             noLatent = noLatent?.index_select(0, places);
             noise = noise.index_select(0, places);
             temperatures = temperatures.index_select(0, places);

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.utils.rnn;
 using F = TorchSharp.torch.nn.functional;
@@ -27,7 +28,7 @@ namespace VaeCreative.Text.Models;
 /// Row layout as <see cref="SentenceVae"/>.
 /// </para>
 /// </remarks>
-public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
+public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, ILearnedPrior
 {
     /// <summary>The kind's name in manifests.</summary>
     public const string KindName = "span-latent-vae";
@@ -60,13 +61,14 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
         parts = new SentenceDecoder(o, embedding, o.LatentSize, () => outputBias, spanTokens);
         decoder = parts.Rnn;
         toEmbedding = parts.ToEmbedding;
-        if (o.PriorHidden is { } priorHidden) prior = new SpanPrior(o.Spans, o.LatentSize, priorHidden, RealSpans);
+        if (o.PriorHidden is { } priorHidden)
+        {
+            prior = new SpanPrior(o.DecoderHidden, o.EmbeddingSize, priorHidden, o.LatentSize);
+            parts.Prior = prior;
+        }
         RegisterComponents();
         if (initialization is not null)
-        {
-            IEnumerable<(nn.Module, int)> recurrent = prior is null ? [(encoder, o.EncoderHidden)] : [(encoder, o.EncoderHidden), prior.Recurrent];
-            parts.Initialize(initialization, recurrent, [toMean, toLogVariance]);
-        }
+            parts.Initialize(initialization, [(encoder, o.EncoderHidden)], prior is null ? [toMean, toLogVariance] : [toMean, toLogVariance, prior.Layer]);
     }
 
     /// <summary>Validates <paramref name="options"/> for this kind: they must say how many tokens a span holds.</summary>
@@ -91,6 +93,13 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
         set => parts.Packed = value;
     }
 
+    /// <summary>Parts a packed generation's rows are split into, when set (tests).</summary>
+    internal int? ThreadParts
+    {
+        get => parts.ThreadParts;
+        set => parts.ThreadParts = value;
+    }
+
     /// <inheritdoc />
     public string Kind => KindName;
 
@@ -112,8 +121,55 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
     public Core.Variation.VariationNeighbourhood Neighbourhood => Core.Variation.VariationNeighbourhood.PosteriorNoise;
 
     /// <inheritdoc />
-    /// <remarks>The learned prior over spans when <see cref="SentenceVaeOptions.PriorHidden"/> is set; else N(0, I) per span.</remarks>
-    public ILearnedPrior? Prior => prior;
+    /// <remarks>
+    /// The learned prior when <see cref="SentenceVaeOptions.PriorHidden"/> is set (<see cref="SpanPrior"/>: each span's
+    /// Gaussian from the decoder's state and the token before the span); else N(0, I) per span.
+    /// </remarks>
+    public ILearnedPrior? Prior => prior is null ? null : this;
+
+    /// <inheritdoc />
+    /// <remarks>Spans wholly after a row's EOS add nothing (their posterior is N(0, I) and the decoder never reads them).</remarks>
+    Tensor ILearnedPrior.Kl(Tensor input, DiagonalGaussian posterior, Tensor z)
+    {
+        var batch = z.shape[0];
+        var elements = posterior.KlElementsTo(SpanPriors(input, z)).view(batch, Settings.Spans, Settings.LatentSize).sum(2);
+        return elements.mul(RealSpans(input).to(elements.dtype)).sum(1);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Spans wholly after a row's EOS are scored by N(0, I), the posterior they have.</remarks>
+    Tensor ILearnedPrior.LogDensity(Tensor input, Tensor z)
+    {
+        var prior = SpanPriors(input, z);
+        var batch = z.shape[0];
+        using var half = 0.5.ToScalar();
+        using var logTwoPi = (Math.Log(2 * Math.PI) * z.shape[1]).ToScalar();
+        using var two = 2.ToScalar();
+        // −½ (log 2π + log σ² + (z − μ)² / σ²) under the learned prior; −½ (log 2π + z²) under N(0, I) after EOS.
+        var learned = z.sub(prior.Mean).pow(two).div(prior.LogVariance.exp()).add(prior.LogVariance, Scalars.One)
+            .view(batch, Settings.Spans, Settings.LatentSize).sum(2);
+        var standard = z.pow(two).view(batch, Settings.Spans, Settings.LatentSize).sum(2);
+        return where(RealSpans(input), learned, standard).sum(1).add(logTwoPi).mul(half).neg();
+    }
+
+    /// <summary>
+    /// Each span's learned prior for <paramref name="tokens"/> decoded with <paramref name="z"/>, flat as z: from the
+    /// decoder pass of the last <see cref="Reconstruct"/> of these same tensors (the trainer's KL follows it), else
+    /// from a pass without word dropout.
+    /// </summary>
+    internal DiagonalGaussian SpanPriors(Tensor tokens, Tensor z)
+    {
+        var pass = lastPass;
+        var hidden = pass is not null && ReferenceEquals(pass.Tokens, tokens) && ReferenceEquals(pass.Z, z) && !pass.Hidden.IsInvalid
+            ? pass.Hidden
+            : parts.Outputs(parts.Inputs(tokens, training: false, null), z);
+        return parts.SpanPriors(prior!, tokens, hidden);
+    }
+
+    /// <summary>The tensors of one teacher-forced decoder pass (held by reference; a later pass replaces them).</summary>
+    private sealed record DecoderPass(Tensor Tokens, Tensor Z, Tensor Hidden);
+
+    private DecoderPass? lastPass;
 
     /// <inheritdoc cref="SentenceVae.RowNoiseShape" />
     public long[] RowNoiseShape => [Settings.MaxTokens];
@@ -179,9 +235,15 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel
     }
 
     /// <inheritdoc cref="SentenceVae.Reconstruct" />
-    public Reconstruction Reconstruct(Tensor tokens, Tensor z, ReconstructionSettings settings) =>
-        parts.Reconstruct(tokens, z, settings, training);
+    public Reconstruction Reconstruct(Tensor tokens, Tensor z, ReconstructionSettings settings)
+    {
+        if (prior is null) return parts.Reconstruct(tokens, z, settings, training);
+        var (reconstruction, hidden) = parts.ReconstructWithOutputs(tokens, z, settings, training);
+        lastPass = new DecoderPass(tokens, z, hidden);
+        return reconstruction;
+    }
 
     /// <inheritdoc cref="SentenceVae.Generate" />
+    /// <remarks>With <see cref="GenerationSettings.PriorNoise"/> and a learned prior, each span's code is drawn from its prior as the row is decoded.</remarks>
     public Tensor Generate(Tensor z, GenerationSettings settings) => parts.Generate(z.shape[0], z, z.device, settings, Spelling);
 }

@@ -1,49 +1,36 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
-using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Text.Models;
 
 /// <summary>
-/// The learned prior of a <see cref="SpanLatentVae"/> (<see cref="SentenceVaeOptions.PriorHidden"/>): a GRU reads the
-/// codes of the spans before each span and gives that span's Gaussian, p(z_t | z_&lt;t) = N(μ_t, σ_t²), trained with
-/// the model through its KL. Its output layers start at zero, so the prior starts as N(0, I).
+/// The learned prior of a <see cref="SpanLatentVae"/> (<see cref="SentenceVaeOptions.PriorHidden"/>): each span's code
+/// has the Gaussian p(z_s | decoder state before the span, the token before it), from a small network of one tanh layer,
+/// trained with the model through its KL (Chung et al. 2015's recurrent VAE prior). Its output layers start at zero,
+/// so the prior starts as N(0, I).
 /// </summary>
 /// <remarks>
 /// Why: the codes carry the words, so N(0, I) draws for each span on its own decode to words that never met (word
-/// salad). Conditioned on the codes before it, a span's prior puts its mass on codes of words that follow them, and
-/// the KL teaches the encoder to place codes where the prior can predict them. A prior fitted after training, with the
-/// codes fixed, had not been enough (see the text model card). Spans wholly after a row's EOS keep N(0, I) and
-/// add no KL, as in <see cref="SpanLatentVae"/>.
+/// salad). Conditioned on what the decoder has read and written so far, a span's prior puts its mass on the codes of
+/// words that can follow, and the KL teaches the encoder to place codes where the prior can predict them. Two priors
+/// were not enough: one fitted after training, with the codes fixed, and one over the earlier codes alone (see the
+/// text model card).
 /// </remarks>
-internal sealed class SpanPrior : nn.Module, ILearnedPrior
+internal sealed class SpanPrior : nn.Module
 {
     /// <summary>log σ² of a span's prior is kept within these bounds (σ from 0.0025 to 20), so exp and division stay finite.</summary>
     private const double MinLogVariance = -12, MaxLogVariance = 6;
 
-    private readonly GRU rnn;
+    private readonly Linear layer;
     private readonly Linear toMean;
     private readonly Linear toLogVariance;
-    private readonly int spans;
-    private readonly int latent;
-    private readonly int hidden;
-    private readonly Func<Tensor, Tensor> realSpans;
 
-    /// <summary>
-    /// A prior over <paramref name="spans"/> codes of <paramref name="latent"/> numbers with a GRU of
-    /// <paramref name="hidden"/> units; <paramref name="realSpans"/> maps a token batch to [batch, spans] bools,
-    /// true where a span holds a predicted position.
-    /// </summary>
-    public SpanPrior(int spans, int latent, int hidden, Func<Tensor, Tensor> realSpans) : base(nameof(SpanPrior))
+    /// <summary>A prior for codes of <paramref name="latent"/> numbers read from a decoder state of <paramref name="state"/> units and a token embedding of <paramref name="embedding"/>.</summary>
+    public SpanPrior(int state, int embedding, int hidden, int latent) : base(nameof(SpanPrior))
     {
-        this.spans = spans;
-        this.latent = latent;
-        this.hidden = hidden;
-        this.realSpans = realSpans;
-        rnn = nn.GRU(latent, hidden, 1, batchFirst: true);
+        layer = nn.Linear(state + embedding, hidden);
         toMean = nn.Linear(hidden, latent);
         toLogVariance = nn.Linear(hidden, latent);
         RegisterComponents();
@@ -55,67 +42,13 @@ internal sealed class SpanPrior : nn.Module, ILearnedPrior
         }
     }
 
-    /// <summary>The recurrent layer and its width, for the model's seeded initialisation.</summary>
-    public (nn.Module Rnn, int Hidden) Recurrent => (rnn, hidden);
+    /// <summary>The dense layer before the heads, for the model's seeded initialisation (the heads stay at zero).</summary>
+    public Linear Layer => layer;
 
-    /// <summary>p(z_t | z_&lt;t) for every span of <paramref name="z"/> ([batch, spans × latent]), flat as z.</summary>
-    public DiagonalGaussian Conditional(Tensor z)
+    /// <summary>The prior of the codes read next, from the decoder's state before the step [..., state] and the step's embedded input token [..., embedding].</summary>
+    public DiagonalGaussian Of(Tensor stateBefore, Tensor embeddedInput)
     {
-        var batch = z.shape[0];
-        var codes = z.view(batch, spans, latent);
-        // Span t reads the codes before it: the inputs are the codes shifted one span on, after a zero code.
-        var inputs = torch.nn.functional.pad(codes.narrow(1, 0, spans - 1), [0, 0, 1, 0]);
-        var (outputs, state) = rnn.call(inputs, null);
-        state.Dispose();
-        return Heads(outputs, batch, spans);
+        var features = tanh(layer.call(cat([stateBefore, embeddedInput], -1)));
+        return new DiagonalGaussian(toMean.call(features), toLogVariance.call(features).clamp(MinLogVariance, MaxLogVariance));
     }
-
-    /// <inheritdoc />
-    public Tensor Kl(Tensor input, DiagonalGaussian posterior, Tensor z)
-    {
-        var prior = Conditional(z);
-        var batch = z.shape[0];
-        var elements = posterior.KlElementsTo(prior).view(batch, spans, latent).sum(2);
-        return elements.mul(realSpans(input).to(elements.dtype)).sum(1);
-    }
-
-    /// <inheritdoc />
-    public Tensor LogDensity(Tensor input, Tensor z)
-    {
-        var prior = Conditional(z);
-        var batch = z.shape[0];
-        using var half = 0.5.ToScalar();
-        using var logTwoPi = (Math.Log(2 * Math.PI) * z.shape[1]).ToScalar();
-        using var two = 2.ToScalar();
-        // −½ (log 2π + log σ² + (z − μ)² / σ²) under the learned prior; −½ (log 2π + z²) under N(0, I) after EOS.
-        var learned = z.sub(prior.Mean).pow(two).div(prior.LogVariance.exp()).add(prior.LogVariance, Scalars.One)
-            .view(batch, spans, latent).sum(2);
-        var standard = z.pow(two).view(batch, spans, latent).sum(2);
-        var real = realSpans(input);
-        return where(real, learned, standard).sum(1).add(logTwoPi).mul(half).neg();
-    }
-
-    /// <inheritdoc />
-    public Tensor Sample(long count, Generator generator)
-    {
-        var dtype = toMean.weight!.dtype;
-        var device = toMean.weight.device;
-        var code = zeros(count, 1, latent, dtype: dtype, device: device);
-        Tensor? state = null;
-        var codes = new Tensor[spans];
-        for (var t = 0; t < spans; t++)
-        {
-            var (output, next) = rnn.call(code, state);
-            state = next;
-            var gaussian = Heads(output, count, 1);
-            code = gaussian.Mean.add(gaussian.StdDev.mul(randn(gaussian.Mean.shape, dtype: dtype, device: device, generator: generator)), Scalars.One)
-                .view(count, 1, latent);
-            codes[t] = code;
-        }
-        return cat(codes, 1).view(count, spans * latent);
-    }
-
-    private DiagonalGaussian Heads(Tensor outputs, long batch, long steps) => new(
-        toMean.call(outputs).reshape(batch, steps * latent),
-        toLogVariance.call(outputs).clamp(MinLogVariance, MaxLogVariance).reshape(batch, steps * latent));
 }

@@ -35,6 +35,9 @@ internal static class TextBench
 
     private const string SpecFile = "text.json";
     private const string WeightsFile = "model.safetensors";
+
+    /// <summary>Names of a span model's learned prior (<see cref="SentenceVaeOptions.PriorHidden"/>), which the twin does not have.</summary>
+    private const string LearnedPriorPrefix = "prior.";
     private const string TokensFile = "tokens.i64";
     private const string LatencyNoiseFile = "latency_noise.f32";
 
@@ -87,7 +90,10 @@ internal static class TextBench
         using var _ = vae;
         var o = vae.Settings;
         var tokenizer = TextEncoding.LoadTokenizer(manifest, dir, o);
-        vae.Module.save_safetensors(Path.Combine(outDir, WeightsFile));
+        // The twin has no learned prior: variations never read it, and the equivalence phases train the model without it
+        // (against N(0, I), as the twin does), so its weights and settings stay out of what the twin loads.
+        var twinParameters = vae.Module.named_parameters().Where(p => !p.name.StartsWith(LearnedPriorPrefix, StringComparison.Ordinal)).ToList();
+        SafeTensors.Write(Path.Combine(outDir, WeightsFile), twinParameters.ToDictionary(p => p.name, p => (Tensor)p.parameter));
 
         var data = TextDataset.Encode(corpus.Train, tokenizer, o);
         var order = Enumerable.Range(0, data.Count).ToArray();
@@ -121,8 +127,8 @@ internal static class TextBench
             ["parameters"] = vae.Module.parameters().Sum(p => p.numel()),
             ["model_kind"] = vae.Kind,
             ["model"] = TwinShape(vae),
-            ["model_options"] = ModelManifest.ToJsonObject(o),
-            ["parameter_order"] = new JsonArray(vae.Module.named_parameters().Select(p => (JsonNode)p.name).ToArray()),
+            ["model_options"] = ModelManifest.ToJsonObject(o with { PriorHidden = null }),
+            ["parameter_order"] = new JsonArray(twinParameters.Select(p => (JsonNode)p.name).ToArray()),
             ["variation"] = VariationSpec(vae),
             ["corpus"] = corpusPath,
             ["snippets_train"] = corpus.Train.Count,

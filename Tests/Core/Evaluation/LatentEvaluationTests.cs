@@ -470,7 +470,5 @@ public class LatentEvaluationTests(ITestOutputHelper output)
         public Tensor LogDensity(Tensor input, Tensor z) =>
             z.mul(z).sum(1).div(-2 * variance).sub(0.5 * latent * Math.Log(2 * Math.PI * variance));
 
-        public Tensor Sample(long count, Generator generator) =>
-            randn(new long[] { count, latent }, dtype: ScalarType.Float64, generator: generator).mul(Math.Sqrt(variance));
     }
 }

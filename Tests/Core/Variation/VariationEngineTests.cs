@@ -182,16 +182,18 @@ public class VariationEngineTests
     }
 
     [Fact]
-    public void A_model_with_a_learned_prior_is_sampled_from_it()
+    public void Prior_samples_decode_noise_flagged_for_the_prior_and_variations_decode_codes()
     {
         using var scope = NewDisposeScope();
-        using var model = new CountingModel(TinyModels.Melody(seed: 8)) { Prior = new ShiftedPrior(7.0, TinyModels.MelodyOptions.LatentSize) };
+        using var model = new CountingModel(TinyModels.Melody(seed: 8));
         var engine = new VariationEngine(model, CPU);
         var outputs = engine.SampleBatch([new SampleRequest(3, 0.5, 1), new SampleRequest(2, 0.5, 2)]);
         Assert.Equal([3L, 2L], outputs.Select(o => o.shape[0]).ToArray());
-        Assert.Equal(5 * model.LatentSize, model.LastCodes!.Length);
-        // ShiftedPrior draws N(7, 0.01 I): no N(0, I) draw comes near.
-        Assert.All(model.LastCodes, code => Assert.InRange(code, 6, 8));
+        Assert.True(model.LastPriorNoise);
+        engine.Vary(Seed(), 2, 0.5, 0.5, 3);
+        Assert.False(model.LastPriorNoise);
+        engine.Interpolate(Seed(1), Seed(1), 3);
+        Assert.False(model.LastPriorNoise);
     }
 
     [Fact]
@@ -235,12 +237,11 @@ public class VariationEngineTests
         public DiagonalGaussian Encode(Tensor input) => inner.Encode(input);
         public Reconstruction Reconstruct(Tensor input, Tensor z, ReconstructionSettings settings) => inner.Reconstruct(input, z, settings);
 
-        public ILearnedPrior? Prior { get; init; }
-        public float[]? LastCodes { get; private set; }
+        public bool LastPriorNoise { get; private set; }
 
         public Tensor Generate(Tensor z, GenerationSettings settings)
         {
-            LastCodes = z.to(ScalarType.Float32).cpu().data<float>().ToArray();
+            LastPriorNoise = settings.PriorNoise;
             GenerateCalls++;
             LastBatch = z.shape[0];
             FirstBatch ??= z.shape[0];
@@ -250,13 +251,5 @@ public class VariationEngineTests
         public long[] RowNoiseShape => inner.RowNoiseShape;
 
         public void Dispose() { }
-    }
-
-    /// <summary>N(shift, 0.01 I): far from N(0, I), so the test can tell whose codes were decoded.</summary>
-    private sealed class ShiftedPrior(double shift, int latent) : ILearnedPrior
-    {
-        public Tensor Kl(Tensor input, DiagonalGaussian posterior, Tensor z) => throw new NotSupportedException();
-        public Tensor LogDensity(Tensor input, Tensor z) => throw new NotSupportedException();
-        public Tensor Sample(long count, Generator generator) => randn(new long[] { count, latent }, generator: generator).mul(0.1).add(shift);
     }
 }

@@ -29,8 +29,6 @@ public class SpanPriorTests
         return model;
     }
 
-    private static SpanPrior Prior(SpanLatentVae model) => (SpanPrior)model.Prior!;
-
     [Fact]
     public void A_new_prior_is_the_standard_normal()
     {
@@ -46,20 +44,25 @@ public class SpanPriorTests
     }
 
     [Fact]
-    public void A_span_prior_reads_only_earlier_spans()
+    public void A_span_prior_reads_what_came_before_the_span_and_nothing_after()
     {
         using var scope = NewDisposeScope();
         using var model = Model();
+        var batch = Rows(Width, Long); // 9 predicted positions: spans 0–4 of 2 tokens
         using var generator = new Generator(2);
         var z = randn(new long[] { 1, model.LatentSize }, generator: generator);
-        var before = Prior(model).Conditional(z);
+        var before = model.SpanPriors(batch, z);
         var changed = z.clone();
         var span = Options.LatentSize;
-        changed.narrow(1, 3 * span, span).add_(3.0); // span 3 moved: spans 0–3 keep their priors, span 4 does not
-        var after = Prior(model).Conditional(changed);
-        Assert.True(before.Mean.narrow(1, 0, 4 * span).SameAs(after.Mean.narrow(1, 0, 4 * span)));
-        Assert.False(before.Mean.narrow(1, 4 * span, span).allclose(after.Mean.narrow(1, 4 * span, span)));
-        Assert.False(before.Mean.narrow(1, 0, span).allclose(before.Mean.narrow(1, span, span)), "the prior should differ between spans");
+        changed.narrow(1, 2 * span, span).add_(3.0); // span 2's code moved: spans 0–2 keep their priors, span 3 does not
+        var after = model.SpanPriors(batch, changed);
+        Assert.True(before.Mean.narrow(1, 0, 3 * span).SameAs(after.Mean.narrow(1, 0, 3 * span)));
+        Assert.False(before.Mean.narrow(1, 3 * span, span).allclose(after.Mean.narrow(1, 3 * span, span)));
+        var otherToken = batch.clone();
+        otherToken[0, 3] = tensor(11L); // the token before span 1's first step is position 2's; position 3 is read by span 2
+        var moved = model.SpanPriors(otherToken, z);
+        Assert.True(before.Mean.narrow(1, 0, 2 * span).SameAs(moved.Mean.narrow(1, 0, 2 * span)));
+        Assert.False(before.Mean.narrow(1, 2 * span, span).allclose(moved.Mean.narrow(1, 2 * span, span)));
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public class SpanPriorTests
         using var generator = new Generator(9);
         var z = posterior.Reparameterize(generator);
         var span = Options.LatentSize;
-        var prior = Prior(model).Conditional(z);
+        var prior = model.SpanPriors(batch, z);
         var real = new DiagonalGaussian(posterior.Mean.narrow(1, 0, 2 * span), posterior.LogVariance.narrow(1, 0, 2 * span))
             .KlElementsTo(new DiagonalGaussian(prior.Mean.narrow(1, 0, 2 * span), prior.LogVariance.narrow(1, 0, 2 * span))).sum(1);
         Assert.True(model.Prior!.Kl(batch, posterior, z).allclose(real, rtol: 1e-5, atol: 1e-6));
@@ -107,21 +110,41 @@ public class SpanPriorTests
         Assert.Equal(kls.mean().item<float>(), ratios.mean().item<float>(), 4 * spread);
     }
 
-    [Fact]
-    public void A_sample_draws_each_span_from_its_conditional_in_order()
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 1)]
+    public void A_prior_sample_decodes_the_codes_its_teacher_forced_prior_gives(bool packed, int parts)
     {
         using var scope = NewDisposeScope();
         using var model = Model(seed: 5);
+        model.PackedGeneration = packed;
+        const int rows = 4;
         using var generator = new Generator(7);
-        var z = model.Prior!.Sample(3, generator);
-        Assert.Equal([3L, model.LatentSize], z.shape);
-        var conditional = Prior(model).Conditional(z);
-        var noise = z.sub(conditional.Mean).div(conditional.StdDev).view(3, WithPrior.Spans, Options.LatentSize);
-        using var again = new Generator(7);
-        var draws = cat(Enumerable.Range(0, WithPrior.Spans).Select(_ => randn(new long[] { 3, 1, Options.LatentSize }, generator: again)).ToArray(), 1);
-        Assert.True(noise.allclose(draws, rtol: 1e-4, atol: 1e-4));
-        using var same = new Generator(7);
-        Assert.True(model.Prior.Sample(3, same).SameAs(z));
+        var noise = randn(new long[] { rows, model.LatentSize }, generator: generator);
+        var sampled = Decode(model, noise, priorNoise: true, parts);
+
+        // The codes the sampler drew: span by span, μ + σ ⊙ noise under the prior of the decoded rows read with the
+        // codes so far (a span's prior reads only what came before it).
+        var codes = zeros_like(noise);
+        var span = Options.LatentSize;
+        for (var s = 0; s < WithPrior.Spans; s++)
+        {
+            var prior = model.SpanPriors(sampled, codes);
+            codes.narrow(1, s * span, span).copy_(prior.Mean.add(prior.StdDev.mul(noise)).narrow(1, s * span, span));
+        }
+        var fromCodes = Decode(model, codes, priorNoise: false, parts);
+        Assert.True(sampled.SameAs(fromCodes), "the sampler's codes are not its prior's");
+        Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: false, parts)), "the noise was decoded as codes");
+    }
+
+    private static Tensor Decode(SpanLatentVae model, Tensor z, bool priorNoise, int parts)
+    {
+        var rows = z.shape[0];
+        using var generator = new Generator(1);
+        var uniform = rand(new long[] { rows, Width }, generator: generator);
+        var settings = GenerationSettings.PerRow(uniform, zeros(rows)) with { PriorNoise = priorNoise };
+        model.ThreadParts = parts;
+        return model.Generate(z, settings);
     }
 
     [Fact]

@@ -132,11 +132,14 @@ public class TextTrainingRecipeTests
         }
         Assert.Equal(TextTrainingRecipe.DefaultShape, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("default").Settings));
         // The language model is the default shape's decoder without z.
-        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1, SpanTokens = null }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
+        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1, SpanTokens = null, PriorHidden = null }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
         Assert.Contains("use default, small, sentence, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
         recipe.Defaults.Validate();
         Assert.IsType<ConstantKl>(recipe.Defaults.Beta);
-        Assert.True(recipe.Defaults.FreeBits > 0);
+        // The learned prior trains through the KL at every step: free bits would switch it off for lines under the budget.
+        Assert.NotNull(TextTrainingRecipe.DefaultShape.PriorHidden);
+        Assert.Equal(0, recipe.Defaults.FreeBits);
+        Assert.Equal(0.2, recipe.Defaults.Beta.Beta(0));
         Assert.Equal("snippets", recipe.ExampleNoun);
         Assert.Equal(TextTrainingRecipe.DefaultShape.MaxTokens, TextTrainingRecipe.SmallShape.MaxTokens);
     }
