@@ -66,6 +66,9 @@ public sealed class ImageModality : IModality, IOutputOverview
     public double DefaultTemperature => 0;
 
     /// <inheritdoc />
+    public Core.Evaluation.IVariationMeasures VariationMeasures() => new Evaluation.ImageVariationMeasures();
+
+    /// <inheritdoc />
     /// <remarks>The file is one seed; its bytes are decoded when the generator prepares it. Takes <c>palette</c>.</remarks>
     public IReadOnlyList<Material> ReadSeedFile(string path, IReadOnlyDictionary<string, string> properties)
     {

@@ -24,4 +24,14 @@ public interface IVariationMeasures
     /// the units it has.
     /// </summary>
     (long Clean, long Total) Clean(Material output, Material seed);
+
+    /// <summary>Names of the further figures <see cref="Figures"/> gives, e.g. <c>rgb_error</c>; none by default.</summary>
+    IReadOnlyList<string> FigureNames => [];
+
+    /// <summary>
+    /// Further figures of <paramref name="output"/> against <paramref name="seed"/>, in <see cref="FigureNames"/>' order;
+    /// NaN where a figure does not apply to this pair. The evaluation averages each over the reconstructions and over
+    /// the variations it applies to, and reports them as <c>reconstruction_NAME</c> and <c>variation_NAME</c>.
+    /// </summary>
+    IReadOnlyList<double> Figures(Material output, Material seed) => [];
 }

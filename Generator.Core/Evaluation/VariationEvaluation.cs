@@ -39,6 +39,9 @@ public static class VariationEvaluation
         var prepared = seeds.Select((s, i) => generator.Prepare(s, $"seed {i + 1}")).ToList();
 
         double toSeed = 0, toUnrelated = 0, distinct = 0;
+        var figureNames = measures.FigureNames;
+        var variationFigures = new FigureSums(figureNames);
+        var reconstructionFigures = new FigureSums(figureNames);
         long clean = 0, total = 0;
         var latencies = new double[n];
         var variations = new List<IReadOnlyList<Material>>(n);
@@ -58,6 +61,7 @@ public static class VariationEvaluation
                 var (c, t) = measures.Clean(o, seeds[i]);
                 clean += c;
                 total += t;
+                variationFigures.Add(measures.Figures(o, seeds[i]));
             }
             distinct += outputs.Select(Key).Distinct(StringComparer.Ordinal).Count();
             if ((i + 1) % 25 == 0 || i + 1 == n) progress?.Report($"variations: {i + 1}/{n}");
@@ -77,6 +81,7 @@ public static class VariationEvaluation
             var (c, t) = measures.Clean(reconstructions[i], seeds[i]);
             reconstructionClean += c;
             reconstructionTotal += t;
+            reconstructionFigures.Add(measures.Figures(reconstructions[i], seeds[i]));
         }
 
         var curve = new List<(double, double)>();
@@ -106,7 +111,34 @@ public static class VariationEvaluation
             n % 2 == 1 ? latencies[n / 2] : (latencies[n / 2 - 1] + latencies[n / 2]) / 2,
             latencies[(int)Math.Ceiling(0.9 * n) - 1],
             curve,
-            Enumerable.Range(0, Math.Min(examples, n)).Select(i => new VariationExample(Key(seeds[i]), Key(reconstructions[i]), variations[i].Select(Key).ToList())).ToList());
+            Enumerable.Range(0, Math.Min(examples, n)).Select(i => new VariationExample(Key(seeds[i]), Key(reconstructions[i]), variations[i].Select(Key).ToList())).ToList(),
+            figureNames.SelectMany((name, k) => new[]
+            {
+                KeyValuePair.Create($"reconstruction_{name}", reconstructionFigures.Mean(k)),
+                KeyValuePair.Create($"variation_{name}", variationFigures.Mean(k)),
+            }).ToDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>Sums of the measures' further figures, each over the outputs it applies to (NaN where it does not).</summary>
+    private sealed class FigureSums(IReadOnlyList<string> names)
+    {
+        private readonly double[] sums = new double[names.Count];
+        private readonly long[] counts = new long[names.Count];
+
+        public void Add(IReadOnlyList<double> figures)
+        {
+            if (figures.Count != names.Count)
+                throw new InvalidOperationException($"the measures named {names.Count} figures but gave {figures.Count}.");
+            for (var k = 0; k < sums.Length; k++)
+            {
+                if (double.IsNaN(figures[k])) continue;
+                sums[k] += figures[k];
+                counts[k]++;
+            }
+        }
+
+        /// <summary>The mean of figure <paramref name="k"/>; NaN when it applied to no output.</summary>
+        public double Mean(int k) => counts[k] == 0 ? double.NaN : sums[k] / counts[k];
     }
 
     /// <summary>A material as one string: its text, or its media type and a digest of its bytes.</summary>

@@ -13,6 +13,7 @@ namespace VaeCreative.Core.Evaluation;
 /// <param name="LatencyMsP90">The 90th percentile of the same times (nearest rank): the seeds whose copies were drawn again show here.</param>
 /// <param name="Curve">Similarity of variations to their seed at each measured similarity setting, in order.</param>
 /// <param name="Examples">The first seeds with their reconstruction and variations, for people to read.</param>
+/// <param name="Figures">The measures' further figures (<see cref="IVariationMeasures.Figures"/>), averaged: <c>reconstruction_NAME</c> and <c>variation_NAME</c>; empty when there are none.</param>
 public sealed record VariationEvaluationResult(
     int Seeds,
     double Reconstruction,
@@ -25,7 +26,8 @@ public sealed record VariationEvaluationResult(
     double LatencyMsP50,
     double LatencyMsP90,
     IReadOnlyList<(double Similarity, double ToSeed)> Curve,
-    IReadOnlyList<VariationExample> Examples);
+    IReadOnlyList<VariationExample> Examples,
+    IReadOnlyDictionary<string, double> Figures);
 
 /// <summary>One seed as the evaluation saw it.</summary>
 public sealed record VariationExample(string Seed, string Reconstruction, IReadOnlyList<string> Variations);

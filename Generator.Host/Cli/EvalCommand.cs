@@ -175,7 +175,7 @@ public static class EvalCommand
         IVariationMeasures measures;
         try
         {
-            measures = modality.VariationMeasures() ?? throw new CliException($"{modality.Name} models have no variation measures; --variations is for modalities that judge outputs against their seeds (text).", 2);
+            measures = modality.VariationMeasures() ?? throw new CliException($"{modality.Name} models have no variation measures; --variations is for modalities that judge outputs against their seeds (text, images).", 2);
         }
         catch (FileNotFoundException e)
         {
@@ -253,6 +253,8 @@ public static class EvalCommand
                 ["variations"] = new JsonArray(e.Variations.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()),
             }).ToArray()),
         };
+        // A figure that applied to no output (NaN) is null: JSON has no NaN.
+        foreach (var (name, value) in result.Figures) output[name] = double.IsNaN(value) ? null : value;
         if (json)
         {
             Console.Out.WriteLine(output.ToJsonString());
@@ -264,6 +266,8 @@ public static class EvalCommand
             $"{sim}: reconstruction {result.Reconstruction:F3}; variation to its seed {result.ToSeed:F3}, to an unrelated seed {result.ToUnrelated:F3}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{measures.CleanName} {result.CleanRate:P1} (reconstructions {result.ReconstructionCleanRate:P1}); distinct {result.DistinctPerSeed:F2} of {result.Count}; {result.LatencyMsP50:F1} ms per seed (p50; p90 {result.LatencyMsP90:F1})"));
+        if (result.Figures.Count > 0)
+            Console.Out.WriteLine(string.Join("; ", result.Figures.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Key} {f.Value:F3}"))));
         foreach (var (s, value) in result.Curve) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  similarity {s}: {sim} to seed {value:F3}"));
         foreach (var e in result.Examples)
         {

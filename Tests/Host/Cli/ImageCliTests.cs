@@ -35,6 +35,23 @@ public class ImageCliTests
     }
 
     [Fact]
+    public void Eval_variations_reports_the_image_figures()
+    {
+        var run = Support.Cli.Run("eval", "--variations", "--model", TinyImageRun.SpriteModel, "--data", TinyImageRun.SpriteFolder(),
+            "--max-examples", "3", "--count", "2", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var root = json.RootElement;
+        foreach (var key in new[] { "reconstruction_rgb", "variation_rgb_to_seed", "variation_rgb_to_unrelated", "palette_rate",
+                     "reconstruction_palette_rate", "reconstruction_rgb_error", "variation_rgb_error", "reconstruction_visibility_agreement",
+                     "variation_visibility_agreement", "reconstruction_sharpness", "variation_sharpness" })
+            Assert.InRange(root.GetProperty(key).GetDouble(), 0, key.EndsWith("sharpness", StringComparison.Ordinal) ? 10 : 1);
+        Assert.Equal(1 - root.GetProperty("reconstruction_rgb_error").GetDouble(), root.GetProperty("reconstruction_rgb").GetDouble(), 9);
+        Assert.True(root.TryGetProperty("variation_palette_distance", out _));
+        Assert.Equal(3, root.GetProperty("seeds").GetInt32());
+    }
+
+    [Fact]
     public void Interpolate_writes_frames_and_a_strip_and_sample_a_grid()
     {
         using var dir = new TempDir();
