@@ -110,14 +110,15 @@ public class SpanPriorTests
         Assert.Equal(kls.mean().item<float>(), ratios.mean().item<float>(), 4 * spread);
     }
 
-    [Theory]
-    [InlineData(true, 2)]
-    [InlineData(false, 1)]
-    public void A_prior_sample_decodes_the_codes_its_teacher_forced_prior_gives(bool packed, int parts)
+    [Fact]
+    public void A_prior_sample_decodes_the_codes_its_teacher_forced_prior_gives()
     {
+        // Through the fp32 modules, the work the teacher-forced prior does (the packed fp16 step moves the states by
+        // about 1e-3, enough to move a near tie on another CPU).
+        const int parts = 1;
         using var scope = NewDisposeScope();
         using var model = Model(seed: 5);
-        model.PackedGeneration = packed;
+        model.PackedGeneration = false;
         const int rows = 4;
         using var generator = new Generator(7);
         var noise = randn(new long[] { rows, model.LatentSize }, generator: generator);
@@ -135,6 +136,23 @@ public class SpanPriorTests
         var fromCodes = Decode(model, codes, priorNoise: false, parts);
         Assert.True(sampled.SameAs(fromCodes), "the sampler's codes are not its prior's");
         Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: false, parts)), "the noise was decoded as codes");
+    }
+
+    [Fact]
+    public void Prior_samples_on_the_packed_step_are_the_same_alone_and_split_over_threads()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(seed: 5);
+        const int rows = 5;
+        using var generator = new Generator(8);
+        var noise = randn(new long[] { rows, model.LatentSize }, generator: generator);
+        model.PackedGeneration = true;
+        var together = Decode(model, noise, priorNoise: true, 1);
+        var split = Decode(model, noise, priorNoise: true, 3);
+        Assert.True(together.SameAs(split), "rows of a prior sample depend on how they are split");
+        var alone = Decode(model, noise.narrow(0, 2, 1), priorNoise: true, 1);
+        Assert.True(alone.SameAs(together.narrow(0, 2, 1)), "a row of a prior sample depends on the rows beside it");
+        Assert.False(together.SameAs(Decode(model, noise, priorNoise: false, 1)), "the noise was decoded as codes");
     }
 
     private static Tensor Decode(SpanLatentVae model, Tensor z, bool priorNoise, int parts)
