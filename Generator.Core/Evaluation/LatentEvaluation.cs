@@ -103,9 +103,11 @@ public static class LatentEvaluation
             var count = Math.Min(options.BatchSize, examples - batchStart);
             var input = data.Batch(Enumerable.Range(batchStart, count).ToArray(), null).to(device);
             var posterior = model.Encode(input);
-            if (posterior.Mean.dim() != 2 || posterior.Mean.shape[0] != count || posterior.Mean.shape[1] != latent)
+            if (posterior.Mean.dim() < 2 || posterior.Mean.shape[0] != count || posterior.Mean[0].numel() != latent)
                 throw new InvalidOperationException(
-                    $"{model.Kind} encoded {count} examples to a posterior of shape [{string.Join(", ", posterior.Mean.shape)}]; expected [{count}, {latent}].");
+                    $"{model.Kind} encoded {count} examples to a posterior of shape [{string.Join(", ", posterior.Mean.shape)}]; expected [{count}, {string.Join(", ", model.LatentShape)}].");
+            // A spatial latent's codes keep their shape for the model; the figures here see each example's code flat.
+            var codeShape = posterior.Mean.shape[1..];
             var atMean = model.Reconstruct(input, posterior.Mean, ReconstructionSettings.TeacherForced);
             // A learned prior is conditioned on the posterior means here, as in training's validation.
             sumKl += model.Kl(input, posterior, posterior.Mean).to(ScalarType.Float64).sum().item<double>();
@@ -119,8 +121,8 @@ public static class LatentEvaluation
                 discrete = false;
             }
 
-            var mean = posterior.Mean.to(ScalarType.Float64).cpu();
-            var logVariance = posterior.LogVariance.to(ScalarType.Float64).cpu();
+            var mean = posterior.Mean.flatten(1).to(ScalarType.Float64).cpu();
+            var logVariance = posterior.LogVariance.flatten(1).to(ScalarType.Float64).cpu();
             means.narrow(0, batchStart, count).copy_(mean);
             logVariances.narrow(0, batchStart, count).copy_(logVariance);
             var std = logVariance.mul(half).exp();
@@ -151,7 +153,7 @@ public static class LatentEvaluation
                         .add(logTwoPiTerm, Scalars.One);
                 firstSamples.narrow(0, batchStart + groupStart, size).copy_(z.view(size, k, latent).select(1, 0));
 
-                var zModel = z.to(posterior.Mean.dtype).to(device);
+                var zModel = z.view([rows, .. codeShape]).to(posterior.Mean.dtype).to(device);
                 var nll = empty(rows, dtype: ScalarType.Float64);
                 for (var rowStart = 0; rowStart < rows; rowStart += options.RowsPerPass)
                 {

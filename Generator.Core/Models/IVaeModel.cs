@@ -49,6 +49,19 @@ public interface IVaeModel : IDisposable
     long[] RowNoiseShape { get; }
 
     /// <summary>
+    /// The noise shape of one row of <see cref="Generate"/> for <paramref name="codes"/> [rows, ..]: <see cref="RowNoiseShape"/>
+    /// unless the output's size follows the code's (a spatial image latent, whose output is as large as the latent allows).
+    /// </summary>
+    long[] RowNoiseShapeOf(Tensor codes) => RowNoiseShape;
+
+    /// <summary>
+    /// The shape of one example's code: [<see cref="LatentSize"/>] for a vector latent; [channels, height, width] for a
+    /// spatial one, whose codes keep that shape through encoding, variation and decoding (and whose height and width follow
+    /// the input's: this is the shape of a prior sample).
+    /// </summary>
+    long[] LatentShape => [LatentSize];
+
+    /// <summary>
     /// Values one example holds, when every example holds the same number (an image's channels × height × width): what
     /// bits per dimension divide by. Null for sequences of varying length.
     /// </summary>

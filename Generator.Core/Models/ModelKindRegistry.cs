@@ -33,6 +33,22 @@ public sealed class ModelKindRegistry
         return this;
     }
 
+    /// <summary>Formats of other tools this registry's modalities load (<see cref="IForeignModelFormat"/>).</summary>
+    public IReadOnlyList<IForeignModelFormat> ForeignFormats => foreignFormats;
+
+    private readonly List<IForeignModelFormat> foreignFormats = [];
+
+    /// <summary>Registers a format of another tool that loads as one of this registry's models.</summary>
+    public ModelKindRegistry AddForeignFormat(IForeignModelFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        foreignFormats.Add(format);
+        return this;
+    }
+
+    /// <summary>The registered format that recognises <paramref name="path"/>, or null.</summary>
+    public IForeignModelFormat? ForeignFormatOf(string path) => foreignFormats.FirstOrDefault(f => f.Recognises(path));
+
     /// <summary>Creates an untrained model of <paramref name="kind"/>; <see cref="NotSupportedException"/> for an unknown kind.</summary>
     public IVaeModel Create(string kind, JsonObject settings) =>
         kinds.TryGetValue(kind, out var create)

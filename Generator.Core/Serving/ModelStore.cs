@@ -38,6 +38,8 @@ public sealed class ModelStore : IDisposable
             return (modality is null ? null : DefaultDirectory(modality))
                    ?? throw new ModelLoadException(modality is null ? "no model given." : $"no default {modality} model is configured.");
         if (Directory.Exists(model)) return Path.GetFullPath(model);
+        // Another tool's model file (a single .safetensors VAE) that a modality loads.
+        if (File.Exists(model) && kinds.ForeignFormatOf(model) is not null) return Path.GetFullPath(model);
         var looksLikeId = model.Length > 0 && model.IndexOfAny(['/', '\\']) < 0 && model != "." && model != "..";
         if (looksLikeId && options.ModelsDirectory is { } folder && Directory.Exists(Path.Combine(folder, model)))
             return Path.GetFullPath(Path.Combine(folder, model));
@@ -77,7 +79,8 @@ public sealed class ModelStore : IDisposable
     {
         TorchRuntime.EnsureLoaded();
         var device = options.Device ?? TorchRuntime.DefaultDevice;
-        var (model, manifest) = ModelDirectory.Load(directory, device, kinds);
+        var foreign = File.Exists(Path.Combine(directory, ModelDirectory.ManifestFile)) ? null : kinds.ForeignFormatOf(directory);
+        var (model, manifest) = foreign is not null ? foreign.Load(directory, device) : ModelDirectory.Load(directory, device, kinds);
         if (precision == InferencePrecision.BFloat16) model.Module.to(torch.ScalarType.BFloat16);
         return new LoadedModel(directory, model, manifest, new VariationEngine(model, device), precision);
     }

@@ -72,7 +72,8 @@ public interface ITrainingRecipe
 /// <summary>A model kind and its settings, as written to the manifest.</summary>
 /// <param name="Kind">Registered model kind, e.g. <c>sequence-vae</c>.</param>
 /// <param name="Settings">Its settings (sizes).</param>
-public sealed record ModelShape(string Kind, JsonObject Settings);
+/// <param name="Defaults">Optimiser defaults of this shape when they differ from the recipe's <see cref="ITrainingRecipe.Defaults"/> (a kind that trains at another pace); null: the recipe's.</param>
+public sealed record ModelShape(string Kind, JsonObject Settings, TrainerOptions? Defaults = null);
 
 /// <summary>What <see cref="ITrainingRecipe.Prepare"/> gives a run.</summary>
 /// <param name="Model">The untrained model.</param>

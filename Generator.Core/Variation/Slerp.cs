@@ -21,10 +21,12 @@ public static class Slerp
     }
 
     /// <summary>slerp with one t per row: <paramref name="t"/> has shape [n, 1].</summary>
+    /// <remarks>Rows of more than one dimension (a spatial latent's [channels, height, width]) are slerped as flat vectors.</remarks>
     public static Tensor Interpolate(Tensor a, Tensor b, Tensor t)
     {
         if (!a.shape.SequenceEqual(b.shape))
             throw new ArgumentException("slerp needs two tensors of the same shape.");
+        if (a.dim() > 2) return Interpolate(a.flatten(1), b.flatten(1), t).view(a.shape);
         // Scalars held for the whole call, not made on the fly: see Scalars.
         using var tiny = 1e-12.ToScalar();
         using var minusOne = (-1.0).ToScalar();

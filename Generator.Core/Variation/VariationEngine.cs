@@ -148,7 +148,7 @@ public sealed class VariationEngine : IDisposable
         return RunBatch(requests.Select(r => r.Rng), generators =>
         {
             var noise = requests.Select((r, i) =>
-                InModelType(randn(new long[] { r.Count, Model.LatentSize }, device: Device, generator: generators[i]))).ToArray();
+                InModelType(randn([r.Count, .. Model.LatentShape], device: Device, generator: generators[i]))).ToArray();
             return DecodeRows(noise, requests.Select(r => (r.Temperature, r.TopP)).ToArray(), generators, priorNoise: true);
         });
     }
@@ -226,12 +226,12 @@ public sealed class VariationEngine : IDisposable
                 for (var i = 0; i < requests.Count; i++)
                 {
                     if (counts[i] == 0) continue;
-                    var m = posteriors[i].Mean.repeat(counts[i], 1);
+                    var m = Repeated(posteriors[i].Mean, counts[i]);
                     var noise = InModelType(randn(m.shape, device: Device, generator: generators[i]));
                     if (posteriors[i].StdDev is { } sigma)
                     {
                         using var scale = (PosteriorNoiseSpread * (1.0 - requests[i].Similarity)).ToScalar();
-                        codes[i] = m.add(sigma.repeat(counts[i], 1).mul(noise), scale);
+                        codes[i] = m.add(Repeated(sigma, counts[i]).mul(noise), scale);
                     }
                     else
                     {
@@ -348,7 +348,6 @@ public sealed class VariationEngine : IDisposable
     private Tensor[] DecodeRows(IReadOnlyList<Tensor?> codes, IReadOnlyList<(double Temperature, double TopP)> decoding, Generator[] generators,
         IReadOnlyList<Tensor?>? seeds = null, bool priorNoise = false)
     {
-        var noiseShape = Model.RowNoiseShape;
         var z = new List<Tensor>();
         var uniforms = new List<Tensor>();
         var rowTemperatures = new List<Tensor>();
@@ -360,7 +359,7 @@ public sealed class VariationEngine : IDisposable
             if (codes[i] is not { } c) continue;
             var rows = c.shape[0];
             z.Add(c);
-            uniforms.Add(rand([rows, .. noiseShape], device: Device, generator: generators[i]));
+            uniforms.Add(rand([rows, .. Model.RowNoiseShapeOf(c)], device: Device, generator: generators[i]));
             using var temperature = decoding[i].Temperature.ToScalar(); // held, not temporary: see Scalars
             rowTemperatures.Add(full(rows, temperature, device: Device));
             using var topP = decoding[i].TopP.ToScalar();

@@ -117,7 +117,7 @@ public static class TrainCommand
                 Set("decoderHidden", p.GetValue(decoderHidden));
                 Set("decoderLayers", p.GetValue(decoderLayers));
                 Set("latentSize", p.GetValue(latent));
-                var d = TrainingConfig.From(chosen.Name, shape with { Settings = model }, recipe.Defaults);
+                var d = TrainingConfig.From(chosen.Name, shape with { Settings = model }, shape.Defaults ?? recipe.Defaults);
                 config = d with
                 {
                     Data = Path.GetFullPath(p.GetValue(data)!),

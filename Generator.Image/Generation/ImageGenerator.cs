@@ -6,6 +6,7 @@ using VaeCreative.Core.Models;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
 using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Models;
 using VaeCreative.Image.Training;
 using static TorchSharp.torch;
 
@@ -38,26 +39,36 @@ public sealed class ImageGenerator : IMaterialGenerator
     /// <summary>Output property: height in pixels.</summary>
     public const string HeightProperty = "height";
 
-    private readonly ImageEncoding encoding;
+    /// <summary>
+    /// Largest side a spatial model takes a seed at: a larger seed is reduced to it (area filtering) and its outputs
+    /// enlarged back (cubic), so a photograph does not cost a photograph's worth of convolutions per variation.
+    /// </summary>
+    public const int MaxSpatialSide = 512;
 
-    /// <summary>Generation on <paramref name="model"/>, a <see cref="ConvVae"/> with an image encoding.</summary>
+    private readonly ImageEncoding encoding;
+    private readonly SpatialImageVae? spatial;
+
+    /// <summary>Generation on <paramref name="model"/>: a <see cref="SpatialImageVae"/> or a <see cref="ConvVae"/>, with an image encoding.</summary>
     public ImageGenerator(LoadedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var conv = model.Model as ConvVae
-            ?? throw new ModelLoadException($"the image model in '{model.Directory}' is a {model.Model.Kind}; images need a {ConvVae.KindName}.");
-        encoding = ImageEncoding.Read(model.Manifest, conv.Settings);
+        encoding = ImageEncoding.Read(model);
+        spatial = model.Model as SpatialImageVae;
         Model = model;
     }
 
     /// <inheritdoc />
     public LoadedModel Model { get; }
 
-    /// <summary>The model's side in pixels.</summary>
+    /// <summary>The model's side in pixels (a spatial model's training side: the size of its prior samples).</summary>
     public int Size => encoding.Size;
 
     /// <inheritdoc />
-    /// <remarks>Decodes the image (refusing bombs from the header) and fits it to the model's square.</remarks>
+    /// <remarks>
+    /// Decodes the image (refusing bombs from the header). A spatial model takes it at its own size (reduced to
+    /// <see cref="MaxSpatialSide"/> when larger), its edges repeated out to a multiple of the downsampling; a one-code
+    /// model takes it fitted to its square.
+    /// </remarks>
     public PreparedSeed Prepare(Material material, string field)
     {
         ArgumentNullException.ThrowIfNull(material);
@@ -69,11 +80,25 @@ public sealed class ImageGenerator : IMaterialGenerator
         var image = ImageDecoder.Decode(data, field);
         var colours = mode == "off" ? null : ImagePalette.Of(image);
         var palette = mode == "seed" || (mode == "auto" && colours!.DistinctColours <= ImagePalette.AutoColours) ? colours : null;
+        if (spatial is not null) return SpatialSeed(image, palette);
         var (fitted, placement) = ImageFit.ToSquare(image, encoding.Size);
         var bytes = new byte[encoding.Dimensions];
         encoding.Write(fitted, bytes, 0);
         var row = bytes.Select(encoding.Value).ToArray();
-        return new ImageSeed(Canonical(image), placement, row, palette);
+        return new ImageSeed(Canonical(image), placement, row, [encoding.Channels, encoding.Size, encoding.Size], palette);
+    }
+
+    /// <summary>A spatial model's seed: the image at its own size (or reduced to <see cref="MaxSpatialSide"/>), edges repeated to a multiple of the downsampling.</summary>
+    private ImageSeed SpatialSeed(RgbaImage image, ImagePalette? palette)
+    {
+        var (width, height) = image.Width <= MaxSpatialSide && image.Height <= MaxSpatialSide
+            ? (image.Width, image.Height)
+            : ImageFit.Within(image.Width, image.Height, MaxSpatialSide);
+        var scaled = ImageFit.Resize(image, width, height, ImageFit.Area);
+        var padded = ImageFit.PadToMultiple(scaled, spatial!.Settings.Downsampling);
+        var bytes = new byte[encoding.Channels * padded.Width * padded.Height];
+        ImageEncoding.Write(padded, encoding.Channels, bytes, 0);
+        return new ImageSeed(Canonical(image), null, bytes.Select(encoding.Value).ToArray(), [encoding.Channels, padded.Height, padded.Width], palette, (width, height));
     }
 
     /// <inheritdoc />
@@ -90,15 +115,19 @@ public sealed class ImageGenerator : IMaterialGenerator
         var results = DistinctDraws.Draw(requests.Select(r => r.Options.Count).ToArray(), seeds.Select(s => Key(s.Image)).ToArray(), (counts, attempt) =>
         {
             using var scope = NewDisposeScope();
-            var active = Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).ToArray();
-            var outputs = Model.Engine.VaryBatch(active.Select(i =>
-            {
-                var o = requests[i].Options;
-                return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), Shift: Model.AttributeShift(o.Attributes));
-            }).ToArray(), rejectCopies: false);
             var drawn = new List<RgbaImage>[requests.Count];
             for (var i = 0; i < requests.Count; i++) drawn[i] = [];
-            for (var k = 0; k < active.Length; k++) drawn[active[k]] = Images(outputs[k], seeds[active[k]], cancellationToken);
+            // One engine pass per input size: a spatial model's seeds of one size batch together.
+            foreach (var group in Enumerable.Range(0, requests.Count).Where(i => counts[i] > 0).GroupBy(i => ShapeKey(seeds[i])))
+            {
+                var active = group.ToArray();
+                var outputs = Model.Engine.VaryBatch(active.Select(i =>
+                {
+                    var o = requests[i].Options;
+                    return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), Shift: Model.AttributeShift(o.Attributes));
+                }).ToArray(), rejectCopies: false);
+                for (var k = 0; k < active.Length; k++) drawn[active[k]] = Images(outputs[k], seeds[active[k]], cancellationToken);
+            }
             return drawn;
         }, Key, cancellationToken: cancellationToken);
         return Materials(results, cancellationToken);
@@ -110,12 +139,22 @@ public sealed class ImageGenerator : IMaterialGenerator
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
-        var ends = requests.Select(r => (From: Seed(r.From, "from"), To: Seed(r.To, "to"))).ToArray();
+        var ends = requests.Select(r =>
+        {
+            var from = Seed(r.From, "from");
+            return (From: from, To: SameSize(Seed(r.To, "to"), from));
+        }).ToArray();
         foreach (var r in requests) r.Options.Validate();
         using var scope = NewDisposeScope();
-        var outputs = Model.Engine.InterpolateBatch(requests.Select((r, i) =>
-            new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), r.Options.Steps, r.Options.Temperature, r.Options.Rng)).ToArray());
-        return Materials(outputs.Select((o, i) => Images(o, ends[i].From, cancellationToken)).ToList(), cancellationToken);
+        var results = new List<RgbaImage>[requests.Count];
+        foreach (var group in Enumerable.Range(0, requests.Count).GroupBy(i => ShapeKey(ends[i].From)))
+        {
+            var members = group.ToArray();
+            var outputs = Model.Engine.InterpolateBatch(members.Select(i =>
+                new InterpolationRequest(SeedTensor(ends[i].From), SeedTensor(ends[i].To), requests[i].Options.Steps, requests[i].Options.Temperature, requests[i].Options.Rng)).ToArray());
+            for (var k = 0; k < members.Length; k++) results[members[k]] = Images(outputs[k], ends[members[k]].From, cancellationToken);
+        }
+        return Materials(results, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -137,15 +176,18 @@ public sealed class ImageGenerator : IMaterialGenerator
     private List<RgbaImage> Images(Tensor output, ImageSeed? seed, CancellationToken cancellationToken)
     {
         var values = output.to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var size = encoding.Dimensions;
+        var (channels, height, width) = ((int)output.shape[1], (int)output.shape[2], (int)output.shape[3]);
+        var size = channels * height * width;
         var images = new List<RgbaImage>(values.Length / size);
         for (var k = 0; k < values.Length / size; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var image = encoding.ToImage(values.AsSpan(k * size, size));
+            var image = ImageEncoding.ToImage(values.AsSpan(k * size, size), channels, width, height);
             if (seed is not null)
             {
-                image = ImageFit.Back(image, seed.Placement);
+                image = seed.Placement is { } placement
+                    ? ImageFit.Back(image, placement)
+                    : ImageFit.Resize(ImageFit.Crop(image, seed.Scaled.Width, seed.Scaled.Height), seed.Image.Width, seed.Image.Height, ImageFit.Cubic);
                 image = InFamilyOf(image, seed.Image);
                 if (seed.Palette is { } palette) image = palette.Apply(image);
             }
@@ -212,9 +254,27 @@ public sealed class ImageGenerator : IMaterialGenerator
         });
 
     private ImageSeed Seed(PreparedSeed seed, string what) =>
-        seed is ImageSeed image && image.ModelRow.Length == encoding.Dimensions
+        seed is ImageSeed image && image.InputShape[0] == encoding.Channels && (image.Placement is null) == (spatial is not null)
+            && (spatial is not null || image.ModelRow.Length == encoding.Dimensions)
             ? image
             : throw new ArgumentException($"the {what} was not prepared by this image model's generator.");
 
-    private Tensor SeedTensor(ImageSeed seed) => tensor(seed.ModelRow, [1, encoding.Channels, encoding.Size, encoding.Size]);
+    /// <summary>
+    /// <paramref name="to"/> at <paramref name="from"/>'s size, for a spatial model (whose latents of two sizes do not
+    /// line up): reduced or enlarged as a whole, pixel art by nearest neighbour. A one-code model's ends already share its square.
+    /// </summary>
+    private ImageSeed SameSize(ImageSeed to, ImageSeed from)
+    {
+        if (spatial is null || to.InputShape.SequenceEqual(from.InputShape)) return to;
+        var resized = to.Image.Width <= from.Scaled.Width && to.Image.Height <= from.Scaled.Height
+            ? ImageFit.ResizeNearest(to.Image, from.Scaled.Width, from.Scaled.Height)
+            : ImageFit.Resize(to.Image, from.Scaled.Width, from.Scaled.Height, ImageFit.Area);
+        var seed = SpatialSeed(resized, to.Palette);
+        return seed.InputShape.SequenceEqual(from.InputShape) ? seed
+            : throw new InvalidOperationException("the interpolation ends did not come to one size.");
+    }
+
+    private static string ShapeKey(ImageSeed seed) => string.Join('x', seed.InputShape);
+
+    private static Tensor SeedTensor(ImageSeed seed) => tensor(seed.ModelRow, [1, .. seed.InputShape]);
 }

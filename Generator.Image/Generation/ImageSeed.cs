@@ -5,26 +5,37 @@ namespace VaeCreative.Image.Generation;
 
 /// <summary>
 /// An image seed read and fitted by an <see cref="ImageGenerator"/>: the decoded image, where it sits in the model's
-/// square, the model's input row, and, with <c>palette=seed</c>, the colours outputs are snapped to.
+/// input, the model's input row, and the colours outputs are snapped to when they are.
 /// </summary>
 public sealed class ImageSeed : PreparedSeed
 {
-    internal ImageSeed(RgbaImage image, ImagePlacement placement, float[] modelRow, ImagePalette? palette)
+    internal ImageSeed(RgbaImage image, ImagePlacement? placement, float[] modelRow, long[] inputShape, ImagePalette? palette, (int Width, int Height)? scaled = null)
     {
         Image = image;
         Placement = placement;
         ModelRow = modelRow;
+        InputShape = inputShape;
         Palette = palette;
+        Scaled = scaled ?? (image.Width, image.Height);
     }
 
     /// <summary>The seed as decoded, at its own size.</summary>
     public RgbaImage Image { get; }
 
-    /// <summary>Where the seed went in the model's square.</summary>
-    public ImagePlacement Placement { get; }
+    /// <summary>Where the seed went in a one-code model's square; null for a spatial model, which takes the seed at its own size.</summary>
+    public ImagePlacement? Placement { get; }
 
-    /// <summary>The model's input: channels × size × size values in [0, 1].</summary>
+    /// <summary>The model's input: <see cref="InputShape"/> values in [0, 1].</summary>
     public float[] ModelRow { get; }
+
+    /// <summary>The model's input shape [channels, height, width]: the model's square, or the seed's own size padded to the spatial model's downsampling.</summary>
+    public long[] InputShape { get; }
+
+    /// <summary>
+    /// The seed's size as a spatial model sees it (its own, unless larger than the model takes at once, when it is
+    /// reduced and outputs are enlarged back): the top-left part of each output that is the seed.
+    /// </summary>
+    public (int Width, int Height) Scaled { get; }
 
     /// <summary>The seed's colours when outputs are snapped to them; null when they are not.</summary>
     public ImagePalette? Palette { get; }

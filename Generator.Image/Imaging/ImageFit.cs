@@ -49,8 +49,40 @@ public static class ImageFit
             : Resize(inner, placement.SourceWidth, placement.SourceHeight, Cubic);
     }
 
-    private static readonly SKSamplingOptions Area = new(SKFilterMode.Linear, SKMipmapMode.Linear);
-    private static readonly SKSamplingOptions Cubic = new(SKCubicResampler.Mitchell);
+    /// <summary>Reduction: linear between mipmap levels (area filtering).</summary>
+    internal static readonly SKSamplingOptions Area = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    /// <summary>Enlargement: Mitchell's cubic.</summary>
+    internal static readonly SKSamplingOptions Cubic = new(SKCubicResampler.Mitchell);
+
+    /// <summary>
+    /// <paramref name="image"/> extended on the bottom and right to sides that are multiples of <paramref name="multiple"/>,
+    /// repeating its last row and column (what a convolution then sees at the edge is the image's own border).
+    /// </summary>
+    internal static RgbaImage PadToMultiple(RgbaImage image, int multiple)
+    {
+        var width = (image.Width + multiple - 1) / multiple * multiple;
+        var height = (image.Height + multiple - 1) / multiple * multiple;
+        if (width == image.Width && height == image.Height) return image;
+        var rgba = new byte[4 * width * height];
+        for (var y = 0; y < height; y++)
+        {
+            var sy = Math.Min(y, image.Height - 1);
+            Array.Copy(image.Rgba, 4 * sy * image.Width, rgba, 4 * y * width, 4 * image.Width);
+            for (var x = image.Width; x < width; x++) Array.Copy(image.Rgba, 4 * (sy * image.Width + image.Width - 1), rgba, 4 * (y * width + x), 4);
+        }
+        return new RgbaImage(width, height, rgba);
+    }
+
+    /// <summary>The top-left <paramref name="width"/> × <paramref name="height"/> of <paramref name="image"/>.</summary>
+    internal static RgbaImage Crop(RgbaImage image, int width, int height)
+    {
+        if (width == image.Width && height == image.Height) return image;
+        if (width > image.Width || height > image.Height) throw new ArgumentException($"cannot crop a {image.Width}×{image.Height} image to {width}×{height}.");
+        var rgba = new byte[4 * width * height];
+        for (var y = 0; y < height; y++) Array.Copy(image.Rgba, 4 * y * image.Width, rgba, 4 * y * width, 4 * width);
+        return new RgbaImage(width, height, rgba);
+    }
 
     /// <summary>
     /// Nearest neighbour by pixel centres, on the straight RGBA bytes: every output pixel is a copy of an input pixel,

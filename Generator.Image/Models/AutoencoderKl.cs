@@ -60,8 +60,28 @@ public sealed class AutoencoderKl : nn.Module
     public DiagonalGaussian Encode(Tensor images)
     {
         CheckImages(images, Config.InChannels, "images");
+        return Posterior(Moments(images));
+    }
+
+    /// <summary>
+    /// <see cref="Encode"/> in overlapping tiles of <paramref name="tile"/> latent positions, blended
+    /// (<see cref="LatentTiling.Encode"/>): for images too large to encode at once (sides multiples of the
+    /// downsampling). No larger than a tile, the same as <see cref="Encode"/>.
+    /// </summary>
+    public DiagonalGaussian EncodeTiled(Tensor images, int tile = LatentTiling.DefaultTile, int overlap = LatentTiling.DefaultOverlap)
+    {
+        CheckImages(images, Config.InChannels, "images");
+        return Posterior(LatentTiling.Encode(images, Config.Downsampling, Moments, tile, overlap));
+    }
+
+    private Tensor Moments(Tensor images)
+    {
         var moments = encoder.call(images);
-        if (quantConv is not null) moments = quantConv.call(moments);
+        return quantConv is null ? moments : quantConv.call(moments);
+    }
+
+    private static DiagonalGaussian Posterior(Tensor moments)
+    {
         var halves = moments.chunk(2, 1);
         return new DiagonalGaussian(halves[0], halves[1].clamp(-30.0, 20.0));
     }

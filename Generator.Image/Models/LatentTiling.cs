@@ -34,13 +34,37 @@ public static class LatentTiling
     public static Tensor Decode(Tensor latents, int scale, Func<Tensor, Tensor> decode, int tile = DefaultTile, int overlap = DefaultOverlap)
     {
         ArgumentNullException.ThrowIfNull(latents);
-        ArgumentNullException.ThrowIfNull(decode);
-        if (latents.dim() != 4) throw new ArgumentException($"latents must be [batch, channels, height, width]; got [{string.Join(", ", latents.shape)}].");
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        return Blend(latents, 1, scale, decode, tile, overlap);
+    }
+
+    /// <summary>
+    /// <paramref name="encode"/> applied to <paramref name="images"/> [batch, channels, height, width] (sides multiples of
+    /// <paramref name="scale"/>) in tiles of <paramref name="tile"/> latent positions (tile × scale pixels), its outputs
+    /// [batch, latentChannels, tileHeight / scale, tileWidth / scale] blended into one latent, as diffusers' tiled encode
+    /// blends: the encoder's activations are bounded by one tile's, and its middle attention by a tile's positions.
+    /// </summary>
+    public static Tensor Encode(Tensor images, int scale, Func<Tensor, Tensor> encode, int tile = DefaultTile, int overlap = DefaultOverlap)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        if (images.dim() == 4 && (images.shape[2] % scale != 0 || images.shape[3] % scale != 0))
+            throw new ArgumentException($"a tiled encode needs sides that are multiples of {scale}; got {images.shape[3]}×{images.shape[2]}.");
+        return Blend(images, scale, 1, encode, tile, overlap);
+    }
+
+    /// <summary>
+    /// <paramref name="apply"/> over overlapping tiles of <paramref name="input"/>, whose side holds
+    /// <paramref name="inScale"/> values per latent position; the outputs hold <paramref name="outScale"/> per position.
+    /// </summary>
+    private static Tensor Blend(Tensor input, int inScale, int outScale, Func<Tensor, Tensor> apply, int tile, int overlap)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        if (input.dim() != 4) throw new ArgumentException($"the input must be [batch, channels, height, width]; got [{string.Join(", ", input.shape)}].");
         ArgumentOutOfRangeException.ThrowIfLessThan(tile, 2);
         if (overlap < 0 || overlap >= tile) throw new ArgumentOutOfRangeException(nameof(overlap), overlap, $"the overlap must be at least 0 and less than the tile ({tile}).");
-        var (height, width) = ((int)latents.shape[2], (int)latents.shape[3]);
-        if (height <= tile && width <= tile) return decode(latents);
+        var (height, width) = ((int)input.shape[2] / inScale, (int)input.shape[3] / inScale);
+        if (height <= tile && width <= tile) return apply(input);
         var rows = Starts(height, tile, overlap);
         var columns = Starts(width, tile, overlap);
         Tensor? output = null;
@@ -51,18 +75,18 @@ public static class LatentTiling
             {
                 using var step = NewDisposeScope();
                 var (tileHeight, tileWidth) = (Math.Min(tile, height), Math.Min(tile, width));
-                var part = decode(latents[.., .., y..(y + tileHeight), x..(x + tileWidth)]);
+                var part = apply(input[.., .., (y * inScale)..((y + tileHeight) * inScale), (x * inScale)..((x + tileWidth) * inScale)]);
                 if (output is null)
                 {
-                    output = zeros([part.shape[0], part.shape[1], height * scale, width * scale], dtype: part.dtype, device: part.device).MoveToOuterDisposeScope();
-                    weights = zeros([height * scale, width * scale], dtype: part.dtype, device: part.device).MoveToOuterDisposeScope();
+                    output = zeros([part.shape[0], part.shape[1], height * outScale, width * outScale], dtype: part.dtype, device: part.device).MoveToOuterDisposeScope();
+                    weights = zeros([height * outScale, width * outScale], dtype: part.dtype, device: part.device).MoveToOuterDisposeScope();
                 }
                 // Ramps only toward edges that another tile overlaps.
-                var vertical = Ramp(tileHeight * scale, y > 0 ? Math.Min(overlap, y) * scale : 0, y + tileHeight < height ? overlap * scale : 0, part.device);
-                var horizontal = Ramp(tileWidth * scale, x > 0 ? Math.Min(overlap, x) * scale : 0, x + tileWidth < width ? overlap * scale : 0, part.device);
+                var vertical = Ramp(tileHeight * outScale, y > 0 ? Math.Min(overlap, y) * outScale : 0, y + tileHeight < height ? overlap * outScale : 0, part.device);
+                var horizontal = Ramp(tileWidth * outScale, x > 0 ? Math.Min(overlap, x) * outScale : 0, x + tileWidth < width ? overlap * outScale : 0, part.device);
                 var mask = vertical.unsqueeze(1).mul(horizontal.unsqueeze(0)).to(part.dtype);
-                var rowsOut = (y * scale)..((y + tileHeight) * scale);
-                var columnsOut = (x * scale)..((x + tileWidth) * scale);
+                var rowsOut = (y * outScale)..((y + tileHeight) * outScale);
+                var columnsOut = (x * outScale)..((x + tileWidth) * outScale);
                 output[.., .., rowsOut, columnsOut].add_(part.mul(mask));
                 weights![rowsOut, columnsOut].add_(mask);
             }

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
+using VaeCreative.Core.Serving;
 using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Models;
 
 namespace VaeCreative.Image.Training;
 
@@ -41,6 +43,35 @@ public sealed record ImageEncoding
     /// <summary>The manifest's <c>encoding</c> object.</summary>
     public JsonObject ToJsonObject() => ModelManifest.ToJsonObject(this);
 
+    /// <summary>Reads a loaded image model's encoding, checking it against the model's settings.</summary>
+    public static ImageEncoding Read(LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Model switch
+        {
+            ConvVae conv => Read(model.Manifest, conv.Settings),
+            SpatialImageVae spatial => Read(model.Manifest, spatial.Settings),
+            _ => throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; images need a {SpatialImageVae.KindName} or a {ConvVae.KindName}."),
+        };
+    }
+
+    /// <summary>Reads a spatial model's encoding: its channels at its training side, never binarised.</summary>
+    public static ImageEncoding Read(ModelManifest manifest, SpatialImageVaeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(options);
+        ImageEncoding? encoding = null;
+        try
+        {
+            if (manifest.Encoding is { } node) encoding = ModelManifest.FromJsonObject<ImageEncoding>(node);
+        }
+        catch (JsonException) { }
+        encoding ??= new ImageEncoding { Channels = options.Channels, Size = options.Side };
+        if (encoding.Channels != options.Channels || encoding.BinarizeThreshold is not null)
+            throw new ModelLoadException($"the image model's manifest encoding does not match its {options.Channels}-channel model.");
+        return encoding with { Size = options.Side };
+    }
+
     /// <summary>Reads the manifest's encoding, checking it against the model's settings.</summary>
     public static ImageEncoding Read(ModelManifest manifest, ConvVaeOptions options)
     {
@@ -59,14 +90,26 @@ public sealed record ImageEncoding
     /// <summary>Writes <paramref name="image"/> (already <see cref="Size"/> square) as bytes, channel-major, into <paramref name="target"/> at <paramref name="offset"/>.</summary>
     public void Write(RgbaImage image, byte[] target, int offset)
     {
+        ArgumentNullException.ThrowIfNull(image);
         if (image.Width != Size || image.Height != Size)
             throw new ArgumentException($"expected a {Size}×{Size} image; got {image.Width}×{image.Height}.", nameof(image));
-        var plane = Size * Size;
+        Write(image, Channels, target, offset);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="image"/>, of any size, as bytes of <paramref name="channels"/> (1, 3 or 4), channel-major,
+    /// into <paramref name="target"/> at <paramref name="offset"/>: what a spatial model, which takes any size, reads.
+    /// </summary>
+    public static void Write(RgbaImage image, int channels, byte[] target, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(target);
+        var plane = image.Width * image.Height;
         var rgba = image.Rgba;
         for (var p = 0; p < plane; p++)
         {
             int r = rgba[4 * p], g = rgba[4 * p + 1], b = rgba[4 * p + 2], a = rgba[4 * p + 3];
-            switch (Channels)
+            switch (channels)
             {
                 case 1:
                     target[offset + p] = (byte)RgbaImage.OverBlack(RgbaImage.Luma(r, g, b), a);
@@ -94,11 +137,18 @@ public sealed record ImageEncoding
     public RgbaImage ToImage(ReadOnlySpan<float> values)
     {
         if (values.Length != Dimensions) throw new ArgumentException($"expected {Dimensions} values; got {values.Length}.", nameof(values));
-        var plane = Size * Size;
+        return ToImage(values, Channels, Size, Size);
+    }
+
+    /// <summary>A <paramref name="width"/> × <paramref name="height"/> image from <paramref name="channels"/> planes of values in [0, 1].</summary>
+    public static RgbaImage ToImage(ReadOnlySpan<float> values, int channels, int width, int height)
+    {
+        var plane = width * height;
+        if (values.Length != channels * plane) throw new ArgumentException($"expected {channels * plane} values; got {values.Length}.", nameof(values));
         var rgba = new byte[4 * plane];
         for (var p = 0; p < plane; p++)
         {
-            switch (Channels)
+            switch (channels)
             {
                 case 1:
                     var grey = Byte(values[p]);
@@ -115,7 +165,7 @@ public sealed record ImageEncoding
                     break;
             }
         }
-        return new RgbaImage(Size, Size, rgba);
+        return new RgbaImage(width, height, rgba);
     }
 
     private static byte Byte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);

@@ -5,9 +5,11 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Serving;
+using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Training;
 using VaeCreative.Image.Corpus;
 using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Models;
 
 namespace VaeCreative.Image.Training;
 
@@ -61,30 +63,70 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     public string ExampleNoun => "images";
 
     /// <summary>
-    /// The bundled models' shape: up to three stride-2 layers of 32, 64 and 128 channels (an image size takes as many as
-    /// halve it cleanly down to at least 4 pixels: 28 takes two, 32 three) and 32 latent dimensions.
+    /// The bundled sprite model's shape (<c>default</c>): Stable Diffusion's VAE in a small configuration (levels of 16
+    /// and 32 channels, so a latent of 4 channels at half the image's side) with a 5-component logistic mixture per pixel.
+    /// At equal training time on two cores it beat levels of 32 and 64 with 10 components (held-out ELBO 7,094 against
+    /// 7,534 nats after 4 minutes): it sees 2.7 times the images.
+    /// </summary>
+    public static SpatialImageVaeOptions SpatialShape { get; } = new() { BlockOutChannels = [16, 32], NormNumGroups = 8, Components = 5 };
+
+    /// <summary>A spatial shape for quick trials (<c>small</c>): levels of 8 and 16 channels, 3 components.</summary>
+    public static SpatialImageVaeOptions SmallSpatialShape { get; } = new() { BlockOutChannels = [8, 16], NormNumGroups = 4, Components = 3 };
+
+    /// <summary>
+    /// The one-code convolutional VAE (<c>conv</c>): up to three stride-2 layers of 32, 64 and 128 channels (an image size
+    /// takes as many as halve it cleanly down to at least 4 pixels: 28 takes two, 32 three) and 32 latent dimensions.
+    /// The likelihood literature's model (binarised Fashion-MNIST).
     /// </summary>
     public static ConvVaeOptions DefaultShape { get; } = new() { ConvChannels = [32, 64, 128], LatentSize = 32 };
 
-    /// <summary>A shape for quick trials.</summary>
+    /// <summary>A one-code shape for quick trials (<c>conv-small</c>).</summary>
     public static ConvVaeOptions SmallShape { get; } = new() { ConvChannels = [16, 32, 64], LatentSize = 16 };
 
+    /// <summary>
+    /// The spatial model's optimiser defaults: β = 0.2 (a latent that holds the sprite's detail, while its posterior
+    /// stays wide enough for variations to differ), Adam at 1e-3 decaying to a tenth, 5,500 steps of 32 images (about
+    /// 55 minutes on two cores for the default shape).
+    /// </summary>
+    public static TrainerOptions SpatialDefaults { get; } = new()
+    {
+        Steps = 5500,
+        BatchSize = 32,
+        LearningRate = 1e-3,
+        LearningRateDecay = 0.99958142, // a tenth after 5,500 steps
+        Beta = new ConstantKl(0.2),
+        FreeBits = 0,
+        CheckpointEvery = 500,
+        ValidateEvery = 500,
+    };
+
+    /// <summary>Size name of the one-code convolutional VAE.</summary>
+    public const string ConvSize = "conv", ConvSmallSize = "conv-small";
+
     /// <inheritdoc />
-    public IReadOnlyList<string> Sizes { get; } = ["default", "small"];
+    public IReadOnlyList<string> Sizes { get; } = ["default", "small", ConvSize, ConvSmallSize];
 
     /// <inheritdoc />
     public ModelShape Shape(string size) => size switch
     {
-        "default" => new ModelShape(ConvVae.KindName, ModelManifest.ToJsonObject(DefaultShape)),
-        "small" => new ModelShape(ConvVae.KindName, ModelManifest.ToJsonObject(SmallShape)),
+        "default" => new ModelShape(SpatialImageVae.KindName, ModelManifest.ToJsonObject(SpatialShape), SpatialDefaults),
+        "small" => new ModelShape(SpatialImageVae.KindName, ModelManifest.ToJsonObject(SmallSpatialShape), SpatialDefaults),
+        ConvSize => new ModelShape(ConvVae.KindName, ModelManifest.ToJsonObject(DefaultShape)),
+        ConvSmallSize => new ModelShape(ConvVae.KindName, ModelManifest.ToJsonObject(SmallShape)),
         _ => throw new ArgumentException($"no image model size '{size}'; use {string.Join(", ", Sizes)}.", nameof(size)),
     };
 
     /// <inheritdoc />
     public void CheckSettings(TrainingConfig config)
     {
-        ReadSettings(config.Settings);
-        Preset(config);
+        var settings = ReadSettings(config.Settings);
+        if (config.ModelKind == SpatialImageVae.KindName)
+        {
+            if (settings.Likelihood is not null)
+                throw new ArgumentException($"--likelihood is for {ConvVae.KindName} models; {SpatialImageVae.KindName} models score pixels with a logistic mixture.");
+            SpatialPreset(config);
+        }
+        else Preset(config);
     }
 
     /// <inheritdoc />
@@ -95,12 +137,14 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     /// <inheritdoc />
     public TrainingPlan Prepare(TrainingConfig config, TrainingCorpus corpus, string outDir, Action<string> log)
     {
-        if (config.ModelKind != ConvVae.KindName)
-            throw new ArgumentException($"images train {ConvVae.KindName} models, not '{config.ModelKind}'.");
+        if (config.ModelKind is not (ConvVae.KindName or SpatialImageVae.KindName))
+            throw new ArgumentException($"images train {SpatialImageVae.KindName} or {ConvVae.KindName} models, not '{config.ModelKind}'.");
+        CheckSettings(config);
         var settings = ReadSettings(config.Settings);
         var images = AsImages(corpus);
         if (images.Describe()["tile"]?.GetValue<int>() != settings.Tile)
             throw new ArgumentException("the corpus was not read with the run's tile setting (load it with the run's settings).", nameof(corpus));
+        if (config.ModelKind == SpatialImageVae.KindName) return PrepareSpatial(config, settings, images, log);
         var options = ModelOptions(config, settings, images);
         var encoding = ImageEncoding.For(options);
         using var initialization = new TorchSharp.torch.Generator(unchecked((ulong)config.Seed));
@@ -117,11 +161,48 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     public (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus)
     {
         var images = AsImages(corpus);
-        var options = model.Model is ConvVae conv
-            ? conv.Settings
-            : throw new ModelLoadException($"the model in '{model.Directory}' is a {model.Model.Kind}; images need a {ConvVae.KindName}.");
-        var encoding = ImageEncoding.Read(model.Manifest, options);
+        var encoding = ImageEncoding.Read(model);
         return (ImageDataset.Encode(images.Train, encoding), ImageDataset.Encode(images.Validation, encoding));
+    }
+
+    /// <summary>
+    /// A spatial model's run: the side is the tile, the image size, the images' common square size or
+    /// <see cref="DefaultImageSize"/>; training images are fitted onto that square (the model, being convolutional, then
+    /// takes seeds of any size).
+    /// </summary>
+    private static TrainingPlan PrepareSpatial(TrainingConfig config, ImageSettings settings, ImageCorpus images, Action<string> log)
+    {
+        var preset = SpatialPreset(config);
+        var side = settings.Tile ?? settings.ImageSize ?? CommonSquareSize(images) ?? DefaultImageSize;
+        if (side % preset.Downsampling != 0)
+            throw new ArgumentException($"the training side {side} is not a multiple of the model's downsampling ({preset.Downsampling}); pick --tile or --image-size a multiple of it.");
+        var channels = images.AllGreyAndOpaque ? 1 : images.AnyAlpha ? 4 : 3;
+        var options = (preset with { Channels = channels, Side = side }).Validate();
+        var encoding = new ImageEncoding { Channels = channels, Size = side };
+        var model = TorchRuntime.SeededBuild(config.Seed, () => new SpatialImageVae(options));
+        var train = ImageDataset.Encode(images.Train, encoding, settings.Flip);
+        var validation = ImageDataset.Encode(images.Validation, encoding);
+        var parameters = model.Module.parameters().Sum(p => p.numel());
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"images as {Describe(encoding)}; AutoencoderKL of levels {string.Join(", ", options.BlockOutChannels)}, {parameters:N0} parameters, latent {options.LatentChannels}×{side / options.Downsampling}×{side / options.Downsampling}, {options.Components}-component logistic mixture")
+            + (settings.Flip ? "; training images mirrored at random" : ""));
+        return new TrainingPlan(model, train, validation, encoding.ToJsonObject());
+    }
+
+    /// <summary>The run's spatial model settings (the size preset with what the command line changed).</summary>
+    private static SpatialImageVaeOptions SpatialPreset(TrainingConfig config)
+    {
+        try
+        {
+            var preset = ModelManifest.FromJsonObject<SpatialImageVaeOptions>(config.Model);
+            if (preset.Components == 0)
+                throw new ArgumentException("a model trained here needs a likelihood: components must be 1–32.");
+            return preset.Validate();
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"the image model settings are invalid: {e.Message.Split('\n')[0]}", e);
+        }
     }
 
     /// <summary>The image settings a run was given.</summary>

@@ -58,28 +58,29 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         var data = Folders.Data(request.Data, "a folder (or file)");
         if (!Directory.Exists(data) && !File.Exists(data)) throw Problems.BadRequest($"the training data '{request.Data}' does not exist on the host's machine.");
         if (Directory.Exists(data) && TrainingDataFolder.Implausible(data) is { } what) throw Problems.BadRequest($"the data folder '{request.Data}' is {what}; pass a folder of training files.");
-        var steps = request.Steps ?? recipe.Defaults.Steps;
-        var batch = request.Batch ?? recipe.Defaults.BatchSize;
-        if (steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {steps}.");
-        if (batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {batch}.");
         if (request.Size is not { } size || !recipe.Sizes.Contains(size, StringComparer.Ordinal))
             throw Problems.BadRequest($"size must be one of {string.Join(", ", recipe.Sizes)} for {modality.Name} models; got {(request.Size is null ? "null" : $"'{request.Size}'")}.");
         ModelShape shape;
         try { shape = recipe.Shape(size); }
         catch (ArgumentException e) { throw Problems.BadRequest(e); }
+        var defaults = shape.Defaults ?? recipe.Defaults;
+        var steps = request.Steps ?? defaults.Steps;
+        var batch = request.Batch ?? defaults.BatchSize;
+        if (steps is < 1 or > 1_000_000) throw Problems.BadRequest($"steps must be between 1 and 1000000; got {steps}.");
+        if (batch is < 1 or > 4096) throw Problems.BadRequest($"batch must be between 1 and 4096; got {batch}.");
         var outDir = Path.Combine(modelsDirectory, id);
         if (Directory.Exists(outDir) || catalog.Scan().Any(e => e.Id == id) || jobs.Values.Any(j => j.ModelId == id && !j.Snapshot().Finished))
             throw Problems.Conflict($"a model or running job named '{id}' already exists; choose another modelId.");
         CheckFolders(data, null);
 
         // The modality's defaults (one place: its recipe), with what the request sets.
-        var config = TrainingConfig.From(modality.Name, shape, recipe.Defaults) with
+        var config = TrainingConfig.From(modality.Name, shape, defaults) with
         {
             Data = Path.GetFullPath(data),
             Steps = steps,
             BatchSize = batch,
             Seed = request.Rng,
-            ValidateEvery = Math.Min(recipe.Defaults.ValidateEvery, steps),
+            ValidateEvery = Math.Min(defaults.ValidateEvery, steps),
             Settings = Settings(request.Settings, modality),
         };
         try { recipe.CheckSettings(config); }

@@ -1,0 +1,52 @@
+using TorchSharp;
+using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Models;
+using VaeCreative.Image.Training;
+
+namespace VaeCreative.Image.Models;
+
+/// <summary>
+/// Stable Diffusion's VAE in its users' files, as an image model: a diffusers folder (<c>config.json</c> and
+/// <c>diffusion_pytorch_model.safetensors</c>) or one <c>.safetensors</c> file (<see cref="AutoencoderKlWeights"/>).
+/// It loads as a <see cref="SpatialImageVae"/> whose decoder gives images (no likelihood), in fp32.
+/// </summary>
+public sealed class DiffusersVaeFormat : IForeignModelFormat
+{
+    /// <inheritdoc />
+    public string Name => "diffusers AutoencoderKL";
+
+    /// <inheritdoc />
+    /// <remarks>A folder with a config whose <c>_class_name</c> is not AutoencoderKL is left to others (and refused on load).</remarks>
+    public bool Recognises(string path) => path is not null && AutoencoderKlWeights.IsCandidate(path);
+
+    /// <inheritdoc />
+    public (IVaeModel Model, ModelManifest Manifest) Load(string path, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var network = AutoencoderKlWeights.Load(path);
+        try
+        {
+            SpatialImageVaeOptions options;
+            try { options = SpatialImageVaeOptions.FromDiffusers(network.Config); }
+            catch (ArgumentException e) { throw new ModelLoadException($"'{path}' is not a VAE this tool can use: {e.Message}", e); }
+            var model = new SpatialImageVae(options, network);
+            if (device.type != DeviceType.CPU) network.to(device);
+            var manifest = new ModelManifest
+            {
+                Modality = ImageModality.ModalityName,
+                ModelKind = SpatialImageVae.KindName,
+                Model = ModelManifest.ToJsonObject(options),
+                Encoding = new ImageEncoding { Channels = options.Channels, Size = options.Side }.ToJsonObject(),
+                WeightsFile = Directory.Exists(path) ? AutoencoderKlWeights.WeightsFile : Path.GetFileName(path),
+                WeightsSha256 = "",
+                Parameters = network.parameters().Sum(p => p.numel()),
+            };
+            return (model, manifest);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+}
