@@ -51,7 +51,7 @@ public static class TrainCommand
         var encoderHidden = new Option<int?>("--encoder-hidden") { Description = "Encoder units per direction (default: the preset's)." };
         var decoderHidden = new Option<int?>("--decoder-hidden") { Description = "Decoder units per layer (default: the preset's)." };
         var decoderLayers = new Option<int?>("--decoder-layers") { Description = "Decoder layers (default: the preset's)." };
-        var latent = new Option<int?>("--latent") { Description = "Size of z (default: the preset's)." };
+        var latent = new Option<int?>("--latent") { Description = "Size of z; for spatial image models, the latent's channels (default: the preset's)." };
         var json = new Option<bool>("--json") { Description = "Print the final figures as one JSON object on stdout." };
         var warmStart = new Option<string?>("--warm-start")
         {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace VaeCreative.Image.Models;
 
 /// <summary>
@@ -58,7 +60,7 @@ public sealed record SpatialImageVaeOptions
     public int TileOverlap { get; init; } = 8;
 
     /// <summary>How much smaller the latent is than the image, per side.</summary>
-    public int Downsampling => 1 << (BlockOutChannels.Length - 1);
+    [JsonIgnore] public int Downsampling => 1 << (BlockOutChannels.Length - 1);
 
     /// <summary>The network's shape in diffusers' terms.</summary>
     public AutoencoderKlConfig ToConfig() => new AutoencoderKlConfig

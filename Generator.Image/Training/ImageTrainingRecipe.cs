@@ -194,7 +194,18 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
     {
         try
         {
-            var preset = ModelManifest.FromJsonObject<SpatialImageVaeOptions>(config.Model);
+            var model = (JsonObject)config.Model.DeepClone();
+            var known = typeof(SpatialImageVaeOptions).GetProperties().Where(p => p.CanWrite).Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
+            foreach (var (key, _) in config.Model)
+                if (key != "latentSize" && !known.Contains(key))
+                    throw new ArgumentException($"{SpatialImageVae.KindName} models take no '{key}' setting (they take --latent, the latent's channels, and --size).");
+            // --latent gives a spatial latent's channels: its places follow the image.
+            if (model["latentSize"] is { } channels)
+            {
+                model.Remove("latentSize");
+                model["latentChannels"] = channels.DeepClone();
+            }
+            var preset = ModelManifest.FromJsonObject<SpatialImageVaeOptions>(model);
             if (preset.Components == 0)
                 throw new ArgumentException("a model trained here needs a likelihood: components must be 1–32.");
             return preset.Validate();

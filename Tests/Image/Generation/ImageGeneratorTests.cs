@@ -137,6 +137,54 @@ public class ImageGeneratorTests
         Assert.Throws<ImageReadException>(() => generator.Prepare(Material.FromBytes(MediaTypes.Png, png[..(png.Length / 2)]), "seed"));
     }
 
+    [Theory]
+    [InlineData(33, 17)]
+    [InlineData(16, 16)]
+    [InlineData(5, 40)]
+    public void A_spatial_model_varies_a_seed_at_its_own_size_even_when_the_downsampling_does_not_divide_it(int width, int height)
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpatialModel);
+        var seedImage = ImageFit.ResizeNearest(TinyImageRun.Sprite(4), width, height);
+        var seed = (ImageSeed)generator.Prepare(TinyImageRun.Png(seedImage), "seed");
+        Assert.Null(seed.Placement);
+        Assert.Equal(new long[] { 4, (height + 1) / 2 * 2, (width + 1) / 2 * 2 }, seed.InputShape);
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 4, Rng = 3 })])[0].Select(Decode).ToList();
+        Assert.All(outputs, o => Assert.Equal((width, height), (o.Width, o.Height)));
+        // The seed has few colours: outputs keep to them (the palette rule).
+        Assert.All(outputs, o => Assert.Subset(Colours(seedImage), Colours(o)));
+        var samples = generator.SampleMany([new SampleOptions { Count = 2, Rng = 1 }])[0].Select(Decode).ToList();
+        Assert.All(samples, s => Assert.Equal((16, 16), (s.Width, s.Height)));
+    }
+
+    [Fact]
+    public void A_spatial_model_batches_seeds_by_size_and_interpolates_between_two_sizes()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpatialModel);
+        var small = generator.Prepare(TinyImageRun.Png(TinyImageRun.Sprite(1)), "seed");
+        var wide = generator.Prepare(TinyImageRun.Png(ImageFit.ResizeNearest(TinyImageRun.Sprite(2), 24, 12)), "seed");
+        var options = new VaryOptions { Count = 2, Rng = 5 };
+        var together = generator.VaryMany([new MaterialVariation(small, options), new MaterialVariation(wide, options), new MaterialVariation(small, options with { Rng = 6 })]);
+        Assert.Equal([(16, 16), (24, 12), (16, 16)], together.Select(r => { var i = Decode(r[0]); return (i.Width, i.Height); }));
+        var alone = generator.VaryMany([new MaterialVariation(wide, options)])[0];
+        Assert.Equal(alone.Select(m => Convert.ToHexString(m.Data!)), together[1].Select(m => Convert.ToHexString(m.Data!)));
+        var frames = generator.InterpolateMany([new MaterialInterpolation(wide, small, new InterpolateOptions { Steps = 3 })])[0].Select(Decode).ToList();
+        Assert.All(frames, f => Assert.Equal((24, 12), (f.Width, f.Height)));
+    }
+
+    [Fact]
+    public void A_spatial_model_takes_a_large_seed_reduced_and_gives_it_back_at_its_size()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpatialModel);
+        var large = ImageFit.ResizeNearest(TinyImageRun.Sprite(7), ImageGenerator.MaxSpatialSide + 88, 300);
+        var seed = (ImageSeed)generator.Prepare(TinyImageRun.Png(large), "seed");
+        Assert.Equal((ImageGenerator.MaxSpatialSide, 256), seed.Scaled);
+        var output = Decode(generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 1, Rng = 1 })])[0][0]);
+        Assert.Equal((large.Width, large.Height), (output.Width, output.Height));
+    }
+
     private static RgbaImage Flatten(RgbaImage image) => ImageGenerator.InFamilyOf(image, new RgbaImage(1, 1, [1, 2, 3, 255]));
 
     private static HashSet<uint> Colours(RgbaImage image)

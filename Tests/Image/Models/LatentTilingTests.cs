@@ -26,6 +26,25 @@ public class LatentTilingTests
         Assert.True(difference < 1e-5, $"tiled differs by {difference}");
     }
 
+    /// <summary>An encoder whose latent at a place depends only on the pixels over it.</summary>
+    private static Tensor Pooled(Tensor images) => nn.functional.avg_pool2d(images, 4).mul(3).sub(1);
+
+    [Theory]
+    [InlineData(37, 23, 8, 3)]
+    [InlineData(9, 40, 8, 0)]
+    [InlineData(16, 16, 8, 7)]
+    public void Encoded_tiles_blend_into_the_untiled_latent_where_tiles_do_not_matter(int height, int width, int tile, int overlap)
+    {
+        using var scope = NewDisposeScope();
+        var images = rand([2, 3, 4 * height, 4 * width], generator: new Generator(6));
+        var tiled = LatentTiling.Encode(images, 4, Pooled, tile, overlap);
+        var whole = Pooled(images);
+        Assert.Equal(whole.shape, tiled.shape);
+        var difference = tiled.sub(whole).abs().max().item<float>();
+        Assert.True(difference < 1e-5, $"tiled differs by {difference}");
+        Assert.Contains("multiples of 4", Assert.Throws<ArgumentException>(() => LatentTiling.Encode(images.narrow(2, 0, 9), 4, Pooled, tile, overlap)).Message);
+    }
+
     [Theory]
     [InlineData(100, 64, 16)]
     [InlineData(65, 64, 16)]

@@ -12,8 +12,9 @@ namespace VaeCreative.Tests.Image.Training;
 
 /// <summary>
 /// Tiny image models trained once per test process with the real recipe and <see cref="TrainingRun"/> on generated
-/// 16-pixel sprites (discs, squares and diamonds in six colours on clear backgrounds): an RGBA logistic model, and a
-/// grey Bernoulli model of the same shapes drawn white on black.
+/// 16-pixel sprites (discs, squares and diamonds in six colours on clear backgrounds): one-code conv VAEs (an RGBA
+/// logistic model, and a grey Bernoulli model of the same shapes drawn white on black) and a spatial
+/// <c>autoencoder-kl</c> of the sprites.
 /// </summary>
 public static class TinyImageRun
 {
@@ -24,6 +25,12 @@ public static class TinyImageRun
 
     private static readonly Lazy<string> Grey = new(() => Train(Config(GreyFolder()), Path.Combine(Folder.Value, "grey-model")),
         LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly Lazy<string> Spatial = new(() => Train(SpatialConfig(SpriteFolder()), Path.Combine(Folder.Value, "spatial-model")),
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Directory of the spatial RGBA sprite model, the <c>small</c> autoencoder-kl (trained on first use).</summary>
+    public static string SpatialModel => Spatial.Value;
 
     /// <summary>Directory of the RGBA sprite model (trained on first use).</summary>
     public static string SpriteModel => Sprites.Value;
@@ -78,11 +85,27 @@ public static class TinyImageRun
         return folder;
     }
 
+    /// <summary>A run of a tiny spatial VAE (the <c>small</c> autoencoder-kl, 16 pixels) over <paramref name="data"/>.</summary>
+    public static TrainingConfig SpatialConfig(string data, long steps = 40)
+    {
+        var recipe = new ImageTrainingRecipe();
+        var shape = recipe.Shape("small");
+        return TrainingConfig.From(ImageModality.ModalityName, shape, shape.Defaults ?? recipe.Defaults) with
+        {
+            Data = data,
+            Steps = steps,
+            BatchSize = 16,
+            LearningRate = 0.005,
+            CheckpointEvery = 0,
+            ValidateEvery = 0,
+        };
+    }
+
     /// <summary>A run of a tiny conv VAE (16 pixels, z of 4) over <paramref name="data"/>.</summary>
     public static TrainingConfig Config(string data, long steps = 120)
     {
         var recipe = new ImageTrainingRecipe();
-        var shape = recipe.Shape("small");
+        var shape = recipe.Shape(ImageTrainingRecipe.ConvSmallSize);
         var model = (JsonObject)shape.Settings.DeepClone();
         model["latentSize"] = 4;
         return TrainingConfig.From(ImageModality.ModalityName, shape with { Settings = model }, recipe.Defaults) with
