@@ -45,6 +45,8 @@ public static class Program
             GenerateCommands.Vary(services),
             GenerateCommands.Interpolate(services),
             GenerateCommands.Sample(services),
+            LatentCommands.Encode(services),
+            LatentCommands.Decode(services),
             TrainCommand.Create(services),
             EvalCommand.Create(services),
             AttributesCommand.Create(services),
@@ -69,6 +71,7 @@ public static class Program
         {
             CliException c => (c.Message, c.ExitCode),
             Server.AddressInUseException => (e.Message, 1),
+            NotSupportedException => (e.Message, 1),
             MaterialException or ModelLoadException or CheckpointException or TrainingDivergedException or TrainingDataException => (e.Message, 1),
             TorchUnavailableException => (e.Message, 3),
             _ when TorchRuntime.IsLoadFailure(e) => (TorchRuntime.Explain(e), 3),

@@ -11,8 +11,9 @@ namespace VaeCreative.Image;
 
 /// <summary>
 /// Images and sprites: seeds are image files (PNG, JPEG, BMP, GIF's first frame, WebP) of any size; outputs are PNGs at
-/// the seed's size; models are <see cref="ConvVae"/>s trained on idx files, image folders or sprite sheets. Outputs
-/// are shown together on a contact sheet (<see cref="IOutputOverview"/>).
+/// the seed's size; models are spatial <see cref="Models.SpatialImageVae"/>s (Stable Diffusion's VAE architecture, which
+/// take a seed at its own size; also Stable Diffusion VAE files) or one-code <see cref="ConvVae"/>s, trained on idx
+/// files, image folders or sprite sheets. Outputs are shown together on a contact sheet (<see cref="IOutputOverview"/>).
 /// </summary>
 public sealed class ImageModality : IModality, IOutputOverview
 {
@@ -26,7 +27,7 @@ public sealed class ImageModality : IModality, IOutputOverview
     public string Name => ModalityName;
 
     /// <inheritdoc />
-    public string DefaultModelId => "sprites-32";
+    public string DefaultModelId => "sprites";
 
     /// <inheritdoc />
     public IReadOnlyList<MaterialFormat> Formats { get; } =
@@ -51,7 +52,7 @@ public sealed class ImageModality : IModality, IOutputOverview
             $"The model's side when images are not cut into tiles; images are fitted to it, aspect kept. Default: the images' own when all are the same square, else {ImageTrainingRecipe.DefaultImageSize}. Range {ImageTrainingRecipe.MinImageSize}–{ImageTrainingRecipe.MaxImageSize}.",
             ModalityCommands.Train),
         new("--likelihood", ImageTrainingRecipe.LikelihoodSetting,
-            $"How pixels are scored: {ConvVaeOptions.Bernoulli} (binarised at {ImageEncoding.DefaultBinarizeThreshold}; the default for grey images) or {ConvVaeOptions.Logistic} (8-bit values; the default for colour).",
+            $"One-code (--size conv) models: how pixels are scored, {ConvVaeOptions.Bernoulli} (binarised at {ImageEncoding.DefaultBinarizeThreshold}; the default for grey images) or {ConvVaeOptions.Logistic} (8-bit values; the default for colour). Spatial models score pixels with a logistic mixture.",
             ModalityCommands.Train),
         new("--flip", ImageTrainingRecipe.FlipSetting,
             "true mirrors training images left to right at random (default false).",

@@ -97,6 +97,13 @@ public static class SafeTensors
     public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var bytes = Serialize(tensors, metadata);
+        AtomicFile.Write(path, temp => File.WriteAllBytes(temp, bytes));
+    }
+
+    /// <summary>The bytes of a safetensors file holding <paramref name="tensors"/> and <paramref name="metadata"/> (as <see cref="Write"/> writes them).</summary>
+    public static byte[] Serialize(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
         ArgumentNullException.ThrowIfNull(tensors);
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
@@ -121,16 +128,14 @@ public static class SafeTensors
         }
         var text = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (text.Length + 7) / 8 * 8; // the data starts 8-byte aligned, padded with spaces as the reference does
-        AtomicFile.Write(path, temp =>
-        {
-            using var file = File.Create(temp);
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            file.Write(length);
-            file.Write(text);
-            for (var i = text.Length; i < padded; i++) file.WriteByte((byte)' ');
-            foreach (var b in blobs) file.Write(b);
-        });
+        using var stream = new MemoryStream();
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+        stream.Write(length);
+        stream.Write(text);
+        for (var i = text.Length; i < padded; i++) stream.WriteByte((byte)' ');
+        foreach (var b in blobs) stream.Write(b);
+        return stream.ToArray();
     }
 
     private static (string Name, ScalarType Type, long[] Shape, long Begin, long End) Entry(string name, JsonNode? node, string source, long dataLength)

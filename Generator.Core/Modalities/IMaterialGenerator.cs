@@ -40,4 +40,19 @@ public interface IMaterialGenerator
 
     /// <summary>Prior samples for each request, in order; progress and cancellation as for <see cref="VaryMany"/>.</summary>
     IReadOnlyList<IReadOnlyList<Material>> SampleMany(IReadOnlyList<SampleOptions> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The latent codes of <paramref name="seed"/> (posterior μ and σ of each row) with what <see cref="Decode"/> needs to
+    /// give the seed's shape back. A modality whose codes mean nothing outside the model throws <see cref="NotSupportedException"/> (the default).
+    /// </summary>
+    LatentCodes Encode(PreparedSeed seed) =>
+        throw new NotSupportedException($"{Model.Manifest.Modality} models do not write latent files; image models do.");
+
+    /// <summary>
+    /// Material decoded from <paramref name="codes"/>' means, one output per row, at <paramref name="temperature"/> with
+    /// random numbers from <paramref name="rng"/>. Throws <see cref="ArgumentException"/> for codes of another shape than
+    /// the model's; <see cref="NotSupportedException"/> as <see cref="Encode"/>.
+    /// </summary>
+    IReadOnlyList<Material> Decode(LatentCodes codes, double temperature, long rng) =>
+        throw new NotSupportedException($"{Model.Manifest.Modality} models do not read latent files; image models do.");
 }

@@ -17,6 +17,12 @@ public interface IForeignModelFormat
     bool Recognises(string path);
 
     /// <summary>
+    /// The manifest <see cref="Load"/> would give, read without loading the weights where the format allows (a host lists
+    /// such models beside its own). Throws <see cref="ModelLoadException"/> as <see cref="Load"/>.
+    /// </summary>
+    ModelManifest Describe(string path);
+
+    /// <summary>
     /// The model at <paramref name="path"/> on <paramref name="device"/>, with a manifest describing it as one of ours
     /// (not written anywhere). Throws <see cref="ModelLoadException"/> with what is wrong.
     /// </summary>

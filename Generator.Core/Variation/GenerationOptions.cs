@@ -35,7 +35,8 @@ public static class GenerationLimits
 
     internal static void CheckCount(int count, string name = "count") => Preconditions.InRange(count, 1, MaxCount, name);
 
-    internal static void CheckTemperature(double temperature) => Preconditions.InRange(temperature, 0, MaxTemperature, "temperature");
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <c>temperature</c> when it is outside 0–<see cref="MaxTemperature"/>.</summary>
+    public static void CheckTemperature(double temperature) => Preconditions.InRange(temperature, 0, MaxTemperature, "temperature");
 
     internal static void CheckTopP(double topP)
     {

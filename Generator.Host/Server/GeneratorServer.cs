@@ -113,7 +113,7 @@ public sealed class GeneratorServer : IAsyncDisposable
             var defaults = new Dictionary<string, string>();
             foreach (var m in modalities.All)
                 if (store.DefaultDirectory(m.Name) is { } d) defaults[m.Name] = d;
-            var catalog = new ModelCatalog(roots, defaults);
+            var catalog = new ModelCatalog(roots, defaults, store.Kinds);
             var queue = new GenerationQueue(options);
             return new ServerContext(options, catalog, store, modalities, queue,
                 new HostJobs(options.ModelsDirectory is null ? null : roots[0], catalog, modalities, store, queue, options,
@@ -202,6 +202,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         catch (MaterialException e) { await Answer(context, e.OverLimit ? Problems.LimitExceeded(e.Message) : Problems.BadSeed(e.Message)); }
         catch (ModelLoadException e) { await Answer(context, new ProblemException(500, ProblemTypes.Internal, "Model failed to load", e.Message)); }
         catch (ArgumentException e) { await Answer(context, Problems.BadRequest(e)); }
+        catch (NotSupportedException e) { await Answer(context, Problems.BadRequest(e.Message)); }
         catch (Exception e)
         {
             var id = RequestIds.Current(context);

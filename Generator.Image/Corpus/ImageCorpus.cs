@@ -21,6 +21,14 @@ namespace VaeCreative.Image.Corpus;
 /// </summary>
 public sealed class ImageCorpus : TrainingCorpus
 {
+    /// <summary>Most files a description lists by name; more are recorded as a count and <see cref="FilesDigest"/>.</summary>
+    public const int MaxListedFiles = 100;
+
+    /// <summary>SHA-256 (hex) of the files' full paths, sorted ordinally, one per line: what a run read, in 64 characters.</summary>
+    public static string FilesDigest(IEnumerable<string> files) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join('\n', files.Order(StringComparer.Ordinal))))).ToLowerInvariant();
+
     /// <summary>Most files listed under a folder.</summary>
     public const int MaxFiles = 100_000;
 
@@ -165,12 +173,16 @@ public sealed class ImageCorpus : TrainingCorpus
                 : $"the {what} data gives {validation.Count:N0} images, all held out; none is left for training.");
         var description = new JsonObject
         {
-            ["files"] = new JsonArray(files.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
+            // A manifest is read on every listing: past a hundred files it holds their count and a digest, not the list.
+            ["files"] = files.Count <= MaxListedFiles
+                ? new JsonArray(files.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray())
+                : JsonValue.Create(files.Count),
             ["images"] = kept.Count,
             ["heldOut"] = validation.Count,
             ["leftOut"] = dropped,
             ["split"] = SplitRule,
         };
+        if (files.Count > MaxListedFiles) description["filesSha256"] = FilesDigest(files);
         if (tile is { } t) description["tile"] = t;
         if (skipped > 0) description["skippedFiles"] = skipped;
         var unit = tile is null ? "images" : $"{tile}-pixel cells";

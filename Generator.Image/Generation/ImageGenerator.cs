@@ -13,10 +13,12 @@ using static TorchSharp.torch;
 namespace VaeCreative.Image.Generation;
 
 /// <summary>
-/// Image variations, interpolations and samples on one loaded <see cref="ConvVae"/>. A seed of any size is fitted to
-/// the model's square (<see cref="ImageFit"/>), and outputs come back at the seed's size and in its mode family: a grey
-/// seed gives grey images, an opaque one opaque images, a sprite with alpha sprites with alpha (when the model has an
-/// alpha channel). Outputs are PNG material with <c>width</c> and <c>height</c> properties.
+/// Image variations, interpolations, samples, and latent files on one loaded image model. A spatial model
+/// (<see cref="SpatialImageVae"/>) takes a seed at its own size, its edges repeated out to a multiple of the
+/// downsampling and cropped off the outputs; a one-code <see cref="ConvVae"/> takes it fitted to its square
+/// (<see cref="ImageFit"/>) and gives outputs back at the seed's size. Either way outputs are in the seed's mode family:
+/// a grey seed gives grey images, an opaque one opaque images, a sprite with alpha sprites with alpha (when the model
+/// has an alpha channel). Outputs are PNG material with <c>width</c> and <c>height</c> properties.
 /// </summary>
 /// <remarks>
 /// Temperature for images: 0 decodes each pixel value to the decoder's mode (logistic models) or mean (Bernoulli
@@ -167,6 +169,51 @@ public sealed class ImageGenerator : IMaterialGenerator
         using var scope = NewDisposeScope();
         var outputs = Model.Engine.SampleBatch(requests.Select(r => new SampleRequest(r.Count, r.Temperature, r.Rng)).ToArray());
         return Materials(outputs.Select(o => Images(o, null, cancellationToken)).ToList(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The posterior of the seed as the model takes it: a spatial model's latent [1, channels, ⌈h / d⌉, ⌈w / d⌉] of the
+    /// seed at its own size (reduced beyond <see cref="MaxSpatialSide"/>), with <c>width</c> and <c>height</c>, the size it
+    /// decodes back to; a one-code model's [1, z] of the seed fitted to its square.
+    /// </remarks>
+    public LatentCodes Encode(PreparedSeed seed)
+    {
+        var image = Seed(seed, "seed");
+        using var scope = NewDisposeScope();
+        var (mean, stdDev) = Model.Engine.Encode(SeedTensor(image));
+        var (width, height) = image.Placement is null ? image.Scaled : (encoding.Size, encoding.Size);
+        return new LatentCodes(mean.MoveToOuterDisposeScope(), stdDev.MoveToOuterDisposeScope(), new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [WidthProperty] = width.ToString(CultureInfo.InvariantCulture),
+            [HeightProperty] = height.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each row's image at the latent's size (a spatial model's: d times its places), cut to the <c>width</c> and
+    /// <c>height</c> the codes carry when they fit; no palette (there is no seed to take one from).
+    /// </remarks>
+    public IReadOnlyList<Material> Decode(LatentCodes codes, double temperature, long rng)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        var expected = ((IVaeModel)Model.Model).LatentShape;
+        var shape = codes.Mean.shape;
+        var fits = spatial is not null
+            ? shape.Length == 4 && shape[1] == expected[0] && shape[2] >= 1 && shape[3] >= 1
+            : shape.Length == 2 && shape[1] == expected[0];
+        if (!fits || shape[0] is < 1 or > GenerationLimits.MaxCount)
+            throw new ArgumentException($"the latent is [{string.Join(", ", shape)}]; this model decodes [rows, {expected[0]}{(spatial is not null ? ", height, width" : "")}] with 1–{GenerationLimits.MaxCount} rows.");
+        if (spatial is not null && shape[2] * spatial.Settings.Downsampling * shape[3] * spatial.Settings.Downsampling > ImageDecoder.DefaultMaxPixels)
+            throw new ArgumentException($"the latent [{string.Join(", ", shape)}] decodes to more than {ImageDecoder.DefaultMaxPixels:N0} pixels, the most an image may have.");
+        using var scope = NewDisposeScope();
+        var output = Model.Engine.Decode(codes.Mean, temperature, rng);
+        var images = Images(output, null, CancellationToken.None);
+        if (spatial is not null && codes.IntProperty(WidthProperty) is { } width && codes.IntProperty(HeightProperty) is { } height
+            && width <= output.shape[3] && height <= output.shape[2])
+            images = images.Select(i => ImageFit.Crop(i, width, height)).ToList();
+        return images.Select(ToMaterial).ToList();
     }
 
     /// <summary>

@@ -20,28 +20,31 @@ public sealed class DiffusersVaeFormat : IForeignModelFormat
     public bool Recognises(string path) => path is not null && AutoencoderKlWeights.IsCandidate(path);
 
     /// <inheritdoc />
+    /// <remarks>A folder's config is read alone; a single file's shape is read off its weights (which are read for that).</remarks>
+    public ModelManifest Describe(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            var config = AutoencoderKlConfig.Read(Path.Combine(path, AutoencoderKlWeights.ConfigFile));
+            return Manifest(path, Options(path, config), 0);
+        }
+        var (model, manifest) = Load(path, torch.CPU);
+        model.Dispose();
+        return manifest;
+    }
+
+    /// <inheritdoc />
     public (IVaeModel Model, ModelManifest Manifest) Load(string path, torch.Device device)
     {
         ArgumentNullException.ThrowIfNull(path);
         var network = AutoencoderKlWeights.Load(path);
         try
         {
-            SpatialImageVaeOptions options;
-            try { options = SpatialImageVaeOptions.FromDiffusers(network.Config); }
-            catch (ArgumentException e) { throw new ModelLoadException($"'{path}' is not a VAE this tool can use: {e.Message}", e); }
+            var options = Options(path, network.Config);
             var model = new SpatialImageVae(options, network);
             if (device.type != DeviceType.CPU) network.to(device);
-            var manifest = new ModelManifest
-            {
-                Modality = ImageModality.ModalityName,
-                ModelKind = SpatialImageVae.KindName,
-                Model = ModelManifest.ToJsonObject(options),
-                Encoding = new ImageEncoding { Channels = options.Channels, Size = options.Side }.ToJsonObject(),
-                WeightsFile = Directory.Exists(path) ? AutoencoderKlWeights.WeightsFile : Path.GetFileName(path),
-                WeightsSha256 = "",
-                Parameters = network.parameters().Sum(p => p.numel()),
-            };
-            return (model, manifest);
+            return (model, Manifest(path, options, network.parameters().Sum(p => p.numel())));
         }
         catch
         {
@@ -49,4 +52,21 @@ public sealed class DiffusersVaeFormat : IForeignModelFormat
             throw;
         }
     }
+
+    private static SpatialImageVaeOptions Options(string path, AutoencoderKlConfig config)
+    {
+        try { return SpatialImageVaeOptions.FromDiffusers(config); }
+        catch (ArgumentException e) { throw new ModelLoadException($"'{path}' is not a VAE this tool can use: {e.Message}", e); }
+    }
+
+    private static ModelManifest Manifest(string path, SpatialImageVaeOptions options, long parameters) => new()
+    {
+        Modality = ImageModality.ModalityName,
+        ModelKind = SpatialImageVae.KindName,
+        Model = ModelManifest.ToJsonObject(options),
+        Encoding = new ImageEncoding { Channels = options.Channels, Size = options.Side }.ToJsonObject(),
+        WeightsFile = Directory.Exists(path) ? AutoencoderKlWeights.WeightsFile : Path.GetFileName(path),
+        WeightsSha256 = "",
+        Parameters = parameters,
+    };
 }

@@ -66,7 +66,7 @@ public sealed class LogisticMixture
 
     /// <summary>
     /// Images [batch, channels, height, width] on the 256-level grid drawn from <paramref name="parameters"/>:
-    /// temperature 0 gives each pixel's most probable of its components' centres (<see cref="Mode"/>); above 0, a
+    /// temperature 0 gives each pixel's likeliest component's centre (<see cref="Mode"/>); above 0, a
     /// component drawn by its weight and each channel from its logistic with the scale multiplied by the temperature.
     /// <paramref name="uniform"/> (optional, [batch, 1 + channels, height, width] in (0, 1)) supplies the noise.
     /// </summary>
@@ -93,35 +93,27 @@ public sealed class LogisticMixture
     }
 
     /// <summary>
-    /// Each pixel's most probable value among its components' centres (each channel's mean given the channels before,
-    /// on the grid): the mixture's likeliest colour where the components are apart, never a blend of two.
+    /// Each pixel's likeliest component's centre: the component of the largest weight, and each channel at its mean given
+    /// the channels before it, on the grid. A colour the mixture holds, never a blend of two.
     /// </summary>
+    /// <remarks>
+    /// Not the mixture's single most probable value: an end level takes its logistic's whole tail, so a component of
+    /// pure black (or white, or clear) has nearly all its mass on one value, and the most probable value would be that
+    /// colour wherever it has a fifth of the weight, against a likelier but less certain colour spread over a few levels.
+    /// The component decides which colour a pixel is; its centre is that colour.
+    /// </remarks>
     public Tensor Mode(Tensor parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = NewDisposeScope();
-        var (batch, height, width) = (parameters.shape[0], parameters.shape[2], parameters.shape[3]);
-        Tensor? best = null, bestLog = null;
-        for (var k = 0; k < Components; k++)
+        var component = parameters.narrow(1, 0, Components).argmax(1, keepdim: true); // [B, 1, H, W]
+        var values = new List<Tensor>();
+        for (var c = 0; c < Channels; c++)
         {
-            var component = full([batch, 1, height, width], k, dtype: ScalarType.Int64, device: parameters.device);
-            var values = new List<Tensor>();
-            for (var c = 0; c < Channels; c++)
-            {
-                var (mean, _) = ChannelParameters(parameters, component, c, values);
-                values.Add(Quantise(mean));
-            }
-            var candidate = cat(values, 1);
-            var log = PixelLogProbability(parameters, candidate);
-            if (best is null) (best, bestLog) = (candidate, log);
-            else
-            {
-                var better = log.gt(bestLog!).unsqueeze(1);
-                best = where(better, candidate, best);
-                bestLog = maximum(log, bestLog!);
-            }
+            var (mean, _) = ChannelParameters(parameters, component, c, values);
+            values.Add(Quantise(mean));
         }
-        return best!.MoveToOuterDisposeScope();
+        return cat(values, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Log-probability [batch, height, width] of each pixel of <paramref name="x"/> (the per-pixel terms of <see cref="Nll"/>).</summary>

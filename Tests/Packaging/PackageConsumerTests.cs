@@ -67,7 +67,7 @@ public sealed class PackageConsumerTests(PackedFeed feed, ITestOutputHelper outp
         var models = Path.Combine(RepoPaths.Root, "models");
         var run = await DotnetCli.Run(build.Root,
             [build.Dll("EmbeddingConsumer"), Path.Combine(models, "melody-2bar"), RepoPaths.SeedMelody,
-             Path.Combine(models, "text-flavour"), Path.Combine(models, "sprites-32"), Path.Combine(RepoPaths.Root, "samples", "seed-image.png")],
+             Path.Combine(models, "text-flavour"), Path.Combine(models, "sprites"), Path.Combine(RepoPaths.Root, "samples", "seed-image.png")],
             TimeSpan.FromMinutes(2));
         output.WriteLine(run.Output);
         Assert.Equal(0, run.ExitCode);

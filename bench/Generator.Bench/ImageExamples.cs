@@ -17,11 +17,12 @@ namespace VaeCreative.Bench;
 /// the held-out list, so anyone gets the same ones), varies each eight times with fixed rngs, and writes one contact
 /// sheet: a row per image, the held-out image first. Also writes a grid of prior samples beside it, and reports the
 /// reconstruction error over every held-out image (colour and alpha, 0–255). <c>--data</c> gives
-/// the training data's path on this machine when it differs from the manifest's.
+/// the training data's path on this machine when it differs from the manifest's; with <c>--whole</c>, it is other
+/// held-out data, all of which is drawn from (not its validation part). A spatial model takes each image at its own size.
 /// </summary>
 internal static class ImageExamples
 {
-    public static object Run(string modelDir, string outFile, int count, double temperature, bool palette, string? dataOverride)
+    public static object Run(string modelDir, string outFile, int count, double temperature, bool palette, string? dataOverride, bool whole)
     {
         modelDir = Path.GetFullPath(modelDir);
         using var services = new ServiceCollection().AddVaeCreative(Path.GetDirectoryName(modelDir), b => b.AddImage()).BuildServiceProvider();
@@ -33,14 +34,15 @@ internal static class ImageExamples
         var fraction = settings["validationFraction"]?.GetValue<double>() ?? 0.1;
         int? tile = loaded.Manifest.Training?["data"]?["tile"]?.GetValue<int>();
         var corpus = ImageCorpus.Load(data, fraction, tile, Console.Error.WriteLine);
-        var held = corpus.Validation;
+        var held = whole ? corpus.Train.Concat(corpus.Validation).ToList() : corpus.Validation;
         var picked = Enumerable.Range(0, count).Select(i => held[(int)((long)i * held.Count / count)]).ToList();
-        var encoding = ImageEncoding.Read(loaded.Manifest, ((VaeCreative.Core.Models.ConvVae)loaded.Model).Settings);
+        var encoding = ImageEncoding.Read(loaded);
+        var spatial = loaded.Model is VaeCreative.Image.Models.SpatialImageVae;
         var rows = new List<RgbaImage>();
         for (var i = 0; i < picked.Count; i++)
         {
-            // The held-out image as the model sees it (fitted to its square; grey models see grey).
-            var seedImage = ImageFit.ToSquare(picked[i], encoding.Size).Fitted;
+            // The held-out image as the model sees it (a one-code model: fitted to its square; grey models see grey).
+            var seedImage = spatial ? picked[i] : ImageFit.ToSquare(picked[i], encoding.Size).Fitted;
             var properties = palette ? new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "seed" } : null;
             var seed = Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(seedImage), properties);
             var variations = generator.VaryMany([new MaterialVariation(generator.Prepare(seed, $"held-out image {i + 1}"),

@@ -61,7 +61,7 @@ public static class Program
             "text-latency" => TextBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
             "image-examples" => ImageExamples.Run(Arg(args, "--model") ?? throw new ArgumentException("--model is required"),
                 Arg(args, "--out") ?? throw new ArgumentException("--out is required"), int.Parse(Arg(args, "--count") ?? "5"),
-                double.Parse(Arg(args, "--temperature") ?? "0", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--palette"), Arg(args, "--data")),
+                double.Parse(Arg(args, "--temperature") ?? "0", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--palette"), Arg(args, "--data"), args.Contains("--whole")),
             "image-export" => ImageBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--model"), Arg(args, "--data")),
             "image-train" => ImageBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "128"), quick),
             "image-latency" => ImageBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),

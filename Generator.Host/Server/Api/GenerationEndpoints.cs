@@ -26,6 +26,60 @@ public static class GenerationEndpoints
             .Accepts<SamplesRequest>("application/json").Produces<GenerationResponse>()
             .ProducesProblems(400, 404, 408, 413, 415, 429, 503, 504)
             .WithSummary("New material drawn from the model's prior.").WithName("CreateSamples");
+        v1.MapPost("/models/{id}/encodings", Encodings)
+            .Accepts<EncodingsRequest>("application/json").Produces<GenerationResponse>()
+            .ProducesProblems(400, 404, 408, 413, 415, 429, 503, 504)
+            .WithSummary("A seed's latent codes as a safetensors file (image models).").WithName("CreateEncodings");
+        v1.MapPost("/models/{id}/decodings", Decodings)
+            .Accepts<DecodingsRequest>("application/json").Produces<GenerationResponse>()
+            .ProducesProblems(400, 404, 408, 413, 415, 429, 503, 504)
+            .WithSummary("Material decoded from a latent file (image models).").WithName("CreateDecodings");
+    }
+
+    /// <summary>Keys of encode and decode passes.</summary>
+    private const string EncodeKey = "encode", DecodeKey = "decode";
+
+    private static async Task<GenerationResponse?> Encodings(string id, HttpContext context, ServerContext host)
+    {
+        using var call = await Call<EncodingsRequest>.Begin(id, context, host, b => b.RequestId);
+        var (body, generator, format) = (call.Body, call.Generator, call.DefaultMediaType);
+        var (_, seed) = Prepare(host, generator, body.Seed, "seed", format);
+        var modality = call.Modality.Name;
+        return await call.Execute(body.TimeoutMs, false, null, ct =>
+            new MaterialWork<PreparedSeed>(call.RequestId, ct, Key(EncodeKey, host, generator), seed.Rows, seed, (requests, token) =>
+                requests.Select(s => (IReadOnlyList<Core.Modalities.Material>)[Core.Modalities.Material.FromBytes(LatentCodes.MediaType, Supported(() => generator.Encode(s)).ToBytes(modality, id))]).ToList()));
+    }
+
+    private static async Task<GenerationResponse?> Decodings(string id, HttpContext context, ServerContext host)
+    {
+        using var call = await Call<DecodingsRequest>.Begin(id, context, host, b => b.RequestId);
+        var (body, generator) = (call.Body, call.Generator);
+        if (body.Latent is not { MediaType: LatentCodes.MediaType, Data: { } data })
+            throw Problems.BadRequest($"latent must be {{\"mediaType\": \"{LatentCodes.MediaType}\", \"data\": \"<base64 of the file>\"}}.");
+        byte[] bytes;
+        try { bytes = Convert.FromBase64String(data); }
+        catch (FormatException) { throw Problems.BadRequest("latent.data is not base64."); }
+        LatentCodes codes;
+        string? madeBy;
+        try { (codes, madeBy, _) = LatentCodes.FromBytes(bytes, "latent"); }
+        catch (Core.Checkpoints.ModelLoadException e) { throw Problems.BadRequest(e.Message); }
+        if (madeBy is not null && madeBy != call.Modality.Name)
+            throw Problems.BadRequest($"the latent was made by a {madeBy} model; '{id}' is a {call.Modality.Name} model.");
+        var temperature = body.Temperature ?? 0;
+        Validate(() => GenerationLimits.CheckTemperature(temperature));
+        var rows = (int)Math.Min(int.MaxValue, codes.Mean.shape[0]);
+        CheckCount(rows, host.Options.MaxCount, "the latent's rows");
+        var request = (Codes: codes, Temperature: temperature, body.Rng);
+        return await call.Execute(body.TimeoutMs, false, null, ct =>
+            new MaterialWork<(LatentCodes Codes, double Temperature, long Rng)>(call.RequestId, ct, Key(DecodeKey, host, generator), rows, request, (requests, token) =>
+                requests.Select(r => Supported(() => generator.Decode(r.Codes, r.Temperature, r.Rng))).ToList()));
+    }
+
+    /// <summary>A modality that has no latent files answers 400, not 500.</summary>
+    private static T Supported<T>(Func<T> work)
+    {
+        try { return work(); }
+        catch (NotSupportedException e) { throw Problems.BadRequest(e.Message); }
     }
 
     private static async Task<GenerationResponse?> Variations(string id, HttpContext context, ServerContext host)

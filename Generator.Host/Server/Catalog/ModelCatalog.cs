@@ -4,6 +4,7 @@ using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Models;
 using VaeCreative.Host.Server.Api;
 
 namespace VaeCreative.Host.Server.Catalog;
@@ -19,7 +20,7 @@ public sealed record CatalogEntry(string Id, string Directory, ModelManifest Man
 /// are scanned on every lookup of an unknown id and every listing, so a model directory added while the host runs
 /// is served without a restart.
 /// </summary>
-public sealed partial class ModelCatalog(IReadOnlyList<string> roots, IReadOnlyDictionary<string, string> defaultDirectories)
+public sealed partial class ModelCatalog(IReadOnlyList<string> roots, IReadOnlyDictionary<string, string> defaultDirectories, ModelKindRegistry? kinds = null)
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex IdPattern();
@@ -38,8 +39,11 @@ public sealed partial class ModelCatalog(IReadOnlyList<string> roots, IReadOnlyD
             foreach (var dir in Directory.EnumerateDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
             {
                 var id = Path.GetFileName(dir);
-                if (found.ContainsKey(id) || !IsValidId(id) || !File.Exists(Path.Combine(dir, ModelDirectory.ManifestFile))) continue;
-                try { found[id] = new CatalogEntry(id, Path.GetFullPath(dir), ModelDirectory.ReadManifest(dir)); }
+                if (found.ContainsKey(id) || !IsValidId(id)) continue;
+                // Another tool's model folder (a diffusers VAE) that a modality reads is served as it is.
+                var foreign = File.Exists(Path.Combine(dir, ModelDirectory.ManifestFile)) ? null : kinds?.ForeignFormatOf(dir);
+                if (foreign is null && !File.Exists(Path.Combine(dir, ModelDirectory.ManifestFile))) continue;
+                try { found[id] = new CatalogEntry(id, Path.GetFullPath(dir), foreign?.Describe(dir) ?? ModelDirectory.ReadManifest(dir)); }
                 catch (Exception e) when (e is ModelLoadException or IOException or JsonException) { }
             }
         return found.Values.ToList();

@@ -35,6 +35,35 @@ public class ImageCliTests
     }
 
     [Fact]
+    public void Encode_writes_a_latent_file_that_decode_turns_back_into_the_image_size()
+    {
+        using var dir = new TempDir();
+        var seed = Path.Combine(dir.Path, "slime.png");
+        File.WriteAllBytes(seed, ImageEncoder.Png(ImageFit.ResizeNearest(TinyImageRun.Sprite(8), 23, 14)));
+        var latent = Path.Combine(dir.Path, "slime.safetensors");
+        var encoded = Support.Cli.Run("encode", "--model", TinyImageRun.SpatialModel, "--seed", seed, "--out", latent, "--json");
+        Assert.True(encoded.ExitCode == 0, encoded.Stderr);
+        using (var json = JsonDocument.Parse(encoded.Stdout))
+            Assert.Equal([1, 4, 7, 12], json.RootElement.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+        // The file names its model: decode needs no --model.
+        var image = Path.Combine(dir.Path, "back.png");
+        var decoded = Support.Cli.Run("decode", "--latent", latent, "--out", image);
+        Assert.True(decoded.ExitCode == 0, decoded.Stderr);
+        Assert.Equal((23, 14), (Read(image).Width, Read(image).Height));
+        // Neither is overwritten without --force; a text file is no latent; a one-code model takes no spatial latent.
+        Assert.Contains("--force", Support.Cli.Run("encode", "--model", TinyImageRun.SpatialModel, "--seed", seed, "--out", latent).Stderr);
+        Assert.Contains("--force", Support.Cli.Run("decode", "--latent", latent, "--out", image).Stderr);
+        var notes = Path.Combine(dir.Path, "notes.safetensors");
+        File.WriteAllText(notes, "not a latent");
+        var bad = Support.Cli.Run("decode", "--latent", notes, "--model", TinyImageRun.SpatialModel, "--out", Path.Combine(dir.Path, "x.png"));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("not a valid safetensors file", bad.Stderr);
+        var wrongModel = Support.Cli.Run("decode", "--latent", latent, "--model", TinyImageRun.SpriteModel, "--out", Path.Combine(dir.Path, "y.png"));
+        Assert.Equal(2, wrongModel.ExitCode);
+        Assert.Contains("this model decodes [rows, 4]", wrongModel.Stderr);
+    }
+
+    [Fact]
     public void Eval_variations_reports_the_image_figures()
     {
         var run = Support.Cli.Run("eval", "--variations", "--model", TinyImageRun.SpriteModel, "--data", TinyImageRun.SpriteFolder(),

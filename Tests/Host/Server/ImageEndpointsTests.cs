@@ -53,6 +53,47 @@ public class ImageEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_spatial_model_encodes_to_a_latent_file_and_decodes_it_back_at_the_seed_size()
+    {
+        const string spatial = "tiny-spatial";
+        var target = Path.Combine(host.Folder, "models", spatial);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(TinyImageRun.SpatialModel))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        var seed = ImageEncoder.Png(ImageFit.ResizeNearest(TinyImageRun.Sprite(5), 19, 10));
+        var latent = await host.Client.EncodeImageAsync(spatial, seed);
+        var (codes, modality, _) = VaeCreative.Core.Modalities.LatentCodes.FromBytes(latent, "answer");
+        Assert.Equal("image", modality);
+        Assert.Equal(new long[] { 1, 4, 5, 10 }, codes.Mean.shape); // 19 × 10 padded to 20 × 10, halved
+        var images = await host.Client.DecodeImagesAsync(spatial, latent);
+        Assert.Equal((19, 10), (Decode(images.Single()).Width, Decode(images.Single()).Height));
+        // The same latent decodes to the same image the vary path's reconstruction gives.
+        Assert.Equal(Convert.ToHexString(images[0]), Convert.ToHexString((await host.Client.DecodeImagesAsync(spatial, latent))[0]));
+        var notLatent = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.DecodeImagesAsync(spatial, seed));
+        Assert.Equal(ProblemTypes.BadRequest, notLatent.Problem?.Type);
+        // The one-code sprite model's latent is a vector: a spatial latent does not fit it.
+        var wrong = await Assert.ThrowsAsync<VaeCreativeException>(() => host.Client.DecodeImagesAsync(Model, latent));
+        Assert.Contains("this model decodes", wrong.Problem?.Detail);
+    }
+
+    [Fact]
+    public async Task A_stable_diffusion_vae_folder_in_the_models_folder_is_served_as_an_image_model()
+    {
+        var target = Path.Combine(host.Folder, "models", "sd-vae");
+        Directory.CreateDirectory(target);
+        var fixture = Path.Combine(Support.RepoPaths.Root, "Tests", "Image", "Fixtures", "autoencoder-kl-tiny");
+        foreach (var name in new[] { "config.json", "diffusion_pytorch_model.safetensors" })
+            File.Copy(Path.Combine(fixture, name), Path.Combine(target, name), overwrite: true);
+        var listed = (await host.Client.ListModelsAsync()).Single(m => m.Id == "sd-vae");
+        Assert.Equal(("image", "autoencoder-kl"), (listed.Modality, listed.Kind));
+        var seed = ImageEncoder.Png(ImageFit.ResizeNearest(TinyImageRun.Sprite(9), 30, 18));
+        var variations = await host.Client.VaryImageAsync("sd-vae", seed, count: 2, rng: 1);
+        Assert.All(variations, v => Assert.Equal((30, 18), (Decode(v).Width, Decode(v).Height)));
+        var latent = await host.Client.EncodeImageAsync("sd-vae", seed);
+        Assert.Equal((30, 18), (Decode((await host.Client.DecodeImagesAsync("sd-vae", latent))[0]).Width, Decode((await host.Client.DecodeImagesAsync("sd-vae", latent))[0]).Height));
+    }
+
+    [Fact]
     public async Task Damaged_images_bombs_and_text_get_specific_problems()
     {
         var png = ImageEncoder.Png(TinyImageRun.Sprite(2));

@@ -139,7 +139,7 @@ public class StudioPageTests(StudioSession session) : IClassFixture<StudioSessio
         Assert.All(lines, card => Assert.False(string.IsNullOrWhiteSpace(card.FindElement(By.CssSelector(".line")).Text)));
 
         // The text seed is dropped with the switch to an image model: Vary asks for a seed instead of sending text.
-        page.PickModel("sprites-32");
+        page.PickModel("sprites");
         page.Id("vary").Click();
         Assert.Equal("No seed", page.ErrorTitle());
         page.DemoSeed();

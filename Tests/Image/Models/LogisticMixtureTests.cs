@@ -63,6 +63,31 @@ public class LogisticMixtureTests
     }
 
     [Fact]
+    public void The_mode_is_the_likeliest_components_colour_even_against_a_surer_black()
+    {
+        using var scope = NewDisposeScope();
+        var mixture = new LogisticMixture(3, 2);
+        // Component 0: black, far below the grid (all its mass on level 0), weight 0.3. Component 1: a red spread over
+        // a few levels, weight 0.7. Black is the single most probable value (0.3 against about 0.7 × 0.1), but the
+        // pixel is red seven times in ten.
+        var p = zeros(1, mixture.ParameterChannels, 1, 1);
+        p[0, 0, 0, 0] = (float)Math.Log(0.3);
+        p[0, 1, 0, 0] = (float)Math.Log(0.7);
+        var means = new[] { new[] { -3f, 0.6f }, new[] { -3f, -0.5f }, new[] { -3f, -0.5f } };
+        for (var c = 0; c < 3; c++)
+            for (var k = 0; k < 2; k++)
+            {
+                p[0, 2 + c * 2 + k, 0, 0] = means[c][k];
+                p[0, 2 + 6 + c * 2 + k, 0, 0] = k == 0 ? -5f : -3.5f;
+            }
+        var mode = mixture.Mode(p).view(3).data<float>().ToArray().Select(v => (int)Math.Round((v + 1) * 127.5)).ToArray();
+        Assert.Equal(new[] { 204, 64, 64 }, mode);
+        var black = mixture.Nll(p, full(1, 3, 1, 1, -1f)).item<float>();
+        var red = mixture.Nll(p, tensor(new[] { 0.6f, -0.5f, -0.5f }).view(1, 3, 1, 1).mul(127.5).add(127.5).round().div(127.5).sub(1)).item<float>();
+        Assert.True(black < red, $"black {black} nats, red {red}: the test needs black to be the likelier single value");
+    }
+
+    [Fact]
     public void Samples_lie_on_the_grid_follow_the_weights_and_repeat_with_the_same_noise()
     {
         using var scope = NewDisposeScope();

@@ -3,6 +3,7 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Image;
 using VaeCreative.Image.Corpus;
+using VaeCreative.Image.Models;
 using VaeCreative.Image.Training;
 using VaeCreative.Tests.Support;
 
@@ -41,6 +42,30 @@ public class ImageTrainingRecipeTests
         var config = TinyImageRun.Config("unused") with { Model = new JsonObject { ["decoderHidden"] = 5 } };
         var sprites = ImageCorpus.Load(TinyImageRun.SpriteFolder(), 0.1, null, _ => { });
         Assert.Contains("no 'decoderHidden'", Assert.Throws<ArgumentException>(() => ImageTrainingRecipe.ModelOptions(config, Settings(), sprites)).Message);
+    }
+
+    [Fact]
+    public void The_default_size_is_the_spatial_model_with_its_own_pace_and_latent_takes_its_channels()
+    {
+        var recipe = new ImageTrainingRecipe();
+        var shape = recipe.Shape("default");
+        Assert.Equal(SpatialImageVae.KindName, shape.Kind);
+        Assert.Same(ImageTrainingRecipe.SpatialDefaults, shape.Defaults);
+        Assert.Equal(ConvVae.KindName, recipe.Shape(ImageTrainingRecipe.ConvSize).Kind);
+        Assert.Null(recipe.Shape(ImageTrainingRecipe.ConvSize).Defaults);
+        var config = TinyImageRun.SpatialConfig(TinyImageRun.SpriteFolder());
+        var withLatent = config with { Model = (JsonObject)config.Model.DeepClone() };
+        withLatent.Model["latentSize"] = 3;
+        recipe.CheckSettings(withLatent);
+        var corpus = ImageCorpus.Load(TinyImageRun.SpriteFolder(), 0.1, null, _ => { });
+        using var dir = new TempDir();
+        var plan = recipe.Prepare(withLatent, corpus, dir.Path, _ => { });
+        using var model = Assert.IsType<SpatialImageVae>(plan.Model);
+        Assert.Equal((3, 4, 16), (model.Settings.LatentChannels, model.Settings.Channels, model.Settings.Side));
+        var unknown = config with { Model = new JsonObject { ["decoderHidden"] = 5 } };
+        Assert.Contains("no 'decoderHidden'", Assert.Throws<ArgumentException>(() => recipe.CheckSettings(unknown)).Message);
+        var likelihood = config with { Settings = new JsonObject { ["likelihood"] = "bernoulli" } };
+        Assert.Contains("logistic mixture", Assert.Throws<ArgumentException>(() => recipe.CheckSettings(likelihood)).Message);
     }
 
     [Fact]

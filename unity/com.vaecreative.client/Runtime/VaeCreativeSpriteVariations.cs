@@ -15,7 +15,7 @@ namespace VaeCreative.Unity
         public Texture2D seedTexture;
 
         [Tooltip("Model id from GET /v1/models (an image model).")]
-        public string model = "sprites-32";
+        public string model = "sprites";
 
         [Tooltip("0 decodes each pixel to the model's most likely value; higher adds pixel noise.")]
         [Range(0f, 2f)] public float temperature = 0f;

@@ -71,7 +71,7 @@ public sealed class JsonBodyMutator
             """{"from":{"text":"one"},"to":{"text":"two"},"steps":2,"topP":1,"timeoutMs":1000}""",
             """{"count":8,"temperature":1.5,"rng":42,"properties":{"tempoQpm":"96"},"requestId":"abc"}""",
             """{"data":"/tmp/tunes","modelId":"my-melodies","modality":"melody","steps":2000,"batch":64,"rng":1,"size":"small","settings":{"tile":"32","imageSize":"28"}}""",
-            """{"kind":"augment","data":"/tmp/seeds","out":"/tmp/out","model":"sprites-32","modality":"image","count":4,"similarity":0.9,"temperature":0,"rng":5}""",
+            """{"kind":"augment","data":"/tmp/seeds","out":"/tmp/out","model":"sprites","modality":"image","count":4,"similarity":0.9,"temperature":0,"rng":5}""",
         ];
         return [.. bodies.Select(Encoding.UTF8.GetBytes)];
     }
