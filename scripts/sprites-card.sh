@@ -5,6 +5,7 @@
 #                                       variation RGB error, visibility agreement, palette distance, sharpness,
 #                                       distinctness, latency; MODEL/eval-variations-heldout-curve.json the same over
 #                                       similarities (100 sprites)
+#   bench/results/sprites-32-variations-heldout.json  the same for models/sprites-32, the one-code model it replaces
 #   MODEL/eval-heldout.json             eval's NLL (bits/dim), KL, mutual information and active units (importance-
 #                                       weighted, K = 8) on 300 held-out sprites fitted to the model's 32-pixel square
 #   docs/model-cards/sprites-heldout.png  ten held-out sprites (a row each: the sprite, then eight variations, rng 1–10)
@@ -27,6 +28,9 @@ have eval-variations-heldout.json || { "${V[@]}" eval --variations --model "$MOD
 have eval-variations-heldout-curve.json || { "${V[@]}" eval --variations --model "$MODEL" --data "$HELD" --max-examples 100 --curve 0,0.25,0.5,0.75,0.9,1 --json > "$work/eval-variations-heldout-curve.json"; write eval-variations-heldout-curve.json; }
 have eval-heldout.json || { "${V[@]}" eval --model "$MODEL" --data "$HELD" --max-examples 300 --importance-samples 8 --json > "$work/eval-heldout.json"; write eval-heldout.json; }
 mkdir -p "$ROOT/docs/model-cards" "$ROOT/bench/results"
+# The model it is to replace, on the same sprites and settings.
+[[ "${KEEP:-0}" == 1 && -s "$ROOT/bench/results/sprites-32-variations-heldout.json" ]] || \
+  "${V[@]}" eval --variations --model "$ROOT/models/sprites-32" --data "$HELD" --max-examples 200 --json > "$ROOT/bench/results/sprites-32-variations-heldout.json"
 ID="$(basename "$MODEL")"
 "$ROOT/scripts/image-examples.sh" "$MODEL" "$ROOT/docs/model-cards/$ID-heldout.png" --data "$HELD" --whole --count 10 | tee "$ROOT/bench/results/image-examples-$ID.json"
 "${V[@]}" vary --model "$MODEL" --seed "$ROOT/samples/seed-image.png" --out "$work/potion" --json > /dev/null

@@ -107,7 +107,7 @@ public sealed record ReconstructionSettings(double ScheduledSamplingRate = 0.0, 
 public sealed record GenerationSettings(double Temperature = 0.0, Generator? Generator = null, double TopP = 1.0)
 {
     /// <summary>
-    /// Caller-supplied uniform noise in (0, 1), shape [rows, ..<see cref="IVaeModel.RowNoiseShape"/>]. When set,
+    /// Caller-supplied uniform noise in (0, 1), shape [rows, ..<see cref="IVaeModel.RowNoiseShapeOf"/>(codes)]. When set,
     /// <see cref="Generator"/> and <see cref="Temperature"/> are ignored: each row samples from its own noise with
     /// its own temperature (<see cref="Temperatures"/>), so a row's output does not depend on which other rows share
     /// the batch — what lets a server decode many requests together and still honour each request's rng.

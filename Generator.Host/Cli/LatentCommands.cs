@@ -62,7 +62,12 @@ public static class LatentCommands
                 ?? throw new CliException($"'{p.GetValue(latent)}' does not name the model that made it; pass --model.", 2);
             var store = services.GetRequiredService<ModelStore>();
             var registry = services.GetRequiredService<ModalityRegistry>();
-            var loaded = store.Get(store.Resolve(chosen));
+            LoadedModel loaded;
+            try { loaded = store.Get(store.Resolve(chosen)); }
+            catch (ModelLoadException e) when (p.GetValue(model) is null)
+            {
+                throw new CliException($"the latent names the model '{chosen}', which cannot be loaded here ({e.Message.TrimEnd('.')}); pass --model.", 1);
+            }
             if (modalityName is not null && modalityName != loaded.Manifest.Modality)
                 throw new CliException($"the latent was made by a {modalityName} model; '{chosen}' is a {loaded.Manifest.Modality} model.", 2);
             var generator = registry.Generator(loaded);

@@ -187,16 +187,16 @@ public class TrainingJobTests
 
         var job = await host.Client.StartJobAsync(new JobRequest
         {
-            Modality = "image", Data = data, ModelId = "sprites", Steps = 3, Batch = 8, Size = "small",
+            Modality = "image", Data = data, ModelId = "my-sprites", Steps = 3, Batch = 8, Size = "small",
             Settings = new() { ["tile"] = "16", ["flip"] = "true" },
         });
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 60_000);
         var done = await host.Client.GetJobAsync(job.Id);
         Assert.True(done.State == "succeeded", $"job ended {done.State}: {done.Error}");
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(host.ModelsFolder, "sprites", "manifest.json")))!;
-        Assert.Equal(16, manifest["model"]!["height"]!.GetValue<int>());
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(host.ModelsFolder, "my-sprites", "manifest.json")))!;
+        Assert.Equal(16, manifest["model"]!["side"]!.GetValue<int>());
         Assert.Equal("16", manifest["training"]!["settings"]!["settings"]!["tile"]!.GetValue<string>());
-        var outputs = await host.Client.VaryImageAsync("sprites", ImageEncoder.Png(TinyImageRun.Sprite(5)), count: 2);
+        var outputs = await host.Client.VaryImageAsync("my-sprites", ImageEncoder.Png(TinyImageRun.Sprite(5)), count: 2);
         Assert.Equal(2, outputs.Count);
 
         async Task<string> Refused(string modality, Dictionary<string, string> settings)

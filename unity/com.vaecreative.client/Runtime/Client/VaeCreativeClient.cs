@@ -153,6 +153,41 @@ namespace VaeCreative.Client
             return response.Outputs.ConvertAll(ImageOf);
         }
 
+        /// <summary>A seed's latent codes (an image model): the answer's one output is the latent file (<c>application/x-safetensors</c>).</summary>
+        public Task<GenerationResponse> EncodeAsync(string modelId, EncodingsRequest request, CancellationToken cancellationToken = default) =>
+            SendAsync<GenerationResponse>(HttpMethod.Post, $"v1/models/{Escape(modelId)}/encodings", request, cancellationToken);
+
+        /// <summary>Material decoded from a latent file, one output per row of its codes.</summary>
+        public Task<GenerationResponse> DecodeAsync(string modelId, DecodingsRequest request, CancellationToken cancellationToken = default) =>
+            SendAsync<GenerationResponse>(HttpMethod.Post, $"v1/models/{Escape(modelId)}/decodings", request, cancellationToken);
+
+        /// <summary>
+        /// An image's latent file (safetensors bytes: <c>latent_tensor</c>, the posterior mean [1, channels, height / d,
+        /// width / d], and <c>latent_std</c>), which <see cref="DecodeImagesAsync"/>, <c>vaecreative decode</c> and ComfyUI's LoadLatent read.
+        /// </summary>
+        public async Task<byte[]> EncodeImageAsync(string modelId, byte[] image, CancellationToken cancellationToken = default)
+        {
+            var response = await EncodeAsync(modelId, new EncodingsRequest { Seed = Material.FromImage(image) }, cancellationToken).ConfigureAwait(false);
+            var latent = response.Outputs.Count == 1 ? response.Outputs[0] : null;
+            return latent?.Data != null && latent.MediaType == LatentMediaType
+                ? System.Convert.FromBase64String(latent.Data)
+                : throw new InvalidOperationException("the host answered no latent file; is it an image model?");
+        }
+
+        /// <summary>PNG images decoded from a latent file's codes (one per row), at the size it was encoded from.</summary>
+        public async Task<IReadOnlyList<byte[]>> DecodeImagesAsync(string modelId, byte[] latentFile, double temperature = 0, long rng = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var response = await DecodeAsync(modelId, new DecodingsRequest
+            {
+                Latent = Material.FromBytes(LatentMediaType, latentFile), Temperature = temperature, Rng = rng,
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Outputs.ConvertAll(ImageOf);
+        }
+
+        /// <summary>Media type of latent files in requests and answers.</summary>
+        public const string LatentMediaType = "application/x-safetensors";
+
         private static byte[] ImageOf(Material output) =>
             output.MediaType == "image/png" && output.Data != null
                 ? System.Convert.FromBase64String(output.Data)
