@@ -26,7 +26,7 @@ public static class VariationEvaluation
     /// </summary>
     public static VariationEvaluationResult Run(
         IMaterialGenerator generator, IReadOnlyList<Material> seeds, IVariationMeasures measures, VariationEvaluationOptions options,
-        IProgress<string>? progress = null, int examples = 10)
+        IProgress<string>? progress = null, int examples = 10, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -36,7 +36,11 @@ public static class VariationEvaluation
         if (seeds.Count < 2)
             throw new ArgumentException($"variation figures need at least 2 seeds (each variation is also compared with an unrelated seed); got {seeds.Count}.");
         var n = seeds.Count;
-        var prepared = seeds.Select((s, i) => generator.Prepare(s, $"seed {i + 1}")).ToList();
+        if (names is not null && names.Count != seeds.Count)
+            throw new ArgumentException($"{names.Count} names for {seeds.Count} seeds.", nameof(names));
+        // What a seed is called in messages: its file (and line), so a bad one is found.
+        string Name(int i) => names?[i] ?? $"seed {i + 1}";
+        var prepared = seeds.Select((s, i) => generator.Prepare(s, Name(i))).ToList();
 
         double toSeed = 0, toUnrelated = 0, distinct = 0;
         var figureNames = measures.FigureNames;
@@ -50,7 +54,7 @@ public static class VariationEvaluation
         for (var i = 0; i < n; i++)
         {
             var clock = Stopwatch.StartNew();
-            var seed = generator.Prepare(seeds[i], $"seed {i + 1}");
+            var seed = generator.Prepare(seeds[i], Name(i));
             var outputs = generator.VaryMany([new MaterialVariation(seed, options.Variation)])[0];
             latencies[i] = clock.Elapsed.TotalMilliseconds;
             variations.Add(outputs);

@@ -185,10 +185,15 @@ public static class EvalCommand
             // In a folder, empty files hold no seeds (a split with nothing held out): passed over, not refused.
             : Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories)
                 .Where(f => modality.Formats.Any(m => m.Matches(f)) && new FileInfo(f).Length > 0).Order(StringComparer.Ordinal).ToList();
-        List<Material> seeds;
+        List<(Material Seed, string Name)> named;
         try
         {
-            seeds = files.SelectMany(f => modality.ReadSeedFile(f, new Dictionary<string, string>())).ToList();
+            // Each seed named as vary names it: its file, and its line where a file holds several.
+            named = files.SelectMany(f =>
+            {
+                var read = modality.ReadSeedFile(f, new Dictionary<string, string>());
+                return read.Select((m, k) => (m, read.Count == 1 ? f : $"{f} line {k + 1}"));
+            }).ToList();
         }
         catch (MaterialException e)
         {
@@ -198,8 +203,9 @@ public static class EvalCommand
         {
             if (max < 2) throw new CliException("--max-examples must be at least 2 with --variations.", 2);
             // Spread over the whole set rather than its first file.
-            if (seeds.Count > max) seeds = Enumerable.Range(0, max).Select(i => seeds[(int)((long)i * seeds.Count / max)]).ToList();
+            if (named.Count > max) named = Enumerable.Range(0, max).Select(i => named[(int)((long)i * named.Count / max)]).ToList();
         }
+        var seeds = named.Select(n => n.Seed).ToList();
         if (seeds.Count < 2) throw new CliException($"--variations needs at least 2 seeds in '{data}'; found {seeds.Count}.");
         var curve = new List<double>();
         foreach (var part in (curveText ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -225,7 +231,7 @@ public static class EvalCommand
             loaded.Engine.Neighbourhood = neighbourhood == "slerp" ? VariationNeighbourhood.PriorSlerp : VariationNeighbourhood.PosteriorNoise;
         var terminal = Terminal.Error;
         var generator = modality.Open(loaded);
-        var result = VariationEvaluation.Run(generator, seeds, measures, options, new Progress<string>(terminal.Line));
+        var result = VariationEvaluation.Run(generator, seeds, measures, options, new Progress<string>(terminal.Line), names: named.Select(n => n.Name).ToList());
         var sim = measures.SimilarityName;
         var output = new JsonObject
         {

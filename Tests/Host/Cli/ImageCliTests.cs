@@ -81,6 +81,20 @@ public class ImageCliTests
     }
 
     [Fact]
+    public void Eval_variations_names_the_file_of_a_damaged_seed()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(Path.Combine(dir.Path, "a-good.png"), ImageEncoder.Png(TinyImageRun.Sprite(1)));
+        var png = ImageEncoder.Png(TinyImageRun.Sprite(2));
+        var damaged = Path.Combine(dir.Path, "b-cut.png");
+        File.WriteAllBytes(damaged, png[..(png.Length / 2)]);
+        var run = Support.Cli.Run("eval", "--variations", "--model", TinyImageRun.SpriteModel, "--data", dir.Path, "--count", "2", "--json");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(damaged, run.Stderr);
+        Assert.DoesNotContain("seed 2", run.Stderr);
+    }
+
+    [Fact]
     public void Interpolate_writes_frames_and_a_strip_and_sample_a_grid()
     {
         using var dir = new TempDir();
