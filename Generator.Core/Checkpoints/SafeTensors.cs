@@ -11,7 +11,7 @@ namespace VaeCreative.Core.Checkpoints;
 /// 8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then the bytes.
 /// </summary>
 /// <remarks>
-/// Read in full into CPU tensors, in the file's dtype. Files are checked before any tensor is made: a header that is
+/// Read into CPU tensors, in the file's dtype. Files are checked before any tensor is made: a header that is
 /// not JSON, a byte range outside the file or overlapping another, or a shape that does not fit its range is a
 /// <see cref="ModelLoadException"/> naming the file and the tensor.
 /// </remarks>
@@ -27,41 +27,102 @@ public static class SafeTensors
         ("U8", ScalarType.Byte, 1), ("BOOL", ScalarType.Bool, 1),
     ];
 
-    /// <summary>The tensors of <paramref name="path"/> by name, and its <c>__metadata__</c> strings (empty when it has none).</summary>
-    public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
+    /// <summary>
+    /// The tensors of <paramref name="path"/> by name (those <paramref name="select"/> takes, or all), and its
+    /// <c>__metadata__</c> strings (empty when it has none).
+    /// </summary>
+    /// <remarks>
+    /// The file is read tensor by tensor, not whole: a whole Stable Diffusion checkpoint (2–7 GB) yields its VAE's
+    /// tensors without the rest being read, and no file is held in memory twice.
+    /// </remarks>
+    public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path, Func<string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            var (entries, metadata, dataStart) = ReadHeader(stream, path);
+            var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var e in entries.OrderBy(e => e.Begin))
+                {
+                    if (select is not null && !select(e.Name)) continue;
+                    if (e.End - e.Begin > Array.MaxLength) throw new ModelLoadException($"'{path}': tensor '{e.Name}' is larger than one read can hold ({e.End - e.Begin:N0} bytes).");
+                    var data = new byte[e.End - e.Begin];
+                    stream.Position = dataStart + e.Begin;
+                    stream.ReadExactly(data);
+                    tensors[e.Name] = Make(e, data);
+                }
+            }
+            catch
+            {
+                foreach (var t in tensors.Values) t.Dispose();
+                throw;
+            }
+            return (tensors, metadata);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelLoadException($"cannot read '{path}': {e.Message}", e);
         }
-        return Parse(bytes, path);
+    }
+
+    /// <summary>
+    /// The shape of every tensor of <paramref name="path"/> by name, and its metadata, from its header alone (the
+    /// tensors are not read): what a model's shape can be told from.
+    /// </summary>
+    public static (Dictionary<string, long[]> Shapes, Dictionary<string, string> Metadata) ReadShapes(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            var (entries, metadata, _) = ReadHeader(stream, path);
+            return (entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal), metadata);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException($"cannot read '{path}': {e.Message}", e);
+        }
     }
 
     /// <summary>Parses the safetensors <paramref name="bytes"/> (<paramref name="source"/> names them in errors).</summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Parse(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length < 8) throw Damaged(source, "it is shorter than its 8-byte header length");
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, bytes.Length - 8))
-            throw Damaged(source, $"its header length ({headerLength:N0} bytes) runs past the file ({bytes.Length:N0} bytes)");
+        using var stream = new MemoryStream(bytes, writable: false);
+        var (entries, metadata, dataStart) = ReadHeader(stream, source);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var e in entries)
+            tensors[e.Name] = Make(e, bytes.AsSpan((int)(dataStart + e.Begin), (int)(e.End - e.Begin)).ToArray());
+        return (tensors, metadata);
+    }
+
+    /// <summary>The checked entries of the header at the start of <paramref name="stream"/>, its metadata, and where the data begins.</summary>
+    private static (List<(string Name, ScalarType Type, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata, long DataStart)
+        ReadHeader(Stream stream, string source)
+    {
+        var length = stream.Length;
+        if (length < 8) throw Damaged(source, "it is shorter than its 8-byte header length");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, length - 8))
+            throw Damaged(source, $"its header length ({headerLength:N0} bytes) runs past the file ({length:N0} bytes)");
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject ?? throw Damaged(source, "its header is not a JSON object");
+            header = JsonNode.Parse(headerBytes) as JsonObject ?? throw Damaged(source, "its header is not a JSON object");
         }
         catch (JsonException e)
         {
             throw Damaged(source, $"its header is not JSON ({e.Message})");
         }
         var dataStart = 8 + (long)headerLength;
-        var dataLength = bytes.Length - dataStart;
+        var dataLength = length - dataStart;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var entries = new List<(string Name, ScalarType Type, long[] Shape, long Begin, long End)>();
         foreach (var (name, node) in header)
@@ -78,15 +139,14 @@ public static class SafeTensors
         for (var i = 1; i < byBegin.Count; i++)
             if (byBegin[i].Begin < byBegin[i - 1].End)
                 throw Damaged(source, $"tensors '{byBegin[i - 1].Name}' and '{byBegin[i].Name}' overlap");
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var e in entries)
-        {
-            var slice = bytes.AsSpan((int)(dataStart + e.Begin), (int)(e.End - e.Begin)).ToArray();
-            var t = empty(e.Shape, e.Type);
-            t.bytes = slice;
-            tensors[e.Name] = t;
-        }
-        return (tensors, metadata);
+        return (entries, metadata, dataStart);
+    }
+
+    private static Tensor Make((string Name, ScalarType Type, long[] Shape, long Begin, long End) entry, byte[] data)
+    {
+        var t = empty(entry.Shape, entry.Type);
+        t.bytes = data;
+        return t;
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class TrainCommand
         modality.AcceptOnlyFromAmong(registry.All.Select(m => m.Name).ToArray());
         var data = new Option<string>("--data") { Description = "Training data: a folder (searched recursively) or, for text, a file; required unless --resume." };
         var output = new Option<string>("--out") { Description = "Model directory to write (weights, manifest.json, metrics.jsonl, checkpoint/).", Required = true };
-        var defaults = string.Join("; ", registry.All.Select(m => $"{m.Name}: {Describe(m.Training.Defaults)}"));
+        var defaults = string.Join("; ", registry.All.Select(m => $"{m.Name}: {DescribeDefaults(m.Training)}"));
         var steps = new Option<long?>("--steps") { Description = "Optimiser steps (default: the modality's)." };
         var batch = new Option<int?>("--batch") { Description = "Examples per step (default: the modality's)." };
         var rng = new Option<long>("--rng") { Description = "Seed for initialisation, data order, augmentation and sampling.", DefaultValueFactory = _ => 0 };
@@ -156,6 +156,20 @@ public static class TrainCommand
             return Run(config, recipe, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), threadCount, p.GetValue(json));
         });
         return command;
+    }
+
+    /// <summary>
+    /// A recipe's optimiser defaults by size: a size whose shape brings its own (<see cref="ModelShape.Defaults"/>) differs
+    /// from the recipe's, and the help must say which sizes train at which pace.
+    /// </summary>
+    private static string DescribeDefaults(ITrainingRecipe recipe)
+    {
+        var groups = recipe.Sizes
+            .GroupBy(size => Describe(recipe.Shape(size).Defaults ?? recipe.Defaults), StringComparer.Ordinal)
+            .ToList();
+        return groups.Count == 1
+            ? groups[0].Key
+            : string.Join(", ", groups.Select(g => $"{g.Key} (sizes {string.Join(", ", g)})"));
     }
 
     private static string Describe(TrainerOptions o) =>

@@ -42,11 +42,12 @@ public static partial class AutoencoderKlWeights
         if (folder && !File.Exists(weightsPath))
             throw new ModelLoadException($"'{path}' has no {WeightsFile}: a diffusers VAE folder holds {ConfigFile} and {WeightsFile}.");
         if (!folder && !File.Exists(path)) throw new ModelLoadException($"'{path}' does not exist.");
-        var (raw, _) = SafeTensors.Read(weightsPath);
+        // Only the VAE's tensors are read: a whole Stable Diffusion checkpoint holds its UNet and text encoders too.
+        var (raw, _) = SafeTensors.Read(weightsPath, IsVaeTensor);
         try
         {
             var weights = ToDiffusersNames(raw);
-            var config = folder ? AutoencoderKlConfig.Read(Path.Combine(path, ConfigFile)) : InferConfig(weights);
+            var config = folder ? AutoencoderKlConfig.Read(Path.Combine(path, ConfigFile)) : InferConfig(Shapes(weights));
             var model = new AutoencoderKl(config);
             Assign(model, weights, weightsPath);
             model.eval();
@@ -56,6 +57,24 @@ public static partial class AutoencoderKlWeights
         {
             foreach (var t in raw.Values) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The shape of the VAE at <paramref name="path"/> and its parameter count, without reading its weights: a folder's
+    /// config, or a single file's header (<see cref="InferConfig"/>).
+    /// </summary>
+    public static (AutoencoderKlConfig Config, long Parameters) Describe(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var folder = Directory.Exists(path);
+        var weightsPath = folder ? Path.Combine(path, WeightsFile) : path;
+        if (!File.Exists(weightsPath))
+            throw new ModelLoadException(folder ? $"'{path}' has no {WeightsFile}: a diffusers VAE folder holds {ConfigFile} and {WeightsFile}." : $"'{path}' does not exist.");
+        var (header, _) = SafeTensors.ReadShapes(weightsPath);
+        var shapes = Renamed(header.Where(e => IsVaeTensor(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+            shape => shape.Length, shape => [shape[0], shape.Skip(1).Aggregate(1L, (a, b) => a * b)]);
+        var config = folder ? AutoencoderKlConfig.Read(Path.Combine(path, ConfigFile)) : InferConfig(shapes);
+        return (config, shapes.Values.Sum(shape => shape.Aggregate(1L, (a, b) => a * b)));
     }
 
     /// <summary>
@@ -92,16 +111,16 @@ public static partial class AutoencoderKlWeights
     }
 
     /// <summary>
-    /// The shape of the VAE whose diffusers-named <paramref name="weights"/> these are: levels and their channels from
+    /// The shape of the VAE whose diffusers-named tensors have these shapes (<paramref name="weights"/>, by name): levels and their channels from
     /// the encoder's blocks, residual blocks per level, latent channels, the optional convolutions and attention. Norm
     /// groups cannot be read off weights: <see cref="StableDiffusionGroups"/>, and weights whose levels that does not
     /// divide are refused (<see cref="ModelLoadException"/>) rather than guessed at.
     /// </summary>
-    public static AutoencoderKlConfig InferConfig(IReadOnlyDictionary<string, Tensor> weights)
+    public static AutoencoderKlConfig InferConfig(IReadOnlyDictionary<string, long[]> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var levels = new List<int>();
-        while (weights.TryGetValue($"encoder.down_blocks.{levels.Count}.resnets.0.conv2.weight", out var conv)) levels.Add((int)conv.shape[0]);
+        while (weights.TryGetValue($"encoder.down_blocks.{levels.Count}.resnets.0.conv2.weight", out var conv)) levels.Add((int)conv[0]);
         if (levels.Count == 0 || !weights.TryGetValue("encoder.conv_in.weight", out var convIn) || !weights.TryGetValue("decoder.conv_out.weight", out var convOut)
             || !weights.TryGetValue("decoder.conv_in.weight", out var decoderIn))
             throw new ModelLoadException("these weights are not a Stable Diffusion VAE's (AutoencoderKL): no encoder.down_blocks / encoder.down… found.");
@@ -112,11 +131,11 @@ public static partial class AutoencoderKlWeights
                 $"these weights have levels of {string.Join(", ", levels)} channels, which Stable Diffusion's {StableDiffusionGroups} norm groups do not divide: a file alone does not say its groups; put it in a diffusers folder with its {ConfigFile}.");
         return new AutoencoderKlConfig
         {
-            InChannels = (int)convIn.shape[1],
-            OutChannels = (int)convOut.shape[0],
+            InChannels = (int)convIn[1],
+            OutChannels = (int)convOut[0],
             BlockOutChannels = levels.ToArray(),
             LayersPerBlock = layers,
-            LatentChannels = (int)decoderIn.shape[1],
+            LatentChannels = (int)decoderIn[1],
             NormNumGroups = StableDiffusionGroups,
             MidBlockAddAttention = weights.ContainsKey("encoder.mid_block.attentions.0.to_q.weight"),
             UseQuantConv = weights.ContainsKey("quant_conv.weight"),
@@ -133,10 +152,23 @@ public static partial class AutoencoderKlWeights
     public static Dictionary<string, Tensor> ToDiffusersNames(IReadOnlyDictionary<string, Tensor> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        return Renamed(weights, tensor => (int)tensor.dim(), tensor => tensor.flatten(1));
+    }
+
+    /// <summary>The shapes of <paramref name="weights"/> by name.</summary>
+    private static Dictionary<string, long[]> Shapes(IReadOnlyDictionary<string, Tensor> weights) =>
+        weights.ToDictionary(w => w.Key, w => w.Value.shape, StringComparer.Ordinal);
+
+    /// <summary>Whether a tensor of this name can belong to a VAE (under an optional whole checkpoint's prefix).</summary>
+    private static bool IsVaeTensor(string name) => VaeTensor().IsMatch(name);
+
+    /// <summary><see cref="ToDiffusersNames"/> for anything with a rank (tensors, or shapes), flattened by <paramref name="flatten"/>.</summary>
+    private static Dictionary<string, T> Renamed<T>(IReadOnlyDictionary<string, T> weights, Func<T, int> rank, Func<T, T> flatten)
+    {
         var prefix = new[] { "first_stage_model.", "vae." }.FirstOrDefault(p => weights.Keys.Any(k => k.StartsWith(p + "encoder.", StringComparison.Ordinal)));
         var levels = weights.Keys.Select(k => LdmDecoderLevel().Match(k)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Max() + 1;
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (key, tensor) in weights)
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (key, value) in weights)
         {
             if (prefix is not null && !key.StartsWith(prefix, StringComparison.Ordinal)) continue;
             var name = prefix is null ? key : key[prefix.Length..];
@@ -145,8 +177,7 @@ public static partial class AutoencoderKlWeights
                 continue;
             var renamed = Rename(name, levels);
             // The original attention's q, k, v and output are 1×1 convolutions: [C, C, 1, 1] → [C, C].
-            var value = renamed.Contains(".attentions.", StringComparison.Ordinal) && tensor.dim() == 4 ? tensor.flatten(1) : tensor;
-            result[renamed] = value;
+            result[renamed] = renamed.Contains(".attentions.", StringComparison.Ordinal) && rank(value) == 4 ? flatten(value) : value;
         }
         return result;
     }
@@ -210,4 +241,7 @@ public static partial class AutoencoderKlWeights
 
     [GeneratedRegex(@"^(?:first_stage_model\.|vae\.)?decoder\.up\.(\d+)\.")]
     private static partial Regex LdmDecoderLevel();
+
+    [GeneratedRegex(@"^(?:first_stage_model\.|vae\.)?(?:encoder|decoder|quant_conv|post_quant_conv)\.")]
+    private static partial Regex VaeTensor();
 }

@@ -20,18 +20,12 @@ public sealed class DiffusersVaeFormat : IForeignModelFormat
     public bool Recognises(string path) => path is not null && AutoencoderKlWeights.IsCandidate(path);
 
     /// <inheritdoc />
-    /// <remarks>A folder's config is read alone; a single file's shape is read off its weights (which are read for that).</remarks>
+    /// <remarks>Read from the folder's config or the file's header: the weights are not read (a listing of models stays fast).</remarks>
     public ModelManifest Describe(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (Directory.Exists(path))
-        {
-            var config = AutoencoderKlConfig.Read(Path.Combine(path, AutoencoderKlWeights.ConfigFile));
-            return Manifest(path, Options(path, config), 0);
-        }
-        var (model, manifest) = Load(path, torch.CPU);
-        model.Dispose();
-        return manifest;
+        var (config, parameters) = AutoencoderKlWeights.Describe(path);
+        return Manifest(path, Options(path, config), parameters);
     }
 
     /// <inheritdoc />

@@ -32,7 +32,7 @@ public static class Program
                                     "phases: equivalence, train, latency, generation, serve, concurrency, matmul, flops, fuzz, png-text,\n" +
                                     "        text-export, text-equivalence, text-train, text-latency, image-examples,\n" +
                                     "        image-export, image-train, image-latency, metre-windows, drums-export, drums-equivalence,\n" +
-                                    "        drums-train, drums-latency");
+                                    "        drums-train, drums-latency, sprites-export, sprites-latency");
             return 2;
         }
         var phase = args[0];
@@ -65,6 +65,9 @@ public static class Program
             "image-export" => ImageBench.Export(repo, Arg(args, "--out") ?? throw new ArgumentException("--out is required"), Arg(args, "--model"), Arg(args, "--data")),
             "image-train" => ImageBench.Train(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), int.Parse(Arg(args, "--batch") ?? "128"), quick),
             "image-latency" => ImageBench.Latency(Arg(args, "--dir") ?? throw new ArgumentException("--dir is required"), quick),
+            "sprites-export" => SpritesBench.Export(Required(args, "--model"), Required(args, "--data"), Required(args, "--out"),
+                int.Parse(Arg(args, "--side") ?? "32"), int.Parse(Arg(args, "--count") ?? "20")),
+            "sprites-latency" => SpritesBench.Latency(Required(args, "--dir")),
             "metre-windows" => MetreWindows.Run(repo, Arg(args, "--data")),
             "drums-export" or "melody16-export" => Twin(phase).Export(repo, Required(args, "--out"), Required(args, "--data")),
             "drums-equivalence" or "melody16-equivalence" => Twin(phase).Equivalence(Required(args, "--out"), Required(args, "--data")),

@@ -37,6 +37,32 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void A_selection_reads_only_the_tensors_it_takes_and_shapes_need_only_the_header()
+    {
+        using var scope = NewDisposeScope();
+        using var temp = new TempDir();
+        var path = Path.Combine(temp.Path, "t.safetensors");
+        var vae = randn(3, 2, generator: new Generator(5));
+        SafeTensors.Write(path, new Dictionary<string, Tensor> { ["vae.w"] = vae, ["unet.w"] = zeros(4, 5, 6), ["vae.b"] = arange(4L) },
+            new Dictionary<string, string> { ["format"] = "pt" });
+        var (read, metadata) = SafeTensors.Read(path, name => name.StartsWith("vae.", StringComparison.Ordinal));
+        Assert.Equal(["vae.b", "vae.w"], read.Keys.Order());
+        Assert.True(vae.SameAs(read["vae.w"]));
+        Assert.True(arange(4L).SameAs(read["vae.b"]));
+        Assert.Equal("pt", metadata["format"]);
+
+        // Shapes come from the header, which is still checked against the file: one cut short is refused as damaged.
+        var bytes = File.ReadAllBytes(path);
+        var length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        var cut = Path.Combine(temp.Path, "cut.safetensors");
+        File.WriteAllBytes(cut, bytes[..(8 + length + 24)]);
+        Assert.Throws<ModelLoadException>(() => SafeTensors.ReadShapes(cut));
+        var (shapes, _) = SafeTensors.ReadShapes(path);
+        Assert.Equal([4L, 5, 6], shapes["unet.w"]);
+        Assert.Equal([3L, 2], shapes["vae.w"]);
+    }
+
+    [Fact]
     public void The_data_starts_eight_byte_aligned_after_a_json_header_in_name_order()
     {
         using var scope = NewDisposeScope();

@@ -54,6 +54,16 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Help_gives_each_image_size_the_optimiser_defaults_it_trains_with()
+    {
+        var help = Support.Cli.Run("train", "--help");
+        Assert.Equal(0, help.ExitCode);
+        var text = string.Join(' ', help.Stdout.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+        // The spatial sizes train at their own pace (ModelShape.Defaults); the one-code sizes at the recipe's.
+        Assert.Contains("image: 5000 steps of 32, lr 0.003, β constant:0.05, free bits 0 (sizes default, small), 40000 steps of 128, lr 0.001, β constant:1, free bits 0 (sizes conv, conv-small)", text);
+    }
+
+    [Fact]
     public void The_same_rng_in_two_processes_gives_the_same_losses_and_weights()
     {
         using var data = TrainingRuns.NottinghamSubset(6);

@@ -114,6 +114,12 @@ public class AutoencoderKlTests
         Assert.DoesNotContain("first_stage_model.decoder.up.0.upsample.conv.weight", original.Keys);
         using var loaded = AutoencoderKlWeights.Load(path);
         Assert.Equal([32, 32, 64], loaded.Config.BlockOutChannels);
+        // The file's header alone tells its shape and size (a listing of models does not read the weights).
+        var (described, parameters) = AutoencoderKlWeights.Describe(path);
+        Assert.Equal(loaded.Config.BlockOutChannels, described.BlockOutChannels);
+        Assert.Equal(loaded.Config.LatentChannels, described.LatentChannels);
+        Assert.Equal(loaded.Config.MidBlockAddAttention, described.MidBlockAddAttention);
+        Assert.Equal(loaded.parameters().Sum(p => p.numel()), parameters);
         var images = rand(1, 3, 8, 12, generator: new Generator(4));
         using var inference = inference_mode();
         Assert.True(loaded.Decode(loaded.Encode(images).Mean).SameAs(model.Decode(model.Encode(images).Mean)));
