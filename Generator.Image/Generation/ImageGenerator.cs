@@ -106,7 +106,9 @@ public sealed class ImageGenerator : IMaterialGenerator
     /// <inheritdoc />
     /// <remarks>
     /// An output equal (pixel for pixel, after fitting back and any palette snapping) to the seed or to an earlier
-    /// variation is drawn again (<see cref="DistinctDraws"/>).
+    /// variation is drawn again (<see cref="DistinctDraws"/>), each attempt a little further from the seed
+    /// (<see cref="DistinctDraws.AttemptSimilarity"/>): a small sprite whose pixels one posterior σ of noise does not move
+    /// still gives its count.
     /// </remarks>
     public IReadOnlyList<IReadOnlyList<Material>> VaryMany(IReadOnlyList<MaterialVariation> requests, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -126,7 +128,8 @@ public sealed class ImageGenerator : IMaterialGenerator
                 var outputs = Model.Engine.VaryBatch(active.Select(i =>
                 {
                     var o = requests[i].Options;
-                    return new VariationRequest(SeedTensor(seeds[i]), counts[i], o.Similarity, o.Temperature, DistinctDraws.AttemptRng(o.Rng, attempt), Shift: Model.AttributeShift(o.Attributes));
+                    return new VariationRequest(SeedTensor(seeds[i]), counts[i], DistinctDraws.AttemptSimilarity(o.Similarity, attempt), o.Temperature,
+                        DistinctDraws.AttemptRng(o.Rng, attempt), Shift: Model.AttributeShift(o.Attributes));
                 }).ToArray(), rejectCopies: false);
                 for (var k = 0; k < active.Length; k++) drawn[active[k]] = Images(outputs[k], seeds[active[k]], cancellationToken);
             }

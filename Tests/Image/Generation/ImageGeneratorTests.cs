@@ -158,6 +158,19 @@ public class ImageGeneratorTests
     }
 
     [Fact]
+    public void A_seed_whose_close_variations_snap_to_copies_still_gives_its_count_by_reaching_further()
+    {
+        using var services = TinyImageRun.Services();
+        var generator = TinyImageRun.Generator(services, TinyImageRun.SpatialModel);
+        // One colour on clear, snapped to the seed's palette: most draws this close to the seed come back as the same image.
+        var seedImage = TinyImageRun.Sprite(0, size: 8);
+        var seed = generator.Prepare(TinyImageRun.Png(seedImage, new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "seed" }), "seed");
+        var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 8, Similarity = 0.9, Temperature = 0, Rng = 1 })])[0].Select(Decode).ToList();
+        Assert.Equal(8, outputs.Select(i => Convert.ToHexString(i.Rgba)).Distinct().Count());
+        Assert.DoesNotContain(outputs, i => i.Rgba.AsSpan().SequenceEqual(seedImage.Rgba));
+    }
+
+    [Fact]
     public void A_spatial_model_batches_seeds_by_size_and_interpolates_between_two_sizes()
     {
         using var services = TinyImageRun.Services();
