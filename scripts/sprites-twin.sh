@@ -2,7 +2,8 @@
 # The sprite model beside its PyTorch twin (issue 25's latency goal: 8 variations of a 32-pixel sprite, p50, no slower
 # than the twin): exports the model's network in diffusers' format with 20 held-out 32 × 32 sprites and the C# model's
 # temperature-0 reconstructions of them (vaecreative-bench sprites-export), checks that the twin
-# (bench/reference/sprites_twin.py, Debian's python3-torch) reconstructs them to the same 8-bit values, and times 8
+# (bench/reference/sprites_twin.py, Debian's python3-torch) reconstructs them to the same 8-bit values (at most one
+# level apart, in at most one value in a thousand: rounding at a level's edge), and times 8
 # variations of each seed on both sides in the same run, the same number of threads, one after the other.
 #   ./scripts/sprites-twin.sh [MODEL_DIR] [HELDOUT_DIR] [--threads N] [--out FILE]
 # Writes bench/results/sprites-twin.json (or FILE): cs (engine and whole image path), py (twin), equivalence.
@@ -46,5 +47,8 @@ result = {"what": "8 variations of a 32-pixel held-out sprite (similarity 0.75, 
           "cs_engine_over_py": round(cs["p50_ms"] / py["p50_ms"], 3)}
 tmp = out + ".tmp"; json.dump(result, open(tmp, "w"), indent=1); os.replace(tmp, out)
 print(json.dumps(result))
-if py["values_differing"]: sys.exit("sprites-twin: the twin's reconstructions differ from the C# model's")
+# Two builds' float kernels round differently: a value at a level's rounding edge may land one level apart. More than
+# that, or more than one value in a thousand, is a different model.
+if py["max_level_difference"] > 1 or py["values_differing"] > py["values"] / 1000:
+    sys.exit("sprites-twin: the twin's reconstructions differ from the C# model's")
 PY

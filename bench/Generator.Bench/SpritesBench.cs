@@ -76,7 +76,10 @@ internal static class SpritesBench
         var paths = spec["seeds"]!.AsArray().Select(p => p!.GetValue<string>()).ToArray();
         var (loaded, manifest) = ModelDirectory.Load(modelDir, CPU, Kinds(), ImageModality.ModalityName);
         using var model = (SpatialImageVae)loaded;
-        using var all = from_file(Path.Combine(dir, SeedsFile), dtype: ScalarType.Float32).view(paths.Length, model.Settings.Channels, side, side);
+        var bytes = File.ReadAllBytes(Path.Combine(dir, SeedsFile));
+        var values = new float[bytes.Length / sizeof(float)];
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        using var all = tensor(values, [paths.Length, model.Settings.Channels, side, side]);
         using var engine = new VariationEngine(model, CPU, meanCacheCapacity: 0);
         var engineTimes = new List<double>();
         for (var s = 0; s < paths.Length; s++)
