@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VaeCreative.Core.Evaluation;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Image.Imaging;
@@ -26,6 +27,10 @@ namespace VaeCreative.Image.Evaluation;
 /// </remarks>
 public sealed class ImageVariationMeasures : IVariationMeasures
 {
+    // Each output is measured three times (similarity, clean share, figures) against a seed shared by eight outputs:
+    // decoded images are kept while their materials live (keyed by reference, so nothing outlives an evaluation).
+    private readonly ConditionalWeakTable<Material, RgbaImage> decoded = new();
+
     /// <summary>Alpha from which a pixel counts as visible: 128 (half opaque).</summary>
     public const int VisibleAlpha = 128;
 
@@ -152,12 +157,15 @@ public sealed class ImageVariationMeasures : IVariationMeasures
     }
 
     /// <summary>Both as images, the output at the seed's size.</summary>
-    private static (RgbaImage Output, RgbaImage Seed) Pair(Material output, Material seed)
+    private (RgbaImage Output, RgbaImage Seed) Pair(Material output, Material seed)
     {
-        var s = ImageDecoder.Decode(DataOf(seed), "seed");
-        var o = ImageDecoder.Decode(DataOf(output), "output");
+        var s = Decoded(seed, "seed");
+        var o = Decoded(output, "output");
         return (o.Width == s.Width && o.Height == s.Height ? o : Nearest(o, s.Width, s.Height), s);
     }
+
+    private RgbaImage Decoded(Material material, string field) =>
+        decoded.GetValue(material, m => ImageDecoder.Decode(DataOf(m), field));
 
     private static byte[] DataOf(Material m) => m.Data ?? throw new ArgumentException($"image measures take image files; got {m.MediaType}.");
 
