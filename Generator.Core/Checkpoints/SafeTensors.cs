@@ -38,9 +38,8 @@ public static class SafeTensors
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path, Func<string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        try
+        return WithFile(path, stream =>
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
             var (entries, metadata, dataStart) = ReadHeader(stream, path);
             var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             try
@@ -61,11 +60,7 @@ public static class SafeTensors
                 throw;
             }
             return (tensors, metadata);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelLoadException($"cannot read '{path}': {e.Message}", e);
-        }
+        });
     }
 
     /// <summary>
@@ -75,11 +70,20 @@ public static class SafeTensors
     public static (Dictionary<string, long[]> Shapes, Dictionary<string, string> Metadata) ReadShapes(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        return WithFile(path, stream =>
+        {
+            var (entries, metadata, _) = ReadHeader(stream, path);
+            return (entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal), metadata);
+        });
+    }
+
+    /// <summary><paramref name="read"/> on <paramref name="path"/> opened for reading; a file that cannot be read is a <see cref="ModelLoadException"/>.</summary>
+    private static T WithFile<T>(string path, Func<Stream, T> read)
+    {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-            var (entries, metadata, _) = ReadHeader(stream, path);
-            return (entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal), metadata);
+            return read(stream);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -37,11 +37,7 @@ public static partial class AutoencoderKlWeights
     public static AutoencoderKl Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var folder = Directory.Exists(path);
-        var weightsPath = folder ? Path.Combine(path, WeightsFile) : path;
-        if (folder && !File.Exists(weightsPath))
-            throw new ModelLoadException($"'{path}' has no {WeightsFile}: a diffusers VAE folder holds {ConfigFile} and {WeightsFile}.");
-        if (!folder && !File.Exists(path)) throw new ModelLoadException($"'{path}' does not exist.");
+        var (folder, weightsPath) = WeightsPathOf(path);
         // Only the VAE's tensors are read: a whole Stable Diffusion checkpoint holds its UNet and text encoders too.
         var (raw, _) = SafeTensors.Read(weightsPath, IsVaeTensor);
         try
@@ -66,10 +62,7 @@ public static partial class AutoencoderKlWeights
     public static (AutoencoderKlConfig Config, long Parameters) Describe(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var folder = Directory.Exists(path);
-        var weightsPath = folder ? Path.Combine(path, WeightsFile) : path;
-        if (!File.Exists(weightsPath))
-            throw new ModelLoadException(folder ? $"'{path}' has no {WeightsFile}: a diffusers VAE folder holds {ConfigFile} and {WeightsFile}." : $"'{path}' does not exist.");
+        var (folder, weightsPath) = WeightsPathOf(path);
         var (header, _) = SafeTensors.ReadShapes(weightsPath);
         var shapes = Renamed(header.Where(e => IsVaeTensor(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
             shape => shape.Length, shape => [shape[0], shape.Skip(1).Aggregate(1L, (a, b) => a * b)]);
@@ -153,6 +146,16 @@ public static partial class AutoencoderKlWeights
     {
         ArgumentNullException.ThrowIfNull(weights);
         return Renamed(weights, tensor => (int)tensor.dim(), tensor => tensor.flatten(1));
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a folder, and its weights file, which must exist.</summary>
+    private static (bool Folder, string WeightsPath) WeightsPathOf(string path)
+    {
+        var folder = Directory.Exists(path);
+        var weightsPath = folder ? Path.Combine(path, WeightsFile) : path;
+        if (!File.Exists(weightsPath))
+            throw new ModelLoadException(folder ? $"'{path}' has no {WeightsFile}: a diffusers VAE folder holds {ConfigFile} and {WeightsFile}." : $"'{path}' does not exist.");
+        return (folder, weightsPath);
     }
 
     /// <summary>The shapes of <paramref name="weights"/> by name.</summary>

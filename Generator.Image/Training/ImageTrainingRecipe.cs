@@ -85,8 +85,8 @@ public sealed class ImageTrainingRecipe : ITrainingRecipe
 
     /// <summary>
     /// The spatial model's optimiser defaults: β = 0.05 (a latent that holds the sprite's colours, while its posterior
-    /// stays wide enough for variations to differ), Adam at 3e-3 decaying to a tenth, 5,000 steps of 32 images (about
-    /// 47 minutes on two cores for the default shape). Chosen by 500-step pilots on the sprite corpus
+    /// stays wide enough for variations to differ), Adam at 3e-3 decaying to a tenth, 5,000 steps of 32 images (34.5
+    /// minutes on two cores for the default shape, models/sprites). Chosen by 500-step pilots on the sprite corpus
     /// (bench/results/sprites-pilots.json): at 3e-3 the held-out reconstruction error was 0.120 against 0.138 at 1e-3;
     /// β 0.01 gave 0.132 and 8 latent channels 0.188.
     /// </summary>
