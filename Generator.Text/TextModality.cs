@@ -48,7 +48,10 @@ public sealed class TextModality : IModality
             $"Tokens per latent code of a {SpanLatentVae.KindName} (sizes default and small; --latent is the size of each code). Default {TextTrainingRecipe.DefaultShape.SpanTokens}. Range 1–64.",
             ModalityCommands.Train),
         new("--prior-hidden", TextTrainingRecipe.PriorHiddenSetting,
-            $"Width of the learned prior of a {SpanLatentVae.KindName}: a GRU over the earlier spans' codes gives each span's Gaussian; 0 for N(0, I). Default {TextTrainingRecipe.DefaultShape.PriorHidden ?? 0}. Range 0–8192.",
+            $"Width of the learned prior of a {SpanLatentVae.KindName}: one layer over the decoder's state and the token before each span gives that span's prior; 0 for N(0, I). Default {TextTrainingRecipe.DefaultShape.PriorHidden ?? 0}. Range 0–8192.",
+            ModalityCommands.Train),
+        new("--prior-components", TextTrainingRecipe.PriorComponentsSetting,
+            $"Gaussians in each span's learned prior: 1 for one Gaussian, more for a mixture that can put its mass on several words. Default {TextTrainingRecipe.DefaultShape.PriorComponents ?? 1}. Range 1–256.",
             ModalityCommands.Train),
     ];
 

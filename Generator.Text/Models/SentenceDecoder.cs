@@ -81,6 +81,12 @@ internal sealed class SentenceDecoder
     /// <summary>A span model's learned prior (set by <see cref="SpanLatentVae"/>); null for N(0, I).</summary>
     internal SpanPrior? Prior { get; set; }
 
+    /// <summary>
+    /// Uniforms a generated row takes: one per step for its tokens, and with a mixture prior one more per step
+    /// (after those) for the components of a prior sample's codes.
+    /// </summary>
+    public int RowNoiseWidth => Prior is { Components: > 1 } ? 2 * settings.MaxTokens : settings.MaxTokens;
+
     /// <summary>Whether <see cref="Generate"/> uses the packed step where one can be made (<see cref="ISentenceModel.PackedGeneration"/>). Default true.</summary>
     public bool Packed { get; set; } = true;
 
@@ -161,26 +167,23 @@ internal sealed class SentenceDecoder
     }
 
     /// <summary>
-    /// Each span's prior under <paramref name="prior"/>, flat as z ([batch, spans × latent]), for <paramref name="tokens"/>
-    /// decoded with outputs <paramref name="outputs"/> ([batch, steps − 1, hidden], teacher forced): read from the state
-    /// before the span's first step (zero before the first) and the true token that step takes in. Spans past the batch's
-    /// width get N(0, I).
+    /// Each span's prior under <paramref name="prior"/> ([batch, spans, …]) for <paramref name="tokens"/> decoded with
+    /// outputs <paramref name="outputs"/> ([batch, steps − 1, hidden], teacher forced): read from the state before the
+    /// span's first step (zero before the first) and the true token that step takes in. Spans past the batch's width get
+    /// N(0, I).
     /// </summary>
-    internal DiagonalGaussian SpanPriors(SpanPrior prior, Tensor tokens, Tensor outputs)
+    internal SpanPriorMixture SpanPriors(SpanPrior prior, Tensor tokens, Tensor outputs)
     {
         var batch = tokens.shape[0];
         var steps = tokens.shape[1] - 1;
         var before = cat([zeros([batch, 1, outputs.shape[2]], dtype: outputs.dtype, device: outputs.device), outputs.narrow(1, 0, steps - 1)], 1);
         var starts = arange(0, steps, spanTokens, dtype: ScalarType.Int64, device: tokens.device);
-        var gaussian = prior.Of(before.index_select(1, starts), Embedding.call(tokens.narrow(1, 0, steps).index_select(1, starts)));
+        var mixture = prior.Of(before.index_select(1, starts), Embedding.call(tokens.narrow(1, 0, steps).index_select(1, starts)));
         var missing = settings.Spans - starts.shape[0];
-        var (mean, logVariance) = (gaussian.Mean, gaussian.LogVariance);
-        if (missing > 0)
-        {
-            mean = F.pad(mean, [0, 0, 0, missing]);
-            logVariance = F.pad(logVariance, [0, 0, 0, missing]);
-        }
-        return new DiagonalGaussian(mean.reshape(batch, -1), logVariance.reshape(batch, -1));
+        if (missing <= 0) return mixture;
+        // Equal weights over components at N(0, I) are N(0, I).
+        var logWeights = F.pad(mixture.LogWeights, [0, 0, 0, missing], value: -Math.Log(mixture.Components));
+        return new SpanPriorMixture(logWeights, F.pad(mixture.Mean, [0, 0, 0, 0, 0, missing]), F.pad(mixture.LogVariance, [0, 0, 0, 0, 0, missing]));
     }
 
     /// <summary>
@@ -199,15 +202,15 @@ internal sealed class SentenceDecoder
         Tensor? topPs;
         if (generation.Uniform is { } u)
         {
-            if (u.dim() != 2 || u.shape[0] != rows || u.shape[1] < steps)
-                throw new ArgumentException($"per-row noise must have shape [{rows}, ≥{steps}]; got [{string.Join(", ", u.shape)}].");
+            if (u.dim() != 2 || u.shape[0] != rows || u.shape[1] < RowNoiseWidth)
+                throw new ArgumentException($"per-row noise must have shape [{rows}, ≥{RowNoiseWidth}]; got [{string.Join(", ", u.shape)}].");
             uniform = u;
             temperatures = generation.Temperatures ?? throw new ArgumentException("per-row noise needs per-row temperatures.");
             topPs = generation.TopPs;
         }
         else
         {
-            uniform = rand([rows, steps], device: device, generator: generation.Generator);
+            uniform = rand([rows, RowNoiseWidth], device: device, generator: generation.Generator);
             using var temperature = generation.Temperature.ToScalar(); // held, not temporary: see Scalars
             temperatures = full(rows, temperature, device: device);
             using var topP = generation.TopP.ToScalar();
@@ -313,15 +316,16 @@ internal sealed class SentenceDecoder
                 var zStep = zSteps?.select(1, t - 1);
                 if (job.Prior is { } prior && zStep is not null)
                 {
-                    // A prior sample: each span's code is drawn as it starts, μ + σ ⊙ noise, from the state so far and the
-                    // token just decoded (zSteps holds the span's noise).
+                    // A prior sample: each span's code is drawn as it starts, μ + σ ⊙ noise from its prior (a component of
+                    // it, for a mixture), given the state so far and the token just decoded (zSteps holds the span's noise).
                     if ((t - 1) % spanTokens == 0)
                     {
                         var before = fast is not null ? state![0]
                             : state is null ? zeros([live.Length, settings.DecoderHidden], dtype: zStep.dtype, device: device)
                             : state[0].select(0, state[0].shape[0] - 1);
-                        var gaussian = prior.Of(before, Embedding.call(input));
-                        code = gaussian.Mean.add(gaussian.StdDev.mul(zStep), Scalars.One);
+                        // A mixture picks its component with the row's uniform of this step's second half.
+                        var componentUniform = prior.Components > 1 ? noise.select(1, steps + t) : null;
+                        code = prior.Of(before, Embedding.call(input)).Draw(componentUniform, zStep);
                     }
                     zStep = code;
                 }

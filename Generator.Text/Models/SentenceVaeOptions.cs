@@ -58,12 +58,20 @@ public sealed record SentenceVaeOptions
     public int? SpanTokens { get; init; }
 
     /// <summary>
-    /// Hidden units of a <see cref="SpanLatentVae"/>'s learned prior: a GRU over the codes of the spans before each span
-    /// gives that span's Gaussian (<see cref="SpanPrior"/>), trained with the model. Null: N(0, I) for every span, as
-    /// models before it. Range 1–8192.
+    /// Hidden units of a <see cref="SpanLatentVae"/>'s learned prior: one tanh layer over the decoder's state before each
+    /// span and the token before it gives that span's prior (<see cref="SpanPrior"/>), trained with the model. Null:
+    /// N(0, I) for every span, as models before it. Range 1–8192.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? PriorHidden { get; init; }
+
+    /// <summary>
+    /// Gaussians in each span's learned prior (<see cref="SpanPrior"/>): 1 is one diagonal Gaussian; more make a mixture
+    /// with weights of its own, so the prior can put its mass on several words at once. Null means 1, as models before
+    /// it. Needs <see cref="PriorHidden"/>. Range 1–256.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? PriorComponents { get; init; }
 
     /// <summary>Recurrent cell of the encoder and the decoder. Default <see cref="RecurrentCell.Lstm"/>.</summary>
     public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
@@ -93,6 +101,11 @@ public sealed record SentenceVaeOptions
         {
             Preconditions.InRange(priorHidden, 1, 8192, nameof(PriorHidden));
             if (SpanTokens is null) throw new ArgumentException("a learned prior (priorHidden) needs span latents (spanTokens).");
+        }
+        if (PriorComponents is { } components)
+        {
+            Preconditions.InRange(components, 1, 256, nameof(PriorComponents));
+            if (PriorHidden is null) throw new ArgumentException("prior components (priorComponents) need a learned prior (priorHidden).");
         }
         if (!Enum.IsDefined(Cell)) throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "the cell must be lstm or gru.");
         return this;

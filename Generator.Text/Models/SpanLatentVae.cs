@@ -63,12 +63,13 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, I
         toEmbedding = parts.ToEmbedding;
         if (o.PriorHidden is { } priorHidden)
         {
-            prior = new SpanPrior(o.DecoderHidden, o.EmbeddingSize, priorHidden, o.LatentSize);
+            prior = new SpanPrior(o.DecoderHidden, o.EmbeddingSize, priorHidden, o.LatentSize, o.PriorComponents ?? 1);
             parts.Prior = prior;
         }
         RegisterComponents();
         if (initialization is not null)
             parts.Initialize(initialization, [(encoder, o.EncoderHidden)], prior is null ? [toMean, toLogVariance] : [toMean, toLogVariance, prior.Layer]);
+        prior?.SpreadComponents(initialization);
     }
 
     /// <summary>Validates <paramref name="options"/> for this kind: they must say how many tokens a span holds.</summary>
@@ -128,36 +129,38 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, I
     public ILearnedPrior? Prior => prior is null ? null : this;
 
     /// <inheritdoc />
-    /// <remarks>Spans wholly after a row's EOS add nothing (their posterior is N(0, I) and the decoder never reads them).</remarks>
+    /// <remarks>
+    /// Spans wholly after a row's EOS add nothing (their posterior is N(0, I) and the decoder never reads them). With a
+    /// mixture prior this is the variational bound of <see cref="SpanPriorMixture.KlFrom"/>, never below the true KL.
+    /// </remarks>
     Tensor ILearnedPrior.Kl(Tensor input, DiagonalGaussian posterior, Tensor z)
     {
         var batch = z.shape[0];
-        var elements = posterior.KlElementsTo(SpanPriors(input, z)).view(batch, Settings.Spans, Settings.LatentSize).sum(2);
-        return elements.mul(RealSpans(input).to(elements.dtype)).sum(1);
+        var shape = new long[] { batch, Settings.Spans, Settings.LatentSize };
+        var perSpan = SpanPriors(input, z).KlFrom(new DiagonalGaussian(posterior.Mean.view(shape), posterior.LogVariance.view(shape)));
+        return perSpan.mul(RealSpans(input).to(perSpan.dtype)).sum(1);
     }
 
     /// <inheritdoc />
     /// <remarks>Spans wholly after a row's EOS are scored by N(0, I), the posterior they have.</remarks>
     Tensor ILearnedPrior.LogDensity(Tensor input, Tensor z)
     {
-        var prior = SpanPriors(input, z);
-        var batch = z.shape[0];
+        var spans = z.view(z.shape[0], Settings.Spans, Settings.LatentSize);
+        var learned = SpanPriors(input, z).LogDensity(spans);
         using var half = 0.5.ToScalar();
-        using var logTwoPi = (Math.Log(2 * Math.PI) * z.shape[1]).ToScalar();
         using var two = 2.ToScalar();
-        // −½ (log 2π + log σ² + (z − μ)² / σ²) under the learned prior; −½ (log 2π + z²) under N(0, I) after EOS.
-        var learned = z.sub(prior.Mean).pow(two).div(prior.LogVariance.exp()).add(prior.LogVariance, Scalars.One)
-            .view(batch, Settings.Spans, Settings.LatentSize).sum(2);
-        var standard = z.pow(two).view(batch, Settings.Spans, Settings.LatentSize).sum(2);
-        return where(RealSpans(input), learned, standard).sum(1).add(logTwoPi).mul(half).neg();
+        using var logTwoPi = (Math.Log(2 * Math.PI) * Settings.LatentSize).ToScalar();
+        // −½ (log 2π + z²) under N(0, I) after EOS.
+        var standard = spans.pow(two).sum(2).add(logTwoPi).mul(half).neg();
+        return where(RealSpans(input), learned, standard).sum(1);
     }
 
     /// <summary>
-    /// Each span's learned prior for <paramref name="tokens"/> decoded with <paramref name="z"/>, flat as z: from the
-    /// decoder pass of the last <see cref="Reconstruct"/> of these same tensors (the trainer's KL follows it), else
-    /// from a pass without word dropout.
+    /// Each span's learned prior ([batch, spans, …]) for <paramref name="tokens"/> decoded with <paramref name="z"/>:
+    /// from the decoder pass of the last <see cref="Reconstruct"/> of these same tensors (the trainer's KL follows it),
+    /// else from a pass without word dropout.
     /// </summary>
-    internal DiagonalGaussian SpanPriors(Tensor tokens, Tensor z)
+    internal SpanPriorMixture SpanPriors(Tensor tokens, Tensor z)
     {
         var pass = lastPass;
         var hidden = pass is not null && ReferenceEquals(pass.Tokens, tokens) && ReferenceEquals(pass.Z, z) && !pass.Hidden.IsInvalid
@@ -172,7 +175,8 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, I
     private DecoderPass? lastPass;
 
     /// <inheritdoc cref="SentenceVae.RowNoiseShape" />
-    public long[] RowNoiseShape => [Settings.MaxTokens];
+    /// <remarks>Twice as wide with a mixture prior: its prior samples choose each code's component (<see cref="SentenceDecoder.RowNoiseWidth"/>).</remarks>
+    public long[] RowNoiseShape => [parts.RowNoiseWidth];
 
     /// <inheritdoc cref="SentenceVae.PredictedElements" />
     public Tensor PredictedElements(Tensor tokens) => parts.PredictedElements(tokens);
@@ -202,15 +206,9 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, I
         var (states, _) = pad_packed_sequence(output, batch_first: true, total_length: width);
         output.Dispose();
         // The predicted positions (1 … width − 1), padded with empty positions to whole spans of the model's full width.
-        var positions = (long)o.Spans * spanTokens;
-        using var pad = o.PadId.ToScalar();
-        var real = tokens.narrow(1, 1, width - 1).ne(pad).to(states.dtype);
+        var real = PredictedPositions(tokens).to(states.dtype);
         var predicted = states.narrow(1, 1, width - 1);
-        if (positions > width - 1)
-        {
-            predicted = F.pad(predicted, [0, 0, 0, positions - (width - 1)]);
-            real = F.pad(real, [0, positions - (width - 1)]);
-        }
+        if (real.shape[1] > width - 1) predicted = F.pad(predicted, [0, 0, 0, real.shape[1] - (width - 1)]);
         var features = predicted.shape[2];
         var sums = predicted.mul(real.unsqueeze(2)).view(batch, o.Spans, spanTokens, features).sum(2);
         var counts = real.view(batch, o.Spans, spanTokens).sum(2);
@@ -224,14 +222,19 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, I
     }
 
     /// <summary>[batch, spans] bools: true where a span holds at least one predicted (non-padding) position of <paramref name="tokens"/>.</summary>
-    private Tensor RealSpans(Tensor tokens)
+    private Tensor RealSpans(Tensor tokens) => PredictedPositions(tokens).view(tokens.shape[0], Settings.Spans, spanTokens).any(2);
+
+    /// <summary>
+    /// [batch, spans × span tokens] bools: true at each predicted (non-padding) position of <paramref name="tokens"/>
+    /// after the BOS, padded with false to whole spans of the model's full width.
+    /// </summary>
+    private Tensor PredictedPositions(Tensor tokens)
     {
         var width = tokens.shape[1];
         using var pad = Settings.PadId.ToScalar();
         var real = tokens.narrow(1, 1, width - 1).ne(pad);
         var positions = (long)Settings.Spans * spanTokens;
-        if (positions > width - 1) real = F.pad(real, [0, positions - (width - 1)]);
-        return real.view(tokens.shape[0], Settings.Spans, spanTokens).any(2);
+        return positions > width - 1 ? F.pad(real, [0, positions - (width - 1)]) : real;
     }
 
     /// <inheritdoc cref="SentenceVae.Reconstruct" />

@@ -1,54 +1,89 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using VaeCreative.Core.Posteriors;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Text.Models;
 
 /// <summary>
 /// The learned prior of a <see cref="SpanLatentVae"/> (<see cref="SentenceVaeOptions.PriorHidden"/>): each span's code
-/// has the Gaussian p(z_s | decoder state before the span, the token before it), from a small network of one tanh layer,
-/// trained with the model through its KL (Chung et al. 2015's recurrent VAE prior). Its output layers start at zero,
-/// so the prior starts as N(0, I).
+/// has the prior p(z_s | decoder state before the span, the token before it), from a small network of one tanh layer,
+/// trained with the model through its KL (Chung et al. 2015's recurrent VAE prior). The prior is one diagonal Gaussian
+/// or a mixture of <see cref="Components"/> (<see cref="SentenceVaeOptions.PriorComponents"/>). Its mean and variance
+/// layers start at zero, so a one-Gaussian prior starts as N(0, I); a mixture's means start spread around 0, so its
+/// components can tell themselves apart.
 /// </summary>
 /// <remarks>
 /// Why: the codes carry the words, so N(0, I) draws for each span on its own decode to words that never met (word
 /// salad). Conditioned on what the decoder has read and written so far, a span's prior puts its mass on the codes of
-/// words that can follow, and the KL teaches the encoder to place codes where the prior can predict them. Two priors
-/// were not enough: one fitted after training, with the codes fixed, and one over the earlier codes alone (see the
-/// text model card).
+/// words that can follow, and the KL teaches the encoder to place codes where the prior can predict them. One Gaussian
+/// must cover every word that can follow with one blob, and its draws fall between words; a mixture can put one
+/// component on each. Two priors were not enough before this one: one fitted after training, with the codes fixed, and
+/// one over the earlier codes alone (see the text model card).
 /// </remarks>
 internal sealed class SpanPrior : nn.Module
 {
     /// <summary>log σ² of a span's prior is kept within these bounds (σ from 0.0025 to 20), so exp and division stay finite.</summary>
     private const double MinLogVariance = -12, MaxLogVariance = 6;
 
+    /// <summary>Standard deviation of a mixture's initial component means around 0 (one Gaussian starts at 0).</summary>
+    private const double InitialMeanSpread = 1.0;
+
     private readonly Linear layer;
     private readonly Linear toMean;
     private readonly Linear toLogVariance;
+    private readonly Linear? toLogits;
+    private readonly int latent;
 
-    /// <summary>A prior for codes of <paramref name="latent"/> numbers read from a decoder state of <paramref name="state"/> units and a token embedding of <paramref name="embedding"/>.</summary>
-    public SpanPrior(int state, int embedding, int hidden, int latent) : base(nameof(SpanPrior))
+    /// <summary>
+    /// A prior for codes of <paramref name="latent"/> numbers read from a decoder state of <paramref name="state"/> units
+    /// and a token embedding of <paramref name="embedding"/>, as a mixture of <paramref name="components"/> Gaussians.
+    /// </summary>
+    public SpanPrior(int state, int embedding, int hidden, int latent, int components = 1) : base(nameof(SpanPrior))
     {
+        this.latent = latent;
+        Components = components;
         layer = nn.Linear(state + embedding, hidden);
-        toMean = nn.Linear(hidden, latent);
-        toLogVariance = nn.Linear(hidden, latent);
+        toMean = nn.Linear(hidden, components * latent);
+        toLogVariance = nn.Linear(hidden, components * latent);
+        if (components > 1) toLogits = nn.Linear(hidden, components);
         RegisterComponents();
         using var noGrad = no_grad();
-        foreach (var head in new[] { toMean, toLogVariance })
+        foreach (var head in new[] { toMean, toLogVariance, toLogits })
         {
+            if (head is null) continue;
             head.weight!.zero_();
             head.bias!.zero_();
         }
     }
 
-    /// <summary>The dense layer before the heads, for the model's seeded initialisation (the heads stay at zero).</summary>
+    /// <summary>Gaussians in each span's prior (1: one Gaussian).</summary>
+    public int Components { get; }
+
+    /// <summary>The dense layer before the heads, for the model's seeded initialisation.</summary>
     public Linear Layer => layer;
 
+    /// <summary>
+    /// Spreads a mixture's component means around 0 (N(0, <see cref="InitialMeanSpread"/>²) for each, drawn from
+    /// <paramref name="generator"/>, or torch's global RNG when null); a one-Gaussian prior stays at N(0, I). Identical
+    /// components would get identical gradients and never part.
+    /// </summary>
+    public void SpreadComponents(Generator? generator)
+    {
+        if (Components == 1) return;
+        using var noGrad = no_grad();
+        toMean.bias!.normal_(0, InitialMeanSpread, generator);
+    }
+
     /// <summary>The prior of the codes read next, from the decoder's state before the step [..., state] and the step's embedded input token [..., embedding].</summary>
-    public DiagonalGaussian Of(Tensor stateBefore, Tensor embeddedInput)
+    public SpanPriorMixture Of(Tensor stateBefore, Tensor embeddedInput)
     {
         var features = tanh(layer.call(cat([stateBefore, embeddedInput], -1)));
-        return new DiagonalGaussian(toMean.call(features), toLogVariance.call(features).clamp(MinLogVariance, MaxLogVariance));
+        long[] shape = [.. features.shape[..^1], Components, latent];
+        var mean = toMean.call(features).view(shape);
+        var logVariance = toLogVariance.call(features).clamp(MinLogVariance, MaxLogVariance).view(shape);
+        var logWeights = toLogits is null
+            ? zeros([.. features.shape[..^1], 1], dtype: features.dtype, device: features.device)
+            : toLogits.call(features).log_softmax(-1);
+        return new SpanPriorMixture(logWeights, mean, logVariance);
     }
 }

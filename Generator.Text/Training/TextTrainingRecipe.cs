@@ -31,6 +31,9 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     /// <summary>Training setting (and <c>--prior-hidden</c>): <see cref="SentenceVaeOptions.PriorHidden"/> of a <see cref="SpanLatentVae"/>; 0 for N(0, I).</summary>
     public const string PriorHiddenSetting = "priorHidden";
 
+    /// <summary>Training setting (and <c>--prior-components</c>): <see cref="SentenceVaeOptions.PriorComponents"/>, Gaussians in each span's learned prior.</summary>
+    public const string PriorComponentsSetting = "priorComponents";
+
     /// <summary>Training setting (and <c>--word-dropout</c>): <see cref="SentenceVaeOptions.WordDropout"/>.</summary>
     public const string WordDropoutSetting = "wordDropout";
 
@@ -105,7 +108,7 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
     /// dropout and tokenizer without z (a <see cref="SentenceLm"/>; its latent size is 1 by definition, the encoder's
     /// size does not apply), to be trained with the same budget and compared on held-out NLL.
     /// </summary>
-    public static SentenceVaeOptions LanguageModelShape { get; } = DefaultShape with { LatentSize = 1, SpanTokens = null, PriorHidden = null };
+    public static SentenceVaeOptions LanguageModelShape { get; } = DefaultShape with { LatentSize = 1, SpanTokens = null, PriorHidden = null, PriorComponents = null };
 
     /// <summary>Size preset of <see cref="LanguageModelShape"/>.</summary>
     public const string LanguageModelSize = "lm";
@@ -219,8 +222,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         if (config.Settings is { } settings)
         {
             foreach (var (key, _) in settings)
-                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting or SpanTokensSetting or PriorHiddenSetting))
-                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting}, {WordDropoutSetting}, {SpanTokensSetting} and {PriorHiddenSetting}.");
+                if (key is not (VocabularySizeSetting or MaxTokensSetting or WordDropoutSetting or SpanTokensSetting or PriorHiddenSetting or PriorComponentsSetting))
+                    throw new ArgumentException($"unknown text training setting '{key}'; text takes {VocabularySizeSetting}, {MaxTokensSetting}, {WordDropoutSetting}, {SpanTokensSetting}, {PriorHiddenSetting} and {PriorComponentsSetting}.");
             if (Number(settings, MaxTokensSetting) is { } maxTokens)
                 options = options with { MaxTokens = (int)Whole(maxTokens, "--max-tokens") };
             if (Number(settings, SpanTokensSetting) is { } spanTokens)
@@ -231,6 +234,13 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
                 if (width is < 0 or > 8192)
                     throw new ArgumentOutOfRangeException("--prior-hidden", width, $"--prior-hidden must be between 0 (N(0, I)) and 8192; got {width}.");
                 options = options with { PriorHidden = width > 0 ? (int)width : null };
+            }
+            if (Number(settings, PriorComponentsSetting) is { } priorComponents)
+            {
+                var count = Whole(priorComponents, "--prior-components");
+                if (count is < 1 or > 256)
+                    throw new ArgumentOutOfRangeException("--prior-components", count, $"--prior-components must be between 1 and 256; got {count}.");
+                options = options with { PriorComponents = count > 1 ? (int)count : null };
             }
             if (Number(settings, WordDropoutSetting) is { } wordDropout)
                 options = options with { WordDropout = wordDropout };
@@ -259,6 +269,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
             throw new ArgumentOutOfRangeException("--span-tokens", options.SpanTokens, $"--span-tokens must be between 1 and 64; got {options.SpanTokens}.");
         if (options.PriorHidden is not null && options.SpanTokens is null)
             throw new ArgumentException($"--prior-hidden applies to a {SpanLatentVae.KindName} (--size default or small).");
+        if (options.PriorComponents is not null && options.PriorHidden is null)
+            throw new ArgumentException("--prior-components needs a learned prior (--prior-hidden above 0).");
     }
 
     /// <summary>A setting given as a JSON number or as text (the CLI passes option values as text).</summary>

@@ -127,7 +127,7 @@ internal static class TextBench
             ["parameters"] = vae.Module.parameters().Sum(p => p.numel()),
             ["model_kind"] = vae.Kind,
             ["model"] = TwinShape(vae),
-            ["model_options"] = ModelManifest.ToJsonObject(o with { PriorHidden = null }),
+            ["model_options"] = ModelManifest.ToJsonObject(o with { PriorHidden = null, PriorComponents = null }),
             ["parameter_order"] = new JsonArray(twinParameters.Select(p => (JsonNode)p.name).ToArray()),
             ["variation"] = VariationSpec(vae),
             ["corpus"] = corpusPath,
