@@ -8,23 +8,6 @@ using static TorchSharp.torch;
 
 namespace VaeCreative.Audio.Melodies;
 
-/// <summary>One request of <see cref="MelodyGenerator.VaryMany(IReadOnlyList{MelodyVariationRequest}, IProgress{double})"/>.</summary>
-/// <param name="Seed">The melody to vary.</param>
-/// <param name="Options">How many variations and how.</param>
-/// <param name="Bars">Vary only these bars and keep the rest as it is (null: the whole melody).</param>
-public sealed record MelodyVariationRequest(Melody Seed, VaryOptions Options, BarRange? Bars = null);
-
-/// <summary>One request of <see cref="MelodyGenerator.InterpolateMany(IReadOnlyList{MelodyInterpolationRequest}, IProgress{double})"/>.</summary>
-/// <param name="From">Start melody.</param>
-/// <param name="To">End melody.</param>
-/// <param name="Options">Steps, temperature, rng.</param>
-public sealed record MelodyInterpolationRequest(Melody From, Melody To, InterpolateOptions Options);
-
-/// <summary>One request of <see cref="MelodyGenerator.SampleMany(IReadOnlyList{MelodySampleRequest})"/>.</summary>
-/// <param name="Options">Count, temperature, rng.</param>
-/// <param name="TempoQpm">Tempo written into the melodies (<see cref="Melody.MinSampleTempoQpm"/>–<see cref="Melody.MaxSampleTempoQpm"/>).</param>
-public sealed record MelodySampleRequest(SampleOptions Options, double TempoQpm = Melody.DefaultTempoQpm);
-
 /// <summary>
 /// Melody variations, interpolations and samples on one loaded model: turns melodies of any length into model windows
 /// that follow their bars, runs the modality-free <see cref="VariationEngine"/>, and stitches the windows back into

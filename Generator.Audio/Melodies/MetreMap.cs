@@ -1,10 +1,5 @@
 namespace VaeCreative.Audio.Melodies;
 
-/// <summary>A time signature that starts at <paramref name="Step"/>.</summary>
-/// <param name="Step">First step (sixteenth) of the metre.</param>
-/// <param name="TimeSignature">The metre from there on.</param>
-public readonly record struct MetreChange(int Step, TimeSignature TimeSignature);
-
 /// <summary>
 /// The time signatures of a melody over its steps, as a song's time-signature events give them: bars follow the
 /// metre in force, and a change starts a new bar (also in the middle of one, as a sequencer would). Immutable.

@@ -1,10 +1,5 @@
 namespace VaeCreative.Audio.Melodies;
 
-/// <summary>A tempo that starts at <paramref name="Step"/>.</summary>
-/// <param name="Step">First step (sixteenth) of the tempo.</param>
-/// <param name="QuarterNotesPerMinute">The tempo from there on.</param>
-public readonly record struct TempoChange(int Step, double QuarterNotesPerMinute);
-
 /// <summary>The tempi of a melody over its steps (a song's tempo events on the sixteenth grid). Immutable.</summary>
 public sealed class TempoMap
 {

@@ -28,6 +28,3 @@ public sealed record VariationEvaluationResult(
     IReadOnlyList<(double Similarity, double ToSeed)> Curve,
     IReadOnlyList<VariationExample> Examples,
     IReadOnlyDictionary<string, double> Figures);
-
-/// <summary>One seed as the evaluation saw it.</summary>
-public sealed record VariationExample(string Seed, string Reconstruction, IReadOnlyList<string> Variations);

@@ -3,12 +3,6 @@ using VaeCreative.Core.Variation;
 
 namespace VaeCreative.Core.Modalities;
 
-/// <summary>One variation request: a prepared seed and its settings.</summary>
-public sealed record MaterialVariation(PreparedSeed Seed, VaryOptions Options);
-
-/// <summary>One interpolation request.</summary>
-public sealed record MaterialInterpolation(PreparedSeed From, PreparedSeed To, InterpolateOptions Options);
-
 /// <summary>
 /// A modality's generation on one loaded model: reads seed material and turns the modality-free
 /// <see cref="VariationEngine"/>'s outputs back into material. The batched methods serve several requests in one

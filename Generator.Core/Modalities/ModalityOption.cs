@@ -1,21 +1,5 @@
 namespace VaeCreative.Core.Modalities;
 
-/// <summary>Commands a <see cref="ModalityOption"/> belongs to.</summary>
-[Flags]
-public enum ModalityCommands
-{
-    /// <summary>None.</summary>
-    None = 0,
-    /// <summary><c>vary</c>.</summary>
-    Vary = 1,
-    /// <summary><c>interpolate</c>.</summary>
-    Interpolate = 2,
-    /// <summary><c>sample</c>.</summary>
-    Sample = 4,
-    /// <summary><c>train</c>.</summary>
-    Train = 8,
-}
-
 /// <summary>
 /// A command-line option a modality adds (e.g. melody's <c>--track</c>). The CLI declares it on the named commands
 /// and passes its value, as text, to the modality under <see cref="Key"/>: for vary and interpolate as a property of

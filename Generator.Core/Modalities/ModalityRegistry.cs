@@ -44,6 +44,3 @@ public sealed class ModalityRegistry
         return generators.GetValue(model, _ => opened);
     }
 }
-
-/// <summary>A modality name this build does not know.</summary>
-public sealed class UnknownModalityException(string message) : ArgumentException(message);

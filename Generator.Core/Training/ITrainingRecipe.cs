@@ -68,30 +68,3 @@ public interface ITrainingRecipe
     /// <summary>The corpus as <paramref name="model"/>'s input (for <c>eval</c>): its train and validation parts.</summary>
     (ITrainingData Train, ITrainingData Validation) Encode(LoadedModel model, TrainingCorpus corpus);
 }
-
-/// <summary>A model kind and its settings, as written to the manifest.</summary>
-/// <param name="Kind">Registered model kind, e.g. <c>sequence-vae</c>.</param>
-/// <param name="Settings">Its settings (sizes).</param>
-/// <param name="Defaults">Optimiser defaults of this shape when they differ from the recipe's <see cref="ITrainingRecipe.Defaults"/> (a kind that trains at another pace); null: the recipe's.</param>
-public sealed record ModelShape(string Kind, JsonObject Settings, TrainerOptions? Defaults = null);
-
-/// <summary>What <see cref="ITrainingRecipe.Prepare"/> gives a run.</summary>
-/// <param name="Model">The untrained model.</param>
-/// <param name="Train">Training examples.</param>
-/// <param name="Validation">Held-out examples.</param>
-/// <param name="Encoding">The manifest's <c>encoding</c> object.</param>
-/// <param name="Corpus">The corpus as the model reads it, when the recipe cut it anew for this model (a 16-bar melody model's windows); null: the corpus loaded.</param>
-public sealed record TrainingPlan(IVaeModel Model, ITrainingData Train, ITrainingData Validation, JsonObject Encoding, TrainingCorpus? Corpus = null);
-
-/// <summary>A modality's training data as read from disk, before it is turned into tensors.</summary>
-public abstract class TrainingCorpus
-{
-    /// <summary>Full path of the file or folder read.</summary>
-    public string Source { get; protected init; } = "";
-
-    /// <summary>One line for the log: what was read and how it was split.</summary>
-    public abstract string Summary { get; }
-
-    /// <summary>The manifest's <c>training.data</c> object (counts, files held out, augmentation).</summary>
-    public abstract JsonObject Describe();
-}

@@ -7,32 +7,6 @@ using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Variation;
 
-/// <summary>One request of <see cref="VariationEngine.VaryBatch"/>.</summary>
-/// <param name="Seed">The seed as [chunks, …].</param>
-/// <param name="Count">Variations wanted (1–<see cref="GenerationLimits.MaxCount"/>).</param>
-/// <param name="Similarity">1 keeps the seed's mean, 0 is a fresh prior draw.</param>
-/// <param name="Temperature">Decoding temperature (0 is argmax).</param>
-/// <param name="Rng">Seed of this request's own random generator.</param>
-/// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
-/// <param name="Shift">Added to every code before decoding (attribute vectors, <see cref="Attributes.AttributeDirections.Shift"/>); null for none.</param>
-public sealed record VariationRequest(Tensor Seed, int Count, double Similarity, double Temperature, long Rng, double TopP = 1.0, float[]? Shift = null);
-
-/// <summary>One request of <see cref="VariationEngine.SampleBatch"/>.</summary>
-/// <param name="Count">Samples wanted.</param>
-/// <param name="Temperature">Decoding temperature (0 is argmax).</param>
-/// <param name="Rng">Seed of this request's own random generator.</param>
-/// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
-public sealed record SampleRequest(int Count, double Temperature, long Rng, double TopP = 1.0);
-
-/// <summary>One request of <see cref="VariationEngine.InterpolateBatch"/>.</summary>
-/// <param name="From">Start as [chunks, …].</param>
-/// <param name="To">End as [chunks, …] (same chunk count).</param>
-/// <param name="Steps">Points including both ends (2–<see cref="GenerationLimits.MaxCount"/>).</param>
-/// <param name="Temperature">Decoding temperature (0 is argmax).</param>
-/// <param name="Rng">Seed of this request's own random generator.</param>
-/// <param name="TopP">Nucleus mass for token decoders (1 = whole distribution).</param>
-public sealed record InterpolationRequest(Tensor From, Tensor To, int Steps, double Temperature, long Rng, double TopP = 1.0);
-
 /// <summary>
 /// Modality-free generation on a trained VAE: encode, decode, sample, interpolate and vary.
 /// Inputs are model-ready batches (a seed may span several rows, e.g. the 2-bar chunks of a longer melody);

@@ -4,22 +4,6 @@ using VaeCreative.Client.Contracts;
 
 namespace VaeCreative.Host.Server.Api;
 
-/// <summary>An error answer: thrown anywhere in request handling, written as RFC 7807 problem+json.</summary>
-public sealed class ProblemException(int status, string type, string title, string detail, TimeSpan? retryAfter = null) : Exception(detail)
-{
-    /// <summary>HTTP status.</summary>
-    public int Status { get; } = status;
-
-    /// <summary>Stable type URI (<see cref="ProblemTypes"/>).</summary>
-    public string Type { get; } = type;
-
-    /// <summary>Short summary of the cause.</summary>
-    public string Title { get; } = title;
-
-    /// <summary>Seconds for the Retry-After header (429/503).</summary>
-    public TimeSpan? RetryAfter { get; } = retryAfter;
-}
-
 /// <summary>The host's problems, one factory per cause, and the writer.</summary>
 public static class Problems
 {
@@ -104,34 +88,4 @@ public static class Problems
     }
 
     private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
-}
-
-/// <summary>Per-request ids: the caller's (body or X-Request-Id header) or a new one, echoed in X-Request-Id.</summary>
-public static class RequestIds
-{
-    /// <summary>HttpContext.Items key.</summary>
-    public const string ItemKey = "vaecreative.requestId";
-
-    /// <summary>Header name.</summary>
-    public const string Header = "X-Request-Id";
-
-    /// <summary>Sets the request's id (validated: 1–128 printable ASCII characters) and echoes it.</summary>
-    public static string Assign(HttpContext context, string? fromBody)
-    {
-        var id = fromBody ?? context.Request.Headers[Header].FirstOrDefault();
-        if (id is not null && (id.Length is 0 or > 128 || id.Any(c => c < 0x21 || c > 0x7e)))
-            throw Problems.BadRequest("requestId must be 1–128 printable ASCII characters without spaces.");
-        id ??= Guid.NewGuid().ToString("N");
-        context.Items[ItemKey] = id;
-        if (!context.Response.HasStarted) context.Response.Headers[Header] = id;
-        return id;
-    }
-
-    /// <summary>The request's id, assigning a new one when the request has none yet (a valid X-Request-Id header is kept).</summary>
-    public static string Current(HttpContext context)
-    {
-        if (context.Items.TryGetValue(ItemKey, out var id) && id is string known) return known;
-        try { return Assign(context, null); }
-        catch (ProblemException) { return Assign(context, Guid.NewGuid().ToString("N")); }
-    }
 }

@@ -9,12 +9,6 @@ using VaeCreative.Host.Server.Api;
 
 namespace VaeCreative.Host.Server.Catalog;
 
-/// <summary>A model the host can serve: its id (folder name), directory and manifest.</summary>
-/// <param name="Id">Id used in URLs.</param>
-/// <param name="Directory">Full path of the model directory.</param>
-/// <param name="Manifest">Its manifest.</param>
-public sealed record CatalogEntry(string Id, string Directory, ModelManifest Manifest);
-
 /// <summary>
 /// The models under the served folders (the user's <c>--models</c> folder first, then the bundled ones). Folders
 /// are scanned on every lookup of an unknown id and every listing, so a model directory added while the host runs

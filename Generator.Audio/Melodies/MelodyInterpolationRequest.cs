@@ -1,0 +1,15 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Audio.Midi;
+using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+using static TorchSharp.torch;
+
+namespace VaeCreative.Audio.Melodies;
+
+/// <summary>One request of <see cref="MelodyGenerator.InterpolateMany(IReadOnlyList{MelodyInterpolationRequest}, IProgress{double})"/>.</summary>
+/// <param name="From">Start melody.</param>
+/// <param name="To">End melody.</param>
+/// <param name="Options">Steps, temperature, rng.</param>
+public sealed record MelodyInterpolationRequest(Melody From, Melody To, InterpolateOptions Options);

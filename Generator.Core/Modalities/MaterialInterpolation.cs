@@ -1,0 +1,7 @@
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+
+namespace VaeCreative.Core.Modalities;
+
+/// <summary>One interpolation request.</summary>
+public sealed record MaterialInterpolation(PreparedSeed From, PreparedSeed To, InterpolateOptions Options);

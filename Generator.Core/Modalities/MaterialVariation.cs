@@ -1,0 +1,7 @@
+using VaeCreative.Core.Serving;
+using VaeCreative.Core.Variation;
+
+namespace VaeCreative.Core.Modalities;
+
+/// <summary>One variation request: a prepared seed and its settings.</summary>
+public sealed record MaterialVariation(PreparedSeed Seed, VaryOptions Options);

@@ -1,0 +1,7 @@
+using System.Runtime.CompilerServices;
+using VaeCreative.Core.Serving;
+
+namespace VaeCreative.Core.Modalities;
+
+/// <summary>A modality name this build does not know.</summary>
+public sealed class UnknownModalityException(string message) : ArgumentException(message);
