@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures models/fashion-grey (the spatial model on Fashion-MNIST in 8-bit grey) for its card (README) and writes every
+# Measures models/fashion-grey (the spatial model on Fashion-MNIST in 8-bit grey) for its card (docs/model-cards/fashion-grey.md) and writes every
 # figure and picture the card quotes:
 #   MODEL/eval-test.json             eval on the first 2,000 t10k images: NLL in bits/dim over 8-bit grey (importance-
 #                                    weighted, K = 8), KL, mutual information, active units

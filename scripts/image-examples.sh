@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Draws the image model cards' pictures (README): five held-out images of each bundled image model's own data, each
+# Draws the image model cards' pictures (docs/model-cards/): five held-out images of each bundled image model's own data, each
 # with eight variations (fixed rngs), and a grid of prior samples, under docs/; the held-out reconstruction error
 # (colour and alpha, 0-255) goes to bench/results/image-examples-MODEL.json.
 #   ./scripts/image-examples.sh [MODEL_DIR OUT.png [extra options]]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The 16-bar headline demo (README, models/melody-16bar): interpolates two held-out 16-bar Nottingham tunes with the
+# The 16-bar headline demo (docs/model-cards/melody-16bar.md): interpolates two held-out 16-bar Nottingham tunes with the
 # hierarchical model in five steps, both ends included, and stacks the five piano rolls into one picture.
 #   ./scripts/melody16-interpolation.sh [FROM.mid TO.mid] [--model ID|DIR] [--out DIR] [--picture PNG]
 # Defaults: hpps13.mid → playford10.mid from ../shared/datasets/nottingham (both held out from every bundled melody

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refreshes docs/studio.png, the README's picture of the studio page: runs the browser test that varies the demo
+# Refreshes docs/studio.png, the picture of the studio page in docs/studio.md: runs the browser test that varies the demo
 # melody with VAECREATIVE_STUDIO_SCREENSHOT set, so it copies its screenshot there (atomically). Needs chromium and
 # chromedriver (scripts/setup.sh --browser).
 set -euo pipefail

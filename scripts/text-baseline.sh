@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Bowman et al. (2016)'s comparison for a text model (README, text model card): trains the language-model baseline
-# (`--size lm`: the same decoder, tokenizer data, steps, batch and word dropout, no z) unless it is already there,
+# Bowman et al. (2016)'s comparison for a text model (the text-fortunes card, removed in dc814bb; docs/text.md):
+# trains the language-model baseline (`--size lm`: the same decoder, tokenizer data, steps, batch and word dropout,
+# no z) unless it is already there,
 # evaluates both on every held-out snippet, and writes bench/results/text-baseline/{vae,lm}-eval.json, the LM's
 # run settings and curve, and table.md.
 #   ./scripts/text-baseline.sh VAE_MODEL [LM_DIR]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints the text model card's examples (README): five seeds with their variations, one homotopy, five prior
-# samples, all with fixed --rng so anyone gets the same lines.   ./scripts/text-examples.sh [MODEL]
+# Prints a text model card's examples (the text-fortunes card's, removed in dc814bb): five seeds with their
+# variations, one homotopy, five prior samples, all with fixed --rng so anyone gets the same lines.
+#   ./scripts/text-examples.sh [MODEL]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODEL="${1:-text-flavour}"
