@@ -44,24 +44,38 @@ internal sealed record SpanPriorMixture(Tensor LogWeights, Tensor Mean, Tensor L
     }
 
     /// <summary>
-    /// Draws a code from each mixture [rows, latent]: the component whose cumulative weight first reaches
+    /// Draws a code from each mixture [rows, latent] at <paramref name="temperature"/> [rows] (sketch-rnn's rule: the
+    /// weights' logits divided by it, each component's variance multiplied by it; 1 draws from the prior itself, 0
+    /// gives the mean of the likeliest component): the component whose cumulative weight first reaches
     /// <paramref name="uniform"/> [rows] (in (0, 1); needed only for a mixture), then its μ + σ ⊙
     /// <paramref name="noise"/> [rows, latent] (N(0, I)).
     /// </summary>
-    public Tensor Draw(Tensor? uniform, Tensor noise)
+    /// <remarks>
+    /// Why a temperature: a cooler draw stays nearer the middle of the component it picked, where the codes of real
+    /// words lie, and picks the likelier continuations; one Gaussian has only its middle, between words (a cool draw
+    /// from it repeats one word).
+    /// </remarks>
+    public Tensor Draw(Tensor? uniform, Tensor noise, Tensor temperature)
     {
         Tensor mean = Mean, logVariance = LogVariance;
+        using var coolest = MinTemperature.ToScalar();
+        var t = temperature.to(Mean.dtype).clamp_min(coolest).unsqueeze(-1); // [rows, 1]
         if (Components > 1)
         {
             ArgumentNullException.ThrowIfNull(uniform);
             // The component index: how many cumulative weights lie below the uniform (the last one catches rounding).
-            var cumulative = LogWeights.exp().cumsum(-1);
+            var cumulative = LogWeights.div(t).softmax(-1).cumsum(-1);
             var chosen = cumulative.lt(uniform.unsqueeze(-1).to(cumulative.dtype)).sum(-1).clamp_max(Components - 1);
             var index = chosen.view(-1, 1, 1).expand(-1, 1, Mean.shape[^1]);
             mean = Mean.gather(1, index);
             logVariance = LogVariance.gather(1, index);
         }
         using var half = 0.5.ToScalar();
-        return mean.squeeze(1).add(logVariance.squeeze(1).mul(half).exp().mul(noise), Scalars.One);
+        // σ √t, with t at its floor (a temperature of 0) taken as 0.
+        var spread = logVariance.squeeze(1).mul(half).exp().mul(t.gt(coolest).to(t.dtype).mul(t.sqrt()));
+        return mean.squeeze(1).add(spread.mul(noise), Scalars.One);
     }
+
+    /// <summary>Temperatures below this draw as 0: the likeliest component's mean (the logits divided by it stay finite).</summary>
+    private const double MinTemperature = 1e-4;
 }

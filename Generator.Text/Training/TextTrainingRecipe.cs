@@ -71,7 +71,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
 
     /// <summary>
     /// The bundled model's shape (<c>text-flavour</c>): a <see cref="SpanLatentVae"/> with one code of 8 per token and
-    /// a learned prior of 256 units (<see cref="SpanPrior"/>), a 16,000-piece tokenizer (most words one piece, so a code
+    /// a learned prior of 256 units giving a mixture of 16 Gaussians for each code (<see cref="SpanPrior"/>; the pilots
+    /// that chose it against one Gaussian are in bench/results/text-prior-pilots.json), a 16,000-piece tokenizer (most words one piece, so a code
     /// holds a word), GRU cells (three gates to the LSTM's four: more steps in the hour) and
     /// <see cref="SentenceVaeOptions"/>' sizes otherwise.
     /// </summary>
@@ -81,6 +82,7 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
         SpanTokens = 1,
         LatentSize = 8,
         PriorHidden = 256,
+        PriorComponents = 16,
         Cell = RecurrentCell.Gru,
     };
 
@@ -233,7 +235,8 @@ public sealed class TextTrainingRecipe : ITrainingRecipe
                 var width = Whole(priorHidden, "--prior-hidden");
                 if (width is < 0 or > 8192)
                     throw new ArgumentOutOfRangeException("--prior-hidden", width, $"--prior-hidden must be between 0 (N(0, I)) and 8192; got {width}.");
-                options = options with { PriorHidden = width > 0 ? (int)width : null };
+                // Without a learned prior there are no components to mix (the shape's count goes with the prior).
+                options = width > 0 ? options with { PriorHidden = (int)width } : options with { PriorHidden = null, PriorComponents = null };
             }
             if (Number(settings, PriorComponentsSetting) is { } priorComponents)
             {

@@ -36,8 +36,8 @@ public class TextModalityTests
     [Fact]
     public void Train_options_pass_the_recipe_s_setting_names()
     {
-        Assert.Equal(["--vocab-size", "--max-tokens", "--word-dropout", "--span-tokens", "--prior-hidden"], modality.Options.Select(o => o.Name));
-        Assert.Equal([TextTrainingRecipe.VocabularySizeSetting, TextTrainingRecipe.MaxTokensSetting, TextTrainingRecipe.WordDropoutSetting, TextTrainingRecipe.SpanTokensSetting, TextTrainingRecipe.PriorHiddenSetting],
+        Assert.Equal(["--vocab-size", "--max-tokens", "--word-dropout", "--span-tokens", "--prior-hidden", "--prior-components"], modality.Options.Select(o => o.Name));
+        Assert.Equal([TextTrainingRecipe.VocabularySizeSetting, TextTrainingRecipe.MaxTokensSetting, TextTrainingRecipe.WordDropoutSetting, TextTrainingRecipe.SpanTokensSetting, TextTrainingRecipe.PriorHiddenSetting, TextTrainingRecipe.PriorComponentsSetting],
             modality.Options.Select(o => o.Key));
         Assert.All(modality.Options, o => Assert.Equal(ModalityCommands.Train, o.Commands));
         Assert.All(modality.Options, o => Assert.Contains("Default", o.Description));

@@ -145,7 +145,7 @@ public class SpanPriorTests
     }
 
     [Fact]
-    public void A_mixture_draw_takes_the_component_its_uniform_falls_in()
+    public void A_mixture_draw_takes_the_component_its_uniform_falls_in_at_its_temperature()
     {
         using var scope = NewDisposeScope();
         var logWeights = tensor(new[] { 0.2, 0.5, 0.3 }).log().expand(4, 3);
@@ -153,10 +153,20 @@ public class SpanPriorTests
         var logVariance = full(new long[] { 4, 3, 2 }, Math.Log(0.25), dtype: ScalarType.Float64);
         var noise = tensor(new[] { 1.0, -1, 0, 0, 2, 2, 1, 1 }).view(4, 2);
         var uniform = tensor(new[] { 0.1, 0.6, 0.95, 0.69 });
-        var drawn = new SpanPriorMixture(logWeights, mean, logVariance).Draw(uniform, noise);
+        var drawn = new SpanPriorMixture(logWeights, mean, logVariance).Draw(uniform, noise, ones(4));
         // Cumulative weights 0.2, 0.7, 1.0: components 0, 1, 2, 1; then μ + 0.5 ⊙ noise.
         var expected = tensor(new[] { -9.5, -10.5, 0, 0, 11, 11, 0.5, 0.5 }).view(4, 2);
         Assert.True(drawn.allclose(expected, atol: 1e-9), drawn.ToString(TorchSharp.TensorStringStyle.Julia));
+
+        // At 0.5 the weights go as their squares (0.04, 0.25, 0.09: cumulative 0.105, 0.763, 1) and σ as σ √0.5.
+        var cool = new SpanPriorMixture(logWeights, mean, logVariance).Draw(uniform, noise, full(4, 0.5));
+        var s = 0.5 * Math.Sqrt(0.5);
+        var coolExpected = tensor(new[] { -10 + s, -10 - s, 0, 0, 10 + 2 * s, 10 + 2 * s, s, s }).view(4, 2);
+        Assert.True(cool.allclose(coolExpected, atol: 1e-9), cool.ToString(TorchSharp.TensorStringStyle.Julia));
+
+        // At 0, every row gets the likeliest component's mean, whatever its uniform and noise.
+        var cold = new SpanPriorMixture(logWeights, mean, logVariance).Draw(uniform, noise, zeros(4));
+        Assert.True(cold.allclose(zeros(4, 2, dtype: ScalarType.Float64), atol: 1e-9), cold.ToString(TorchSharp.TensorStringStyle.Julia));
     }
 
     [Theory]
@@ -200,7 +210,8 @@ public class SpanPriorTests
         using var generator = new Generator(7);
         var noise = randn(new long[] { rows, model.LatentSize }, generator: generator);
         var uniform = Uniform(model, rows);
-        var sampled = Decode(model, noise, priorNoise: true, parts, uniform);
+        var temperatures = tensor(new[] { 0f, 0.5f, 1f, 0.2f });
+        var sampled = Decode(model, noise, priorNoise: true, parts, uniform, temperatures);
 
         // The codes the sampler drew: span by span, a draw (component by the uniform of the second half at the span's
         // first step, then μ + σ ⊙ noise) from the prior of the decoded rows read with the codes so far (a span's prior
@@ -212,11 +223,11 @@ public class SpanPriorTests
             var prior = model.SpanPriors(sampled, codes);
             var spanPrior = new SpanPriorMixture(prior.LogWeights.select(1, s), prior.Mean.select(1, s), prior.LogVariance.select(1, s));
             var componentUniform = components > 1 ? uniform.select(1, Width + s * WithPrior.SpanTokens!.Value + 1) : null;
-            codes.narrow(1, s * span, span).copy_(spanPrior.Draw(componentUniform, noise.narrow(1, s * span, span)));
+            codes.narrow(1, s * span, span).copy_(spanPrior.Draw(componentUniform, noise.narrow(1, s * span, span), temperatures));
         }
-        var fromCodes = Decode(model, codes, priorNoise: false, parts, uniform);
+        var fromCodes = Decode(model, codes, priorNoise: false, parts, uniform, temperatures);
         Assert.True(sampled.SameAs(fromCodes), "the sampler's codes are not its prior's");
-        Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: false, parts, uniform)), "the noise was decoded as codes");
+        Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: false, parts, uniform, temperatures)), "the noise was decoded as codes");
     }
 
     [Fact]
@@ -229,10 +240,13 @@ public class SpanPriorTests
         using var generator = new Generator(7);
         var noise = randn(new long[] { rows, model.LatentSize }, generator: generator);
         var uniform = Uniform(model, rows);
-        var sampled = Decode(model, noise, priorNoise: true, 1, uniform);
+        var warm = ones(rows);
+        var sampled = Decode(model, noise, priorNoise: true, 1, uniform, warm);
         var others = uniform.clone();
         others.narrow(1, Width, Width).copy_(uniform.narrow(1, Width, Width).neg().add(1)); // other components, same tokens' noise
-        Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: true, 1, others)), "the components' uniforms were not read");
+        Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: true, 1, others, warm)), "the components' uniforms were not read");
+        // At temperature 0 the likeliest component is taken, whatever the uniforms.
+        Assert.True(Decode(model, noise, priorNoise: true, 1, uniform).SameAs(Decode(model, noise, priorNoise: true, 1, others)));
         Assert.Throws<ArgumentException>(() => Decode(model, noise, priorNoise: true, 1, uniform.narrow(1, 0, Width)));
     }
 
@@ -263,9 +277,9 @@ public class SpanPriorTests
         return rand(new long[] { rows, model.RowNoiseShape[0] }, generator: generator);
     }
 
-    private static Tensor Decode(SpanLatentVae model, Tensor z, bool priorNoise, int parts, Tensor uniform)
+    private static Tensor Decode(SpanLatentVae model, Tensor z, bool priorNoise, int parts, Tensor uniform, Tensor? temperatures = null)
     {
-        var settings = GenerationSettings.PerRow(uniform, zeros(z.shape[0])) with { PriorNoise = priorNoise };
+        var settings = GenerationSettings.PerRow(uniform, temperatures ?? zeros(z.shape[0])) with { PriorNoise = priorNoise };
         model.ThreadParts = parts;
         return model.Generate(z, settings);
     }

@@ -118,6 +118,14 @@ public class TextTrainingRecipeTests
         Assert.Equal(64, TextTrainingRecipe.ModelOptions(span).PriorHidden);
         var standard = config with { Settings = new JsonObject { ["spanTokens"] = "1", ["priorHidden"] = "0" } };
         Assert.Null(TextTrainingRecipe.ModelOptions(standard).PriorHidden);
+        Assert.Null(TextTrainingRecipe.ModelOptions(standard).PriorComponents);
+
+        Assert.Contains("--prior-components must be between 1 and 256", Refused(new JsonObject { ["spanTokens"] = 1, ["priorHidden"] = 8, ["priorComponents"] = 0 }).Message);
+        Assert.Contains("--prior-components needs a learned prior", Refused(new JsonObject { ["spanTokens"] = 1, ["priorHidden"] = 0, ["priorComponents"] = 4 }).Message);
+        var mixture = config with { Settings = new JsonObject { ["spanTokens"] = "1", ["priorHidden"] = "64", ["priorComponents"] = "4" } };
+        Assert.Equal(4, TextTrainingRecipe.ModelOptions(mixture).PriorComponents);
+        var single = config with { Settings = new JsonObject { ["spanTokens"] = "1", ["priorHidden"] = "64", ["priorComponents"] = "1" } };
+        Assert.Null(TextTrainingRecipe.ModelOptions(single).PriorComponents); // 1 is one Gaussian, as manifests without the key
     }
 
     [Fact]
@@ -132,7 +140,7 @@ public class TextTrainingRecipeTests
         }
         Assert.Equal(TextTrainingRecipe.DefaultShape, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("default").Settings));
         // The language model is the default shape's decoder without z.
-        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1, SpanTokens = null, PriorHidden = null }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
+        Assert.Equal(TextTrainingRecipe.DefaultShape with { LatentSize = 1, SpanTokens = null, PriorHidden = null, PriorComponents = null }, ModelManifest.FromJsonObject<SentenceVaeOptions>(recipe.Shape("lm").Settings));
         Assert.Contains("use default, small, sentence, lm", Assert.Throws<ArgumentException>(() => recipe.Shape("huge")).Message);
         recipe.Defaults.Validate();
         Assert.IsType<ConstantKl>(recipe.Defaults.Beta);
