@@ -7,7 +7,6 @@ example in the card comes from those files; the template holds the prose.
 """
 import gzip
 import json
-import math
 import os
 import re
 import sys
@@ -17,9 +16,6 @@ MODEL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models", "text
 ROUTES = os.path.join(ROOT, "bench", "results", "text-routes")
 BENCH = os.path.join(ROOT, "bench", "results", "text-quick.json")
 TEMPLATE = os.path.join(ROOT, "scripts", "text-flavour-card.md.in")
-# Perplexity of the prior samples of the model before the learned prior (commit f30e915) under the routes' language
-# model: sample --count 200 --rng 1, then eval --model bench/results/text-routes/lm on them (quoted in the card).
-OLD_SAMPLE_PERPLEXITY = 1452.26
 # Variations per seed quoted from examples.txt (all of them are in the file).
 QUOTED_VARIATIONS = 4
 
@@ -76,6 +72,8 @@ def main():
     modules = bench_figure(bench, "text_vary8_fp32_modules_latency_ms_p50")
     text_io = bench_figure(bench, "text_vary8_text_in_out_ms_p50")
 
+    parameters = manifest["parameters"]
+
     def pct(x):
         return f"{x * 100:.1f}%"
 
@@ -105,8 +103,10 @@ def main():
         "train_min": f"{manifest['training']['elapsedSeconds'] / 60:.1f}", "train_rate": f"{manifest['training']['examplesPerSecond']:.1f}",
         "validation_table": validation_table(),
         "samp_ppl": f"{samples['perplexity']:,.0f}",
-        "samp_gap": f"{math.log(OLD_SAMPLE_PERPLEXITY) - math.log(samples['perplexity']):.2f}",
-        "old_gap": f"{math.log(OLD_SAMPLE_PERPLEXITY) - math.log(lm['perplexity']):.2f}", "samp_n": str(samples["snippets"]), "lm_ppl": f"{lm['perplexity']:.0f}",
+        "samp_ppl_cool": f"{load(MODEL, 'eval-samples-t0.25.json')['perplexity']:,.0f}",
+        "samp_ppl_warm": f"{load(MODEL, 'eval-samples-t1.json')['perplexity']:,.0f}",
+        "params": f"{parameters:,}", "weights_mb": f"{os.path.getsize(os.path.join(MODEL, 'model.weights')) / 1e6:.1f}",
+        "samp_n": str(samples["snippets"]), "lm_ppl": f"{lm['perplexity']:.0f}",
         "lm_nll": f"{lm['nll_nats']:.2f}", "span_nll": f"{span['nll_nats']:.2f}", "lm_gap": f"{span['nll_nats'] - lm['nll_nats']:.1f}",
         "bench_cs": f"{packed['csharp']:.1f}", "bench_py": f"{packed['pytorch']:.1f}", "bench_speedup": f"{packed['speedup']:.2f}",
         "bench_modules": f"{modules['csharp']:.1f}", "bench_modules_speedup": f"{modules['speedup']:.2f}",

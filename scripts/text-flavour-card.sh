@@ -10,6 +10,8 @@
 #                                 300 held-out lines
 #   eval-samples.json             200 prior samples scored by the language-model baseline of scripts/text-routes.sh
 #                                 (bench/results/text-routes/lm): its NLL and perplexity, to set beside real lines'
+#   eval-samples-t0.25.json,     the same at sampling temperatures 0.25 and 1
+#   eval-samples-t1.json
 #   examples.txt                  ten held-out seeds with eight variations each, two homotopies, five prior samples
 #   docs/model-cards/text-flavour.md  the card (for models/text-flavour): scripts/text-flavour-card.md.in rendered by
 #                                 scripts/render-text-flavour-card.py, which also reads bench/results/text-routes/ and
@@ -44,6 +46,11 @@ if [[ -f "$LM/manifest.json" ]]; then
   have eval-samples.json || {
     "${V[@]}" sample --model "$MODEL" --count 200 --rng 1 --out "$work/samples.txt" --force >&2
     "${V[@]}" eval --model "$LM" --data "$work/samples.txt" --json > "$work/eval-samples.json"; write eval-samples.json; }
+  for t in 0.25 1; do
+    have "eval-samples-t$t.json" || {
+      "${V[@]}" sample --model "$MODEL" --count 200 --rng 1 --temperature "$t" --out "$work/samples-t$t.txt" --force >&2
+      "${V[@]}" eval --model "$LM" --data "$work/samples-t$t.txt" --json > "$work/eval-samples-t$t.json"; write "eval-samples-t$t.json"; }
+  done
 else
   echo "text-flavour-card: no language model in $LM (scripts/text-routes.sh trains it); prior samples are not scored" >&2
 fi
