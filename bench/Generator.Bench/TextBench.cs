@@ -116,7 +116,10 @@ internal static class TextBench
             using var eps = randn([VaryCount, vae.LatentSize], generator: g);
             using var uniform = rand([VaryCount, .. RowNoise(vae)], generator: g);
             noise.AddRange(eps.data<float>());
-            noise.AddRange(uniform.data<float>());
+            // The tokens' uniforms: the first position-wide block of each row (a mixture prior's component uniforms
+            // follow it, and only prior samples read them).
+            using var tokenUniforms = uniform.narrow(1, 0, vae.Settings.MaxTokens).contiguous();
+            noise.AddRange(tokenUniforms.data<float>());
         }
         WriteFloats(Path.Combine(outDir, LatencyNoiseFile), noise.ToArray());
 
@@ -254,7 +257,9 @@ internal static class TextBench
         {
             // As the engine draws them (see Export's latency noise).
             WriteFloats(Path.Combine(outDir, "vary_noise.f32"), randn([VaryCount, shared.LatentSize], generator: g).data<float>().ToArray());
-            WriteFloats(Path.Combine(outDir, "vary_uniform.f32"), rand([VaryCount, .. RowNoise(shared)], generator: g).data<float>().ToArray());
+            using var uniform = rand([VaryCount, .. RowNoise(shared)], generator: g);
+            using var tokenUniforms = uniform.narrow(1, 0, shared.Settings.MaxTokens).contiguous(); // as in Export
+            WriteFloats(Path.Combine(outDir, "vary_uniform.f32"), tokenUniforms.data<float>().ToArray());
         }
         using var engine = new VariationEngine(shared, CPU, meanCacheCapacity: 0);
         using (NewDisposeScope())
@@ -443,13 +448,15 @@ internal static class TextBench
 
     /// <summary>
     /// The per-row noise shape the engine's decode draws (<see cref="IVaeModel.RowNoiseShape"/>): one uniform per
-    /// position, as the twin's <c>generate</c> takes it.
+    /// position, as the twin's <c>generate</c> takes it, then for a mixture prior one more per position, which
+    /// variations never read.
     /// </summary>
     private static long[] RowNoise(ISentenceModel model)
     {
         var shape = model.RowNoiseShape;
-        if (shape.Length != 1 || shape[0] != model.Settings.MaxTokens)
-            throw new InvalidOperationException($"the twin takes one uniform per position ({model.Settings.MaxTokens}); the model draws [{string.Join(", ", shape)}].");
+        var positions = model.Settings.MaxTokens;
+        if (shape.Length != 1 || (shape[0] != positions && shape[0] != 2 * positions))
+            throw new InvalidOperationException($"the twin takes one uniform per position ({positions}); the model draws [{string.Join(", ", shape)}].");
         return shape;
     }
 
