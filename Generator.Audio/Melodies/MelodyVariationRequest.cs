@@ -1,10 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using VaeCreative.Audio.Midi;
-using VaeCreative.Core.Modalities;
-using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
-using static TorchSharp.torch;
 
 namespace VaeCreative.Audio.Melodies;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
 using static TorchSharp.torch;

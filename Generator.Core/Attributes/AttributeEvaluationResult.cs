@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using VaeCreative.Core.Training;
-using VaeCreative.Core.Variation;
-using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Attributes;
 

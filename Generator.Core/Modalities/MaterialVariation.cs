@@ -1,4 +1,3 @@
-using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
 
 namespace VaeCreative.Core.Modalities;

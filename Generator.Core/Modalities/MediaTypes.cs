@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace VaeCreative.Core.Modalities;
 
 /// <summary>Media types the bundled modalities read and write.</summary>

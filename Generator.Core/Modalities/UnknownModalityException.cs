@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using VaeCreative.Core.Serving;
-
 namespace VaeCreative.Core.Modalities;
 
 /// <summary>A modality name this build does not know.</summary>

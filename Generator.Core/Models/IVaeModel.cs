@@ -1,4 +1,3 @@
-using TorchSharp;
 using VaeCreative.Core.Posteriors;
 using static TorchSharp.torch;
 

@@ -1,5 +1,3 @@
-using TorchSharp;
-using VaeCreative.Core.Posteriors;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Models;

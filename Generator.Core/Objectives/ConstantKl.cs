@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace VaeCreative.Core.Objectives;
 
 /// <summary>β fixed at <see cref="MaxBeta"/>.</summary>

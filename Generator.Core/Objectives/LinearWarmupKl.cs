@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace VaeCreative.Core.Objectives;
 
 /// <summary>β rises linearly from 0 to <see cref="MaxBeta"/> over <see cref="WarmupSteps"/>, then stays.</summary>

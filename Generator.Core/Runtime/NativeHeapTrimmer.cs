@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace VaeCreative.Core.Runtime;
 
 /// <summary>Calls <see cref="NativeHeap.Trim"/> once every <see cref="Interval"/> units of work. Not thread-safe.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using VaeCreative.Core.Models;
 using VaeCreative.Core.Serving;
 
 namespace VaeCreative.Core.Training;

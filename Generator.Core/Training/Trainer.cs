@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using TorchSharp;
-using TorchSharp.Modules;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;

@@ -1,13 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using TorchSharp;
-using TorchSharp.Modules;
-using VaeCreative.Core.Checkpoints;
-using VaeCreative.Core.Models;
-using VaeCreative.Core.Objectives;
-using VaeCreative.Core.Runtime;
-using static TorchSharp.torch;
-
 namespace VaeCreative.Core.Training;
 
 /// <summary>The loss became NaN or infinite.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VaeCreative.Core.Models;
-using VaeCreative.Core.Serving;
 
 namespace VaeCreative.Core.Training;
 

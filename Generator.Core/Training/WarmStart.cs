@@ -1,4 +1,3 @@
-using System.Globalization;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using static TorchSharp.torch;

@@ -1,7 +1,4 @@
 using System.Globalization;
-using VaeCreative.Core.Checkpoints;
-using VaeCreative.Core.Models;
-using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Training;
 

@@ -1,4 +1,3 @@
-using VaeCreative.Core.Serving;
 using VaeCreative.Core.Validation;
 
 namespace VaeCreative.Core.Variation;

@@ -1,8 +1,3 @@
-using TorchSharp;
-using VaeCreative.Core.Models;
-using VaeCreative.Core.Posteriors;
-using VaeCreative.Core.Runtime;
-using VaeCreative.Core.Validation;
 using static TorchSharp.torch;
 
 namespace VaeCreative.Core.Variation;

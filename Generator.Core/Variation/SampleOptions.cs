@@ -1,5 +1,4 @@
 using VaeCreative.Core.Serving;
-using VaeCreative.Core.Validation;
 
 namespace VaeCreative.Core.Variation;
 

@@ -1,6 +1,5 @@
 using TorchSharp;
 using VaeCreative.Core.Models;
-using VaeCreative.Core.Posteriors;
 using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Validation;
 using static TorchSharp.torch;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
 
 namespace VaeCreative.Host.Server.Api;

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using VaeCreative.Client;
-using VaeCreative.Client.Contracts;
-
 namespace VaeCreative.Host.Server.Api;
 
 /// <summary>Per-request ids: the caller's (body or X-Request-Id header) or a new one, echoed in X-Request-Id.</summary>

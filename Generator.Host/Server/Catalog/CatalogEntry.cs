@@ -1,11 +1,4 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using VaeCreative.Client;
-using VaeCreative.Client.Contracts;
-using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Checkpoints;
-using VaeCreative.Core.Models;
-using VaeCreative.Host.Server.Api;
 
 namespace VaeCreative.Host.Server.Catalog;
 
