@@ -128,7 +128,7 @@ public sealed class GenerationQueue : IDisposable
         TorchRuntime.SetThreads(options.ServingThreads);
         while (true)
         {
-            var first = Next(block: true);
+            var first = Next();
             if (first is null) return; // closed and drained
             var batch = new List<WorkItem> { first };
             if (options.Batching && first.BatchKey is not null) Gather(batch);
@@ -187,7 +187,8 @@ public sealed class GenerationQueue : IDisposable
         }
     }
 
-    private WorkItem? Next(bool block)
+    /// <summary>The next request (a deferred one first), waiting for one; null once the queue is closed and drained.</summary>
+    private WorkItem? Next()
     {
         if (deferred.First is { } head)
         {
@@ -202,7 +203,7 @@ public sealed class GenerationQueue : IDisposable
                 Interlocked.Decrement(ref waiting);
                 return item;
             }
-            if (!block || !channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return null;
+            if (!channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return null;
         }
     }
 
