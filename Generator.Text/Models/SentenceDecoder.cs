@@ -317,8 +317,8 @@ internal sealed class SentenceDecoder
                 if (job.Prior is { } prior && zStep is not null)
                 {
                     // A prior sample: each span's code is drawn as it starts, μ + σ ⊙ noise from its prior (a component of
-                    // it, for a mixture) at the row's temperature, given the state so far and the token just decoded
-                    // (zSteps holds the span's noise).
+                    // it, for a mixture) at the row's temperature (SpanPrior.CodeTemperature), given the state so far and
+                    // the token just decoded (zSteps holds the span's noise).
                     if ((t - 1) % spanTokens == 0)
                     {
                         var before = fast is not null ? state![0]
@@ -326,7 +326,7 @@ internal sealed class SentenceDecoder
                             : state[0].select(0, state[0].shape[0] - 1);
                         // A mixture picks its component with the row's uniform of this step's second half.
                         var componentUniform = prior.Components > 1 ? noise.select(1, steps + t) : null;
-                        code = prior.Of(before, Embedding.call(input)).Draw(componentUniform, zStep, temperatures);
+                        code = prior.Of(before, Embedding.call(input)).Draw(componentUniform, zStep, SpanPrior.CodeTemperature(temperatures));
                     }
                     zStep = code;
                 }

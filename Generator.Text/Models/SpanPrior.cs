@@ -56,6 +56,24 @@ internal sealed class SpanPrior : nn.Module
         }
     }
 
+    /// <summary>
+    /// The temperature a prior sample's codes are drawn at (<see cref="SpanPriorMixture.Draw"/>) for rows sampled at
+    /// <paramref name="temperatures"/> [rows]: the same, but never below <see cref="MinCodeTemperature"/>.
+    /// </summary>
+    /// <remarks>
+    /// Why a floor: at 0 every row would take the likeliest component's mean at every step and decode the same line, so
+    /// eight samples at temperature 0 would be one line eight times. At the floor the codes still differ while the
+    /// tokens are argmax.
+    /// </remarks>
+    public static Tensor CodeTemperature(Tensor temperatures)
+    {
+        using var floor = MinCodeTemperature.ToScalar();
+        return temperatures.clamp_min(floor);
+    }
+
+    /// <summary>Coolest draw of a prior sample's codes: 0.25, the coolest the pilot measured (bench/results/text-prior-pilots.json).</summary>
+    public const double MinCodeTemperature = 0.25;
+
     /// <summary>Gaussians in each span's prior (1: one Gaussian).</summary>
     public int Components { get; }
 

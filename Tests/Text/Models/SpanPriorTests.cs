@@ -223,7 +223,7 @@ public class SpanPriorTests
             var prior = model.SpanPriors(sampled, codes);
             var spanPrior = new SpanPriorMixture(prior.LogWeights.select(1, s), prior.Mean.select(1, s), prior.LogVariance.select(1, s));
             var componentUniform = components > 1 ? uniform.select(1, Width + s * WithPrior.SpanTokens!.Value + 1) : null;
-            codes.narrow(1, s * span, span).copy_(spanPrior.Draw(componentUniform, noise.narrow(1, s * span, span), temperatures));
+            codes.narrow(1, s * span, span).copy_(spanPrior.Draw(componentUniform, noise.narrow(1, s * span, span), SpanPrior.CodeTemperature(temperatures)));
         }
         var fromCodes = Decode(model, codes, priorNoise: false, parts, uniform, temperatures);
         Assert.True(sampled.SameAs(fromCodes), "the sampler's codes are not its prior's");
@@ -245,8 +245,10 @@ public class SpanPriorTests
         var others = uniform.clone();
         others.narrow(1, Width, Width).copy_(uniform.narrow(1, Width, Width).neg().add(1)); // other components, same tokens' noise
         Assert.False(sampled.SameAs(Decode(model, noise, priorNoise: true, 1, others, warm)), "the components' uniforms were not read");
-        // At temperature 0 the likeliest component is taken, whatever the uniforms.
-        Assert.True(Decode(model, noise, priorNoise: true, 1, uniform).SameAs(Decode(model, noise, priorNoise: true, 1, others)));
+        // At temperature 0 the tokens are argmax, but the codes are still drawn (at the floor), so rows still differ.
+        var cold = Decode(model, noise, priorNoise: true, 1, uniform);
+        Assert.False(cold.SameAs(Decode(model, noise, priorNoise: true, 1, others)), "at temperature 0 the codes were not drawn");
+        Assert.True(SpanPrior.CodeTemperature(zeros(1)).item<float>() == (float)SpanPrior.MinCodeTemperature);
         Assert.Throws<ArgumentException>(() => Decode(model, noise, priorNoise: true, 1, uniform.narrow(1, 0, Width)));
     }
 
