@@ -23,12 +23,9 @@ internal sealed record SpanPriorMixture(Tensor LogWeights, Tensor Mean, Tensor L
     /// </summary>
     public Tensor KlFrom(DiagonalGaussian posterior)
     {
-        using var one = 1.0.ToScalar();
-        using var half = 0.5.ToScalar();
-        using var two = 2.ToScalar();
-        var (mean, logVariance) = (posterior.Mean.unsqueeze(-2), posterior.LogVariance.unsqueeze(-2));
-        var spread = logVariance.exp().add(mean.sub(Mean).pow(two), Scalars.One).div(LogVariance.exp());
-        var perComponent = LogVariance.sub(logVariance).add(spread, Scalars.One).sub(one).mul(half).sum(-1);
+        // The posterior set beside each component, for DiagonalGaussian's element-wise KL.
+        var beside = new DiagonalGaussian(posterior.Mean.unsqueeze(-2).expand_as(Mean), posterior.LogVariance.unsqueeze(-2).expand_as(LogVariance));
+        var perComponent = beside.KlElementsTo(new DiagonalGaussian(Mean, LogVariance)).sum(-1);
         return Components == 1 ? perComponent.squeeze(-1) : LogWeights.sub(perComponent).logsumexp(-1).neg();
     }
 
