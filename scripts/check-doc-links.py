@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks the documentation's links: every relative link and #anchor in README.md and docs/**/*.md.
+"""Checks the documentation's links: every relative link and #anchor in README.md, docs/**/*.md and the model cards
+(models/*/README.md).
 
   python3 scripts/check-doc-links.py [--quiet]
 
@@ -36,13 +37,18 @@ HTML_ANCHOR = re.compile(r'<a\s+[^>]*?(?:id|name)\s*=\s*["\']([^"\']+)["\']', re
 
 
 def pages():
-    """README.md and every .md file under docs/, as paths relative to the repository root."""
+    """README.md, every .md file under docs/ and each model's card, as paths relative to the repository root."""
     found = ['README.md'] if os.path.isfile(os.path.join(ROOT, 'README.md')) else []
     for folder, dirs, files in os.walk(os.path.join(ROOT, 'docs')):
         dirs.sort()
         for name in sorted(files):
             if name.endswith('.md'):
                 found.append(os.path.relpath(os.path.join(folder, name), ROOT))
+    # A bundled model's card is the README.md in its folder, beside the weights and the pictures it shows.
+    models = os.path.join(ROOT, 'models')
+    for model in sorted(os.listdir(models)) if os.path.isdir(models) else []:
+        if os.path.isfile(os.path.join(models, model, 'README.md')):
+            found.append(os.path.join('models', model, 'README.md'))
     return found
 
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Measures models/fashion-grey (the spatial model on Fashion-MNIST in 8-bit grey) for its card (docs/model-cards/fashion-grey.md) and writes every
-# figure and picture the card quotes:
+# Measures models/fashion-grey (the spatial model on Fashion-MNIST in 8-bit grey) for its card (MODEL/README.md) and
+# writes every figure and picture the card quotes:
 #   MODEL/eval-test.json             eval on the first 2,000 t10k images: NLL in bits/dim over 8-bit grey (importance-
 #                                    weighted, K = 8), KL, mutual information, active units
 #   MODEL/eval-variations-test.json  eval --variations on 200 t10k images written as grey PNGs: reconstruction error,
 #                                    sharpness, distinctness, latency
-#   docs/model-cards/fashion-grey-heldout.png (and -samples.png)  five t10k images, each followed by eight variations
+#   MODEL/fashion-grey-heldout.png (and -samples.png)  five t10k images, each followed by eight variations
 #                                    (rng 1–5), and prior samples; bench/results/image-examples-fashion-grey.json
 #   ./scripts/fashion-grey-card.sh [MODEL_DIR]
 set -euo pipefail
@@ -29,6 +29,6 @@ for i in range(0, n, n // 200):
 PY
 "${V[@]}" eval --variations --model "$MODEL" --data "$work/seeds" --json > "$work/eval-variations-test.json"
 mv "$work/eval-variations-test.json" "$MODEL/eval-variations-test.json"; echo "wrote $MODEL/eval-variations-test.json" >&2
-mkdir -p "$ROOT/docs/model-cards" "$ROOT/bench/results"
-"$ROOT/scripts/image-examples.sh" "$MODEL" "$ROOT/docs/model-cards/fashion-grey-heldout.png" --data "$DATA" \
+mkdir -p "$ROOT/bench/results"
+"$ROOT/scripts/image-examples.sh" "$MODEL" "$MODEL/fashion-grey-heldout.png" --data "$DATA" \
   | tee "$ROOT/bench/results/image-examples-fashion-grey.json"

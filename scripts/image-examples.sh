@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Draws the image model cards' pictures (docs/model-cards/): five held-out images of each bundled image model's own data, each
-# with eight variations (fixed rngs), and a grid of prior samples, under docs/; the held-out reconstruction error
-# (colour and alpha, 0-255) goes to bench/results/image-examples-MODEL.json.
+# Draws the image model cards' pictures: five held-out images of each bundled image model's own data, each with eight
+# variations (fixed rngs), and a grid of prior samples, in the model's folder beside its card (models/ID/README.md);
+# the held-out reconstruction error (colour and alpha, 0-255) goes to bench/results/image-examples-MODEL.json.
 #   ./scripts/image-examples.sh [MODEL_DIR OUT.png [extra options]]
 # Needs the models' training data on this machine (scripts/setup.sh --images).
 set -euo pipefail
@@ -15,7 +15,7 @@ if [[ $# -ge 2 ]]; then
   exit
 fi
 mkdir -p bench/results
-"${BENCH[@]}" --model models/sprites-32 --data models/sprites-32/data.txt --out docs/sprites-32-heldout.png --palette \
+"${BENCH[@]}" --model models/sprites-32 --data models/sprites-32/data.txt --out models/sprites-32/sprites-32-heldout.png --palette \
   | tee bench/results/image-examples-sprites-32.json
-"${BENCH[@]}" --model models/fashion-28 --data /usr/share/datasets/fashion-mnist --out docs/fashion-28-heldout.png \
+"${BENCH[@]}" --model models/fashion-28 --data /usr/share/datasets/fashion-mnist --out models/fashion-28/fashion-28-heldout.png \
   | tee bench/results/image-examples-fashion-28.json

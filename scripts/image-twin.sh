@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Fashion-MNIST figure beside PyTorch (docs/model-cards/fashion-28.md): trains the PyTorch twin of models/fashion-28
+# The Fashion-MNIST figure beside PyTorch (models/fashion-28/README.md): trains the PyTorch twin of models/fashion-28
 # (bench/reference/image_vae.py, Debian's python3-torch) exactly as the C# run trained — from the same exported initial
 # weights, on the same batches in the same order, with the C# trainer's reparameterisation noise, learning-rate
 # schedule, β and clipping — then estimates both models' held-out NLL with one importance-weighted estimator

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The 16-bar headline demo (docs/model-cards/melody-16bar.md): interpolates two held-out 16-bar Nottingham tunes with the
+# The 16-bar headline demo (models/melody-16bar/README.md): interpolates two held-out 16-bar Nottingham tunes with the
 # hierarchical model in five steps, both ends included, and stacks the five piano rolls into one picture.
 #   ./scripts/melody16-interpolation.sh [FROM.mid TO.mid] [--model ID|DIR] [--out DIR] [--picture PNG]
 # Defaults: hpps13.mid → playford10.mid from ../shared/datasets/nottingham (both held out from every bundled melody
 # model), the model melody-16bar, MIDI files and previews (WAV + piano roll) in /tmp/melody16-interpolation, the picture
-# docs/melody-16bar-interpolation.png. Needs scripts/setup.sh --preview (fluidsynth, a soundfont) and python3-pil.
+# models/melody-16bar/melody-16bar-interpolation.png (beside the card that shows it). Needs scripts/setup.sh --preview
+# (fluidsynth, a soundfont) and python3-pil.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,7 +14,7 @@ FROM="$DATA/hpps13.mid"
 TO="$DATA/playford10.mid"
 MODEL=melody-16bar
 OUT=/tmp/melody16-interpolation
-PICTURE=docs/melody-16bar-interpolation.png
+PICTURE=models/melody-16bar/melody-16bar-interpolation.png
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in

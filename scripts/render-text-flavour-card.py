@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Renders docs/model-cards/text-flavour.md from its template (scripts/text-flavour-card.md.in) and the figures that
-scripts/text-flavour-card.sh, scripts/text-routes.sh and bench/run.sh --quick --text-only wrote. Every number and
-example in the card comes from those files; the template holds the prose.
+"""Renders models/text-flavour/README.md (the model's card) from its template (scripts/text-flavour-card.md.in) and the
+figures that scripts/text-flavour-card.sh, scripts/text-routes.sh and bench/run.sh --quick --text-only wrote. Every
+number and example in the card comes from those files; the template holds the prose.
 
-  python3 scripts/render-text-flavour-card.py [MODEL_DIR] > docs/model-cards/text-flavour.md
+  python3 scripts/render-text-flavour-card.py [MODEL_DIR] > models/text-flavour/README.md
 """
 import gzip
 import json

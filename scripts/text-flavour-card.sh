@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures a text model for its model card (docs/model-cards/text-flavour.md) and writes every figure and example the
-# card quotes into the model's folder:
+# Measures a text model for its model card (models/text-flavour/README.md) and writes every figure, example and picture
+# the card quotes into the model's folder, beside the card:
 #   eval-variations-games.json    eval --variations on 400 held-out game lines (every package but fortunes), default
 #                                 settings, with the chrF-against-similarity curve; eval-variations-games-slerp.json the
 #                                 curve with the slerp neighbourhood (200 lines); eval-variations-heldout.json on 200 of
@@ -13,10 +13,10 @@
 #   eval-samples-t0.25.json,     the same at sampling temperatures 0.25 and 1
 #   eval-samples-t1.json
 #   examples.txt                  ten held-out seeds with eight variations each, two homotopies, five prior samples
-#   docs/model-cards/text-flavour.md  the card (for models/text-flavour): scripts/text-flavour-card.md.in rendered by
+#   README.md                     the card (for models/text-flavour only): scripts/text-flavour-card.md.in rendered by
 #                                 scripts/render-text-flavour-card.py, which also reads bench/results/text-routes/ and
 #                                 bench/results/text-quick.json
-#   docs/model-cards/<id>-curve.png   the curve, both neighbourhoods
+#   <id>-curve.png                the curve, both neighbourhoods
 # Needs the corpus from scripts/extract-flavour-text.py (default: the folder above the model's training data, as its
 # manifest records it; pass another as $2).
 #   ./scripts/text-flavour-card.sh [MODEL_DIR] [CORPUS_DIR]
@@ -55,8 +55,8 @@ else
   echo "text-flavour-card: no language model in $LM (scripts/text-routes.sh trains it); prior samples are not scored" >&2
 fi
 have eval-heldout.json || { "${V[@]}" eval --model "$MODEL" --data "$CORPUS/heldout" --max-examples 300 --importance-samples 20 --json > "$work/eval-heldout.json"; write eval-heldout.json; }
-/usr/bin/python3 "$ROOT/scripts/plot-similarity-curve.py" "$ROOT/docs/model-cards/$ID-curve.png" "$MODEL/eval-variations-games.json" "$MODEL/eval-variations-games-slerp.json"
-echo "wrote $ROOT/docs/model-cards/$ID-curve.png" >&2
+/usr/bin/python3 "$ROOT/scripts/plot-similarity-curve.py" "$MODEL/$ID-curve.png" "$MODEL/eval-variations-games.json" "$MODEL/eval-variations-games-slerp.json"
+echo "wrote $MODEL/$ID-curve.png" >&2
 
 # The corpus the model was trained on: each package's version, licences and counts, from the extraction's sources.json.
 /usr/bin/python3 - "$CORPUS/sources.json" > "$work/corpus.md" <<'PY'
@@ -97,6 +97,6 @@ write examples.txt
 # The card itself: the template's prose with the figures above, the routes table and the quick text bench.
 if [[ "$MODEL" == "$ROOT/models/text-flavour" ]]; then
   /usr/bin/python3 "$ROOT/scripts/render-text-flavour-card.py" "$MODEL" > "$work/card.md"
-  mv "$work/card.md" "$ROOT/docs/model-cards/text-flavour.md"
-  echo "wrote $ROOT/docs/model-cards/text-flavour.md" >&2
+  mv "$work/card.md" "$MODEL/README.md"
+  echo "wrote $MODEL/README.md" >&2
 fi

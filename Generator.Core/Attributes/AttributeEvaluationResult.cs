@@ -22,7 +22,7 @@ public sealed record AttributeEvaluationResult(IReadOnlyList<string> Attributes,
     /// <summary>"+1.23", "-0.40", "0.00": rounded first, so a tiny negative is not printed as "-0.00".</summary>
     private static string Signed(double value) => Math.Round(value, 2).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>The table the melody-2bar card shows (docs/model-cards/melody-2bar.md, "Steering: attribute vectors"): per attribute, its own change at each strength, the largest other swing, and the two checks.</summary>
+    /// <summary>The table the melody-2bar card shows (models/melody-2bar/README.md, "Steering: attribute vectors"): per attribute, its own change at each strength, the largest other swing, and the two checks.</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();

@@ -13,7 +13,7 @@ namespace VaeCreative.Host.Cli;
 
 /// <summary>
 /// <c>vaecreative attributes</c>: computes a model's attribute vectors from its training data (what <c>train</c> does at
-/// its end) and measures what they do on the held-out part: the table the melody-2bar card shows (docs/model-cards/melody-2bar.md, "Steering: attribute vectors").
+/// its end) and measures what they do on the held-out part: the table the melody-2bar card shows (models/melody-2bar/README.md, "Steering: attribute vectors").
 /// </summary>
 public static class AttributesCommand
 {
