@@ -5,6 +5,7 @@ using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 using VaeCreative.Image.Generation;
 using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Models;
 using VaeCreative.Image.Training;
 
 namespace VaeCreative.Image;

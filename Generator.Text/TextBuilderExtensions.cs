@@ -1,4 +1,3 @@
-using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Serving;
 using VaeCreative.Text.Models;
 
@@ -11,9 +10,7 @@ public static class TextBuilderExtensions
     public static VaeCreativeBuilder AddText(this VaeCreativeBuilder b)
     {
         ArgumentNullException.ThrowIfNull(b);
-        b.ModelKinds.Add(SentenceVae.KindName, settings => new SentenceVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
-        b.ModelKinds.Add(SpanLatentVae.KindName, settings => new SpanLatentVae(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
-        b.ModelKinds.Add(SentenceLm.KindName, settings => new SentenceLm(ModelManifest.FromJsonObject<SentenceVaeOptions>(settings)));
+        b.ModelKinds.AddTextKinds();
         return b.AddModality(new TextModality());
     }
 }

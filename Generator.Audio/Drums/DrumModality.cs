@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Models;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;

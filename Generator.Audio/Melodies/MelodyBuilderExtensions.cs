@@ -1,3 +1,4 @@
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Serving;
 
 namespace VaeCreative.Audio.Melodies;
@@ -5,6 +6,11 @@ namespace VaeCreative.Audio.Melodies;
 /// <summary>Registers the melody modality: <c>services.AddVaeCreative(models, b =&gt; b.AddMelody())</c>.</summary>
 public static class MelodyBuilderExtensions
 {
-    /// <summary>Adds the melody modality (its model kind, <c>sequence-vae</c>, is one of Core's).</summary>
-    public static VaeCreativeBuilder AddMelody(this VaeCreativeBuilder builder) => builder.AddModality(new MelodyModality());
+    /// <summary>Adds the melody modality and the audio model kinds (<see cref="AudioModelKinds"/>).</summary>
+    public static VaeCreativeBuilder AddMelody(this VaeCreativeBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ModelKinds.AddAudioKinds();
+        return builder.AddModality(new MelodyModality());
+    }
 }

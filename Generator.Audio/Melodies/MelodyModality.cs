@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Audio.Models;
 using VaeCreative.Audio.Rendering;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;

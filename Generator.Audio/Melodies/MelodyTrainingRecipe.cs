@@ -1,3 +1,4 @@
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Runtime;

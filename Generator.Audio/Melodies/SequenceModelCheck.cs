@@ -1,3 +1,4 @@
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 

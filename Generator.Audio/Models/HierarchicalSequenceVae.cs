@@ -1,10 +1,11 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace VaeCreative.Core.Models;
+namespace VaeCreative.Audio.Models;
 
 /// <summary>
 /// A MusicVAE-style hierarchical sequence VAE (hierdec): a bidirectional LSTM reads each segment (bar) on its own and

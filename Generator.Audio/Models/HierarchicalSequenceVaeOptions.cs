@@ -1,6 +1,7 @@
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Validation;
 
-namespace VaeCreative.Core.Models;
+namespace VaeCreative.Audio.Models;
 
 /// <summary>
 /// Sizes of a <see cref="HierarchicalSequenceVae"/>. Defaults: MusicVAE's hierdec-mel_16bar shape sized for a 2-core

@@ -1,11 +1,12 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
 using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace VaeCreative.Core.Models;
+namespace VaeCreative.Audio.Models;
 
 /// <summary>
 /// A MusicVAE-style sequence VAE over discrete tokens: a bidirectional LSTM encoder gives μ and log σ²;

@@ -1,6 +1,7 @@
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Validation;
 
-namespace VaeCreative.Core.Models;
+namespace VaeCreative.Audio.Models;
 
 /// <summary>
 /// Sizes of a <see cref="SequenceVae"/>. Defaults follow MusicVAE's cat-mel_2bar_small

@@ -87,9 +87,9 @@ public static class ModelDirectory
     /// <summary>Loads the model in <paramref name="directory"/> onto <paramref name="device"/>, in eval mode.</summary>
     /// <param name="directory">The model directory.</param>
     /// <param name="device">Where the weights go.</param>
-    /// <param name="kinds">Model kinds that can be built (default: Core's).</param>
+    /// <param name="kinds">Model kinds that can be built (the modalities' registrations add them).</param>
     /// <param name="expectedModality">When set, a manifest of another modality is an error.</param>
-    public static (IVaeModel Model, ModelManifest Manifest) Load(string directory, torch.Device device, ModelKindRegistry? kinds = null, string? expectedModality = null)
+    public static (IVaeModel Model, ModelManifest Manifest) Load(string directory, torch.Device device, ModelKindRegistry kinds, string? expectedModality = null)
     {
         var manifest = ReadManifest(directory, expectedModality);
         var weights = Path.Combine(directory, manifest.WeightsFile);
@@ -108,7 +108,7 @@ public static class ModelDirectory
         {
             // The constructors draw initial weights (overwritten just below) from the global generator: under its gate,
             // so that loading never changes the weights a seeded build on another thread gets.
-            lock (Runtime.TorchRuntime.GlobalGeneratorGate) model = (kinds ?? ModelKindRegistry.BuiltIn).Create(manifest.ModelKind, manifest.Model);
+            lock (Runtime.TorchRuntime.GlobalGeneratorGate) model = kinds.Create(manifest.ModelKind, manifest.Model);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {

@@ -1,29 +1,21 @@
 using System.Text.Json.Nodes;
-using VaeCreative.Core.Checkpoints;
 
 namespace VaeCreative.Core.Models;
 
 /// <summary>
-/// Model kinds by manifest name (<c>sequence-vae</c>, <c>conv-vae</c>, and those modalities add): how to build an
-/// untrained model from its manifest settings. A registry rather than a switch, so a modality brings its own kinds.
+/// Model kinds by manifest name (<c>sequence-vae</c>, <c>span-latent-vae</c>, …): how to build an untrained model from
+/// its manifest settings. A registry rather than a switch, so a modality brings its own kinds and Core knows none: each
+/// modality's registration adds them (<c>AddMelody()</c> adds the sequence kinds, <c>AddImage()</c> the image kinds).
 /// </summary>
 public sealed class ModelKindRegistry
 {
     private readonly Dictionary<string, Func<JsonObject, IVaeModel>> kinds = new(StringComparer.Ordinal);
 
-    /// <summary>A registry holding the kinds Core defines.</summary>
-    public ModelKindRegistry()
-    {
-        Add(SequenceVae.KindName, s => new SequenceVae(ModelManifest.FromJsonObject<SequenceVaeOptions>(s)));
-        Add(ConvVae.KindName, s => new ConvVae(ModelManifest.FromJsonObject<ConvVaeOptions>(s)));
-        Add(HierarchicalSequenceVae.KindName, s => new HierarchicalSequenceVae(ModelManifest.FromJsonObject<HierarchicalSequenceVaeOptions>(s)));
-    }
-
-    /// <summary>The registry with Core's kinds only (what code outside a service provider uses).</summary>
-    public static ModelKindRegistry BuiltIn { get; } = new();
-
     /// <summary>Names of the registered kinds.</summary>
     public IReadOnlyCollection<string> Names => kinds.Keys;
+
+    /// <summary>Whether <paramref name="kind"/> is registered.</summary>
+    public bool Contains(string kind) => kinds.ContainsKey(kind);
 
     /// <summary>Registers <paramref name="kind"/>; registering the same name twice is an error.</summary>
     public ModelKindRegistry Add(string kind, Func<JsonObject, IVaeModel> create)

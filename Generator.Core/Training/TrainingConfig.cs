@@ -18,8 +18,14 @@ public sealed record TrainingConfig
     /// <summary>Fraction of the data held out for validation (by a stable hash). Default 0.1. Range [0, 1).</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>The model kind (absent in runs written before kinds were recorded: <c>sequence-vae</c>).</summary>
-    public string ModelKind { get; init; } = Models.SequenceVae.KindName;
+    /// <summary>
+    /// The model kind. Runs written before kinds were recorded were all melody runs, so a run.json without one reads as
+    /// <c>sequence-vae</c> (the name only: Core builds no kind itself).
+    /// </summary>
+    public string ModelKind { get; init; } = LegacyModelKind;
+
+    /// <summary>The kind of a run.json that names none (see <see cref="ModelKind"/>).</summary>
+    internal const string LegacyModelKind = "sequence-vae";
 
     /// <summary>The model's settings (sizes), as in the manifest.</summary>
     public JsonObject Model { get; init; } = new();

@@ -67,8 +67,11 @@ public sealed class TrainingRun : IDisposable
         return corpus;
     }
 
-    /// <summary>Writes run.json into <paramref name="outDir"/> and builds the initial model (seeded by the config).</summary>
-    public static TrainingRun Start(TrainingConfig config, ITrainingRecipe recipe, TrainingCorpus corpus, string outDir, int threads, Action<string> log)
+    /// <summary>
+    /// Writes run.json into <paramref name="outDir"/> and builds the initial model (seeded by the config);
+    /// <paramref name="kinds"/> builds the model a warm start copies from.
+    /// </summary>
+    public static TrainingRun Start(TrainingConfig config, ITrainingRecipe recipe, ModelKindRegistry kinds, TrainingCorpus corpus, string outDir, int threads, Action<string> log)
     {
         var trainerOptions = config.ToTrainerOptions();
         TorchRuntime.SetThreads(threads);
@@ -83,7 +86,7 @@ public sealed class TrainingRun : IDisposable
         // A run that has a checkpoint continues from it, so the warm start only matters (and its source only needs to exist) before one.
         if (config.WarmStart is { } source && !new CheckpointStore(outDir).Exists)
         {
-            try { log(WarmStart.Apply(plan.Model, source, config.Modality).ToString()); }
+            try { log(WarmStart.Apply(plan.Model, source, config.Modality, kinds).ToString()); }
             catch { plan.Model.Dispose(); throw; }
         }
         var device = TorchRuntime.DefaultDevice;

@@ -12,12 +12,15 @@ namespace VaeCreative.Core.Training;
 /// </summary>
 public static class WarmStart
 {
-    /// <summary>Copies the matching parameters of the model in <paramref name="sourceDirectory"/> into <paramref name="target"/>.</summary>
+    /// <summary>
+    /// Copies the matching parameters of the model in <paramref name="sourceDirectory"/> (built with
+    /// <paramref name="kinds"/>) into <paramref name="target"/>.
+    /// </summary>
     /// <returns>What was copied, for the run's log.</returns>
     /// <exception cref="ModelLoadException">The source is not a loadable model of <paramref name="modality"/>, or has no module in common with the target.</exception>
-    public static WarmStartSummary Apply(IVaeModel target, string sourceDirectory, string modality)
+    public static WarmStartSummary Apply(IVaeModel target, string sourceDirectory, string modality, ModelKindRegistry kinds)
     {
-        var (source, _) = ModelDirectory.Load(sourceDirectory, CPU, expectedModality: modality);
+        var (source, _) = ModelDirectory.Load(sourceDirectory, CPU, kinds, modality);
         using (source)
         {
             var available = source.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);

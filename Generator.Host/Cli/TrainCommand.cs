@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
@@ -153,7 +154,7 @@ public static class TrainCommand
                 else if (threadCount != config.Threads)
                     Terminal.Error.Line($"warning: this run trained with --threads {config.Threads}; continuing with {(threadCount == 0 ? "libtorch's default" : threadCount.ToString(System.Globalization.CultureInfo.InvariantCulture))} makes it differ in the last bits from the run it would have been.");
             }
-            return Run(config, recipe, outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), threadCount, p.GetValue(json));
+            return Run(config, recipe, services.GetRequiredService<ModelKindRegistry>(), outDir, p.GetValue(resume), p.GetValue(force) && !p.GetValue(resume), threadCount, p.GetValue(json));
         });
         return command;
     }
@@ -214,7 +215,7 @@ public static class TrainCommand
         }
     }
 
-    private static int Run(TrainingConfig config, ITrainingRecipe recipe, string outDir, bool resume, bool startOver, int threads, bool json)
+    private static int Run(TrainingConfig config, ITrainingRecipe recipe, ModelKindRegistry kinds, string outDir, bool resume, bool startOver, int threads, bool json)
     {
         var console = Terminal.Error;
         TrainingCorpus corpus;
@@ -228,7 +229,7 @@ public static class TrainCommand
             new CheckpointStore(outDir).Delete();
         }
         TrainingRun run;
-        try { run = TrainingRun.Start(config, recipe, corpus, outDir, threads, console.Line); }
+        try { run = TrainingRun.Start(config, recipe, kinds, corpus, outDir, threads, console.Line); }
         catch (TrainingDataException e) { throw new CliException(e.Message); }
         using var owned = run;
         using var cancel = new CancellationTokenSource();

@@ -1,12 +1,12 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using VaeCreative.Core.Objectives;
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
 using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace VaeCreative.Core.Models;
+namespace VaeCreative.Image.Models;
 
 /// <summary>
 /// A convolutional VAE for images with values in [0, 1], shape [batch, channels, height, width]:

@@ -1,6 +1,7 @@
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Validation;
 
-namespace VaeCreative.Core.Models;
+namespace VaeCreative.Image.Models;
 
 /// <summary>Sizes of a <see cref="ConvVae"/> for images of <see cref="Channels"/> × <see cref="Height"/> × <see cref="Width"/>.</summary>
 public sealed record ConvVaeOptions
@@ -29,7 +30,7 @@ public sealed record ConvVaeOptions
     /// <summary><see cref="Likelihood"/> of binary pixels: an independent Bernoulli per value.</summary>
     public const string Bernoulli = "bernoulli";
 
-    /// <summary><see cref="Likelihood"/> of 8-bit values: a discretised logistic per value (<see cref="Objectives.DiscretizedLogistic"/>).</summary>
+    /// <summary><see cref="Likelihood"/> of 8-bit values: a discretised logistic per value (<see cref="DiscretizedLogistic"/>).</summary>
     public const string Logistic = "logistic";
 
     /// <summary>Decoder outputs per image channel: a logit (Bernoulli), or a mean and a log-scale (logistic).</summary>

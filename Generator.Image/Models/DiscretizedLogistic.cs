@@ -1,8 +1,9 @@
 using TorchSharp;
+using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace VaeCreative.Core.Objectives;
+namespace VaeCreative.Image.Models;
 
 /// <summary>
 /// The discretised logistic likelihood of 8-bit values (Salimans et al. 2017, PixelCNN++; one component): a value
@@ -69,7 +70,7 @@ public static class DiscretizedLogistic
         Array.Fill(shape, 1L);
         shape[0] = -1;
         var t = temperatures.to(mean.dtype).view(shape);
-        var x = mean.add(logScale.clamp_min(minLogScale).exp().mul(logistic).mul(t), Runtime.Scalars.One).clamp(minusOne, oneScalar);
+        var x = mean.add(logScale.clamp_min(minLogScale).exp().mul(logistic).mul(t), Scalars.One).clamp(minusOne, oneScalar);
         // x on [−1, 1] to the nearest of the 256 levels, as k / 255.
         return x.add(oneScalar).mul(halfScalar).mul(levels).round().div(levels);
     }

@@ -117,13 +117,13 @@ public sealed class LogisticMixture
     }
 
     /// <summary>Log-probability [batch, height, width] of each pixel of <paramref name="x"/> (the per-pixel terms of <see cref="Nll"/>).</summary>
-    /// <remarks>Each channel's level mass is Core's <see cref="Core.Objectives.DiscretizedLogistic"/>'s.</remarks>
+    /// <remarks>Each channel's level mass is <see cref="DiscretizedLogistic"/>'s.</remarks>
     private Tensor PixelLogProbability(Tensor parameters, Tensor x)
     {
         var (logits, means, logScales) = Split(parameters, x);
-        // Core's discretised logistic takes values as k / 255.
+        // The discretised logistic takes values as k / 255.
         var levels = x.unsqueeze(1).expand_as(means).add(1).mul(0.5);
-        var logProbability = Core.Objectives.DiscretizedLogistic.LogProbability(levels, means, logScales);
+        var logProbability = DiscretizedLogistic.LogProbability(levels, means, logScales);
         return logProbability.sum(2).add(F.log_softmax(logits, 1)).logsumexp(1);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Models;

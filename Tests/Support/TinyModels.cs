@@ -1,4 +1,5 @@
 using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Models;
 using static TorchSharp.torch;
 

@@ -5,14 +5,15 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using VaeCreative.Core.Checkpoints;
-using VaeCreative.Core.Models;
 using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 using VaeCreative.Core.Variation;
 using VaeCreative.Image;
 using VaeCreative.Image.Imaging;
+using VaeCreative.Image.Models;
 using VaeCreative.Image.Training;
 using static TorchSharp.torch;
 

@@ -4,9 +4,10 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
-using VaeCreative.Core.Models;
 using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Runtime;
 using VaeCreative.Core.Serving;
@@ -233,7 +234,7 @@ public static class Program
 
     private static (VariationEngine Engine, IVaeModel Model, Tensor Seed) LoadEngine(string repo, bool bf16 = false)
     {
-        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), CPU, expectedModality: MelodyModality.ModalityName);
+        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", MelodyModality.DefaultModelFolder), CPU, new ModelKindRegistry().AddAudioKinds(), expectedModality: MelodyModality.ModalityName);
         if (bf16) model.Module.to(ScalarType.BFloat16);
         var melody = MidiMelodyReader.Read(Path.Combine(repo, "samples", "seed-melody.mid"));
         var chunk = MelodyWindows.Chunks(melody)[0];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TorchSharp.PyBridge;
 using VaeCreative.Audio.Drums;
 using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Variation;
@@ -73,7 +74,7 @@ internal sealed record SequenceTwin(string ModelFolder, string Modality, int Ste
 
     private (IVaeModel Model, IDisposable Owner) LoadBundled(string repo)
     {
-        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", ModelFolder), CPU, expectedModality: Modality);
+        var (model, _) = ModelDirectory.Load(Path.Combine(repo, "models", ModelFolder), CPU, new ModelKindRegistry().AddAudioKinds(), expectedModality: Modality);
         return (model, (IDisposable)model.Module);
     }
 

@@ -164,7 +164,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             job.Update(s => s.State = "running");
             var corpus = TrainingRun.LoadCorpus(config, recipe, _ => { });
             job.Cancel.Token.ThrowIfCancellationRequested();
-            using (var run = TrainingRun.Start(config, recipe, corpus, work, threads, _ => { }))
+            using (var run = TrainingRun.Start(config, recipe, store.Kinds, corpus, work, threads, _ => { }))
             {
                 var progress = new TrainingReporter(job);
                 var result = run.Train(resume: false, progress, job.Cancel.Token);

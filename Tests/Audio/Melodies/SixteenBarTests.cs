@@ -1,6 +1,7 @@
 using System.Text.Json;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Tests.Support;
@@ -37,7 +38,7 @@ public class SixteenBarTests
     {
         var shape = new MelodyTrainingRecipe().Shape(size);
         Assert.Equal(kind, shape.Kind);
-        using var model = (TorchSharp.torch.nn.Module)ModelKindRegistry.BuiltIn.Create(shape.Kind, shape.Settings).Module;
+        using var model = (TorchSharp.torch.nn.Module)TestModelKinds.All.Create(shape.Kind, shape.Settings).Module;
         var parameters = model.parameters().Sum(p => p.numel());
         Assert.InRange(parameters, 4_300_000, 5_000_000); // ≤ 20 MB of float32 weights; flat and hierarchical within 10%
     }

@@ -1,9 +1,10 @@
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Tests.Support;
 using static TorchSharp.torch;
 
-namespace VaeCreative.Tests.Core.Models;
+namespace VaeCreative.Tests.Audio.Models;
 
 public class HierarchicalSequenceVaeTests
 {
@@ -67,7 +68,7 @@ public class HierarchicalSequenceVaeTests
         var both = model.Generate(z, GenerationSettings.PerRow(uniform, tensor(new[] { 1.0f, 1.0f })));
         var first = model.Generate(z[..1], GenerationSettings.PerRow(uniform[..1], tensor(new[] { 1.0f })));
         Assert.Equal(first.data<long>().ToArray(), both[..1].data<long>().ToArray());
-        var created = ModelKindRegistry.BuiltIn.Create(HierarchicalSequenceVae.KindName, ModelManifest.ToJsonObject(Tiny));
+        var created = TestModelKinds.All.Create(HierarchicalSequenceVae.KindName, ModelManifest.ToJsonObject(Tiny));
         Assert.Equal(Tiny, ((HierarchicalSequenceVae)created).Settings);
         Assert.Equal(model.parameters().Sum(p => p.numel()), created.Module.parameters().Sum(p => p.numel()));
     }

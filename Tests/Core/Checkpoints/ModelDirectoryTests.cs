@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Tests.Support;
@@ -24,7 +25,7 @@ public class ModelDirectoryTests
         using var scope = NewDisposeScope();
         using var model = TinyModels.Melody(seed: 21);
         ModelDirectory.Save(dir.Path, model, Manifest(model));
-        var (loaded, manifest) = ModelDirectory.Load(dir.Path, CPU, expectedModality: "melody");
+        var (loaded, manifest) = ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All, expectedModality: "melody");
         using var _ = loaded;
         Assert.Equal(model.parameters().Sum(p => p.numel()), manifest.Parameters);
         Assert.Contains("torchsharp", manifest.Versions.Keys);
@@ -48,7 +49,7 @@ public class ModelDirectoryTests
         using var dir = new TempDir();
         using var model = TinyModels.Melody();
         ModelDirectory.Save(dir.Path, model, Manifest(model, "text"));
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, expectedModality: "melody"));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All, expectedModality: "melody"));
         Assert.Equal($"the model in '{dir.Path}' is a text model; this needs a melody model.", e.Message);
     }
 
@@ -62,7 +63,7 @@ public class ModelDirectoryTests
         var bytes = File.ReadAllBytes(weights);
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(weights, bytes);
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All));
         Assert.Contains("damaged", e.Message);
     }
 
@@ -70,7 +71,7 @@ public class ModelDirectoryTests
     public void A_folder_without_a_manifest_is_not_a_model()
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All));
         Assert.Contains("is not a model directory", e.Message);
     }
 
@@ -80,13 +81,13 @@ public class ModelDirectoryTests
         using var dir = new TempDir();
         using var model = TinyModels.Melody();
         new CheckpointStore(dir.Path).Save(model, optim.Adam(model.parameters()), 7);
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All));
         Assert.StartsWith($"'{dir.Path}' holds an unfinished training run (checkpoint at step 7); run `vaecreative train --out {dir.Path} --resume` to finish it.", e.Message);
 
         // Killed between the weights and the manifest of a longer run: the old manifest no longer matches.
         var manifest = ModelDirectory.Save(dir.Path, model, Manifest(model));
         using (var other = TinyModels.Melody(seed: 5)) other.save(Path.Combine(dir.Path, manifest.WeightsFile));
-        e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All));
         Assert.Contains("unfinished training run", e.Message);
         Assert.Contains("--resume", e.Message);
     }
@@ -96,7 +97,7 @@ public class ModelDirectoryTests
     {
         using var dir = new TempDir();
         File.WriteAllText(Path.Combine(dir.Path, "manifest.json"), "{\"format\": \"vaecreative-model\", \"modality\": ");
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load(dir.Path, CPU, TestModelKinds.All));
         Assert.Contains("manifest", e.Message);
         Assert.Contains("damaged", e.Message);
     }
@@ -104,7 +105,7 @@ public class ModelDirectoryTests
     [Fact]
     public void A_missing_directory_is_named()
     {
-        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load("/no/such/model", CPU));
+        var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Load("/no/such/model", CPU, TestModelKinds.All));
         Assert.Equal("model directory '/no/such/model' does not exist.", e.Message);
     }
 }

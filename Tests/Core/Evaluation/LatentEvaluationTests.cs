@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Evaluation;
 using VaeCreative.Core.Models;
@@ -347,7 +348,7 @@ public class LatentEvaluationTests(ITestOutputHelper output)
     public void The_bundled_melody_model_scores_held_out_melodies_consistently()
     {
         using var scope = NewDisposeScope();
-        var (model, _) = ModelDirectory.Load(RepoPaths.DefaultMelodyModel, CPU);
+        var (model, _) = ModelDirectory.Load(RepoPaths.DefaultMelodyModel, CPU, TestModelKinds.All);
         using var owned = model;
         var validation = TestMelodies.Nottingham.Validation;
         var options = new LatentEvaluationOptions { ImportanceSamples = 8, MaxExamples = 6 };
@@ -372,7 +373,7 @@ public class LatentEvaluationTests(ITestOutputHelper output)
     {
         if (Environment.GetEnvironmentVariable("VAECREATIVE_EVAL_TIMING") != "1") return;
         using var scope = NewDisposeScope();
-        var (model, _) = ModelDirectory.Load(RepoPaths.DefaultMelodyModel, CPU);
+        var (model, _) = ModelDirectory.Load(RepoPaths.DefaultMelodyModel, CPU, TestModelKinds.All);
         using var owned = model;
         var validation = TestMelodies.Nottingham.Validation;
         var rows = int.TryParse(Environment.GetEnvironmentVariable("VAECREATIVE_EVAL_ROWS"), out var r) ? r : new LatentEvaluationOptions().RowsPerPass;

@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Runtime;
@@ -72,7 +73,7 @@ public class TorchRuntimeThreadsTests
         {
             while (!Volatile.Read(ref stop))
             {
-                var (model, _) = ModelDirectory.Load(temp.Path, CPU);
+                var (model, _) = ModelDirectory.Load(temp.Path, CPU, TestModelKinds.All);
                 model.Dispose();
             }
         });

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Training;
@@ -44,9 +45,9 @@ public class WarmStartTests
         using var target = SeededInit.Create("warm-target", 1, () => new HierarchicalSequenceVae(Target));
         var before = Parameters(target).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
-        var summary = WarmStart.Apply(target, sourceDir, "melody");
+        var summary = WarmStart.Apply(target, sourceDir, "melody", TestModelKinds.All);
 
-        var (source, _) = ModelDirectory.Load(sourceDir, CPU);
+        var (source, _) = ModelDirectory.Load(sourceDir, CPU, TestModelKinds.All);
         using var _ = source;
         var from = Parameters(source);
         var after = Parameters(target);
@@ -68,7 +69,7 @@ public class WarmStartTests
         using var dir = new TempDir();
         var sourceDir = SaveSource(dir);
         using var target = SeededInit.Create("warm-target-unrelated", 1, () => new HierarchicalSequenceVae(Target with { VocabularySize = 40, DecoderHidden = 24, EncoderHidden = 12 }));
-        var e = Assert.Throws<ModelLoadException>(() => WarmStart.Apply(target, sourceDir, "melody"));
+        var e = Assert.Throws<ModelLoadException>(() => WarmStart.Apply(target, sourceDir, "melody", TestModelKinds.All));
         Assert.Equal($"the model in '{sourceDir}' (sequence-vae) has no module whose parameters match the hierarchical-sequence-vae being trained in name and shape, so it cannot start it.", e.Message);
     }
 
@@ -78,7 +79,7 @@ public class WarmStartTests
         using var dir = new TempDir();
         var sourceDir = SaveSource(dir, modality: "drums");
         using var target = SeededInit.Create("warm-target", 1, () => new HierarchicalSequenceVae(Target));
-        var e = Assert.Throws<ModelLoadException>(() => WarmStart.Apply(target, sourceDir, "melody"));
+        var e = Assert.Throws<ModelLoadException>(() => WarmStart.Apply(target, sourceDir, "melody", TestModelKinds.All));
         Assert.Contains("is a drums model; this needs a melody model", e.Message);
     }
 }

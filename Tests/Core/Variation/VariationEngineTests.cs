@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Posteriors;
 using VaeCreative.Core.Variation;

@@ -1,4 +1,5 @@
 using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Training;
@@ -109,7 +110,7 @@ public class TrainCommandKillTests(ITestOutputHelper output)
         }
         if (File.Exists(Path.Combine(dir, ModelDirectory.ManifestFile)))
         {
-            var (model, _) = ModelDirectory.Load(dir, CPU, expectedModality: MelodyModality.ModalityName);
+            var (model, _) = ModelDirectory.Load(dir, CPU, TestModelKinds.All, expectedModality: MelodyModality.ModalityName);
             model.Dispose();
         }
         var logged = File.Exists(Path.Combine(dir, "metrics.jsonl")) ? TrainingRuns.Losses(dir).Select(l => l.Step).DefaultIfEmpty(0).Max() : 0;
@@ -122,7 +123,7 @@ public class TrainCommandKillTests(ITestOutputHelper output)
         Assert.True(final.ExitCode == 0, final.Stderr);
         Assert.Equal(losses, TrainingRuns.Losses(dir));
         Assert.Equal(weights, TrainingRuns.WeightsSha256(dir));
-        var (model, manifest) = ModelDirectory.Load(dir, CPU, expectedModality: MelodyModality.ModalityName);
+        var (model, manifest) = ModelDirectory.Load(dir, CPU, TestModelKinds.All, expectedModality: MelodyModality.ModalityName);
         model.Dispose();
         Assert.Equal(Steps, manifest.Metrics!["trainingSteps"]!.GetValue<long>());
         Assert.Empty(Directory.GetFileSystemEntries(dir, ".*.tmp"));

@@ -2,11 +2,12 @@ using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Training;
+using VaeCreative.Image.Models;
 using VaeCreative.Tests.Core.Training;
 using VaeCreative.Tests.Support;
 using static TorchSharp.torch;
 
-namespace VaeCreative.Tests.Core.Models;
+namespace VaeCreative.Tests.Image.Models;
 
 public class ConvVaeTests
 {

@@ -2,9 +2,10 @@ using TorchSharp.Modules;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Training;
+using VaeCreative.Image.Models;
 using static TorchSharp.torch;
 
-namespace VaeCreative.Tests.Core.Models;
+namespace VaeCreative.Tests.Image.Models;
 
 /// <summary>
 /// ConvVae against its PyTorch twin (bench/reference/image_vae.py, the model the Fashion-MNIST twin run trains): the

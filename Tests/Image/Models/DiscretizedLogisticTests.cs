@@ -1,7 +1,8 @@
 using VaeCreative.Core.Objectives;
+using VaeCreative.Image.Models;
 using static TorchSharp.torch;
 
-namespace VaeCreative.Tests.Core.Objectives;
+namespace VaeCreative.Tests.Image.Models;
 
 public class DiscretizedLogisticTests
 {

@@ -125,7 +125,7 @@ public static class TinyImageRun
         var recipe = new ImageTrainingRecipe();
         Action<string> write = log is null ? _ => { } : log.Add;
         var corpus = TrainingRun.LoadCorpus(config, recipe, write);
-        using var run = TrainingRun.Start(config, recipe, corpus, dir, threads: 1, write);
+        using var run = TrainingRun.Start(config, recipe, TestModelKinds.All, corpus, dir, threads: 1, write);
         var result = run.Train(false, null, CancellationToken.None);
         run.Finish(result, write);
         return dir;

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
 using VaeCreative.Tests.Support;
 using VaeCreative.Text;
 using VaeCreative.Text.Training;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace VaeCreative.Tests.Text.Training;
 
@@ -124,7 +124,7 @@ public static class TinyTextRun
         var recipe = new TextTrainingRecipe();
         Action<string> write = log is null ? _ => { } : log.Add;
         var corpus = TrainingRun.LoadCorpus(config, recipe, write);
-        using var run = TrainingRun.Start(config, recipe, corpus, dir, threads: 1, write);
+        using var run = TrainingRun.Start(config, recipe, TestModelKinds.All, corpus, dir, threads: 1, write);
         var result = run.Train(resume, null, CancellationToken.None);
         return run.Finish(result, write);
     }
