@@ -50,11 +50,11 @@ public sealed class MetricsLog
 
     /// <summary>
     /// Reads <paramref name="path"/> (gzip when it ends in <c>.gz</c>), streaming, so a log of millions of lines costs
-    /// only its parsed figures. Throws <see cref="TrainingCurvesException"/> when it is missing or has no training step.
+    /// only its parsed figures. Throws <see cref="MetricsLogException"/> when it is missing or has no training step.
     /// </summary>
     public static MetricsLog Read(string path)
     {
-        if (!File.Exists(path)) throw new TrainingCurvesException($"the metrics log '{path}' does not exist.");
+        if (!File.Exists(path)) throw new MetricsLogException($"the metrics log '{path}' does not exist.");
         var training = new List<MetricsEntry>();
         var validation = new List<MetricsEntry>();
         var skipped = 0;
@@ -68,7 +68,7 @@ public sealed class MetricsLog
             }
         }
         if (training.Count == 0)
-            throw new TrainingCurvesException(skipped == 0
+            throw new MetricsLogException(skipped == 0
                 ? $"the metrics log '{path}' is empty: the run logged no training step yet."
                 : $"the metrics log '{path}' has no readable training step ({skipped} unreadable line(s)).");
         // A resumed run's log is in step order already; sorting (stable) only guards against hand-joined logs.

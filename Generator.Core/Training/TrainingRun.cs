@@ -150,7 +150,6 @@ public sealed class TrainingRun : IDisposable
             WeightsSha256 = "",
         };
         ModelDirectory.Save(OutputDirectory, plan.Model, manifest);
-        DrawCurves(log);
         ComputeAttributes(log);
         log(evaluation is null
             ? $"model written to {OutputDirectory}"
@@ -160,15 +159,6 @@ public sealed class TrainingRun : IDisposable
                   : "")
               + FormattableString.Invariant($"ELBO {evaluation.ElboNats:F2} nats, KL {evaluation.KlNats:F2} nats"));
         return metrics;
-    }
-
-    /// <summary>Writes <see cref="TrainingCurves.FileName"/> beside the model; a failure is only a warning, as the model is what the run is for.</summary>
-    private void DrawCurves(Action<string> log)
-    {
-        try { TrainingCurves.Write(OutputDirectory); }
-        // Any failure, not only TrainingCurvesException: SkiaSharp's natives can fail to load (DllNotFoundException,
-        // TypeInitializationException) on a machine that trains fine, and the weights are already written.
-        catch (Exception e) { log($"warning: could not draw {TrainingCurves.FileName}: {e.Message}"); }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
+using VaeCreative.Host.Training;
 
 namespace VaeCreative.Host.Cli;
 
@@ -33,7 +34,7 @@ public static class CurvesCommand
                 throw new CliException($"'{directory}' has no {TrainingRun.MetricsFile} (or {MetricsLog.CompressedFile}) to draw curves from"
                     + (File.Exists(Path.Combine(directory, ModelDirectory.ManifestFile)) ? "; installed bundled models leave their training log behind, pass the model's folder in the source tree." : "."));
             try { TrainingCurves.Write(directory, target); }
-            catch (TrainingCurvesException e) { throw new CliException(e.Message); }
+            catch (Exception e) when (e is TrainingCurvesException or MetricsLogException) { throw new CliException(e.Message); }
             Console.Out.WriteLine(target);
             return 0;
         });

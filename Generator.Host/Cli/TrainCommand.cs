@@ -9,6 +9,7 @@ using VaeCreative.Core.Models;
 using VaeCreative.Core.Objectives;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Training;
+using VaeCreative.Host.Training;
 
 namespace VaeCreative.Host.Cli;
 
@@ -249,6 +250,7 @@ public static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
         var metrics = run.Finish(result, console.Line);
+        TrainingCurves.TryWrite(outDir, console.Line);
         if (json) Console.Out.WriteLine(metrics.ToJsonString());
         return 0;
     }

@@ -4,11 +4,12 @@ using VaeCreative.Client.Contracts;
 using VaeCreative.Core.Augmentation;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
-using VaeCreative.Core.Variation;
-using VaeCreative.Host.Server.Execution;
 using VaeCreative.Core.Training;
+using VaeCreative.Core.Variation;
 using VaeCreative.Host.Server.Api;
 using VaeCreative.Host.Server.Catalog;
+using VaeCreative.Host.Server.Execution;
+using VaeCreative.Host.Training;
 
 namespace VaeCreative.Host.Server.Jobs;
 
@@ -169,6 +170,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
                 var progress = new TrainingReporter(job);
                 var result = run.Train(resume: false, progress, job.Cancel.Token);
                 run.Finish(result, _ => { });
+                TrainingCurves.TryWrite(work, _ => { });
             }
             Directory.Move(work, outDir);
             final = s => s.State = "succeeded";

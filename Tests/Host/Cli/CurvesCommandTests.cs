@@ -1,4 +1,5 @@
 using VaeCreative.Core.Training;
+using VaeCreative.Host.Training;
 using VaeCreative.Tests.Support;
 
 namespace VaeCreative.Tests.Host.Cli;

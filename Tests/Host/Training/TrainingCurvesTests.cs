@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using VaeCreative.Core.Training;
+using VaeCreative.Host.Training;
 using VaeCreative.Tests.Support;
 
-namespace VaeCreative.Tests.Core.Training;
+namespace VaeCreative.Tests.Host.Training;
 
 public class TrainingCurvesTests
 {
@@ -96,11 +97,11 @@ public class TrainingCurvesTests
     {
         using var dir = new TempDir();
         var path = WriteLog(dir, []);
-        var e = Assert.Throws<TrainingCurvesException>(() => MetricsLog.Read(path));
+        var e = Assert.Throws<MetricsLogException>(() => MetricsLog.Read(path));
         Assert.Equal($"the metrics log '{path}' is empty: the run logged no training step yet.", e.Message);
 
         File.WriteAllLines(path, ["not json", "{\"step\":1,\"split\":\"validation\",\"elbo_nats\":3}"]);
-        e = Assert.Throws<TrainingCurvesException>(() => MetricsLog.Read(path));
+        e = Assert.Throws<MetricsLogException>(() => MetricsLog.Read(path));
         Assert.Contains("has no readable training step (1 unreadable line(s))", e.Message);
     }
 
@@ -108,7 +109,7 @@ public class TrainingCurvesTests
     public void A_directory_without_a_log_is_a_clear_error()
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<TrainingCurvesException>(() => TrainingCurves.Write(dir.Path));
+        var e = Assert.Throws<MetricsLogException>(() => TrainingCurves.Write(dir.Path));
         Assert.Equal($"'{dir.Path}' has no metrics.jsonl (or metrics.jsonl.gz) to draw curves from.", e.Message);
         Assert.False(File.Exists(dir.File(TrainingCurves.FileName)));
     }

@@ -3,8 +3,9 @@ using ScottPlot;
 using ScottPlot.TickGenerators;
 using SkiaSharp;
 using VaeCreative.Core.Checkpoints;
+using VaeCreative.Core.Training;
 
-namespace VaeCreative.Core.Training;
+namespace VaeCreative.Host.Training;
 
 /// <summary>
 /// Draws a run's metrics log as one PNG of stacked panels over the same step axis: the loss with the reconstruction
@@ -41,18 +42,30 @@ public static class TrainingCurves
     /// <summary>
     /// Draws the curves of the model in <paramref name="modelDirectory"/> from its metrics log (see
     /// <see cref="MetricsLog.Find"/>) and writes them atomically to <paramref name="output"/> (default: the directory's
-    /// <see cref="FileName"/>); returns the path written. <see cref="TrainingCurvesException"/> when there is no log
-    /// or it has no training step.
+    /// <see cref="FileName"/>); returns the path written. <see cref="MetricsLogException"/> when there is no log or it
+    /// has no training step; <see cref="TrainingCurvesException"/> when nothing can be drawn here.
     /// </summary>
     public static string Write(string modelDirectory, string? output = null)
     {
         var metrics = MetricsLog.Find(modelDirectory)
-            ?? throw new TrainingCurvesException($"'{modelDirectory}' has no {TrainingRun.MetricsFile} (or {MetricsLog.CompressedFile}) to draw curves from.");
+            ?? throw new MetricsLogException($"'{modelDirectory}' has no {TrainingRun.MetricsFile} (or {MetricsLog.CompressedFile}) to draw curves from.");
         var log = MetricsLog.Read(metrics);
         var path = output ?? Path.Combine(modelDirectory, FileName);
         var png = Render(log, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))));
         AtomicFile.WriteAllBytes(path, png);
         return path;
+    }
+
+    /// <summary>
+    /// <see cref="Write"/> beside a model a training run just wrote, reporting a failure to <paramref name="log"/> as a
+    /// warning only: the model is what the run is for.
+    /// </summary>
+    public static void TryWrite(string modelDirectory, Action<string> log)
+    {
+        try { Write(modelDirectory); }
+        // Any failure, not only ours: SkiaSharp's natives can fail to load (DllNotFoundException,
+        // TypeInitializationException) on a machine that trains fine, and the weights are already written.
+        catch (Exception e) { log($"warning: could not draw {FileName}: {e.Message}"); }
     }
 
     /// <summary>Renders <paramref name="log"/> as PNG bytes, headed by <paramref name="title"/> (e.g. the model's name).</summary>

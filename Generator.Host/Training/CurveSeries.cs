@@ -1,4 +1,6 @@
-namespace VaeCreative.Core.Training;
+using VaeCreative.Core.Training;
+
+namespace VaeCreative.Host.Training;
 
 /// <summary>One figure of a metrics log against the step, with the two reductions a plot of it needs: smoothing and thinning.</summary>
 /// <param name="Steps">The steps, ascending.</param>

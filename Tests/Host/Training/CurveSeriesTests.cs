@@ -1,6 +1,7 @@
 using VaeCreative.Core.Training;
+using VaeCreative.Host.Training;
 
-namespace VaeCreative.Tests.Core.Training;
+namespace VaeCreative.Tests.Host.Training;
 
 public class CurveSeriesTests
 {
