@@ -33,7 +33,7 @@ public sealed class ImageModality : IModality, IOutputOverview
     /// <inheritdoc />
     public IReadOnlyList<MaterialFormat> Formats { get; } =
     [
-        new MaterialFormat(MediaTypes.Png, [".png"]),
+        new MaterialFormat(ImageMediaTypes.Png, [".png"]),
         new MaterialFormat("image/jpeg", [".jpg", ".jpeg"]),
         new MaterialFormat("image/bmp", [".bmp"]),
         new MaterialFormat("image/gif", [".gif"]),
@@ -112,6 +112,6 @@ public sealed class ImageModality : IModality, IOutputOverview
         var images = new List<RgbaImage>();
         if (seed?.Data is { } data) images.Add(ImageDecoder.Decode(data, "seed"));
         images.AddRange(outputs.Select((o, i) => ImageDecoder.Decode(o.Data ?? throw new ArgumentException("image outputs are bytes."), $"output {i + 1}")));
-        return Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(ContactSheet.Compose(images, columns), grey: false));
+        return Material.FromBytes(ImageMediaTypes.Png, ImageEncoder.Png(ContactSheet.Compose(images, columns), grey: false));
     }
 }

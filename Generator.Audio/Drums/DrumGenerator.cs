@@ -1,4 +1,5 @@
 using System.Globalization;
+using VaeCreative.Audio;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
@@ -123,7 +124,7 @@ public sealed class DrumGenerator : IMaterialGenerator
     /// seed file), that file with its drum hits in steps <paramref name="from"/>–<paramref name="to"/> replaced.
     /// </summary>
     public static Material ToMaterial(DrumPattern pattern, byte[]? arrangement, int from, int to) =>
-        Material.FromBytes(MediaTypes.Midi, arrangement is null ? MidiDrumWriter.ToBytes(pattern) : MidiDrumArrangement.Replace(arrangement, pattern, from, to), new Dictionary<string, string>
+        Material.FromBytes(AudioMediaTypes.Midi, arrangement is null ? MidiDrumWriter.ToBytes(pattern) : MidiDrumArrangement.Replace(arrangement, pattern, from, to), new Dictionary<string, string>
         {
             ["hits"] = pattern.HitCount.ToString(CultureInfo.InvariantCulture),
             ["bars"] = pattern.BarStarts().Count.ToString(CultureInfo.InvariantCulture),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VaeCreative.Audio;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
@@ -42,7 +43,7 @@ public sealed class DrumModality : IModality
     public string DefaultModelId => DefaultModelFolder;
 
     /// <inheritdoc />
-    public IReadOnlyList<MaterialFormat> Formats { get; } = [new(MediaTypes.Midi, [".mid", ".midi"])];
+    public IReadOnlyList<MaterialFormat> Formats { get; } = [new(AudioMediaTypes.Midi, [".mid", ".midi"])];
 
     /// <inheritdoc />
     public IReadOnlyList<ModalityOption> Options { get; } =
@@ -60,7 +61,7 @@ public sealed class DrumModality : IModality
 
     /// <inheritdoc />
     public IReadOnlyList<Material> ReadSeedFile(string path, IReadOnlyDictionary<string, string> properties) =>
-        [Material.FromBytes(MediaTypes.Midi, MidiMelodyReader.ReadFileBytes(path), properties)];
+        [Material.FromBytes(AudioMediaTypes.Midi, MidiMelodyReader.ReadFileBytes(path), properties)];
 
     /// <inheritdoc />
     public IMaterialGenerator Open(LoadedModel model)

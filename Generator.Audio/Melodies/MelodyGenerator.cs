@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Audio;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
@@ -205,7 +206,7 @@ public sealed class MelodyGenerator : IMaterialGenerator
         };
         // The line to read back as the melody (previews, a further variation): the seed's, in a kept arrangement.
         if (arrangement is not null) properties[MelodyModality.TrackProperty] = arrangement.Source.Track.ToString(CultureInfo.InvariantCulture);
-        return Material.FromBytes(MediaTypes.Midi, bytes, properties);
+        return Material.FromBytes(AudioMediaTypes.Midi, bytes, properties);
     }
 
     private static IReadOnlyList<IReadOnlyList<Material>> ToMaterial(IReadOnlyList<IReadOnlyList<Melody>> results) =>

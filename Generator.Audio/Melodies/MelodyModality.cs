@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using VaeCreative.Audio;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Audio.Models;
 using VaeCreative.Audio.Rendering;
@@ -53,7 +54,7 @@ public sealed class MelodyModality : IModality, IOutputPreview
     public string DefaultModelId => DefaultModelFolder;
 
     /// <inheritdoc />
-    public IReadOnlyList<MaterialFormat> Formats { get; } = [new(MediaTypes.Midi, [".mid", ".midi"])];
+    public IReadOnlyList<MaterialFormat> Formats { get; } = [new(AudioMediaTypes.Midi, [".mid", ".midi"])];
 
     /// <inheritdoc />
     public IReadOnlyList<ModalityOption> Options { get; } =
@@ -86,7 +87,7 @@ public sealed class MelodyModality : IModality, IOutputPreview
     /// <inheritdoc />
     public IReadOnlyList<Material> ReadSeedFile(string path, IReadOnlyDictionary<string, string> properties)
     {
-        return [Material.FromBytes(MediaTypes.Midi, MidiMelodyReader.ReadFileBytes(path), properties)];
+        return [Material.FromBytes(AudioMediaTypes.Midi, MidiMelodyReader.ReadFileBytes(path), properties)];
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using VaeCreative.Audio;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
@@ -11,7 +12,7 @@ namespace VaeCreative.Audio.Rendering;
 public static class MelodyPreview
 {
     /// <summary>WAV first, then the piano roll.</summary>
-    public static IReadOnlyList<MaterialFormat> Formats { get; } = [new(MediaTypes.Wav, [".wav"]), new(MediaTypes.Png, [".png"])];
+    public static IReadOnlyList<MaterialFormat> Formats { get; } = [new(AudioMediaTypes.Wav, [".wav"]), new(AudioMediaTypes.Png, [".png"])];
 
     /// <summary>The WAV and the piano roll of <paramref name="output"/> (a MIDI file), drawn against <paramref name="seed"/> when given.</summary>
     public static IReadOnlyList<Material> Render(Material? seed, Material output, SoundfontSynthOptions? synth = null)
@@ -20,7 +21,7 @@ public static class MelodyPreview
         var seedMelody = seed is null ? null : Read(seed, "seed");
         var wav = SoundfontSynth.Render(output.Data!, synth);
         var png = PianoRoll.Render(seedMelody, melody, melody.BarStarts());
-        return [Material.FromBytes(MediaTypes.Wav, wav), Material.FromBytes(MediaTypes.Png, png)];
+        return [Material.FromBytes(AudioMediaTypes.Wav, wav), Material.FromBytes(AudioMediaTypes.Png, png)];
     }
 
     private static Melody Read(Material material, string field)

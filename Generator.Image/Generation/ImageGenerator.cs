@@ -5,6 +5,7 @@ using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
+using VaeCreative.Image;
 using VaeCreative.Image.Imaging;
 using VaeCreative.Image.Models;
 using VaeCreative.Image.Training;
@@ -297,7 +298,7 @@ public sealed class ImageGenerator : IMaterialGenerator
         }).ToList()).ToList();
 
     private static Material ToMaterial(RgbaImage image) =>
-        Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(image), new Dictionary<string, string>(StringComparer.Ordinal)
+        Material.FromBytes(ImageMediaTypes.Png, ImageEncoder.Png(image), new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [WidthProperty] = image.Width.ToString(CultureInfo.InvariantCulture),
             [HeightProperty] = image.Height.ToString(CultureInfo.InvariantCulture),

@@ -186,7 +186,7 @@ internal static class ImageBench
         {
             using var scope = NewDisposeScope();
             var sw = Stopwatch.StartNew();
-            var prepared = generator.Prepare(Material.FromBytes(MediaTypes.Png, png), "seed");
+            var prepared = generator.Prepare(Material.FromBytes(ImageMediaTypes.Png, png), "seed");
             generator.VaryMany([new MaterialVariation(prepared, new VaryOptions { Count = VaryCount, Similarity = Similarity, Temperature = temperature, Rng = i })]);
             sw.Stop();
             if (i >= LatencyWarmup) imageTimes.Add(sw.Elapsed.TotalMilliseconds);

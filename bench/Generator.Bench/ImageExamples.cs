@@ -44,7 +44,7 @@ internal static class ImageExamples
             // The held-out image as the model sees it (a one-code model: fitted to its square; grey models see grey).
             var seedImage = spatial ? picked[i] : ImageFit.ToSquare(picked[i], encoding.Size).Fitted;
             var properties = palette ? new Dictionary<string, string> { [ImageGenerator.PaletteProperty] = "seed" } : null;
-            var seed = Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(seedImage), properties);
+            var seed = Material.FromBytes(ImageMediaTypes.Png, ImageEncoder.Png(seedImage), properties);
             var variations = generator.VaryMany([new MaterialVariation(generator.Prepare(seed, $"held-out image {i + 1}"),
                 new VaryOptions { Count = 8, Temperature = temperature, Rng = i + 1 })])[0];
             rows.Add(ImageDecoder.Decode(seed.Data!, "seed"));

@@ -103,7 +103,7 @@ internal static class SpritesBench
             {
                 using var scope = NewDisposeScope();
                 var sw = Stopwatch.StartNew();
-                var prepared = generator.Prepare(Material.FromBytes(MediaTypes.Png, png), Path.GetFileName(path));
+                var prepared = generator.Prepare(Material.FromBytes(ImageMediaTypes.Png, png), Path.GetFileName(path));
                 generator.VaryMany([new MaterialVariation(prepared, new VaryOptions { Count = VaryCount, Similarity = Similarity, Temperature = 0, Rng = i })]);
                 sw.Stop();
                 if (i >= Warmup) imageTimes.Add(sw.Elapsed.TotalMilliseconds);

@@ -28,9 +28,12 @@ public static class MaterialMapping
         byte[] bytes;
         try { bytes = Convert.FromBase64String(binary); }
         catch (FormatException) { throw Problems.BadSeed($"'{field}.{(material.Data is not null ? "data" : "midi")}' is not valid base64."); }
-        var mediaType = material.Midi is not null ? MediaTypes.Midi : material.MediaType ?? defaultMediaType;
+        var mediaType = material.Midi is not null ? MidiMediaType : material.MediaType ?? defaultMediaType;
         return Material.FromBytes(mediaType, bytes, properties);
     }
+
+    /// <summary>The media type of a material sent in the older 'midi' field (the API's name for MIDI bytes before 'data').</summary>
+    private const string MidiMediaType = "audio/midi";
 
     /// <summary>An output as the API returns it: its bytes once, in 'data' (the older 'midi' field is only read).</summary>
     public static Contract ToContract(Material material)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Audio;
 using VaeCreative.Audio.Drums;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
@@ -23,7 +24,7 @@ public sealed class DrumGeneratorTests : IDisposable
     public void The_drum_part_of_a_whole_song_varies_into_drums_on_channel_10_keeping_the_seeds_accents()
     {
         var song = TestSongs.Arrangement(1, 120, bars: 40, 3, 4);
-        var seed = (DrumSeed)Generator.Prepare(Material.FromBytes(MediaTypes.Midi, song), "song.mid");
+        var seed = (DrumSeed)Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, song), "song.mid");
         Assert.Equal(20, seed.Rows); // two waltz bars a window
         var outputs = Generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 3, Rng = 2 })])[0];
         Assert.Equal(3, outputs.Select(o => Convert.ToBase64String(o.Data!)).Distinct().Count());
@@ -47,8 +48,8 @@ public sealed class DrumGeneratorTests : IDisposable
     {
         var samples = Generator.SampleMany([new SampleOptions { Count = 4, Rng = 1 }])[0];
         Assert.All(samples, s => Assert.Equal(32, MidiDrumReader.Read(s.Data!, "sample.mid").Steps));
-        var a = Generator.Prepare(Material.FromBytes(MediaTypes.Midi, File.ReadAllBytes(RepoPaths.SeedDrums)), "seed");
-        var b = Generator.Prepare(Material.FromBytes(MediaTypes.Midi, TestSongs.Arrangement(1, 96, bars: 4)), "song");
+        var a = Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, File.ReadAllBytes(RepoPaths.SeedDrums)), "seed");
+        var b = Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, TestSongs.Arrangement(1, 96, bars: 4)), "song");
         var path = Generator.InterpolateMany([new MaterialInterpolation(a, b, new InterpolateOptions { Steps = 4 })])[0];
         Assert.Equal(4, path.Count);
         Assert.All(path, p => Assert.Equal(64, MidiDrumReader.Read(p.Data!, "point.mid").Steps));
@@ -57,7 +58,7 @@ public sealed class DrumGeneratorTests : IDisposable
     [Fact]
     public void A_song_without_drums_is_refused_in_one_line()
     {
-        var e = Assert.Throws<MidiReadException>(() => Generator.Prepare(Material.FromBytes(MediaTypes.Midi, File.ReadAllBytes(RepoPaths.SeedMelody)), "tune.mid"));
+        var e = Assert.Throws<MidiReadException>(() => Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, File.ReadAllBytes(RepoPaths.SeedMelody)), "tune.mid"));
         Assert.Equal("tune.mid: has no drums (no notes on channel 10)", e.Message);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Audio;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
@@ -83,7 +84,7 @@ public sealed class MelodyGeneratorTests : IDisposable
     public void Material_with_keep_arrangement_comes_back_as_the_seed_file_with_a_new_melody()
     {
         var file = TestSongs.Arrangement(1, 96, bars: 20, 3, 4);
-        var material = Material.FromBytes(MediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" });
+        var material = Material.FromBytes(AudioMediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" });
         var seed = Generator.Prepare(material, "song.mid");
         Assert.Equal(10, seed.Rows); // 20 waltz bars, two a window
         var output = Generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 1, Rng = 3 })])[0][0];
@@ -103,8 +104,8 @@ public sealed class MelodyGeneratorTests : IDisposable
         var to = TestSongs.Arrangement(1, 96, bars: 6, 3, 4, seed: 2);
         var keep = new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" };
         var outputs = Generator.InterpolateMany([new MaterialInterpolation(
-            Generator.Prepare(Material.FromBytes(MediaTypes.Midi, from, keep), "from.mid"),
-            Generator.Prepare(Material.FromBytes(MediaTypes.Midi, to), "to.mid"),
+            Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, from, keep), "from.mid"),
+            Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, to), "to.mid"),
             new InterpolateOptions { Steps = 3 })])[0];
         Assert.Equal(3, outputs.Count);
         var before = TestSongs.Mido(from);
@@ -126,7 +127,7 @@ public sealed class MelodyGeneratorTests : IDisposable
     public void An_output_fed_back_with_its_properties_is_varied_whole()
     {
         var file = TestSongs.Arrangement(1, 96, bars: 12);
-        var seed = Generator.Prepare(Material.FromBytes(MediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" }), "song.mid");
+        var seed = Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "true" }), "song.mid");
         var output = Generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 1 })])[0][0];
         Assert.Equal("12", output.Properties["bars"]); // a count, not a range to vary
         var again = (MelodySeed)Generator.Prepare(output, "output");
@@ -138,9 +139,9 @@ public sealed class MelodyGeneratorTests : IDisposable
     public void A_bad_range_or_flag_names_the_seed()
     {
         var file = TestSongs.Arrangement(1, 96, bars: 4);
-        var bars = Assert.Throws<MaterialException>(() => Generator.Prepare(Material.FromBytes(MediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.BarsProperty] = "3-9" }), "song.mid"));
+        var bars = Assert.Throws<MaterialException>(() => Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.BarsProperty] = "3-9" }), "song.mid"));
         Assert.Equal("song.mid: bars 3-9: the melody has 4 bars (4/4).", bars.Message);
-        var flag = Assert.Throws<MaterialException>(() => Generator.Prepare(Material.FromBytes(MediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "maybe" }), "song.mid"));
+        var flag = Assert.Throws<MaterialException>(() => Generator.Prepare(Material.FromBytes(AudioMediaTypes.Midi, file, new Dictionary<string, string> { [MelodyModality.KeepArrangementProperty] = "maybe" }), "song.mid"));
         Assert.Equal("song.mid: 'keepArrangement' must be true or false; got 'maybe'.", flag.Message);
     }
 

@@ -3,10 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
+using VaeCreative.Audio;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
 using VaeCreative.Host.Composition;
+using VaeCreative.Image;
 using VaeCreative.Tests.Support;
 
 namespace VaeCreative.Tests.Host.Composition;
@@ -84,10 +86,10 @@ public class BundledModelOutputsTests
         var samples = Path.Combine(RepoPaths.Root, "samples");
         return modality switch
         {
-            "melody" => Material.FromBytes(MediaTypes.Midi, File.ReadAllBytes(Path.Combine(samples, "seed-melody.mid"))),
-            "drums" => Material.FromBytes(MediaTypes.Midi, File.ReadAllBytes(Path.Combine(samples, "seed-drums.mid"))),
+            "melody" => Material.FromBytes(AudioMediaTypes.Midi, File.ReadAllBytes(Path.Combine(samples, "seed-melody.mid"))),
+            "drums" => Material.FromBytes(AudioMediaTypes.Midi, File.ReadAllBytes(Path.Combine(samples, "seed-drums.mid"))),
             "text" => Material.FromText(File.ReadAllText(Path.Combine(samples, "seed-text.txt")).Trim()),
-            "image" => Material.FromBytes(MediaTypes.Png, File.ReadAllBytes(Path.Combine(samples, "seed-image.png"))),
+            "image" => Material.FromBytes(ImageMediaTypes.Png, File.ReadAllBytes(Path.Combine(samples, "seed-image.png"))),
             _ => null,
         };
     }
@@ -97,7 +99,7 @@ public class BundledModelOutputsTests
     private static void AssertSame(string expected, string actual, string what)
     {
         if (expected == actual) return;
-        const string png = MediaTypes.Png + ":";
+        const string png = ImageMediaTypes.Png + ":";
         Assert.True(expected.StartsWith(png, StringComparison.Ordinal) && actual.StartsWith(png, StringComparison.Ordinal),
             $"{what} changed:\n  recorded {Shorten(expected)}\n  now      {Shorten(actual)}");
         using var a = SKBitmap.Decode(Convert.FromBase64String(expected[png.Length..]));

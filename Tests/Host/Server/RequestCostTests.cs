@@ -1,6 +1,7 @@
 using VaeCreative.Client;
 using VaeCreative.Client.Contracts;
 using VaeCreative.Host.Server;
+using VaeCreative.Image;
 using VaeCreative.Image.Imaging;
 using VaeCreative.Tests.Image.Training;
 
@@ -82,7 +83,7 @@ public class RequestCostTests
         var noise = new RgbaImage(97, 61, rgba);
         using var services = TinyImageRun.Services();
         var generator = TinyImageRun.Generator(services, TinyImageRun.SpriteModel);
-        var seed = generator.Prepare(VaeCreative.Core.Modalities.Material.FromBytes(VaeCreative.Core.Modalities.MediaTypes.Png, ImageEncoder.Png(noise)), "seed");
+        var seed = generator.Prepare(VaeCreative.Core.Modalities.Material.FromBytes(ImageMediaTypes.Png, ImageEncoder.Png(noise)), "seed");
         Assert.Equal(97L * 61, seed.OutputPixels);
         Assert.InRange(ImageEncoder.Png(noise).LongLength, 1, seed.MaxOutputBytes);
         Assert.InRange(seed.MaxOutputBytes, 97L * 61 * 4, 97L * 61 * 4 + 8_192);

@@ -1,5 +1,6 @@
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Variation;
+using VaeCreative.Image;
 using VaeCreative.Image.Generation;
 using VaeCreative.Image.Imaging;
 using VaeCreative.Tests.Image.Training;
@@ -21,7 +22,7 @@ public class ImageGeneratorTests
         var outputs = generator.VaryMany([new MaterialVariation(seed, new VaryOptions { Count = 8, Similarity = 0.95, Temperature = 0, Rng = 3 })])[0];
         Assert.Equal(8, outputs.Count);
         var images = outputs.Select(Decode).ToList();
-        Assert.All(outputs, o => Assert.Equal(MediaTypes.Png, o.MediaType));
+        Assert.All(outputs, o => Assert.Equal(ImageMediaTypes.Png, o.MediaType));
         Assert.All(images, i => Assert.Equal((16, 16), (i.Width, i.Height)));
         Assert.All(outputs, o => Assert.Equal(("16", "16"), (o.Properties[ImageGenerator.WidthProperty], o.Properties[ImageGenerator.HeightProperty])));
         Assert.Equal(8, images.Select(i => Convert.ToHexString(i.Rgba)).Distinct().Count());
@@ -134,7 +135,7 @@ public class ImageGeneratorTests
         var text = Assert.Throws<ImageReadException>(() => generator.Prepare(Material.FromText("a fox"), "seed"));
         Assert.Contains("takes an image", text.Message);
         var png = ImageEncoder.Png(TinyImageRun.Sprite(2));
-        Assert.Throws<ImageReadException>(() => generator.Prepare(Material.FromBytes(MediaTypes.Png, png[..(png.Length / 2)]), "seed"));
+        Assert.Throws<ImageReadException>(() => generator.Prepare(Material.FromBytes(ImageMediaTypes.Png, png[..(png.Length / 2)]), "seed"));
     }
 
     [Theory]

@@ -144,5 +144,5 @@ public static class TinyImageRun
 
     /// <summary><paramref name="image"/> as PNG material.</summary>
     public static Material Png(RgbaImage image, IReadOnlyDictionary<string, string>? properties = null) =>
-        Material.FromBytes(MediaTypes.Png, ImageEncoder.Png(image), properties);
+        Material.FromBytes(ImageMediaTypes.Png, ImageEncoder.Png(image), properties);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using VaeCreative.Audio;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
@@ -116,7 +117,7 @@ public class TextGeneratorTests
     {
         using var services = TinyTextRun.Services();
         var generator = TinyTextRun.Generator(services);
-        var midi = Material.FromBytes(MediaTypes.Midi, [0x4d, 0x54, 0x68, 0x64]);
+        var midi = Material.FromBytes(AudioMediaTypes.Midi, [0x4d, 0x54, 0x68, 0x64]);
         var e = Assert.Throws<TextReadException>(() => generator.Prepare(midi, "seed"));
         Assert.Equal("a text model takes text; 'seed' is audio/midi.", e.Message);
         Assert.False(e.OverLimit);

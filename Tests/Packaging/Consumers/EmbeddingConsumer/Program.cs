@@ -24,6 +24,6 @@ foreach (var output in text.VaryMany([new MaterialVariation(line, new VaryOption
     Console.WriteLine($"text: {output.Text}");
 
 var images = registry.Generator(store.Get(args[3], ImageModality.ModalityName));
-var sprite = images.Prepare(Material.FromBytes(MediaTypes.Png, File.ReadAllBytes(args[4])), "seed");
+var sprite = images.Prepare(Material.FromBytes(ImageMediaTypes.Png, File.ReadAllBytes(args[4])), "seed");
 foreach (var output in images.VaryMany([new MaterialVariation(sprite, new VaryOptions { Count = 3, Rng = 1 })])[0])
     Console.WriteLine($"image: {output.MediaType} {output.Data!.Length} bytes");
