@@ -62,7 +62,7 @@ public static class EvalCommand
             var registry = services.GetRequiredService<ModalityRegistry>();
             // Without --model: the bundled model of the modality that reads the data file, or of the first modality for a folder.
             var implied = File.Exists(folder) ? registry.ForFile(folder) ?? registry.All[0] : registry.All[0];
-            var loaded = store.Get(store.Resolve(p.GetValue(model), implied.Name), GenerateCommands.Precision(p.GetValue(precision)!));
+            var loaded = store.Get(store.Resolve(p.GetValue(model), implied.Name), InferencePrecisionNames.Parse(p.GetValue(precision)!));
             var recipe = registry.Of(loaded).Training;
             TrainingCorpus corpus;
             // Read as the model's training run read its data (e.g. images cut into the same tiles).
@@ -170,7 +170,7 @@ public static class EvalCommand
         var store = services.GetRequiredService<ModelStore>();
         var registry = services.GetRequiredService<ModalityRegistry>();
         var implied = File.Exists(data) ? registry.ForFile(data) ?? registry.All[0] : registry.All[0];
-        var loaded = store.Get(store.Resolve(modelId, implied.Name), GenerateCommands.Precision(precision));
+        var loaded = store.Get(store.Resolve(modelId, implied.Name), InferencePrecisionNames.Parse(precision));
         var modality = registry.Of(loaded);
         IVariationMeasures measures;
         try

@@ -167,7 +167,7 @@ public static class GenerateCommands
                     : registry.All[0];
             directory = store.Resolve(null, implied.Name);
         }
-        var loaded = store.Get(directory, Precision(precision));
+        var loaded = store.Get(directory, InferencePrecisionNames.Parse(precision));
         return (registry.Generator(loaded), registry.Of(loaded));
     }
 
@@ -210,10 +210,9 @@ public static class GenerateCommands
     internal static Option<string?> ModelOption() => new("--model") { Description = "A bundled model id (melody-2bar, text-flavour, …) or a model directory (default: the seed's modality's bundled model)." };
 
     internal static Option<string> PrecisionOption() =>
-        new Option<string>("--precision") { Description = "Inference precision: fp32 (as trained) or bf16 (faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => "fp32" }
-            .AcceptOnlyFromAmong("fp32", "bf16");
+        new Option<string>("--precision") { Description = "Inference precision: fp32 (as trained) or bf16 (faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => InferencePrecisionNames.Float32 }
+            .AcceptOnlyFromAmong([.. InferencePrecisionNames.All]);
 
-    internal static InferencePrecision Precision(string value) => value == "bf16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
 
     internal static Option<double?> TemperatureOption(double? fallback) => new("--temperature")
     {

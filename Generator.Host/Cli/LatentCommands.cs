@@ -29,7 +29,7 @@ public static class LatentCommands
             var file = p.GetValue(seed)!;
             var outPath = Path.GetFullPath(p.GetValue(output)!);
             CheckOut(outPath, p.GetValue(force));
-            var (generator, modality) = GenerateCommands.Open(services, p.GetValue(model), file, null, "--seed", "", "fp32");
+            var (generator, modality) = GenerateCommands.Open(services, p.GetValue(model), file, null, "--seed", "", InferencePrecisionNames.Float32);
             var seeds = GenerateCommands.Seeds(services, modality, file, null, "--seed", "", new Dictionary<string, string>());
             if (seeds.Count != 1) throw new CliException($"'{file}' holds {seeds.Count} seeds; encode takes one.", 2);
             var codes = Supported(() => generator.Encode(generator.Prepare(seeds[0].Material, seeds[0].Field)));

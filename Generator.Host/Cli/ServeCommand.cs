@@ -34,7 +34,7 @@ public static class ServeCommand
             Description = "Inference precision: auto (bf16 on CPUs with native bfloat16, where it keeps the bundled model's accuracy and is faster; else fp32), fp32 or bf16.",
             DefaultValueFactory = _ => "auto",
         };
-        precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
+        precision.AcceptOnlyFromAmong(["auto", .. InferencePrecisionNames.All]);
         var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: one fewer than the machine's cores, at least 1, leaving a core for the HTTP stack).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("serve", "Run the generator host: a local HTTP API that creative tools call for variations.")
@@ -62,7 +62,7 @@ public static class ServeCommand
                 MaxOutputPixels = p.GetValue(maxOutputPixels),
                 MaxResponseBytes = p.GetValue(maxResponseBytes),
                 DefaultTimeout = TimeSpan.FromMilliseconds(p.GetValue(timeout)),
-                Precision = p.GetValue(precision) == "auto" ? AutoPrecision() : GenerateCommands.Precision(p.GetValue(precision)!),
+                Precision = p.GetValue(precision) == "auto" ? AutoPrecision() : InferencePrecisionNames.Parse(p.GetValue(precision)!),
                 Threads = p.GetValue(threads),
             };
             try { options.Validate(); }
@@ -72,7 +72,7 @@ public static class ServeCommand
             Console.Out.Flush();
             var console = Terminal.Error;
             console.Line($"token file: {Path.GetFullPath(options.TokenFile ?? Client.HostConnection.DefaultPath)} (send 'Authorization: Bearer TOKEN')");
-            console.Line($"precision: {(options.Precision == InferencePrecision.BFloat16 ? "bf16" : "fp32")}; queue {options.QueueCapacity}, batching {(options.Batching ? $"on (up to {options.MaxBatchRows} rows, {options.MaxBatchWait.TotalMilliseconds} ms wait)" : "off")}");
+            console.Line($"precision: {InferencePrecisionNames.NameOf(options.Precision)}; queue {options.QueueCapacity}, batching {(options.Batching ? $"on (up to {options.MaxBatchRows} rows, {options.MaxBatchWait.TotalMilliseconds} ms wait)" : "off")}");
             console.Line($"jobs write below {options.Outputs}{(options.ModelsDirectory is { } m ? $" (models into {Path.GetFullPath(m)})" : "")}" +
                 $" and read {(options.InputDirectories.Count == 0 ? "from any folder but a root, system or home folder" : $"from {string.Join(", ", options.InputDirectories.Select(Path.GetFullPath))} and there")}");
             console.Line($"models: {string.Join(", ", server.Context.Catalog.Scan().Select(m => m.Id))}; API: {server.Url}openapi/v1.json; Ctrl+C stops");

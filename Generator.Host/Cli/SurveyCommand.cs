@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
 
 namespace VaeCreative.Host.Cli;
@@ -32,7 +33,7 @@ public static class SurveyCommand
             var folder = p.GetValue(data)!;
             if (!Directory.Exists(folder)) throw new CliException($"'{folder}': no such folder.");
             if (p.GetValue(limit) is < 1) throw new CliException("--limit must be at least 1.", 2);
-            var (generator, modality) = GenerateCommands.Open(services, p.GetValue(model), null, null, "", "", "fp32");
+            var (generator, modality) = GenerateCommands.Open(services, p.GetValue(model), null, null, "", "", InferencePrecisionNames.Float32);
             var options = new VaryOptions
             {
                 Count = p.GetValue(count),

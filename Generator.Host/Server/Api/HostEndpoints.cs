@@ -28,7 +28,7 @@ public static class HostEndpoints
         TorchSharp = TorchRuntime.TorchSharpVersion,
         Capabilities = ["variations", "interpolations", "samples", "training"],
         Devices = [new DeviceInfo { Type = TorchRuntime.DefaultDevice.type.ToString().ToLowerInvariant(), Workers = 1, Threads = TorchSharp.torch.get_num_threads(),
-            Precision = host.Precision == Core.Serving.InferencePrecision.BFloat16 ? "bf16" : "fp32" }],
+            Precision = Core.Serving.InferencePrecisionNames.NameOf(host.Precision) }],
         Modalities = host.Modalities.All.Select(m => new ModalityInfo
         {
             Name = m.Name,

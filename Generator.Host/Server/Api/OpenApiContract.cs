@@ -132,8 +132,8 @@ public static class OpenApiContract
                     Description = "Server-Sent Events: 'event: progress' with 'data:' one JobState as JSON per change; the last has a finished state.",
                 };
                 events.Example = JsonValue.Create(
-                    $"event: progress\ndata: {JsonSerializer.Serialize(ExampleJob("running", 400, 1.84), Compact)}\n\n" +
-                    $"event: progress\ndata: {JsonSerializer.Serialize(ExampleJob("succeeded", 2000, 0.92), Compact)}\n\n");
+                    $"event: progress\ndata: {JsonSerializer.Serialize(ExampleJob(JobStatus.Running, 400, 1.84), Compact)}\n\n" +
+                    $"event: progress\ndata: {JsonSerializer.Serialize(ExampleJob(JobStatus.Succeeded, 2000, 0.92), Compact)}\n\n");
             }
         }
         AddExamples(operation, context);
@@ -209,7 +209,7 @@ public static class OpenApiContract
         }
     }
 
-    private static JobState ExampleJob(string state, long step, double loss) => new()
+    private static JobState ExampleJob(JobStatus state, long step, double loss) => new()
     {
         Id = "5c1e9a7d3b20", State = state, ModelId = "my-melodies", Step = step, TotalSteps = 2000, Loss = loss, ExamplesPerSecond = 410.5,
     };

@@ -162,7 +162,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         {
             running.Wait(job.Cancel.Token);
             holdsSlot = true;
-            job.Update(s => s.State = "running");
+            job.Update(s => s.State = JobStatus.Running);
             var corpus = TrainingRun.LoadCorpus(config, recipe, _ => { });
             job.Cancel.Token.ThrowIfCancellationRequested();
             using (var run = TrainingRun.Start(config, recipe, store.Kinds, corpus, work, threads, _ => { }))
@@ -173,15 +173,15 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
                 TrainingCurves.TryWrite(work, _ => { });
             }
             Directory.Move(work, outDir);
-            final = s => s.State = "succeeded";
+            final = s => s.State = JobStatus.Succeeded;
         }
         catch (OperationCanceledException)
         {
-            final = s => s.State = "cancelled";
+            final = s => s.State = JobStatus.Cancelled;
         }
         catch (TrainingDataException e)
         {
-            final = s => { s.State = "failed"; s.Error = e.Message; };
+            final = s => { s.State = JobStatus.Failed; s.Error = e.Message; };
         }
         catch (Exception e)
         {
@@ -189,7 +189,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             var error = e is IOException or UnauthorizedAccessException
                 ? $"the model could not be written: {e.Message}"
                 : $"internal error, see the host log (job id {job.Id}).";
-            final = s => { s.State = "failed"; s.Error = error; };
+            final = s => { s.State = JobStatus.Failed; s.Error = error; };
         }
         finally
         {
@@ -252,24 +252,24 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
         Action<JobState> final;
         try
         {
-            job.Update(s => s.State = "running");
+            job.Update(s => s.State = JobStatus.Running);
             var key = BatchKeys.Of(BatchKeys.Vary, precision, generator);
             var result = plan.Run(generator, requests => ThroughQueue(requests, generator, key, job), new AugmentReporter(job), job.Cancel.Token,
                 Math.Min(FolderAugmentation.DefaultBatchRows, options.MaxBatchRows), options.MaxSeedRows, options.MaxOutputPixels);
             final = s =>
             {
-                s.State = "succeeded";
+                s.State = JobStatus.Succeeded;
                 s.OutputsWritten = result.OutputsWritten;
                 s.Skipped = result.Skipped.Select(k => new SkippedSeed { Path = k.Path, Reason = k.Reason }).ToList();
             };
         }
         catch (OperationCanceledException)
         {
-            final = s => s.State = "cancelled"; // the outputs written stay: a new job with the same settings resumes
+            final = s => s.State = JobStatus.Cancelled; // the outputs written stay: a new job with the same settings resumes
         }
         catch (MaterialException e)
         {
-            final = s => { s.State = "failed"; s.Error = e.Message; }; // the model cannot vary this material at all
+            final = s => { s.State = JobStatus.Failed; s.Error = e.Message; }; // the model cannot vary this material at all
         }
         catch (Exception e)
         {
@@ -277,7 +277,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
             var error = e is IOException or UnauthorizedAccessException
                 ? $"the variations could not be written: {e.Message}"
                 : $"internal error, see the host log (job id {job.Id}).";
-            final = s => { s.State = "failed"; s.Error = error; };
+            final = s => { s.State = JobStatus.Failed; s.Error = error; };
         }
         job.Update(final);
     }
@@ -378,7 +378,7 @@ public sealed class HostJobs(string? modelsDirectory, ModelCatalog catalog, Moda
 
     private sealed class Job(string id, string modelId, string kind = JobKinds.Train)
     {
-        private readonly JobState state = new() { Id = id, Kind = kind, ModelId = modelId, State = "queued" };
+        private readonly JobState state = new() { Id = id, Kind = kind, ModelId = modelId, State = JobStatus.Queued };
 
         public string Id { get; } = id;
         public string ModelId { get; } = modelId;

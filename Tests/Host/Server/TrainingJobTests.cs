@@ -19,7 +19,7 @@ public class TrainingJobTests
         var states = new List<JobState>();
         await foreach (var state in host.Client.WatchJobAsync(job.Id)) states.Add(state);
         var last = states[^1];
-        Assert.True(last.State == "succeeded", $"job ended {last.State}: {last.Error}");
+        Assert.True(last.State == JobStatus.Succeeded, $"job ended {last.State}: {last.Error}");
         Assert.Equal(4, last.Step);
         Assert.NotNull(last.Loss);
 
@@ -51,7 +51,7 @@ public class TrainingJobTests
         await host.Client.CancelJobAsync(job.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 30_000);
         Assert.Empty(Directory.GetDirectories(host.ModelsFolder));
-        Assert.Equal("cancelled", (await host.Client.GetJobAsync(job.Id)).State);
+        Assert.Equal(JobStatus.Cancelled, (await host.Client.GetJobAsync(job.Id)).State);
         Assert.DoesNotContain(await host.Client.ListModelsAsync(), m => m.Id == "never");
         Assert.Equal(4, (await host.Client.SampleAsync("melody-2bar", new SamplesRequest { Count = 4 })).Outputs.Count);
 
@@ -67,11 +67,11 @@ public class TrainingJobTests
         var first = await StartEndlessJob(host, data, "first");
         var second = await host.Client.StartJobAsync(new JobRequest { Data = data, ModelId = "second", Steps = 3, Batch = 8, Size = "small" });
         await UntilTraining(host, first);
-        Assert.Equal("queued", (await host.Client.GetJobAsync(second.Id)).State);
+        Assert.Equal(JobStatus.Queued, (await host.Client.GetJobAsync(second.Id)).State);
         await host.Client.CancelJobAsync(first.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(second.Id).Result.Finished, 60_000);
-        Assert.Equal("succeeded", (await host.Client.GetJobAsync(second.Id)).State);
-        Assert.Equal("cancelled", (await host.Client.GetJobAsync(first.Id)).State);
+        Assert.Equal(JobStatus.Succeeded, (await host.Client.GetJobAsync(second.Id)).State);
+        Assert.Equal(JobStatus.Cancelled, (await host.Client.GetJobAsync(first.Id)).State);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public class TrainingJobTests
         });
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 60_000);
         var done = await host.Client.GetJobAsync(job.Id);
-        Assert.True(done.State == "succeeded", $"job ended {done.State}: {done.Error}");
+        Assert.True(done.State == JobStatus.Succeeded, $"job ended {done.State}: {done.Error}");
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(host.ModelsFolder, "my-sprites", "manifest.json")))!;
         Assert.Equal(16, manifest["model"]!["side"]!.GetValue<int>());
         Assert.Equal("16", manifest["training"]!["settings"]!["settings"]!["tile"]!.GetValue<string>());

@@ -34,7 +34,7 @@ public class AugmentJobTests
         var states = new List<JobState>();
         await foreach (var state in host.Client.WatchJobAsync(job.Id)) states.Add(state);
         var last = states[^1];
-        Assert.True(last.State == "succeeded", $"job ended {last.State}: {last.Error}");
+        Assert.True(last.State == JobStatus.Succeeded, $"job ended {last.State}: {last.Error}");
         Assert.Equal(4, last.Step);
         Assert.Equal(6, last.OutputsWritten);
         var skipped = Assert.Single(last.Skipped!);
@@ -64,7 +64,7 @@ public class AugmentJobTests
         await host.Client.CancelJobAsync(job.Id);
         await GenerationQueueTests.Until(() => host.Client.GetJobAsync(job.Id).Result.Finished, 60_000);
         var cancelled = await host.Client.GetJobAsync(job.Id);
-        Assert.Equal("cancelled", cancelled.State);
+        Assert.Equal(JobStatus.Cancelled, cancelled.State);
         var kept = Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories).Length;
         Assert.True(kept is > 0 and < 400, $"{kept} outputs");
         Assert.Equal(kept, cancelled.OutputsWritten);
@@ -144,7 +144,7 @@ public class AugmentJobTests
         Assert.Equal(output, job.Out);
         await foreach (var _ in host.Client.WatchJobAsync(job.Id)) { }
         var done = await host.Client.GetJobAsync(job.Id);
-        Assert.True(done.State == "succeeded", $"job ended {done.State}: {done.Error}");
+        Assert.True(done.State == JobStatus.Succeeded, $"job ended {done.State}: {done.Error}");
         Assert.Equal(output, done.Out);
         Assert.Single(Directory.GetFiles(output, "*.mid", SearchOption.AllDirectories)); // one tune (and the damaged file, skipped)
         if (!OperatingSystem.IsWindows())
@@ -214,7 +214,7 @@ public class AugmentJobTests
             var job = await host.Client.StartJobAsync(new JobRequest { Kind = JobKinds.Augment, Data = data, Out = "from-" + Path.GetFileName(Path.GetDirectoryName(data)), Count = 1 });
             await foreach (var _ in host.Client.WatchJobAsync(job.Id)) { }
             var done = await host.Client.GetJobAsync(job.Id);
-            Assert.True(done.State == "succeeded", $"job ended {done.State}: {done.Error}");
+            Assert.True(done.State == JobStatus.Succeeded, $"job ended {done.State}: {done.Error}");
         }
     }
 }

@@ -1,0 +1,33 @@
+namespace VaeCreative.Client.Contracts
+{
+    /// <summary>Body of <c>POST /v1/models/{id}/samples</c>.</summary>
+    public sealed class SamplesRequest
+    {
+        /// <summary>Samples wanted. Absent: 8; range 1 to the host's per-request limit.</summary>
+        public int? Count { get; set; }
+
+        /// <summary>Decoding temperature. Absent: 0.5; range 0–10.</summary>
+        public double? Temperature { get; set; }
+
+        /// <summary>Nucleus mass. Absent: 1 (off); range (0, 1].</summary>
+        public double? TopP { get; set; }
+
+        /// <summary>Random seed. Default 0.</summary>
+        public long Rng { get; set; }
+
+        /// <summary>Settings of the outputs that depend on the modality, e.g. melody models' <c>tempoQpm</c> (20–400, absent: 120).</summary>
+        public System.Collections.Generic.Dictionary<string, string>? Properties { get; set; }
+
+        /// <summary>Caller's id for this request, echoed back.</summary>
+        public string? RequestId { get; set; }
+
+        /// <summary>Give up when the work has not started within this many milliseconds.</summary>
+        public int? TimeoutMs { get; set; }
+
+        /// <summary>
+        /// Also return each output's previews under its <c>previews</c> (melody models: a WAV rendering and a piano-roll
+        /// PNG). Absent: false. A host without a synthesiser answers 503 <c>preview-unavailable</c>.
+        /// </summary>
+        public bool? Preview { get; set; }
+    }
+}
