@@ -77,7 +77,7 @@ public sealed class DrumCorpus : TrainingCorpus
     /// <summary>Reads every MIDI file under <paramref name="folder"/>; files without drums are collected, not fatal.</summary>
     public static DrumCorpus Load(string folder, double validationFraction = 0.1)
     {
-        var (paths, skipped) = MelodyCorpus.Scan(folder, MelodyCorpus.MaxFiles, MelodyCorpus.MaxEntries);
+        var (paths, skipped) = MidiCorpusFolder.Scan(folder, MidiCorpusFolder.MaxFiles, MidiCorpusFolder.MaxEntries);
         var results = new (DrumPattern? Pattern, MidiReadException? Error)[paths.Count];
         Parallel.For(0, paths.Count, i =>
         {
@@ -97,7 +97,7 @@ public sealed class DrumCorpus : TrainingCorpus
             }
             var relative = Path.GetRelativePath(folder, paths[i]);
             var group = Path.GetDirectoryName(relative) is { Length: > 0 } parent ? parent : relative;
-            var heldOut = MelodyCorpus.IsHeldOut(group, validationFraction);
+            var heldOut = MidiCorpusFolder.IsHeldOut(group, validationFraction);
             var windows = TrainingWindows(results[i].Pattern!).ToList();
             (heldOut ? validation : train).AddRange(windows);
             files.Add((paths[i], heldOut, windows.Count));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VaeCreative.Audio.Midi;
 using VaeCreative.Audio.Models;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Runtime;
@@ -47,8 +48,7 @@ public sealed class DrumTrainingRecipe : ITrainingRecipe
             throw new TrainingDataException(corpus.Failures.Count > 0
                 ? $"none of the {corpus.Failures.Count} MIDI files in '{data}' has drums (first: {corpus.Failures[0].Message})."
                 : $"'{data}' holds no .mid or .midi files.");
-        foreach (var failure in corpus.Failures.Take(5)) log($"skipped {failure.Message}");
-        if (corpus.Failures.Count > 5) log($"… and {corpus.Failures.Count - 5} more files skipped");
+        MidiCorpusFolder.LogSkipped(corpus.SkippedFolders, corpus.Failures, log);
         return corpus;
     }
 

@@ -5,24 +5,11 @@ using VaeCreative.Core.Training;
 namespace VaeCreative.Audio.Melodies;
 
 /// <summary>
-/// The MIDI files of a folder, read and split. The folder must be a plausible corpus: not the root of a
-/// file system, a system folder or the home folder, with at most <see cref="MaxFiles"/> MIDI files among at
-/// most <see cref="MaxEntries"/> entries; both limits are checked while listing, so a wrong folder is refused
-/// after a bounded amount of work. Folders that cannot be listed are skipped and reported
-/// (<see cref="SkippedFolders"/>); symbolic links to folders are not followed (no loops, nothing outside).
+/// The melodies of a folder of MIDI files, read and split by file (<see cref="MidiCorpusFolder"/>: its limits, its
+/// split; folders that cannot be listed are reported in <see cref="SkippedFolders"/>).
 /// </summary>
 public sealed class MelodyCorpus : TrainingCorpus
 {
-    /// <summary>Most MIDI files in a corpus: above the largest public MIDI collection we know (Lakh MIDI, 178,561 files).</summary>
-    public const int MaxFiles = 200_000;
-
-    /// <summary>
-    /// Most files and folders of any kind looked at while listing a corpus: a corpus is mostly MIDI files (room for
-    /// <see cref="MaxFiles"/> and some notes beside them), and listing a quarter of a million entries takes seconds,
-    /// so a folder that is not a corpus is refused in seconds.
-    /// </summary>
-    public const int MaxEntries = 250_000;
-
     private readonly IReadOnlyList<Melody> melodies;
 
     private MelodyCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
@@ -78,34 +65,13 @@ public sealed class MelodyCorpus : TrainingCorpus
     };
 
     /// <summary>
-    /// The .mid/.midi files under <paramref name="folder"/>, sorted by relative path. Throws
-    /// <see cref="DirectoryNotFoundException"/> when it does not exist and <see cref="TrainingDataException"/>
-    /// when it is not a plausible corpus.
-    /// </summary>
-    public static IReadOnlyList<string> ListFiles(string folder) => Scan(folder, MaxFiles, MaxEntries).Files;
-
-    /// <summary>True when the file at <paramref name="relativePath"/> belongs to the held-out fraction.</summary>
-    public static bool IsHeldOut(string relativePath, double validationFraction)
-    {
-        if (validationFraction <= 0) return false;
-        // FNV-1a over the normalised relative path: stable across runs, machines and .NET versions.
-        var hash = 2166136261u;
-        foreach (var ch in relativePath.Replace('\\', '/'))
-        {
-            hash ^= ch;
-            hash *= 16777619u;
-        }
-        return hash % 10_000 < validationFraction * 10_000;
-    }
-
-    /// <summary>
     /// Reads every MIDI file under <paramref name="folder"/>; files that fail are collected, not fatal. Throws as
-    /// <see cref="ListFiles"/> does for a folder that is missing or not a plausible corpus.
+    /// <see cref="MidiCorpusFolder.ListFiles"/> does for a folder that is missing or not a plausible corpus.
     /// </summary>
     public static MelodyCorpus Load(string folder, double validationFraction = 0.1, int maxTransposition = 5,
         IProgress<(int Done, int Total)>? progress = null, int windowSteps = MelodyEncoding.WindowSteps)
     {
-        var (paths, skipped) = Scan(folder, MaxFiles, MaxEntries);
+        var (paths, skipped) = MidiCorpusFolder.Scan(folder, MidiCorpusFolder.MaxFiles, MidiCorpusFolder.MaxEntries);
         var files = new List<(string, bool, int)>();
         var failures = new List<MidiReadException>();
         var train = new List<int[]>();
@@ -127,7 +93,7 @@ public sealed class MelodyCorpus : TrainingCorpus
                 failures.Add(error);
                 continue;
             }
-            var heldOut = IsHeldOut(Path.GetRelativePath(folder, paths[i]), validationFraction);
+            var heldOut = MidiCorpusFolder.IsHeldOut(Path.GetRelativePath(folder, paths[i]), validationFraction);
             var windows = MelodyWindows.Training(melody!, windowSteps: windowSteps).ToList();
             (heldOut ? validation : train).AddRange(windows);
             files.Add((paths[i], heldOut, windows.Count));
@@ -156,61 +122,5 @@ public sealed class MelodyCorpus : TrainingCorpus
         }
         return new MelodyCorpus(Root, files, Failures.ToList(), SkippedFolders,
             MelodyDataset.FromWindows(train, Train.MaxTransposition), MelodyDataset.FromWindows(validation, 0), melodies, windowSteps);
-    }
-
-    /// <summary>Lists the MIDI files under <paramref name="folder"/> within the limits (tests pass small ones).</summary>
-    internal static (IReadOnlyList<string> Files, IReadOnlyList<string> SkippedFolders) Scan(string folder, int maxFiles, int maxEntries)
-    {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"data folder '{folder}' does not exist.");
-        CheckPlausible(folder);
-        var root = Path.GetFullPath(folder);
-        var files = new List<string>();
-        var skipped = new List<string>();
-        var pending = new Stack<string>();
-        pending.Push(root);
-        var entries = 0;
-        // One level at a time so that the limits are checked as entries arrive and an unreadable folder is
-        // skipped on its own; links are seen as links (ReparsePoint), not followed.
-        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 };
-        while (pending.Count > 0)
-        {
-            var dir = pending.Pop();
-            try
-            {
-                foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", options))
-                {
-                    if (++entries > maxEntries)
-                        throw new TrainingDataException($"'{folder}' holds more than {maxEntries:N0} files and folders; a training folder holds MIDI files (at most {maxFiles:N0}). Pass the folder that holds your .mid files.");
-                    if (entry is DirectoryInfo sub)
-                    {
-                        if ((entry.Attributes & FileAttributes.ReparsePoint) == 0) pending.Push(sub.FullName);
-                    }
-                    else if (entry.Name.EndsWith(".mid", StringComparison.OrdinalIgnoreCase) || entry.Name.EndsWith(".midi", StringComparison.OrdinalIgnoreCase))
-                    {
-                        files.Add(entry.FullName);
-                        if (files.Count > maxFiles)
-                            throw new TrainingDataException($"'{folder}' holds more than {maxFiles:N0} MIDI files, the most a training folder may hold; pass a subfolder.");
-                    }
-                }
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException or System.Security.SecurityException)
-            {
-                // Includes a folder removed while listing (DirectoryNotFoundException is an IOException).
-                skipped.Add(dir);
-            }
-        }
-        // Relative paths from the folder as given, as IsHeldOut sees them.
-        files.Sort(StringComparer.Ordinal); // all start with root + separator: the order of their relative paths
-        if (!string.Equals(root, folder, StringComparison.Ordinal))
-            for (var i = 0; i < files.Count; i++) files[i] = Path.Combine(folder, Path.GetRelativePath(root, files[i]));
-        skipped.Sort(StringComparer.Ordinal);
-        return (files, skipped);
-    }
-
-    /// <summary>Refuses folders that cannot be a corpus (see <see cref="TrainingDataFolder"/>).</summary>
-    private static void CheckPlausible(string folder)
-    {
-        if (TrainingDataFolder.Implausible(folder) is { } what)
-            throw new TrainingDataException($"'{folder}' is {what}, not a folder of MIDI files; pass the folder that holds your .mid files.");
     }
 }

@@ -1,3 +1,4 @@
+using VaeCreative.Audio.Midi;
 using VaeCreative.Audio.Models;
 using VaeCreative.Core.Attributes;
 using VaeCreative.Core.Models;
@@ -69,10 +70,7 @@ public sealed class MelodyTrainingRecipe : ITrainingRecipe
             throw new TrainingDataException(corpus.Failures.Count > 0
                 ? $"none of the {corpus.Failures.Count} MIDI files in '{data}' has a usable melody (first: {corpus.Failures[0].Message})."
                 : $"'{data}' holds no .mid or .midi files.");
-        foreach (var folder in corpus.SkippedFolders.Take(5)) log($"skipped the folder {folder} (it cannot be read)");
-        if (corpus.SkippedFolders.Count > 5) log($"… and {corpus.SkippedFolders.Count - 5} more folders skipped");
-        foreach (var failure in corpus.Failures.Take(5)) log($"skipped {failure.Message}");
-        if (corpus.Failures.Count > 5) log($"… and {corpus.Failures.Count - 5} more files skipped");
+        MidiCorpusFolder.LogSkipped(corpus.SkippedFolders, corpus.Failures, log);
         return corpus;
     }
 

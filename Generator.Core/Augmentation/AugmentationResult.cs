@@ -1,3 +1,5 @@
+using VaeCreative.Core.Training;
+
 namespace VaeCreative.Core.Augmentation;
 
 /// <summary>What one run of a folder augmentation did.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VaeCreative.Core.Checkpoints;
 using VaeCreative.Core.Modalities;
+using VaeCreative.Core.Training;
 
 namespace VaeCreative.Core.Augmentation;
 
@@ -329,12 +330,7 @@ public sealed class FolderAugmentation
     /// <summary>A seed's random seed: the run's, mixed with FNV-1a-64 of the file's relative path and the seed's place (stable in every process).</summary>
     internal static long SeedRng(long rng, string relative, int seedIndex)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(relative))
-        {
-            hash ^= b;
-            hash *= 1099511628211UL;
-        }
+        var hash = StableSplit.Hash64(Encoding.UTF8.GetBytes(relative));
         return (long)((ulong)rng * 0x9E3779B97F4A7C15UL ^ hash ^ (ulong)seedIndex * 0xBF58476D1CE4E5B9UL) & long.MaxValue;
     }
 

@@ -78,7 +78,7 @@ public sealed class ImageCorpus : TrainingCorpus
 
     /// <summary>True when <paramref name="image"/> belongs to the held-out fraction: the same answer in every process.</summary>
     public static bool IsHeldOut(RgbaImage image, double validationFraction) =>
-        SpriteCells.Hash(image) % 10_000 < validationFraction * 10_000;
+        StableSplit.IsHeldOut(SpriteCells.Hash(image), validationFraction);
 
     /// <summary>
     /// Reads <paramref name="path"/>. <paramref name="tile"/> cuts images into cells of that side (null: whole images).

@@ -1,3 +1,5 @@
+using VaeCreative.Core.Training;
+
 namespace VaeCreative.Image.Imaging;
 
 /// <summary>
@@ -16,13 +18,7 @@ public sealed class SpriteCells
     public static ulong Hash(RgbaImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var hash = 14695981039346656037UL;
-        foreach (var b in image.Rgba)
-        {
-            hash ^= b;
-            hash *= 1099511628211UL;
-        }
-        return hash;
+        return StableSplit.Hash64(image.Rgba);
     }
 
     /// <summary>Adds <paramref name="cell"/> unless an equal one is already here; true when added.</summary>

@@ -103,17 +103,8 @@ public sealed class TextCorpus : TrainingCorpus
     }
 
     /// <summary>True when <paramref name="snippet"/> belongs to the held-out fraction: the same answer in every process.</summary>
-    public static bool IsHeldOut(string snippet, double validationFraction)
-    {
-        if (validationFraction <= 0) return false;
-        var hash = 2166136261u;
-        foreach (var ch in snippet)
-        {
-            hash ^= ch;
-            hash *= 16777619u;
-        }
-        return hash % 10_000 < validationFraction * 10_000;
-    }
+    public static bool IsHeldOut(string snippet, double validationFraction) =>
+        StableSplit.IsHeldOut(StableSplit.Hash(snippet), validationFraction);
 
     /// <summary>
     /// Reads the file or folder at <paramref name="path"/>. Throws <see cref="ArgumentOutOfRangeException"/> for a
@@ -269,53 +260,24 @@ public sealed class TextCorpus : TrainingCorpus
     }
 
     /// <summary>The files under <paramref name="folder"/> to read, within the limits (tests pass small ones), in ordinal order.</summary>
+    /// <remarks>Links, hidden entries and fortune indexes are skipped and reported; so are folders that cannot be listed.</remarks>
     internal static IReadOnlyList<string> List(string folder, int maxFiles, int maxEntries, List<SkippedFile> skipped)
     {
         if (TrainingDataFolder.Implausible(folder) is { } what)
             throw new TrainingDataException($"'{folder}' is {what}, not a folder of text files; pass the folder that holds your text or fortune files.");
-        var root = Path.GetFullPath(folder);
-        var files = new List<string>();
-        var pending = new Stack<string>();
-        pending.Push(root);
-        var entries = 0;
-        var found = new List<SkippedFile>();
-        // One level at a time so that the limits are checked as entries arrive and an unreadable folder is skipped
-        // on its own; links are seen as links (ReparsePoint), not followed.
-        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 };
-        while (pending.Count > 0)
+        var listing = CorpusFolder.List(folder, new CorpusListOptions
         {
-            var dir = pending.Pop();
-            try
-            {
-                foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", options))
-                {
-                    if (++entries > maxEntries)
-                        throw new TrainingDataException($"'{folder}' holds more than {maxEntries:N0} files and folders; pass the folder that holds your text files (at most {maxFiles:N0}).");
-                    if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
-                        found.Add(new SkippedFile(entry.FullName, LinkReason));
-                    else if (entry.Name.StartsWith('.'))
-                        found.Add(new SkippedFile(entry.FullName, entry is DirectoryInfo ? HiddenFolderReason : HiddenFileReason));
-                    else if (entry is DirectoryInfo sub)
-                        pending.Push(sub.FullName);
-                    else if (entry.Name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) && File.Exists(entry.FullName[..^4]))
-                        found.Add(new SkippedFile(entry.FullName, IndexReason));
-                    else if (entry is FileInfo)
-                    {
-                        files.Add(entry.FullName);
-                        if (files.Count > maxFiles)
-                            throw new TrainingDataException($"'{folder}' holds more than {maxFiles:N0} files, the most a training folder may hold; pass a subfolder.");
-                    }
-                }
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException or System.Security.SecurityException)
-            {
-                found.Add(new SkippedFile(dir, $"cannot be listed ({e.Message})"));
-            }
-        }
-        files.Sort(StringComparer.Ordinal);
-        found.Sort((a, b) => StringComparer.Ordinal.Compare(a.Path, b.Path));
-        string Given(string full) => string.Equals(root, folder, StringComparison.Ordinal) ? full : Path.Combine(folder, Path.GetRelativePath(root, full));
-        skipped.AddRange(found.Select(s => s with { Path = Given(s.Path) }));
-        return files.Select(Given).ToList();
+            MaxFiles = maxFiles,
+            MaxEntries = maxEntries,
+            FilesNoun = "files",
+            TooManyEntriesHint = $"pass the folder that holds your text files (at most {maxFiles:N0}).",
+            Skip = entry =>
+                (entry.Attributes & FileAttributes.ReparsePoint) != 0 ? LinkReason
+                : entry.Name.StartsWith('.') ? (entry is DirectoryInfo ? HiddenFolderReason : HiddenFileReason)
+                : entry is FileInfo && entry.Name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase) && File.Exists(entry.FullName[..^4]) ? IndexReason
+                : null,
+        });
+        skipped.AddRange(listing.Skipped.Concat(listing.Unreadable).OrderBy(s => s.Path, StringComparer.Ordinal));
+        return listing.Files;
     }
 }

@@ -34,11 +34,11 @@ public class MelodyCorpusTests
     public void The_home_folder_and_links_to_the_root_are_refused()
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        Assert.Contains("is your home folder", Assert.Throws<TrainingDataException>(() => MelodyCorpus.ListFiles(home)).Message);
+        Assert.Contains("is your home folder", Assert.Throws<TrainingDataException>(() => MidiCorpusFolder.ListFiles(home)).Message);
         using var dir = new TempDir();
         var link = dir.File("everything");
         Directory.CreateSymbolicLink(link, Path.GetPathRoot(dir.Path)!);
-        Assert.Contains("is the root of a file system", Assert.Throws<TrainingDataException>(() => MelodyCorpus.ListFiles(link)).Message);
+        Assert.Contains("is the root of a file system", Assert.Throws<TrainingDataException>(() => MidiCorpusFolder.ListFiles(link)).Message);
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public class MelodyCorpusTests
         using var dir = new TempDir();
         for (var i = 0; i < 5; i++) WriteMidi(dir.File($"sub/t{i}.mid"));
         for (var i = 0; i < 5; i++) File.WriteAllText(dir.File($"notes{i}.txt"), "");
-        Assert.Equal(5, MelodyCorpus.Scan(dir.Path, maxFiles: 5, maxEntries: 11).Files.Count);
-        var files = Assert.Throws<TrainingDataException>(() => MelodyCorpus.Scan(dir.Path, maxFiles: 4, maxEntries: 100));
+        Assert.Equal(5, MidiCorpusFolder.Scan(dir.Path, maxFiles: 5, maxEntries: 11).Files.Count);
+        var files = Assert.Throws<TrainingDataException>(() => MidiCorpusFolder.Scan(dir.Path, maxFiles: 4, maxEntries: 100));
         Assert.Equal($"'{dir.Path}' holds more than 4 MIDI files, the most a training folder may hold; pass a subfolder.", files.Message);
-        var entries = Assert.Throws<TrainingDataException>(() => MelodyCorpus.Scan(dir.Path, maxFiles: 100, maxEntries: 10));
+        var entries = Assert.Throws<TrainingDataException>(() => MidiCorpusFolder.Scan(dir.Path, maxFiles: 100, maxEntries: 10));
         Assert.StartsWith($"'{dir.Path}' holds more than 10 files and folders;", entries.Message);
     }
 
@@ -61,7 +61,7 @@ public class MelodyCorpusTests
         WriteMidi(dir.File("a/tune.mid"));
         Directory.CreateSymbolicLink(dir.File("a/loop"), dir.File("a"));
         Directory.CreateSymbolicLink(dir.File("a/up"), dir.Path);
-        var files = MelodyCorpus.ListFiles(dir.Path);
+        var files = MidiCorpusFolder.ListFiles(dir.Path);
         Assert.Equal(new[] { dir.File("a/tune.mid") }, files);
     }
 

@@ -1,4 +1,5 @@
 using VaeCreative.Audio.Melodies;
+using VaeCreative.Audio.Midi;
 using VaeCreative.Tests.Support;
 using Xunit.Abstractions;
 
@@ -10,7 +11,7 @@ public class NottinghamCorpusTests(ITestOutputHelper output)
     public void Every_Nottingham_file_loads_and_gives_windows()
     {
         var corpus = TestMelodies.Nottingham;
-        var files = MelodyCorpus.ListFiles(RepoPaths.Nottingham);
+        var files = MidiCorpusFolder.ListFiles(RepoPaths.Nottingham);
         Assert.Equal(934, files.Count);
         Assert.Empty(corpus.Failures.Select(f => f.Message));
         Assert.Equal(files.Count, corpus.Files.Count);
@@ -24,9 +25,9 @@ public class NottinghamCorpusTests(ITestOutputHelper output)
     [Fact]
     public void The_held_out_split_is_a_stable_function_of_the_path()
     {
-        Assert.Equal(MelodyCorpus.IsHeldOut("reels_simple_chords_1.mid", 0.1), MelodyCorpus.IsHeldOut("reels_simple_chords_1.mid", 0.1));
-        Assert.False(MelodyCorpus.IsHeldOut("anything.mid", 0));
-        var share = Enumerable.Range(0, 10_000).Count(i => MelodyCorpus.IsHeldOut($"dir/tune{i}.mid", 0.1)) / 10_000.0;
+        Assert.Equal(MidiCorpusFolder.IsHeldOut("reels_simple_chords_1.mid", 0.1), MidiCorpusFolder.IsHeldOut("reels_simple_chords_1.mid", 0.1));
+        Assert.False(MidiCorpusFolder.IsHeldOut("anything.mid", 0));
+        var share = Enumerable.Range(0, 10_000).Count(i => MidiCorpusFolder.IsHeldOut($"dir/tune{i}.mid", 0.1)) / 10_000.0;
         Assert.InRange(share, 0.08, 0.12);
     }
 
