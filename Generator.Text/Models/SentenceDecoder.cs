@@ -82,6 +82,15 @@ internal sealed class SentenceDecoder
     internal SpanPrior? Prior { get; set; }
 
     /// <summary>
+    /// Codes a prior sample follows per row (<see cref="PriorParticleDecoder"/>); 1 draws one code per span and the
+    /// tokens given it. Default <see cref="SpanPrior.SampleParticles"/>.
+    /// </summary>
+    internal int PriorParticles { get; set; } = SpanPrior.SampleParticlesFromEnvironment();
+
+    /// <summary>The options the decoder was built for.</summary>
+    internal SentenceVaeOptions Settings => settings;
+
+    /// <summary>
     /// Uniforms a generated row takes: one per step for its tokens, and with a mixture prior one more per step
     /// (after those) for the components of a prior sample's codes.
     /// </summary>
@@ -102,7 +111,7 @@ internal sealed class SentenceDecoder
     /// <summary>The id word dropout puts in place of an input (one past the vocabulary; never predicted).</summary>
     public int MaskId => settings.VocabularySize;
 
-    private int StateParts => settings.Cell == RecurrentCell.Lstm ? 2 : 1;
+    internal int StateParts => settings.Cell == RecurrentCell.Lstm ? 2 : 1;
 
     /// <summary>
     /// The decoder's inputs [batch, steps − 1]: each row without its last position; when <paramref name="training"/>,
@@ -252,6 +261,9 @@ internal sealed class SentenceDecoder
         {
             var (from, count) = (bounds[p], bounds[p + 1] - bounds[p]);
             var floatsFrom = from * job.NoiseWidth;
+            if (job.Prior is not null && PriorParticles > 1)
+                return PriorParticleDecoder.DecodeRows(this, job, PriorParticles, spanTokens, zSteps!.narrow(0, from, count),
+                    uniform.narrow(0, from, count), temperatures.narrow(0, from, count), topPs?.narrow(0, from, count), spelling);
             return DecodeRows(job, new DecodeRowsInput(
                 count,
                 zSteps?.narrow(0, from, count),
@@ -273,7 +285,7 @@ internal sealed class SentenceDecoder
 
     /// <summary>What every part of one <see cref="Generate"/> call shares.</summary>
     /// <remarks><see cref="Prior"/> is set when z holds noise for the learned prior (a prior sample), null when it holds codes.</remarks>
-    private sealed record DecodeJob(int Steps, Device Device, PackedDecoderStep? Fast, Tensor? FastBias, Tensor Banned,
+    internal sealed record DecodeJob(int Steps, Device Device, PackedDecoderStep? Fast, Tensor? FastBias, Tensor Banned,
         Spelling.SpellingConstraint? Spelling, int NoiseWidth, int StateRowDimension, SpanPrior? Prior);
 
     /// <summary>One part's rows: their latents, state, noise, temperatures and nuclei (as tensors, and on the CPU when spelling).</summary>
@@ -330,16 +342,7 @@ internal sealed class SentenceDecoder
                     }
                     zStep = code;
                 }
-                if (fast is not null)
-                {
-                    (logits, next) = fast.Step(input, zStep ?? noLatent!, state!, job.FastBias!);
-                }
-                else
-                {
-                    Tensor hidden;
-                    (hidden, next) = Run(Rnn, StepInput(input, zStep?.unsqueeze(1)), state);
-                    logits = Logits(hidden.squeeze(1)).add(job.Banned, Scalars.One);
-                }
+                (logits, next) = Step(job, input, zStep ?? noLatent, state);
                 if (spelled is not null)
                 {
                     for (var k = 0; k < live.Length; k++) stepUniform[k] = part.NoiseCpu[live[k] * job.NoiseWidth + t];
@@ -398,6 +401,22 @@ internal sealed class SentenceDecoder
             if (!finished[r]) output[r * steps + steps - 1] = settings.EosId;
         return output;
     }
+
+    /// <summary>
+    /// One generation step: the next-token logits [rows, vocabulary] (banned pieces at −∞) for the <paramref name="input"/>
+    /// tokens [rows] given their step's codes [rows, latent] (null without a latent code; the packed step takes
+    /// [rows, 0]) and the <paramref name="state"/> (null for zeros on the module path), and the state after it.
+    /// </summary>
+    internal (Tensor Logits, Tensor[] Next) Step(DecodeJob job, Tensor input, Tensor? zStep, Tensor[]? state)
+    {
+        if (job.Fast is { } fast) return fast.Step(input, zStep!, state!, job.FastBias!);
+        var (hidden, next) = Run(Rnn, StepInput(input, zStep?.unsqueeze(1)), state);
+        return (Logits(hidden.squeeze(1)).add(job.Banned, Scalars.One), next);
+    }
+
+    /// <summary>The last layer's state [rows, hidden] in <paramref name="state"/> as <paramref name="job"/> lays it out (what a span's prior reads).</summary>
+    internal static Tensor TopState(DecodeJob job, Tensor[] state) =>
+        job.Fast is not null ? state[0] : state[0].select(0, state[0].shape[0] - 1);
 
     /// <summary>
     /// The packed generation step (<see cref="PackedDecoderStep"/>) for the weights as they are now, made on first use

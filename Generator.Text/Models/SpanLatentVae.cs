@@ -94,6 +94,13 @@ public sealed class SpanLatentVae : nn.Module<Tensor, Tensor>, ISentenceModel, I
         set => parts.Packed = value;
     }
 
+    /// <summary>Codes a prior sample follows per row (<see cref="PriorParticleDecoder"/>; 1: one code per span, drawn and decoded).</summary>
+    internal int PriorParticles
+    {
+        get => parts.PriorParticles;
+        set => parts.PriorParticles = value;
+    }
+
     /// <summary>Parts a packed generation's rows are split into, when set (tests).</summary>
     internal int? ThreadParts
     {

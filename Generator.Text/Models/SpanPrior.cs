@@ -74,6 +74,34 @@ internal sealed class SpanPrior : nn.Module
     /// <summary>Coolest draw of a prior sample's codes: 0.25, the coolest the pilot measured (bench/results/text-prior-pilots.json).</summary>
     public const double MinCodeTemperature = 0.25;
 
+    /// <summary>
+    /// Codes a prior sample follows per row by default (<see cref="PriorParticleDecoder"/>): 32, where the measured gain
+    /// (bench/results/text-prior-particles.json) costs about 1.3 s more for eight samples on this machine's 2 cores;
+    /// 64 reads better still at twice the cost.
+    /// </summary>
+    public const int SampleParticles = 32;
+
+    /// <summary>Most codes a prior sample may follow per row (the memory of a step grows with rows × particles × vocabulary).</summary>
+    public const int MaxSampleParticles = 256;
+
+    /// <summary>The environment variable that replaces <see cref="SampleParticles"/> (for measurements: 1 is the sampler without particles).</summary>
+    public const string SampleParticlesVariable = "VAECREATIVE_PRIOR_PARTICLES";
+
+    /// <summary>
+    /// <see cref="SampleParticles"/>, or the whole number 1–<see cref="MaxSampleParticles"/> in
+    /// <see cref="SampleParticlesVariable"/> when it is set; <see cref="ArgumentException"/> for anything else there.
+    /// </summary>
+    public static int SampleParticlesFromEnvironment() => ParseSampleParticles(Environment.GetEnvironmentVariable(SampleParticlesVariable));
+
+    /// <summary><see cref="SampleParticlesFromEnvironment"/> for the variable's value <paramref name="text"/> (null or empty: unset).</summary>
+    internal static int ParseSampleParticles(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return SampleParticles;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var particles) || particles is < 1 or > MaxSampleParticles)
+            throw new ArgumentException($"{SampleParticlesVariable} must be a whole number from 1 to {MaxSampleParticles}; got '{text}'.");
+        return particles;
+    }
+
     /// <summary>Gaussians in each span's prior (1: one Gaussian).</summary>
     public int Components { get; }
 

@@ -19,9 +19,11 @@ public class SpanPriorTests
 
     private static readonly SentenceVaeOptions WithMixture = WithPrior with { PriorComponents = 3 };
 
-    private static SpanLatentVae Model(long seed = 0, bool trainedHeads = true, int components = 1)
+    /// <summary>A model whose prior samples draw one code per span (particles 1) unless <paramref name="particles"/> says otherwise.</summary>
+    private static SpanLatentVae Model(long seed = 0, bool trainedHeads = true, int components = 1, int particles = 1)
     {
         var model = new SpanLatentVae(components == 1 ? WithPrior : WithPrior with { PriorComponents = components }, new Generator((ulong)seed));
+        model.PriorParticles = particles;
         model.eval();
         if (trainedHeads)
         {
@@ -270,6 +272,61 @@ public class SpanPriorTests
         var alone = Decode(model, noise.narrow(0, 2, 1), priorNoise: true, 1, uniform.narrow(0, 2, 1));
         Assert.True(alone.SameAs(together.narrow(0, 2, 1)), "a row of a prior sample depends on the rows beside it");
         Assert.False(together.SameAs(Decode(model, noise, priorNoise: false, 1, uniform)), "the noise was decoded as codes");
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, true)]
+    [InlineData(3, false)]
+    public void Particle_prior_samples_are_the_same_alone_in_a_batch_split_and_in_chunks(int components, bool packed)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(seed: 5, components: components, particles: 4);
+        model.PackedGeneration = packed;
+        const int rows = 5;
+        using var generator = new Generator(8);
+        var noise = randn(new long[] { rows, model.LatentSize }, generator: generator);
+        var uniform = Uniform(model, rows);
+        var temperatures = tensor(new[] { 0f, 0.25f, 0.5f, 1f, 0.5f });
+        var together = Decode(model, noise, priorNoise: true, 1, uniform, temperatures);
+        Assert.True(together.SameAs(Decode(model, noise, priorNoise: true, 1, uniform, temperatures)), "particle samples differ between calls");
+        Assert.True(together.SameAs(Decode(model, noise, priorNoise: true, 3, uniform, temperatures)), "particle samples depend on how rows are split over threads");
+        var alone = Decode(model, noise.narrow(0, 3, 1), priorNoise: true, 1, uniform.narrow(0, 3, 1), temperatures.narrow(0, 3, 1));
+        Assert.True(alone.SameAs(together.narrow(0, 3, 1)), "a particle sample depends on the rows beside it");
+        // 300 particles: chunks of one row each (at most 512 rows × particles a step).
+        model.PriorParticles = 300;
+        var many = Decode(model, noise, priorNoise: true, 1, uniform, temperatures);
+        var manyAlone = Decode(model, noise.narrow(0, 3, 1), priorNoise: true, 1, uniform.narrow(0, 3, 1), temperatures.narrow(0, 3, 1));
+        Assert.True(manyAlone.SameAs(many.narrow(0, 3, 1)), "chunked rows differ from a row decoded alone");
+        model.PriorParticles = 1;
+        Assert.False(together.SameAs(Decode(model, noise, priorNoise: true, 1, uniform, temperatures)), "the particles were not used");
+    }
+
+    [Fact]
+    public void Resampling_copies_particles_in_proportion_to_their_weights()
+    {
+        using var scope = NewDisposeScope();
+        // All the weight on particle 2: every new particle copies it, whatever the offset.
+        var dominant = tensor(new[] { float.NegativeInfinity, float.NegativeInfinity, 0f, float.NegativeInfinity }).view(1, 4);
+        foreach (var u in new[] { 0.01f, 0.5f, 0.99f })
+            Assert.Equal(new long[] { 2, 2, 2, 2 }, PriorParticleDecoder.Resample(dominant, tensor(new[] { u })).data<long>().ToArray());
+        // Equal weights: each particle is kept once, in order.
+        var equal = full(new long[] { 2, 4 }, -Math.Log(4));
+        Assert.Equal(new long[] { 0, 1, 2, 3, 0, 1, 2, 3 }, PriorParticleDecoder.Resample(equal, tensor(new[] { 0.3f, 0.9f })).data<long>().ToArray());
+        // Weights 1/2, 1/4, 1/4, 0: two copies of the first, one of the second and third, none of the last.
+        var uneven = tensor(new[] { 0.5f, 0.25f, 0.25f, 0f }).log().view(1, 4);
+        Assert.Equal(new long[] { 0, 0, 1, 2 }, PriorParticleDecoder.Resample(uneven, tensor(new[] { 0.5f })).data<long>().ToArray());
+    }
+
+    [Fact]
+    public void The_particle_count_can_be_set_for_a_measurement_and_is_checked()
+    {
+        // The parser of VAECREATIVE_PRIOR_PARTICLES (not the variable itself: models built on other threads read it).
+        Assert.Equal(SpanPrior.SampleParticles, SpanPrior.ParseSampleParticles(null));
+        Assert.Equal(SpanPrior.SampleParticles, SpanPrior.ParseSampleParticles(""));
+        Assert.Equal(8, SpanPrior.ParseSampleParticles("8"));
+        foreach (var bad in new[] { "0", "257", "x", "-3", "1.5", " 8" })
+            Assert.Contains("must be a whole number from 1 to 256", Assert.Throws<ArgumentException>(() => SpanPrior.ParseSampleParticles(bad)).Message);
     }
 
     /// <summary>Uniforms for <paramref name="rows"/> rows of <paramref name="model"/>, as wide as it asks (seeded).</summary>
