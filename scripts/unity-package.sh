@@ -1,27 +1,18 @@
 #!/usr/bin/env bash
-# Refreshes the Unity package unity/com.vaecreative.client from the repository:
-#   - Runtime/Client/: Generator.Client's sources, copied with a two-line header (Unity compiles them as C# 9);
+# Refreshes the Unity package unity/com.vaecreative.client from the repository. Runtime/Client/ holds the client's
+# sources themselves (Generator.Client compiles the same files; nothing is copied), so this only refreshes:
 #   - Runtime/Plugins/: the DLLs they need under .NET Standard 2.1 (System.Text.Json and the packages it brings that
 #     .NET Standard 2.1 lacks), as NuGet resolves them for Tests/Packaging/UnityCheck (netstandard2.1);
 #   - package.json's "version": Directory.Build.props' <Version>;
 #   - a .meta beside every file and folder that lacks one, with a GUID derived from its path (md5), so that it is the
 #     same on every machine; existing .meta files are kept (a GUID must not change), orphaned ones are removed.
-# Run it after changing Generator.Client, System.Text.Json's version or the version; UnityPackageTests fail until then.
+# Run it after adding a client source file, changing System.Text.Json's version or the version; UnityPackageTests fail until then.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PKG="$ROOT/unity/com.vaecreative.client"
 cd "$ROOT"
 
-# 1. The client's sources.
-rm -rf "$PKG/Runtime/Client"
-(cd Generator.Client && find . -name '*.cs' -not -path './obj/*' -not -path './bin/*' | sort) | while read -r f; do
-  rel="${f#./}"
-  mkdir -p "$PKG/Runtime/Client/$(dirname "$rel")"
-  { printf '// Copied from Generator.Client/%s by scripts/unity-package.sh: edit that file and run the script.\n#nullable enable\n' "$rel"
-    cat "Generator.Client/$rel"; } > "$PKG/Runtime/Client/$rel"
-done
-
-# 2. The plugins: what a netstandard2.1 project with the client's package references gets.
+# 1. The plugins: what a netstandard2.1 project with the client's package references gets.
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 dotnet publish Tests/Packaging/UnityCheck/UnityCheck.csproj -c Release -nologo -v quiet -o "$out"
@@ -31,7 +22,7 @@ for dll in "$out"/*.dll; do
   [[ "$(basename "$dll")" == VaeCreative.Unity.Check.dll ]] || cp "$dll" "$PKG/Runtime/Plugins/"
 done
 
-# 3. The version, and 4. the .meta files.
+# 2. The version, and 3. the .meta files.
 python3 - "$ROOT" "$PKG" <<'PY'
 import hashlib, json, os, re, sys
 root, pkg = sys.argv[1], sys.argv[2]

@@ -1,4 +1,3 @@
-// Copied from Generator.Client/Contracts/DecodingsRequest.cs by scripts/unity-package.sh: edit that file and run the script.
 #nullable enable
 namespace VaeCreative.Client.Contracts
 {

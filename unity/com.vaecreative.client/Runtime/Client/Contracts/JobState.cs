@@ -1,4 +1,3 @@
-// Copied from Generator.Client/Contracts/JobState.cs by scripts/unity-package.sh: edit that file and run the script.
 #nullable enable
 using System.Collections.Generic;
 

@@ -1,4 +1,3 @@
-// Copied from Generator.Client/Contracts/ModelInfo.cs by scripts/unity-package.sh: edit that file and run the script.
 #nullable enable
 using System.Collections.Generic;
 using System.Text.Json;
