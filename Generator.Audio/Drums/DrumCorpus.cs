@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Training;
 
@@ -9,33 +8,16 @@ namespace VaeCreative.Audio.Drums;
 /// The drum parts of a folder of MIDI files, cut into training windows and split. Files in a subfolder share their
 /// fate (held out or not, by a stable hash of the subfolder's path): <c>scripts/mma-grooves.sh</c> puts the variants
 /// of one groove library file (its Sus, Plus, Intro, End …) in one folder, so no variant of a held-out groove is
-/// trained on. Files at the top level are held out one by one. The folder limits are the melody corpus's.
+/// trained on. Files at the top level are held out one by one.
 /// </summary>
-public sealed class DrumCorpus : TrainingCorpus
+public sealed class DrumCorpus : MidiCorpus
 {
     private DrumCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
-        IReadOnlyList<string> skippedFolders, DrumDataset train, DrumDataset validation)
+        IReadOnlyList<string> skippedFolders, DrumDataset train, DrumDataset validation) : base(root, files, failures, skippedFolders)
     {
-        Root = root;
-        Source = root;
-        Files = files;
-        Failures = failures;
-        SkippedFolders = skippedFolders;
         Train = train;
         Validation = validation;
     }
-
-    /// <summary>The folder.</summary>
-    public string Root { get; }
-
-    /// <summary>Every file read, whether it is held out, and how many windows it gave.</summary>
-    public IReadOnlyList<(string Path, bool Validation, int Windows)> Files { get; }
-
-    /// <summary>Files without a usable drum part, with the reason.</summary>
-    public IReadOnlyList<MidiReadException> Failures { get; }
-
-    /// <summary>Subfolders that could not be listed.</summary>
-    public IReadOnlyList<string> SkippedFolders { get; }
 
     /// <summary>Training windows.</summary>
     public DrumDataset Train { get; }
@@ -44,21 +26,17 @@ public sealed class DrumCorpus : TrainingCorpus
     public DrumDataset Validation { get; }
 
     /// <inheritdoc />
-    public override string Summary =>
-        $"{Files.Count} files: {Train.Count} training windows, {Validation.Count} validation windows ({Files.Count(f => f.Validation)} files held out)";
+    protected override int TrainWindows => Train.Count;
 
     /// <inheritdoc />
-    public override JsonObject Describe() => new()
+    protected override int ValidationWindows => Validation.Count;
+
+    /// <inheritdoc />
+    public override JsonObject Describe() => DescribeWith(new JsonObject
     {
-        ["folder"] = Root,
-        ["files"] = Files.Count,
-        ["skippedFiles"] = Failures.Count,
-        ["trainWindows"] = Train.Count,
-        ["validationWindows"] = Validation.Count,
-        ["validationFiles"] = new JsonArray(Files.Where(f => f.Validation).Select(f => (JsonNode)Path.GetRelativePath(Root, f.Path)).ToArray()),
         ["split"] = "by subfolder (stable FNV-1a hash of its relative path); top-level files one by one",
         ["windows"] = $"{DrumEncoding.WindowSteps} steps every 16, without silent windows, each distinct window of a file once",
-    };
+    });
 
     /// <summary>Windows of <see cref="DrumEncoding.WindowSteps"/> steps every 4/4 bar (16 steps), silent ones skipped, each distinct one once.</summary>
     public static IEnumerable<int[]> TrainingWindows(DrumPattern pattern)

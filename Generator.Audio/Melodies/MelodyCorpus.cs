@@ -6,37 +6,21 @@ namespace VaeCreative.Audio.Melodies;
 
 /// <summary>
 /// The melodies of a folder of MIDI files, read and split by file (<see cref="MidiCorpusFolder"/>: its limits, its
-/// split; folders that cannot be listed are reported in <see cref="SkippedFolders"/>).
+/// split; folders that cannot be listed are reported in <see cref="MidiCorpus.SkippedFolders"/>).
 /// </summary>
-public sealed class MelodyCorpus : TrainingCorpus
+public sealed class MelodyCorpus : MidiCorpus
 {
     private readonly IReadOnlyList<Melody> melodies;
 
     private MelodyCorpus(string root, List<(string Path, bool Validation, int Windows)> files, List<MidiReadException> failures,
         IReadOnlyList<string> skippedFolders, MelodyDataset train, MelodyDataset validation, IReadOnlyList<Melody> melodies, int windowSteps)
+        : base(root, files, failures, skippedFolders)
     {
         this.melodies = melodies;
         WindowSteps = windowSteps;
-        Root = root;
-        Source = root;
-        Files = files;
-        Failures = failures;
-        SkippedFolders = skippedFolders;
         Train = train;
         Validation = validation;
     }
-
-    /// <summary>The folder.</summary>
-    public string Root { get; }
-
-    /// <summary>Every file read, whether it is held out, and how many windows it gave.</summary>
-    public IReadOnlyList<(string Path, bool Validation, int Windows)> Files { get; }
-
-    /// <summary>Files that could not be used, with the reason.</summary>
-    public IReadOnlyList<MidiReadException> Failures { get; }
-
-    /// <summary>Subfolders that could not be listed (permissions, removed while listing); their files are not in the corpus.</summary>
-    public IReadOnlyList<string> SkippedFolders { get; }
 
     /// <summary>Steps per window of <see cref="Train"/> and <see cref="Validation"/> (32: two bars of 4/4; 256: sixteen).</summary>
     public int WindowSteps { get; }
@@ -48,21 +32,17 @@ public sealed class MelodyCorpus : TrainingCorpus
     public MelodyDataset Validation { get; }
 
     /// <inheritdoc />
-    public override string Summary =>
-        $"{Files.Count} files: {Train.Count} training windows, {Validation.Count} validation windows ({Files.Count(f => f.Validation)} files held out)";
+    protected override int TrainWindows => Train.Count;
 
     /// <inheritdoc />
-    public override JsonObject Describe() => new()
+    protected override int ValidationWindows => Validation.Count;
+
+    /// <inheritdoc />
+    public override JsonObject Describe() => DescribeWith(new JsonObject
     {
-        ["folder"] = Root,
-        ["files"] = Files.Count,
-        ["skippedFiles"] = Failures.Count,
         ["windowSteps"] = WindowSteps,
-        ["trainWindows"] = Train.Count,
-        ["validationWindows"] = Validation.Count,
-        ["validationFiles"] = new JsonArray(Files.Where(f => f.Validation).Select(f => (JsonNode)Path.GetRelativePath(Root, f.Path)).ToArray()),
         ["augmentation"] = Train.MaxTransposition > 0 ? $"uniform transposition within ±{Train.MaxTransposition} semitones" : "none",
-    };
+    });
 
     /// <summary>
     /// Reads every MIDI file under <paramref name="folder"/>; files that fail are collected, not fatal. Throws as
