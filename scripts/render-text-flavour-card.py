@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Renders models/text-flavour/README.md (the model's card) from its template (scripts/text-flavour-card.md.in) and the
-figures that scripts/text-flavour-card.sh, scripts/text-routes.sh and bench/run.sh --quick --text-only wrote. Every
+figures that scripts/text-flavour-card.sh, scripts/text-routes.sh, scripts/text-prior-particles.sh and
+bench/run.sh --quick --text-only wrote. Every
 number and example in the card comes from those files; the template holds the prose.
 
   python3 scripts/render-text-flavour-card.py [MODEL_DIR] > models/text-flavour/README.md
@@ -57,6 +58,20 @@ def examples(path):
     return "\n".join(out)
 
 
+def particles_table():
+    """The sampler's particles against the link grammar parser's figures (bench/results/text-prior-particles.json)."""
+    d = load(ROOT, "bench", "results", "text-prior-particles.json")
+    h = d["heldout_lines"]
+    out = ["| lines | temperature | parse whole | words skipped | seconds for 200 |", "|---|---:|---:|---:|---:|",
+           f"| 200 held-out lines | | {h['parse_whole'] * 100:.1f}% | {h['words_skipped'] * 100:.1f}% | |"]
+    for r in d["samples"]:
+        name = "one code per position" if r["particles"] == 1 else f"{r['particles']} particles"
+        if r["particles"] == 32:
+            name += " (default)"
+        out.append(f"| prior samples, {name} | {r['temperature']} | {r['parse_whole'] * 100:.1f}% | {r['words_skipped'] * 100:.1f}% | {r['seconds_for_200']:.0f} |")
+    return "\n".join(out)
+
+
 def main():
     g = load(MODEL, "eval-variations-games.json")
     sl = load(MODEL, "eval-variations-games-slerp.json")
@@ -102,6 +117,7 @@ def main():
         "nll": f"{e['nll_nats']:.1f}", "acc_tf": f"{e['accuracy_teacher_forced']:.3f}", "acc_s": f"{e['accuracy_sampled']:.3f}",
         "train_min": f"{manifest['training']['elapsedSeconds'] / 60:.1f}", "train_rate": f"{manifest['training']['examplesPerSecond']:.1f}",
         "validation_table": validation_table(),
+        "particles_table": particles_table(),
         "samp_ppl": f"{samples['perplexity']:,.0f}",
         "samp_ppl_cool": f"{load(MODEL, 'eval-samples-t0.25.json')['perplexity']:,.0f}",
         "samp_ppl_warm": f"{load(MODEL, 'eval-samples-t1.json')['perplexity']:,.0f}",

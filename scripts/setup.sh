@@ -17,7 +17,8 @@
 # their recommended packages (qsynth would bring Qt); --browser adds `chromium` and `chromium-driver` (the headless
 # browser the studio page's tests drive with Selenium), without their recommended packages; --text-corpus adds the game
 # data packages scripts/extract-flavour-text.py reads (wesnoth-1.16-data and the 16 official campaign packages
-# wesnoth-1.16-httt etc., cataclysm-dda-data, nethack-common, angband, freeciv-data, fortunes); --sprite-corpus adds the
+# wesnoth-1.16-httt etc., cataclysm-dda-data, nethack-common, angband, freeciv-data, fortunes) and CMU's link grammar
+# parser (python3-link-grammar, link-grammar-dictionaries-en: scripts/grammar-check.py); --sprite-corpus adds the
 # game data packages scripts/extract-sprites.py reads (crawl-tiles-data, cataclysm-dda-data, flare-game, hedgewars-data,
 # supertux-data, wesnoth-1.16-data, openttd-opengfx, fonts-noto-color-emoji) and python3-fonttools and python3-pil.
 #
@@ -78,7 +79,7 @@ install_packages() {
   if [[ $images == 1 && ! -f /usr/share/crawl/dat/tiles/main.png ]]; then missing+=(crawl-tiles-data); fi
   if [[ $text_corpus == 1 ]]; then
     local p
-    for p in wesnoth-1.16-data cataclysm-dda-data nethack-common angband freeciv-data fortunes \
+    for p in wesnoth-1.16-data cataclysm-dda-data nethack-common angband freeciv-data fortunes python3-link-grammar link-grammar-dictionaries-en \
         wesnoth-1.16-{did,dm,dw,ei,httt,l,low,nr,sof,sota,sotbe,thot,trow,tsg,ttb,utbs}; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
     done
