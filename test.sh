@@ -8,6 +8,8 @@ cd "$ROOT"
 ./scripts/setup.sh --test-tools --preview --browser
 
 dotnet build VaeCreative.sln -c Release -nologo -v quiet
+# The docs site (DocFX: guides, model cards and the API reference from the XML docs); a broken link fails here.
+./scripts/docs-site.sh --no-build
 log="$(mktemp)"
 set +e
 # --blame-crash: if the test host dies (a native crash), say which tests were running and keep a minidump under
