@@ -61,6 +61,7 @@ internal sealed partial class SentenceDecoder
                 ?? Enumerable.Range(0, StateParts).Select(_ => zeros([rows, settings.DecoderHidden], device: device)).ToArray();
             fastBias = OutputBias.add(banned);
         }
+        var particles = generation.PriorNoise && z is not null && Prior is not null ? PriorParticles : 1;
         var spelled = spelling?.Start(rows, generation.SeedRows);
         float[] uniformCpu = [], temperaturesCpu = [], topPsCpu = [];
         if (spelled is not null)
@@ -81,8 +82,8 @@ internal sealed partial class SentenceDecoder
         {
             var (from, count) = (bounds[p], bounds[p + 1] - bounds[p]);
             var floatsFrom = from * job.NoiseWidth;
-            if (job.Prior is not null && PriorParticles > 1)
-                return PriorParticleDecoder.DecodeRows(this, job, PriorParticles, spanTokens, zSteps!.narrow(0, from, count),
+            if (job.Prior is not null && particles > 1)
+                return PriorParticleDecoder.DecodeRows(this, job, particles, spanTokens, zSteps!.narrow(0, from, count),
                     uniform.narrow(0, from, count), temperatures.narrow(0, from, count), topPs?.narrow(0, from, count), spelling);
             return DecodeRows(job, new DecodeRowsInput(
                 count,

@@ -85,7 +85,17 @@ internal sealed partial class SentenceDecoder
     /// Codes a prior sample follows per row (<see cref="PriorParticleDecoder"/>); 1 draws one code per span and the
     /// tokens given it. Default <see cref="SpanPrior.SampleParticles"/>.
     /// </summary>
-    internal int PriorParticles { get; set; } = SpanPrior.SampleParticlesFromEnvironment();
+    /// <remarks>
+    /// Read from the environment when first needed, not when the model loads: a wrong value then fails the prior sample
+    /// that would use it, with the variable's own message, rather than every use of the model.
+    /// </remarks>
+    internal int PriorParticles
+    {
+        get => priorParticles ??= SpanPrior.SampleParticlesFromEnvironment();
+        set => priorParticles = value;
+    }
+
+    private int? priorParticles;
 
     /// <summary>The options the decoder was built for.</summary>
     internal SentenceVaeOptions Settings => settings;
