@@ -1,7 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using VaeCreative.Core.Models;
-using VaeCreative.Core.Posteriors;
 using VaeCreative.Core.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
