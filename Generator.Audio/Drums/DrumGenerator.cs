@@ -1,5 +1,4 @@
 using System.Globalization;
-using VaeCreative.Audio;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
@@ -32,10 +31,10 @@ public sealed class DrumGenerator : IMaterialGenerator
         if (material.Data is not { } bytes)
             throw new MaterialException($"a drums model takes a MIDI file; '{field}' is {material.MediaType} text.");
         var pattern = MidiDrumReader.Read(bytes, field);
-        var keep = MelodyModality.BoolProperty(material.Properties, MelodyModality.KeepArrangementProperty, field) ?? false;
+        var keep = MidiMaterialProperties.Bool(material.Properties, MidiMaterialProperties.KeepArrangement, field) ?? false;
         try
         {
-            var bars = material.Properties.TryGetValue(MelodyModality.BarsProperty, out var text) ? BarRange.Parse(text) : (BarRange?)null;
+            var bars = material.Properties.TryGetValue(MidiMaterialProperties.Bars, out var text) ? BarRange.Parse(text) : (BarRange?)null;
             return new DrumSeed(pattern, bars, keep ? bytes : null);
         }
         catch (FormatException e)

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using VaeCreative.Audio;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Audio.Models;
 using VaeCreative.Core.Checkpoints;
@@ -48,8 +47,8 @@ public sealed class DrumModality : IModality
     /// <inheritdoc />
     public IReadOnlyList<ModalityOption> Options { get; } =
     [
-        new("--bars", Melodies.MelodyModality.BarsProperty, "Drums models: vary only these bars (as for melodies) and keep the rest as it is.", ModalityCommands.Vary),
-        new("--keep-arrangement", Melodies.MelodyModality.KeepArrangementProperty, "Drums models: write the seed file itself with only its drum hits (channel 10, the kit's pitches) replaced.",
+        new("--bars", MidiMaterialProperties.Bars, "Drums models: vary only these bars (as for melodies) and keep the rest as it is.", ModalityCommands.Vary),
+        new("--keep-arrangement", MidiMaterialProperties.KeepArrangement, "Drums models: write the seed file itself with only its drum hits (channel 10, the kit's pitches) replaced.",
             ModalityCommands.Vary | ModalityCommands.Interpolate, IsFlag: true),
     ];
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using VaeCreative.Audio;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Serving;
@@ -44,8 +43,8 @@ public sealed class MelodyGenerator : IMaterialGenerator
     {
         if (material.Data is not { } bytes)
             throw new MaterialException($"a melody model takes a MIDI file; '{field}' is {material.MediaType} text.");
-        var track = MelodyModality.IntProperty(material.Properties, MelodyModality.TrackProperty, field);
-        var keep = MelodyModality.BoolProperty(material.Properties, MelodyModality.KeepArrangementProperty, field) ?? false;
+        var track = MidiMaterialProperties.Int(material.Properties, MelodyModality.TrackProperty, field);
+        var keep = MidiMaterialProperties.Bool(material.Properties, MelodyModality.KeepArrangementProperty, field) ?? false;
         var (melody, source) = MidiMelodyReader.ReadWithSource(bytes, field, track);
         if (melody.NoteCount == 0) throw new MaterialException($"{field}: the MIDI file has no notes.");
         BarRange? bars = null;

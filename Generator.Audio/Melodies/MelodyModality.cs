@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using VaeCreative.Audio;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Audio.Models;
 using VaeCreative.Audio.Rendering;
@@ -28,10 +26,10 @@ public sealed class MelodyModality : IModality, IOutputPreview
     public const string TrackProperty = "track";
 
     /// <summary>The <c>--bars</c> property: vary only these bars (<see cref="BarRange"/>), keep the rest.</summary>
-    public const string BarsProperty = "barRange";
+    public const string BarsProperty = MidiMaterialProperties.Bars;
 
     /// <summary>The <c>--keep-arrangement</c> property: output the seed file with only its melody replaced.</summary>
-    public const string KeepArrangementProperty = "keepArrangement";
+    public const string KeepArrangementProperty = MidiMaterialProperties.KeepArrangement;
 
     /// <summary>The <c>--tempo</c> sample property: tempo written into sampled melodies.</summary>
     public const string TempoProperty = "tempoQpm";
@@ -114,26 +112,5 @@ public sealed class MelodyModality : IModality, IOutputPreview
         if (manifest.ModelKind == HierarchicalSequenceVae.KindName && steps != SixteenBarWindowSteps)
             throw new ModelLoadException($"the hierarchical melody model in '{directory}' reads {steps}-step windows; hierarchical melody models read {SixteenBarWindowSteps}.");
         return steps;
-    }
-
-    /// <summary>Parses a true/false property; a clear error naming the option otherwise.</summary>
-    internal static bool? BoolProperty(IReadOnlyDictionary<string, string> properties, string key, string field)
-    {
-        if (!properties.TryGetValue(key, out var text)) return null;
-        return text.Trim().ToLowerInvariant() switch
-        {
-            "true" or "yes" or "1" => true,
-            "false" or "no" or "0" => false,
-            _ => throw new MaterialException($"{field}: '{key}' must be true or false; got '{text}'."),
-        };
-    }
-
-    /// <summary>Parses an integer property; a clear error naming the option otherwise.</summary>
-    internal static int? IntProperty(IReadOnlyDictionary<string, string> properties, string key, string field)
-    {
-        if (!properties.TryGetValue(key, out var text)) return null;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new MaterialException($"{field}: '{key}' must be an integer; got '{text}'.");
     }
 }

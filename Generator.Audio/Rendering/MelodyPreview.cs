@@ -1,4 +1,3 @@
-using VaeCreative.Audio;
 using VaeCreative.Audio.Melodies;
 using VaeCreative.Audio.Midi;
 using VaeCreative.Core.Modalities;
@@ -27,7 +26,7 @@ public static class MelodyPreview
     private static Melody Read(Material material, string field)
     {
         if (material.Data is not { } bytes) throw new MaterialException($"a melody preview needs MIDI; '{field}' is {material.MediaType} text.");
-        var track = MelodyModality.IntProperty(material.Properties, MelodyModality.TrackProperty, field);
+        var track = MidiMaterialProperties.Int(material.Properties, MelodyModality.TrackProperty, field);
         return MidiMelodyReader.Read(bytes, field, track);
     }
 }

@@ -5,7 +5,6 @@ using VaeCreative.Core.Modalities;
 using VaeCreative.Core.Models;
 using VaeCreative.Core.Serving;
 using VaeCreative.Core.Variation;
-using VaeCreative.Image;
 using VaeCreative.Image.Imaging;
 using VaeCreative.Image.Models;
 using VaeCreative.Image.Training;
