@@ -77,10 +77,10 @@ internal static class PriorParticleDecoder
 
         // Particle p of row r is flat row r × particles + p.
         var state = job.Fast is not null
-            ? InitialStates(decoder, count, [count, settings.DecoderHidden], device, noise.dtype)
-            : InitialStates(decoder, count, [settings.DecoderLayers, count, settings.DecoderHidden], device, noise.dtype);
-        var rowOf = arange(rows, dtype: ScalarType.Int64, device: device).repeat_interleave(particles); // [count]
-        var particleTemperatures = temperatures.index_select(0, rowOf);
+            ? InitialStates(decoder, [count, settings.DecoderHidden], device, noise.dtype)
+            : InitialStates(decoder, [settings.DecoderLayers, count, settings.DecoderHidden], device, noise.dtype);
+        // The codes are drawn from the prior itself (temperature 1): the row's temperature shapes the marginal instead.
+        var codeTemperatures = ones(count, dtype: noise.dtype, device: device);
         var offsets = arange(rows, dtype: ScalarType.Int64, device: device).mul(particles).unsqueeze(1); // [rows, 1]
         var logWeights = full([rows, particles], -Math.Log(particles), dtype: noise.dtype, device: device);
         var input = full([count], settings.BosId, dtype: ScalarType.Int64, device: device);
@@ -112,7 +112,7 @@ internal static class PriorParticleDecoder
                 Tensor? componentUniform = null;
                 if (prior.Components > 1)
                     componentUniform = cat([uniform.select(1, steps + t).unsqueeze(1), otherUniforms.select(1, t).narrow(1, 1, particles - 1)], 1).view(count);
-                code = prior.Of(SentenceDecoder.TopState(job, state), decoder.Embedding.call(input)).Draw(componentUniform, codeNoise, ones_like(particleTemperatures));
+                code = prior.Of(SentenceDecoder.TopState(job, state), decoder.Embedding.call(input)).Draw(componentUniform, codeNoise, codeTemperatures);
             }
             var (logits, next) = decoder.Step(job, input, code, state);
             var logProbabilities = logits.log_softmax(-1).view(rows, particles, -1);
@@ -163,7 +163,7 @@ internal static class PriorParticleDecoder
         return cumulative.unsqueeze(1).lt(positions.unsqueeze(2)).sum(-1).clamp_max(particles - 1);
     }
 
-    private static Tensor[] InitialStates(SentenceDecoder decoder, int count, long[] shape, Device device, ScalarType dtype) =>
+    private static Tensor[] InitialStates(SentenceDecoder decoder, long[] shape, Device device, ScalarType dtype) =>
         Enumerable.Range(0, decoder.StateParts).Select(_ => zeros(shape, dtype: dtype, device: device)).ToArray();
 
     /// <summary>

@@ -4,6 +4,13 @@ namespace VaeCreative.Tests.Support;
 
 public static class TestMelodies
 {
+    /// <summary>Copies the bundled seed melody to <paramref name="path"/>, creating its folder (a MIDI file for corpus tests).</summary>
+    public static void WriteSeedMidi(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Copy(RepoPaths.SeedMelody, path);
+    }
+
     /// <summary>A random melody in canonical form: note-offs only after a sounding note.</summary>
     public static int[] Random(Random random, int steps, int lowPitch = 48, int highPitch = 84)
     {

@@ -7,12 +7,6 @@ namespace VaeCreative.Tests.Audio.Melodies;
 
 public class MelodyCorpusTests
 {
-    private static void WriteMidi(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Copy(RepoPaths.SeedMelody, path);
-    }
-
     [Theory]
     [InlineData("/", "the root of a file system")]
     [InlineData("/proc", "a system folder (it holds the operating system's devices and processes)")]
@@ -35,8 +29,8 @@ public class MelodyCorpusTests
     {
         if (OperatingSystem.IsWindows()) return;
         using var dir = new TempDir();
-        WriteMidi(dir.File("ok/tune.mid"));
-        WriteMidi(dir.File("locked/hidden.mid"));
+        TestMelodies.WriteSeedMidi(dir.File("ok/tune.mid"));
+        TestMelodies.WriteSeedMidi(dir.File("locked/hidden.mid"));
         File.SetUnixFileMode(dir.File("locked"), UnixFileMode.None);
         try
         {
@@ -52,7 +46,7 @@ public class MelodyCorpusTests
     public void A_length_bomb_in_a_corpus_is_a_failed_file_not_gigabytes()
     {
         using var dir = new TempDir();
-        WriteMidi(dir.File("seed.mid"));
+        TestMelodies.WriteSeedMidi(dir.File("seed.mid"));
         // A note lasting 0x0FFFFFFF ticks at 1 tick per quarter: over a billion steps declared in 37 bytes.
         File.WriteAllBytes(dir.File("bomb.mid"), MidiBytes.File(0, 1, MidiBytes.Track(0x00, 0x90, 60, 80, 0xFF, 0xFF, 0xFF, 0x7F, 0x80, 60, 0)));
         var corpus = MelodyCorpus.Load(dir.Path, validationFraction: 0);

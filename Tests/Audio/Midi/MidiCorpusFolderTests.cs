@@ -6,12 +6,6 @@ namespace VaeCreative.Tests.Audio.Midi;
 
 public class MidiCorpusFolderTests
 {
-    private static void WriteMidi(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Copy(RepoPaths.SeedMelody, path);
-    }
-
     [Theory]
     [InlineData("tune.mid", true)]
     [InlineData("TUNE.MIDI", true)]
@@ -35,7 +29,7 @@ public class MidiCorpusFolderTests
     public void Too_many_midi_files_or_entries_stop_the_listing_at_the_limit()
     {
         using var dir = new TempDir();
-        for (var i = 0; i < 5; i++) WriteMidi(dir.File($"sub/t{i}.mid"));
+        for (var i = 0; i < 5; i++) TestMelodies.WriteSeedMidi(dir.File($"sub/t{i}.mid"));
         for (var i = 0; i < 5; i++) File.WriteAllText(dir.File($"notes{i}.txt"), "");
         Assert.Equal(5, MidiCorpusFolder.Scan(dir.Path, maxFiles: 5, maxEntries: 11).Files.Count);
         var files = Assert.Throws<TrainingDataException>(() => MidiCorpusFolder.Scan(dir.Path, maxFiles: 4, maxEntries: 100));
@@ -48,7 +42,7 @@ public class MidiCorpusFolderTests
     public void Folder_links_are_not_followed_so_loops_end()
     {
         using var dir = new TempDir();
-        WriteMidi(dir.File("a/tune.mid"));
+        TestMelodies.WriteSeedMidi(dir.File("a/tune.mid"));
         Directory.CreateSymbolicLink(dir.File("a/loop"), dir.File("a"));
         Directory.CreateSymbolicLink(dir.File("a/up"), dir.Path);
         var files = MidiCorpusFolder.ListFiles(dir.Path);
