@@ -7,6 +7,8 @@ Usage: grammar-check.py LINES_FILE [LINES_FILE ...]   (prints JSON, one object p
 
 For each line the parser finds the fewest words it must skip to link the rest into one English parse (its null
 count; 0 means the whole line parses). Reported: the share of lines that parse whole, and the share of words skipped.
+The parser guesses a part of speech for words it does not know (names, other scripts), so it checks how words are
+strung together, not whether they are English words: a line in Greek can parse whole.
 Game text holds fragments ("A bronze ring with a ruby.") that the parser does not take as sentences, so compare a
 model's lines with real held-out lines scored the same way, not with 100%.
 """
@@ -26,8 +28,11 @@ def main(paths):
     dictionary = lg.Dictionary("en")
     options = lg.ParseOptions(min_null_count=0, max_null_count=MAX_NULLS, max_parse_time=3, linkage_limit=1, verbosity=0)
     for path in paths:
-        with open(path, encoding="utf-8") as h:
-            lines = [l.strip() for l in h if l.strip()]
+        try:
+            with open(path, encoding="utf-8") as h:
+                lines = [l.strip() for l in h if l.strip()]
+        except (OSError, UnicodeDecodeError) as e:
+            sys.exit(f"grammar-check: cannot read {path} as UTF-8 text: {e}")
         whole = skipped = words = 0
         for line in lines:
             sentence = lg.Sentence(line, dictionary, options)
